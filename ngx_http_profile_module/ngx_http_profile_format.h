@@ -1,0 +1,255 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * The on-disk snapshot format: the one contract shared by the
+ * profile-snapshot compiler (writer) and the nginx module (reader).
+ * No nginx types here: the CLI includes this header too.
+ * docs/snapshot-format.md documents every byte.
+ */
+
+
+#ifndef _NGX_HTTP_PROFILE_FORMAT_H_INCLUDED_
+#define _NGX_HTTP_PROFILE_FORMAT_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+
+#define NGX_HTTP_PROFILE_FORMAT_VERSION      1
+#define NGX_HTTP_PROFILE_FORMAT_NAME         "profile-snapshot"
+
+/* named LMDB databases inside one snapshot file */
+#define NGX_HTTP_PROFILE_DB_META             "meta"
+#define NGX_HTTP_PROFILE_DB_PROFILES         "profiles"
+#define NGX_HTTP_PROFILE_MAX_DBS             16
+
+/* keys of the "meta" database */
+#define NGX_HTTP_PROFILE_META_FORMAT         "format"
+#define NGX_HTTP_PROFILE_META_VERSION        "format_version"
+#define NGX_HTTP_PROFILE_META_SNAPSHOT_ID    "snapshot_id"
+#define NGX_HTTP_PROFILE_META_CREATED_AT     "created_at"
+#define NGX_HTTP_PROFILE_META_SCHEMA_DIGEST  "schema_digest"
+#define NGX_HTTP_PROFILE_META_RECORD_COUNT   "record_count"
+#define NGX_HTTP_PROFILE_META_CONTENT_HASH   "content_hash"
+#define NGX_HTTP_PROFILE_META_GENERATOR      "generator"
+#define NGX_HTTP_PROFILE_META_CLASSES        "classes"
+#define NGX_HTTP_PROFILE_META_FIELDS         "fields"
+#define NGX_HTTP_PROFILE_META_SCHEMA         "schema"
+
+/* profile ids: 1..128 bytes of [A-Za-z0-9._~-] (see id_valid below) */
+#define NGX_HTTP_PROFILE_ID_MAX              128
+
+/* limits that keep every table index in its integer type */
+#define NGX_HTTP_PROFILE_MAX_CLASSES         64
+#define NGX_HTTP_PROFILE_MAX_FIELDS          65535
+#define NGX_HTTP_PROFILE_FIELD_NAME_MAX      255
+
+/* visibility classes every snapshot has, at these ids */
+#define NGX_HTTP_PROFILE_CLASS_PUBLIC        0
+#define NGX_HTTP_PROFILE_CLASS_SELF          1
+
+/* record layout */
+#define NGX_HTTP_PROFILE_RECORD_VERSION      1
+#define NGX_HTTP_PROFILE_RECORD_HEADER_SIZE  16
+#define NGX_HTTP_PROFILE_ENTRY_SIZE          12
+
+/* field value types, stored per field and per entry */
+#define NGX_HTTP_PROFILE_TYPE_NULL           0
+#define NGX_HTTP_PROFILE_TYPE_STRING         1
+#define NGX_HTTP_PROFILE_TYPE_INTEGER        2
+#define NGX_HTTP_PROFILE_TYPE_NUMBER         3
+#define NGX_HTTP_PROFILE_TYPE_BOOLEAN        4
+#define NGX_HTTP_PROFILE_TYPE_TIMESTAMP      5
+#define NGX_HTTP_PROFILE_TYPE_OBJECT         6
+#define NGX_HTTP_PROFILE_TYPE_ARRAY          7
+#define NGX_HTTP_PROFILE_TYPE_MAX            7
+
+
+/* results of the decoders below; 0 is success */
+typedef enum {
+    NGX_HTTP_PROFILE_FMT_OK = 0,
+    NGX_HTTP_PROFILE_FMT_SHORT,         /* shorter than its header */
+    NGX_HTTP_PROFILE_FMT_VERSION,       /* unknown record version */
+    NGX_HTTP_PROFILE_FMT_LENGTH,        /* lengths do not add up */
+    NGX_HTTP_PROFILE_FMT_BOUNDS,        /* entry points outside body */
+    NGX_HTTP_PROFILE_FMT_FIELD,         /* unknown field id */
+    NGX_HTTP_PROFILE_FMT_CLASS,         /* unknown visibility class */
+    NGX_HTTP_PROFILE_FMT_TYPE,          /* unknown value type */
+    NGX_HTTP_PROFILE_FMT_ORDER,         /* field ids not ascending */
+    NGX_HTTP_PROFILE_FMT_NAME,          /* bad name in a table */
+    NGX_HTTP_PROFILE_FMT_COUNT          /* table count out of range */
+} ngx_http_profile_fmt_rc_e;
+
+
+/* one entry of a record's field table, decoded */
+typedef struct {
+    uint16_t              field_id;
+    uint8_t               cls;
+    uint8_t               type;
+    uint32_t              off;      /* fragment offset inside the body */
+    uint32_t              len;      /* fragment length */
+} ngx_http_profile_entry_t;
+
+
+/*
+ * A record, validated by ngx_http_profile_record_parse().  Pointers
+ * point into the caller's buffer (for the module: the LMDB map) and are
+ * valid as long as that buffer is.
+ */
+typedef struct {
+    const unsigned char  *entries;  /* nentries * ENTRY_SIZE bytes */
+    const unsigned char  *body;     /* body_len bytes of fragments */
+    uint64_t              hash;
+    uint32_t              body_len;
+    uint16_t              nentries;
+    uint8_t               flags;
+} ngx_http_profile_record_t;
+
+
+/* a field of the snapshot's "fields" table; name points into the table */
+typedef struct {
+    const unsigned char  *name;
+    uint16_t              name_len;
+    uint8_t               type;
+    uint8_t               cls;
+} ngx_http_profile_field_t;
+
+
+/* a visibility class of the "classes" table */
+typedef struct {
+    const unsigned char  *name;
+    uint8_t               name_len;
+} ngx_http_profile_class_t;
+
+
+/* little-endian loads and stores, safe on unaligned memory */
+
+static inline uint16_t
+ngx_http_profile_get16(const unsigned char *p)
+{
+    return (uint16_t) (p[0] | (p[1] << 8));
+}
+
+
+static inline uint32_t
+ngx_http_profile_get32(const unsigned char *p)
+{
+    return (uint32_t) p[0] | ((uint32_t) p[1] << 8)
+           | ((uint32_t) p[2] << 16) | ((uint32_t) p[3] << 24);
+}
+
+
+static inline uint64_t
+ngx_http_profile_get64(const unsigned char *p)
+{
+    return (uint64_t) ngx_http_profile_get32(p)
+           | ((uint64_t) ngx_http_profile_get32(p + 4) << 32);
+}
+
+
+static inline unsigned char *
+ngx_http_profile_put16(unsigned char *p, uint16_t v)
+{
+    p[0] = (unsigned char) v;
+    p[1] = (unsigned char) (v >> 8);
+    return p + 2;
+}
+
+
+static inline unsigned char *
+ngx_http_profile_put32(unsigned char *p, uint32_t v)
+{
+    p = ngx_http_profile_put16(p, (uint16_t) v);
+    return ngx_http_profile_put16(p, (uint16_t) (v >> 16));
+}
+
+
+static inline unsigned char *
+ngx_http_profile_put64(unsigned char *p, uint64_t v)
+{
+    p = ngx_http_profile_put32(p, (uint32_t) v);
+    return ngx_http_profile_put32(p, (uint32_t) (v >> 32));
+}
+
+
+/* FNV-1a 64: the per-record hash (see docs/snapshot-format.md) */
+
+#define NGX_HTTP_PROFILE_FNV_OFFSET  0xcbf29ce484222325ULL
+#define NGX_HTTP_PROFILE_FNV_PRIME   0x00000100000001b3ULL
+
+static inline uint64_t
+ngx_http_profile_fnv1a64(uint64_t h, const unsigned char *p, size_t n)
+{
+    while (n--) {
+        h ^= *p++;
+        h *= NGX_HTTP_PROFILE_FNV_PRIME;
+    }
+
+    return h;
+}
+
+
+/*
+ * Decode an entry of a record that ngx_http_profile_record_parse()
+ * accepted; i must be below rec->nentries.
+ */
+static inline void
+ngx_http_profile_record_entry(const ngx_http_profile_record_t *rec,
+    unsigned i, ngx_http_profile_entry_t *e)
+{
+    const unsigned char  *p;
+
+    p = rec->entries + (size_t) i * NGX_HTTP_PROFILE_ENTRY_SIZE;
+
+    e->field_id = ngx_http_profile_get16(p);
+    e->cls = p[2];
+    e->type = p[3];
+    e->off = ngx_http_profile_get32(p + 4);
+    e->len = ngx_http_profile_get32(p + 8);
+}
+
+
+/*
+ * Validate a record value of size bytes and fill rec.  nfields and
+ * nclasses are the sizes of the snapshot's tables: every entry must name
+ * a field and a class that exist and stay inside the body.  With deep
+ * set, also check what the renderer does not rely on: ascending field
+ * ids, the type against the fields table (fields must then be non-NULL)
+ * and that each fragment starts with its field's quoted name and ':'.
+ * Returns NGX_HTTP_PROFILE_FMT_OK or the first problem found; never
+ * reads outside data[0 .. size - 1].
+ */
+int ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
+    const void *data, size_t size, unsigned nfields, unsigned nclasses,
+    const ngx_http_profile_field_t *fields, int deep);
+
+/*
+ * Validate the "fields" table.  With out == NULL only counts; otherwise
+ * fills out[0 .. max - 1].  Names point into data.  Returns FMT_OK and
+ * the count in *count, or an error.
+ */
+int ngx_http_profile_fields_parse(const void *data, size_t size,
+    unsigned nclasses, ngx_http_profile_field_t *out, unsigned max,
+    unsigned *count);
+
+/*
+ * Validate the "classes" table into out[NGX_HTTP_PROFILE_MAX_CLASSES];
+ * class 0 must be "public" and class 1 "self".
+ */
+int ngx_http_profile_classes_parse(const void *data, size_t size,
+    ngx_http_profile_class_t *out, unsigned *count);
+
+/* 1 if id[0 .. len - 1] is a valid profile id, 0 otherwise */
+int ngx_http_profile_id_valid(const unsigned char *id, size_t len);
+
+/* a static, human-readable text for a ngx_http_profile_fmt_rc_e */
+const char *ngx_http_profile_fmt_strerror(int rc);
+
+/* per-record hash as stored at offset 8: FNV-1a 64 of bytes 16 .. end */
+uint64_t ngx_http_profile_record_hash(const void *data, size_t size);
+
+
+#endif /* _NGX_HTTP_PROFILE_FORMAT_H_INCLUDED_ */

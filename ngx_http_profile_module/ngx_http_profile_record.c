@@ -1,0 +1,324 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Bounds-checked decoding of the snapshot format.  Plain C with no nginx
+ * types: compiled into the module and into profile-snapshot (inspect,
+ * verify).  Nothing here allocates.
+ */
+
+
+#include "ngx_http_profile_format.h"
+
+
+static int ngx_http_profile_name_valid(const unsigned char *p, size_t n);
+
+
+int
+ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
+    const void *data, size_t size, unsigned nfields, unsigned nclasses,
+    const ngx_http_profile_field_t *fields, int deep)
+{
+    unsigned                   i;
+    uint32_t                   prev;
+    const unsigned char       *p, *frag;
+    ngx_http_profile_entry_t   e;
+
+    p = data;
+
+    if (size < NGX_HTTP_PROFILE_RECORD_HEADER_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    if (p[0] != NGX_HTTP_PROFILE_RECORD_VERSION) {
+        return NGX_HTTP_PROFILE_FMT_VERSION;
+    }
+
+    rec->flags = p[1];
+    rec->nentries = ngx_http_profile_get16(p + 2);
+    rec->body_len = ngx_http_profile_get32(p + 4);
+    rec->hash = ngx_http_profile_get64(p + 8);
+
+    /* 64-bit sums: none of the terms can overflow them */
+
+    if ((uint64_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE
+        + (uint64_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE
+        + rec->body_len
+        != (uint64_t) size)
+    {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    rec->entries = p + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE;
+    rec->body = rec->entries
+                + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE;
+
+    prev = 0;
+
+    for (i = 0; i < rec->nentries; i++) {
+        ngx_http_profile_record_entry(rec, i, &e);
+
+        if (e.off > rec->body_len || e.len > rec->body_len - e.off) {
+            return NGX_HTTP_PROFILE_FMT_BOUNDS;
+        }
+
+        if (e.field_id >= nfields) {
+            return NGX_HTTP_PROFILE_FMT_FIELD;
+        }
+
+        if (e.cls >= nclasses) {
+            return NGX_HTTP_PROFILE_FMT_CLASS;
+        }
+
+        if (e.type > NGX_HTTP_PROFILE_TYPE_MAX) {
+            return NGX_HTTP_PROFILE_FMT_TYPE;
+        }
+
+        if (!deep) {
+            continue;
+        }
+
+        if (i > 0 && e.field_id <= prev) {
+            return NGX_HTTP_PROFILE_FMT_ORDER;
+        }
+
+        prev = e.field_id;
+
+        if (fields == NULL) {
+            continue;
+        }
+
+        if (e.type != fields[e.field_id].type
+            && e.type != NGX_HTTP_PROFILE_TYPE_NULL)
+        {
+            return NGX_HTTP_PROFILE_FMT_TYPE;
+        }
+
+        /* a fragment is "name":value, value at least one byte */
+
+        frag = rec->body + e.off;
+
+        if (e.len < (uint32_t) fields[e.field_id].name_len + 4
+            || frag[0] != '"'
+            || memcmp(frag + 1, fields[e.field_id].name,
+                      fields[e.field_id].name_len) != 0
+            || frag[fields[e.field_id].name_len + 1] != '"'
+            || frag[fields[e.field_id].name_len + 2] != ':')
+        {
+            return NGX_HTTP_PROFILE_FMT_NAME;
+        }
+    }
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_fields_parse(const void *data, size_t size,
+    unsigned nclasses, ngx_http_profile_field_t *out, unsigned max,
+    unsigned *count)
+{
+    unsigned              i, n;
+    uint16_t              len;
+    const unsigned char  *p, *end;
+
+    p = data;
+    end = p + size;
+
+    if (size < 2) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    n = ngx_http_profile_get16(p);
+    p += 2;
+
+    if (n == 0 || (out != NULL && n > max)) {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    for (i = 0; i < n; i++) {
+
+        if (end - p < 4) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        if (p[0] > NGX_HTTP_PROFILE_TYPE_MAX
+            || p[0] == NGX_HTTP_PROFILE_TYPE_NULL)
+        {
+            return NGX_HTTP_PROFILE_FMT_TYPE;
+        }
+
+        if (p[1] >= nclasses) {
+            return NGX_HTTP_PROFILE_FMT_CLASS;
+        }
+
+        len = ngx_http_profile_get16(p + 2);
+
+        if ((size_t) (end - p - 4) < len) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        if (!ngx_http_profile_name_valid(p + 4, len)) {
+            return NGX_HTTP_PROFILE_FMT_NAME;
+        }
+
+        if (out != NULL) {
+            out[i].type = p[0];
+            out[i].cls = p[1];
+            out[i].name_len = len;
+            out[i].name = p + 4;
+        }
+
+        p += 4 + (size_t) len;
+    }
+
+    if (p != end) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    *count = n;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_classes_parse(const void *data, size_t size,
+    ngx_http_profile_class_t *out, unsigned *count)
+{
+    unsigned              i, n;
+    const unsigned char  *p, *end;
+
+    p = data;
+    end = p + size;
+
+    if (size < 1) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    n = p[0];
+    p++;
+
+    if (n < 2 || n > NGX_HTTP_PROFILE_MAX_CLASSES) {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    for (i = 0; i < n; i++) {
+
+        if (end - p < 1 || (size_t) (end - p - 1) < p[0]) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        if (!ngx_http_profile_name_valid(p + 1, p[0])) {
+            return NGX_HTTP_PROFILE_FMT_NAME;
+        }
+
+        out[i].name_len = p[0];
+        out[i].name = p + 1;
+
+        p += 1 + (size_t) p[0];
+    }
+
+    if (p != end) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    if (out[0].name_len != sizeof("public") - 1
+        || memcmp(out[0].name, "public", sizeof("public") - 1) != 0
+        || out[1].name_len != sizeof("self") - 1
+        || memcmp(out[1].name, "self", sizeof("self") - 1) != 0)
+    {
+        return NGX_HTTP_PROFILE_FMT_NAME;
+    }
+
+    *count = n;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_id_valid(const unsigned char *id, size_t len)
+{
+    size_t  i;
+
+    if (len == 0 || len > NGX_HTTP_PROFILE_ID_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if ((id[i] >= 'a' && id[i] <= 'z')
+            || (id[i] >= 'A' && id[i] <= 'Z')
+            || (id[i] >= '0' && id[i] <= '9')
+            || id[i] == '-' || id[i] == '_' || id[i] == '.' || id[i] == '~')
+        {
+            continue;
+        }
+
+        return 0;
+    }
+
+    return 1;
+}
+
+
+const char *
+ngx_http_profile_fmt_strerror(int rc)
+{
+    static const char  *text[] = {
+        "ok",
+        "shorter than its header",
+        "unknown record version",
+        "lengths do not add up",
+        "entry outside the record body",
+        "unknown field id",
+        "unknown visibility class",
+        "unknown value type",
+        "field ids not ascending",
+        "bad name",
+        "count out of range"
+    };
+
+    if (rc < 0 || (size_t) rc >= sizeof(text) / sizeof(text[0])) {
+        return "unknown error";
+    }
+
+    return text[rc];
+}
+
+
+uint64_t
+ngx_http_profile_record_hash(const void *data, size_t size)
+{
+    if (size < NGX_HTTP_PROFILE_RECORD_HEADER_SIZE) {
+        return 0;
+    }
+
+    return ngx_http_profile_fnv1a64(NGX_HTTP_PROFILE_FNV_OFFSET,
+                        (const unsigned char *) data
+                        + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
+                        size - NGX_HTTP_PROFILE_RECORD_HEADER_SIZE);
+}
+
+
+/* field and class names: 1..255 bytes of [A-Za-z0-9_], no JSON escaping */
+
+static int
+ngx_http_profile_name_valid(const unsigned char *p, size_t n)
+{
+    size_t  i;
+
+    if (n == 0 || n > NGX_HTTP_PROFILE_FIELD_NAME_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z')
+              || (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
