@@ -1,0 +1,66 @@
+# ngx_http_profile_module: build, demo and test entry points.
+#
+#   make deps     install the Debian packages everything needs (idempotent)
+#   make build    the nginx module (build/modules/*.so) and the CLI
+#   make demo     build, then serve the bundled sample on 127.0.0.1
+#   make test     build, then run every suite (prove -It/lib -r t/)
+#
+# `make -n TARGET` shows what a target runs.
+
+SHELL        := /bin/bash
+ROOT         := $(CURDIR)
+BUILD        := $(ROOT)/build
+NGINX_SRC    ?= /usr/share/nginx/src
+NDK_SRC      ?= /usr/share/nginx-ndk/src
+NDK_MODULE   ?= /usr/lib/nginx/modules/ndk_http_module.so
+NGINX        ?= /usr/sbin/nginx
+MODULE_SO    := $(BUILD)/modules/ngx_http_profile_module.so
+CLI          := $(ROOT)/tools/profile-snapshot/profile-snapshot
+MODULE_SRCS  := $(wildcard ngx_http_profile_module/*.[ch]) config
+# extra CFLAGS for the module, e.g. "-fsanitize=address" (make asan)
+MODULE_CFLAGS ?=
+
+DEB_PACKAGES := nginx-core nginx-dev libnginx-mod-http-ndk \
+	libnginx-mod-http-ndk-dev libjansson-dev liblmdb-dev lmdb-utils \
+	libtest-base-perl libtext-diff-perl liblist-moreutils-perl \
+	libwww-perl libhttp-message-perl libipc-run-perl curl
+
+.PHONY: all deps build module cli demo test clean
+
+all: build
+
+deps:
+	@$(ROOT)/tools/install-deps $(DEB_PACKAGES)
+
+build: module cli
+
+cli:
+	$(MAKE) -C tools/profile-snapshot
+
+module: $(MODULE_SO)
+
+# nginx-dev ships headers and auto/ scripts: configure a scratch copy with
+# Debian's own flags (always --with-compat), then build only the modules.
+$(MODULE_SO): $(MODULE_SRCS)
+	rm -rf $(BUILD)/nginx && mkdir -p $(BUILD)/nginx $(BUILD)/modules
+	cp -a $(NGINX_SRC)/. $(BUILD)/nginx/
+	cd $(BUILD)/nginx && source ./conf_flags \
+	    && NDK_SRC=$(NDK_SRC) ./configure "$${NGX_CONF_FLAGS[@]}" \
+	        --with-cc-opt="-g -O2 -Wall -Werror $(MODULE_CFLAGS)" \
+	        --with-ld-opt="$(MODULE_CFLAGS)" \
+	        --add-dynamic-module=$(ROOT) > $(BUILD)/configure.log \
+	    || { tail -30 $(BUILD)/configure.log; exit 1; }
+	$(MAKE) -C $(BUILD)/nginx -f objs/Makefile modules
+	cp $(BUILD)/nginx/objs/ngx_http_profile_module.so $(MODULE_SO)
+
+demo: build
+	$(ROOT)/demo/run-demo
+
+test: build
+	TEST_NGINX_BINARY=$(NGINX) \
+	TEST_NGINX_LOAD_MODULES="$(NDK_MODULE) $(MODULE_SO)" \
+	    prove -It/lib -r t/
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C tools/profile-snapshot clean
