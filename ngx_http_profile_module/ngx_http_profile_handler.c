@@ -1,0 +1,229 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * The request path: method, id, viewer, pin the snapshot, read the
+ * record, decide which visibility classes the viewer gets, copy their
+ * fragments into one buffer, send.  No JSON parsing, no malloc(), no
+ * blocking call: mdb_get() in the worker's open read transaction reads
+ * the memory map, and everything else comes from r->pool.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_profile_module.h"
+#include "ngx_http_profile_snapshot.h"
+#include "ngx_http_profile_json.h"
+#include "ngx_http_profile_error.h"
+#include "ngx_http_profile_handler.h"
+
+
+static ngx_int_t ngx_http_profile_handler_invalid_id(ngx_http_request_t *r,
+    ngx_str_t *id);
+static ngx_http_profile_mask_t ngx_http_profile_handler_grant(
+    ngx_str_t *id, ngx_str_t *viewer);
+static ngx_int_t ngx_http_profile_handler_error(ngx_http_request_t *r,
+    ngx_http_profile_problem_e problem, char *detail);
+
+
+static ngx_str_t  ngx_http_profile_json_type =
+    ngx_string("application/json; charset=utf-8");
+
+static ngx_str_t  ngx_http_profile_cache_control =
+    ngx_string("Cache-Control");
+static ngx_str_t  ngx_http_profile_private = ngx_string("private");
+
+
+ngx_int_t
+ngx_http_profile_handler(ngx_http_request_t *r)
+{
+    size_t                        size;
+    ngx_int_t                     rc;
+    ngx_str_t                     id, viewer;
+    ngx_buf_t                    *b;
+    ngx_chain_t                   out;
+    ngx_table_elt_t              *h;
+    ngx_http_profile_mask_t       mask;
+    ngx_http_profile_record_t     rec;
+    ngx_http_profile_loc_conf_t  *plcf;
+    ngx_http_profile_snapshot_t  *snap;
+
+    rc = ngx_http_discard_request_body(r);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return ngx_http_profile_handler_error(r,
+                   NGX_HTTP_PROFILE_PROBLEM_METHOD_NOT_ALLOWED,
+                   "Profiles can only be read with GET or HEAD.");
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
+
+    if (ngx_http_complex_value(r, plcf->id, &id) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (!ngx_http_profile_id_valid(id.data, id.len)) {
+        return ngx_http_profile_handler_invalid_id(r, &id);
+    }
+
+    /* no profile_viewer, or an empty value: an anonymous viewer */
+
+    ngx_str_null(&viewer);
+
+    if (plcf->viewer != NULL
+        && ngx_http_complex_value(r, plcf->viewer, &viewer) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_profile_snapshot_pin(r, &snap);
+
+    if (rc == NGX_DECLINED) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "profile: no snapshot");
+
+        return ngx_http_profile_handler_error(r,
+                   NGX_HTTP_PROFILE_PROBLEM_SNAPSHOT_UNAVAILABLE,
+                   "No profile snapshot is available; retry later.");
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_profile_snapshot_record(r, snap, &id, &rec);
+
+    if (rc == NGX_DECLINED) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "profile: \"%V\" not found", &id);
+
+        return ngx_http_profile_handler_error(r,
+                   NGX_HTTP_PROFILE_PROBLEM_NOT_FOUND,
+                   "No profile has this id.");
+    }
+
+    if (rc != NGX_OK) {
+        return ngx_http_profile_handler_error(r,
+                   NGX_HTTP_PROFILE_PROBLEM_INTERNAL_ERROR,
+                   "The profile could not be read.");
+    }
+
+    mask = ngx_http_profile_handler_grant(&id, &viewer);
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "profile: \"%V\" from snapshot \"%V\", classes %uxL",
+                   &id, &snap->id, mask);
+
+    size = ngx_http_profile_json_size(&rec, mask);
+
+    b = NULL;
+
+    if (!r->header_only) {
+        b = ngx_http_profile_json_write(r->pool, &rec, mask, size);
+        if (b == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        b->last_buf = (r == r->main) ? 1 : 0;
+        b->last_in_chain = 1;
+    }
+
+    /*
+     * The self view must never be stored by a shared cache and served
+     * to someone else.  The public view is the same for every viewer.
+     */
+
+    if (mask != ngx_http_profile_mask_class(NGX_HTTP_PROFILE_CLASS_PUBLIC)) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        h->key = ngx_http_profile_cache_control;
+        h->value = ngx_http_profile_private;
+        h->lowcase_key = NULL;
+    }
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_type = ngx_http_profile_json_type;
+    r->headers_out.content_type_len = sizeof("application/json") - 1;
+    r->headers_out.content_type_lowcase = NULL;
+    r->headers_out.content_length_n = size;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/* 400, with a detail that says what is wrong but never echoes the id */
+
+static ngx_int_t
+ngx_http_profile_handler_invalid_id(ngx_http_request_t *r, ngx_str_t *id)
+{
+    char  *detail;
+
+    if (id->len == 0) {
+        detail = "The profile id is empty.";
+
+    } else if (id->len > NGX_HTTP_PROFILE_ID_MAX) {
+        detail = "The profile id is longer than 128 bytes.";
+
+    } else {
+        detail = "The profile id holds a byte outside [A-Za-z0-9._~-].";
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "profile: client sent an invalid id of %uz bytes: %s",
+                  id->len, detail);
+
+    return ngx_http_profile_handler_error(r,
+               NGX_HTTP_PROFILE_PROBLEM_INVALID_ID, detail);
+}
+
+
+/*
+ * The access decision of v0: the profile's owner gets every class, any
+ * other viewer the public class.  Relations and roles will add classes
+ * to the mask here (a rules concern of its own).
+ */
+
+static ngx_http_profile_mask_t
+ngx_http_profile_handler_grant(ngx_str_t *id, ngx_str_t *viewer)
+{
+    if (viewer->len == id->len
+        && ngx_memcmp(viewer->data, id->data, id->len) == 0)
+    {
+        return NGX_HTTP_PROFILE_MASK_ALL;
+    }
+
+    return ngx_http_profile_mask_class(NGX_HTTP_PROFILE_CLASS_PUBLIC);
+}
+
+
+static ngx_int_t
+ngx_http_profile_handler_error(ngx_http_request_t *r,
+    ngx_http_profile_problem_e problem, char *detail)
+{
+    ngx_str_t  text;
+
+    text.data = (u_char *) detail;
+    text.len = ngx_strlen(detail);
+
+    return ngx_http_profile_error_send(r, problem, &text);
+}

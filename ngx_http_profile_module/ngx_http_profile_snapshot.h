@@ -1,0 +1,105 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Snapshot lifecycle: open and validate a snapshot file, the per-worker
+ * current snapshot, and pinning of a snapshot by a request.
+ */
+
+
+#ifndef _NGX_HTTP_PROFILE_SNAPSHOT_H_INCLUDED_
+#define _NGX_HTTP_PROFILE_SNAPSHOT_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <lmdb.h>
+
+#include "ngx_http_profile_format.h"
+#include "ngx_http_profile_module.h"
+
+
+/* room for a reason text from ngx_http_profile_snapshot_open() */
+#define NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR  512
+
+
+/*
+ * An open snapshot.  It owns its pool, its LMDB environment and one
+ * read-only transaction that lives as long as the snapshot: requests
+ * only call mdb_get() in it.  The tables below point into the file's
+ * memory map and are valid while the snapshot is open.
+ */
+struct ngx_http_profile_snapshot_s {
+    ngx_pool_t                  *pool;       /* owns this object */
+    ngx_str_t                    path;       /* null-terminated */
+    ngx_str_t                    id;         /* meta "snapshot_id" */
+
+    MDB_env                     *env;
+    MDB_txn                     *txn;
+    MDB_dbi                      profiles;
+
+    ngx_http_profile_class_t    *classes;
+    ngx_http_profile_field_t    *fields;
+    ngx_uint_t                   nclasses;
+    ngx_uint_t                   nfields;
+    uint64_t                     record_count;
+
+    /* one for being the worker's current snapshot, one per pin */
+    ngx_uint_t                   refs;
+};
+
+
+/*
+ * Open the snapshot file at path (absolute, null-terminated) read-only
+ * without a lock file, and validate its metadata.  On success returns a
+ * snapshot holding one reference, owned by the caller, who drops it with
+ * ngx_http_profile_snapshot_release().  On failure returns NULL and
+ * writes into err (NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR bytes, terminated) a
+ * reason that reads on after the quoted path, e.g.
+ * ": mdb_env_open() failed (2: No such file or directory)".
+ */
+ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_open(ngx_str_t *path,
+    ngx_log_t *log, u_char *err);
+
+/* drop a reference; the last one closes the snapshot and frees it */
+void ngx_http_profile_snapshot_release(ngx_http_profile_snapshot_t *snap);
+
+/*
+ * Worker start: open path (may be empty: no snapshot configured) as the
+ * worker's current snapshot.  A failure is logged at "alert" and leaves
+ * the worker without a snapshot: requests get 503.  Never fails.
+ */
+void ngx_http_profile_snapshot_init_worker(ngx_cycle_t *cycle,
+    ngx_str_t *path);
+
+/* worker exit: drop the worker's reference to its current snapshot */
+void ngx_http_profile_snapshot_exit_worker(void);
+
+/*
+ * Pin the worker's current snapshot for the request r (and its
+ * subrequests): it stays open until r's pool is destroyed, whatever
+ * replaces it meanwhile.  Pinning twice returns the same snapshot.
+ * Returns NGX_OK and sets *snap, NGX_DECLINED if the worker has no
+ * usable snapshot, or NGX_ERROR (out of memory).
+ */
+ngx_int_t ngx_http_profile_snapshot_pin(ngx_http_request_t *r,
+    ngx_http_profile_snapshot_t **snap);
+
+/* the snapshot r has pinned, or NULL */
+ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_pinned(
+    ngx_http_request_t *r);
+
+/*
+ * Look up the record of profile id (already valid by
+ * ngx_http_profile_id_valid()) in snap, pinned by r, and validate it
+ * into rec.  Returns NGX_OK, NGX_DECLINED if there is no such profile,
+ * or NGX_ERROR after logging the reason at "error" level.  rec points
+ * into the snapshot's map: valid while r keeps snap pinned.
+ */
+ngx_int_t ngx_http_profile_snapshot_record(ngx_http_request_t *r,
+    ngx_http_profile_snapshot_t *snap, ngx_str_t *id,
+    ngx_http_profile_record_t *rec);
+
+
+#endif /* _NGX_HTTP_PROFILE_SNAPSHOT_H_INCLUDED_ */

@@ -1,0 +1,80 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Variables:
+ *
+ *   $profile_snapshot_id   the "snapshot_id" of the snapshot the request
+ *                          uses (pinning it), empty if there is none
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_profile_module.h"
+#include "ngx_http_profile_snapshot.h"
+#include "ngx_http_profile_variables.h"
+
+
+static ngx_int_t ngx_http_profile_variable_snapshot_id(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+
+
+static ngx_http_variable_t  ngx_http_profile_vars[] = {
+
+    { ngx_string("profile_snapshot_id"), NULL,
+      ngx_http_profile_variable_snapshot_id, 0, 0, 0 },
+
+      ngx_http_null_variable
+};
+
+
+ngx_int_t
+ngx_http_profile_variables_add(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_profile_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_profile_variable_snapshot_id(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_int_t                     rc;
+    ngx_http_profile_snapshot_t  *snap;
+
+    /* the same snapshot as the response: pin it, or reuse the pin */
+
+    rc = ngx_http_profile_snapshot_pin(r, &snap);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = snap->id.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = snap->id.data;
+
+    return NGX_OK;
+}
