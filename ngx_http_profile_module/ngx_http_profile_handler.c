@@ -176,21 +176,23 @@ ngx_http_profile_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_profile_handler_invalid_id(ngx_http_request_t *r, ngx_str_t *id)
 {
-    char  *detail;
+    char  *reason, *detail;
 
     if (id->len == 0) {
+        reason = "empty";
         detail = "The profile id is empty.";
 
     } else if (id->len > NGX_HTTP_PROFILE_ID_MAX) {
+        reason = "longer than 128 bytes";
         detail = "The profile id is longer than 128 bytes.";
 
     } else {
+        reason = "a byte outside [A-Za-z0-9._~-]";
         detail = "The profile id holds a byte outside [A-Za-z0-9._~-].";
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "profile: client sent an invalid id of %uz bytes: %s",
-                  id->len, detail);
+                  "profile: client sent an invalid id (%s)", reason);
 
     return ngx_http_profile_handler_error(r,
                NGX_HTTP_PROFILE_PROBLEM_INVALID_ID, detail);
