@@ -1,0 +1,43 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * profile-snapshot: the version string (one definition), the exit codes
+ * documented in docs/cli.md, and the entry point of each command.
+ */
+
+
+#ifndef _PS_H_INCLUDED_
+#define _PS_H_INCLUDED_
+
+
+#define PS_NAME              "profile-snapshot"
+#define PS_VERSION           "0.1.0"
+#define PS_GENERATOR         PS_NAME " " PS_VERSION
+
+/* exit codes: keep docs/cli.md "Exit codes" in step */
+#define PS_EXIT_OK           0   /* done; nothing quarantined */
+#define PS_EXIT_REJECTED     1   /* snapshot written, records quarantined;
+                                    inspect: id not found */
+#define PS_EXIT_USAGE        2   /* bad command line */
+#define PS_EXIT_SCHEMA       3   /* schema file missing or invalid */
+#define PS_EXIT_IO           4   /* input, output or LMDB error */
+#define PS_EXIT_RATIO        5   /* --max-reject-ratio exceeded */
+#define PS_EXIT_CORRUPT      6   /* snapshot fails verification */
+
+
+/*
+ * Each command gets argv without the program name (argv[0] is the
+ * command) and returns an exit code.
+ */
+int ps_build_main(int argc, char **argv);
+int ps_inspect_main(int argc, char **argv);
+int ps_verify_main(int argc, char **argv);
+int ps_sha256_main(int argc, char **argv);
+
+/* print "profile-snapshot: " + the message + "\n" to stderr */
+void ps_error(const char *fmt, ...)
+    __attribute__ ((format (printf, 1, 2)));
+
+
+#endif /* _PS_H_INCLUDED_ */

@@ -1,0 +1,222 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ */
+
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps.h"
+#include "ps_buf.h"
+#include "ps_utf8.h"
+
+
+static void ps_oom(void);
+
+
+static void
+ps_oom(void)
+{
+    ps_error("out of memory");
+    exit(PS_EXIT_IO);
+}
+
+
+void *
+ps_alloc(size_t size)
+{
+    void  *p;
+
+    p = malloc(size ? size : 1);
+    if (p == NULL) {
+        ps_oom();
+    }
+
+    return p;
+}
+
+
+void *
+ps_realloc(void *p, size_t size)
+{
+    p = realloc(p, size ? size : 1);
+    if (p == NULL) {
+        ps_oom();
+    }
+
+    return p;
+}
+
+
+char *
+ps_strdup(const char *s)
+{
+    return ps_strndup(s, strlen(s));
+}
+
+
+char *
+ps_strndup(const char *s, size_t n)
+{
+    char  *p;
+
+    p = ps_alloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+
+    return p;
+}
+
+
+void
+ps_buf_reserve(ps_buf_t *b, size_t n)
+{
+    size_t  cap;
+
+    if (b->cap - b->len > n) {
+        return;
+    }
+
+    cap = b->cap ? b->cap : 256;
+
+    while (cap - b->len <= n) {
+        if (cap > ((size_t) -1) / 2) {
+            ps_oom();
+        }
+        cap *= 2;
+    }
+
+    b->data = ps_realloc(b->data, cap);
+    b->cap = cap;
+}
+
+
+void
+ps_buf_add(ps_buf_t *b, const void *p, size_t n)
+{
+    ps_buf_reserve(b, n);
+
+    if (n) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+    }
+}
+
+
+void
+ps_buf_adds(ps_buf_t *b, const char *s)
+{
+    ps_buf_add(b, s, strlen(s));
+}
+
+
+void
+ps_buf_addc(ps_buf_t *b, int c)
+{
+    ps_buf_reserve(b, 1);
+    b->data[b->len++] = (unsigned char) c;
+}
+
+
+void
+ps_buf_printf(ps_buf_t *b, const char *fmt, ...)
+{
+    int      n;
+    va_list  ap;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+
+    if (n < 0) {
+        return;
+    }
+
+    ps_buf_reserve(b, (size_t) n + 1);
+
+    va_start(ap, fmt);
+    vsnprintf((char *) b->data + b->len, (size_t) n + 1, fmt, ap);
+    va_end(ap);
+
+    b->len += (size_t) n;
+}
+
+
+void
+ps_buf_add_json_string(ps_buf_t *b, const char *s, size_t n)
+{
+    size_t              i, k;
+    unsigned char       c;
+    static const char   hex[] = "0123456789abcdef";
+
+    ps_buf_reserve(b, n + 2);
+    ps_buf_addc(b, '"');
+
+    for (i = 0; i < n; i++) {
+        c = (unsigned char) s[i];
+
+        switch (c) {
+        case '"':
+            ps_buf_add(b, "\\\"", 2);
+            break;
+        case '\\':
+            ps_buf_add(b, "\\\\", 2);
+            break;
+        case '\n':
+            ps_buf_add(b, "\\n", 2);
+            break;
+        case '\r':
+            ps_buf_add(b, "\\r", 2);
+            break;
+        case '\t':
+            ps_buf_add(b, "\\t", 2);
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                ps_buf_add(b, "\\u00", 4);
+                ps_buf_addc(b, hex[c >> 4]);
+                ps_buf_addc(b, hex[c & 0xf]);
+
+            } else if (c < 0x80) {
+                ps_buf_addc(b, c);
+
+            } else {
+                /* never let invalid UTF-8 into JSON output */
+                k = ps_utf8_seq((const unsigned char *) s + i, n - i);
+
+                if (k == 0) {
+                    ps_buf_add(b, "\xef\xbf\xbd", 3);
+
+                } else {
+                    ps_buf_add(b, s + i, k);
+                    i += k - 1;
+                }
+            }
+        }
+    }
+
+    ps_buf_addc(b, '"');
+}
+
+
+const char *
+ps_buf_cstr(ps_buf_t *b)
+{
+    ps_buf_reserve(b, 1);
+    b->data[b->len] = '\0';
+
+    return (const char *) b->data;
+}
+
+
+void
+ps_buf_free(ps_buf_t *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}

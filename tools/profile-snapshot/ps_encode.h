@@ -1,0 +1,55 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Encoding one record in the format of docs/snapshot-format.md: entries
+ * in ascending field id, "name":value fragments joined by ",", the
+ * FNV-1a hash at offset 8.
+ */
+
+
+#ifndef _PS_ENCODE_H_INCLUDED_
+#define _PS_ENCODE_H_INCLUDED_
+
+
+#include <jansson.h>
+
+#include "ps_buf.h"
+#include "ps_schema.h"
+
+
+typedef struct {
+    ps_buf_t        entries;
+    ps_buf_t        body;
+    ps_buf_t        out;        /* the finished record */
+    unsigned        n;
+    int             last_field; /* -1, or the field id added last */
+} ps_record_t;
+
+
+/* start a new record (buffers are kept for reuse) */
+void ps_record_reset(ps_record_t *r);
+
+/*
+ * Add field f with value v (json null gives a null entry).  Fields must
+ * come in ascending id.  Returns 0, or -1 if the value cannot be encoded
+ * or the record would exceed 4 GB.
+ */
+int ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v);
+
+/* finish the record; returns its bytes (valid until the next reset) */
+const unsigned char *ps_record_finish(ps_record_t *r, size_t *len);
+
+void ps_record_free(ps_record_t *r);
+
+/*
+ * Append v as compact JSON: UTF-8, "/" not escaped, integers with every
+ * digit, reals with the fewest digits that read back to the same double.
+ */
+int ps_encode_json(ps_buf_t *b, json_t *v);
+
+/* the JSON type of v as a name: "string", "integer", "real", ... */
+const char *ps_json_type_name(json_t *v);
+
+
+#endif /* _PS_ENCODE_H_INCLUDED_ */

@@ -1,0 +1,334 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * The "inspect" command: a snapshot's metadata, or one stored record as
+ * JSON (docs/cli.md).
+ */
+
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps.h"
+#include "ps_buf.h"
+#include "ps_reader.h"
+#include "ps_schema.h"
+
+
+static int ps_inspect_meta(ps_reader_t *r, int json);
+static int ps_inspect_record(ps_reader_t *r, const char *id, int view,
+    int verbose);
+static void ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key,
+    int json, int number);
+static void ps_inspect_usage(FILE *f);
+
+
+int
+ps_inspect_main(int argc, char **argv)
+{
+    int           c, rc, json, verbose, view;
+    unsigned      i;
+    const char   *view_name;
+    ps_reader_t   r;
+
+    static const struct option  opts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "view", required_argument, NULL, 'w' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+
+    json = 0;
+    verbose = 0;
+    view_name = NULL;
+
+    opterr = 0;
+    optind = 1;
+
+    while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            json = 1;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'w':
+            view_name = optarg;
+            break;
+        case 'h':
+            ps_inspect_usage(stdout);
+            return PS_EXIT_OK;
+        default:
+            ps_error("inspect: unknown or incomplete option \"%s\"",
+                     argv[optind - 1]);
+            ps_inspect_usage(stderr);
+            return PS_EXIT_USAGE;
+        }
+    }
+
+    if (argc - optind < 1 || argc - optind > 2) {
+        ps_error("inspect: wants PATH and an optional ID");
+        ps_inspect_usage(stderr);
+        return PS_EXIT_USAGE;
+    }
+
+    rc = ps_reader_open(&r, argv[optind]);
+
+    if (rc == 0) {
+        if (argc - optind == 1) {
+            rc = ps_inspect_meta(&r, json);
+
+        } else {
+            /* -1: every class (the self view) */
+            view = -1;
+
+            if (view_name != NULL && strcmp(view_name, "self") != 0) {
+                for (i = 0; i < r.nclasses; i++) {
+                    if (r.classes[i].name_len == strlen(view_name)
+                        && memcmp(r.classes[i].name, view_name,
+                                  r.classes[i].name_len) == 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (i == r.nclasses) {
+                    ps_error("inspect: %s: no class \"%s\"", argv[optind],
+                             view_name);
+                    ps_reader_close(&r);
+                    return PS_EXIT_USAGE;
+                }
+
+                view = (int) i;
+            }
+
+            rc = ps_inspect_record(&r, argv[optind + 1], view, verbose);
+        }
+    }
+
+    ps_reader_close(&r);
+
+    return rc;
+}
+
+
+static int
+ps_inspect_meta(ps_reader_t *r, int json)
+{
+    unsigned                   i;
+    ps_buf_t                   b;
+    ngx_http_profile_field_t  *f;
+
+    static const char  *keys[] = {
+        NGX_HTTP_PROFILE_META_FORMAT, NGX_HTTP_PROFILE_META_VERSION,
+        NGX_HTTP_PROFILE_META_SNAPSHOT_ID, NGX_HTTP_PROFILE_META_CREATED_AT,
+        NGX_HTTP_PROFILE_META_GENERATOR, NGX_HTTP_PROFILE_META_RECORD_COUNT,
+        NGX_HTTP_PROFILE_META_SCHEMA_DIGEST,
+        NGX_HTTP_PROFILE_META_CONTENT_HASH
+    };
+
+    memset(&b, 0, sizeof(ps_buf_t));
+
+    if (json) {
+        ps_buf_adds(&b, "{\"file\":");
+        ps_buf_add_json_string(&b, r->path, strlen(r->path));
+
+        for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+            ps_buf_printf(&b, ",\"%s\":", keys[i]);
+            ps_inspect_value(&b, r, keys[i], 1, i == 1 || i == 5);
+        }
+
+        ps_buf_adds(&b, ",\"classes\":[");
+
+        for (i = 0; i < r->nclasses; i++) {
+            ps_buf_printf(&b, "%s\"%.*s\"", i ? "," : "",
+                          (int) r->classes[i].name_len,
+                          r->classes[i].name);
+        }
+
+        ps_buf_adds(&b, "],\"fields\":[");
+
+        for (i = 0; i < r->nfields; i++) {
+            f = &r->fields[i];
+            ps_buf_printf(&b, "%s{\"id\":%u,\"name\":\"%.*s\",\"type\":\"%s\","
+                          "\"visibility\":\"%.*s\"}", i ? "," : "", i,
+                          (int) f->name_len, f->name, ps_type_name(f->type),
+                          (int) r->classes[f->cls].name_len,
+                          r->classes[f->cls].name);
+        }
+
+        ps_buf_adds(&b, "]}\n");
+
+    } else {
+        ps_buf_printf(&b, "file: %s\n", r->path);
+
+        for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+            ps_buf_printf(&b, "%s: ", keys[i]);
+            ps_inspect_value(&b, r, keys[i], 0, 0);
+            ps_buf_addc(&b, '\n');
+        }
+
+        ps_buf_adds(&b, "classes:");
+
+        for (i = 0; i < r->nclasses; i++) {
+            ps_buf_printf(&b, " %.*s", (int) r->classes[i].name_len,
+                          r->classes[i].name);
+        }
+
+        ps_buf_adds(&b, "\nfields:\n");
+
+        for (i = 0; i < r->nfields; i++) {
+            f = &r->fields[i];
+            ps_buf_printf(&b, "  %-5u %-24.*s %-10s %.*s\n", i,
+                          (int) f->name_len, f->name, ps_type_name(f->type),
+                          (int) r->classes[f->cls].name_len,
+                          r->classes[f->cls].name);
+        }
+    }
+
+    fwrite(b.data, 1, b.len, stdout);
+    ps_buf_free(&b);
+
+    return PS_EXIT_OK;
+}
+
+
+static int
+ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
+{
+    int                        rc, first;
+    unsigned                   i;
+    MDB_val                    key, val;
+    ps_buf_t                   b;
+    ngx_http_profile_entry_t   e;
+    ngx_http_profile_field_t  *f;
+    ngx_http_profile_record_t  rec;
+
+    if (!ngx_http_profile_id_valid((const unsigned char *) id, strlen(id))) {
+        ps_error("inspect: \"%s\" is not a valid profile id", id);
+        return PS_EXIT_USAGE;
+    }
+
+    key.mv_data = (void *) id;
+    key.mv_size = strlen(id);
+
+    rc = mdb_get(r->txn, r->profiles, &key, &val);
+
+    if (rc == MDB_NOTFOUND) {
+        ps_error("%s: no record \"%s\"", r->path, id);
+        return PS_EXIT_REJECTED;
+    }
+
+    if (rc != 0) {
+        ps_error("%s: mdb_get() failed (%d: %s)", r->path, rc,
+                 mdb_strerror(rc));
+        return PS_EXIT_CORRUPT;
+    }
+
+    rc = ngx_http_profile_record_parse(&rec, val.mv_data, val.mv_size,
+                                       r->nfields, r->nclasses, r->fields,
+                                       1);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_error("%s: record \"%s\" is invalid: %s", r->path, id,
+                 ngx_http_profile_fmt_strerror(rc));
+        return PS_EXIT_CORRUPT;
+    }
+
+    memset(&b, 0, sizeof(ps_buf_t));
+    ps_buf_addc(&b, '{');
+    first = 1;
+
+    for (i = 0; i < rec.nentries; i++) {
+        ngx_http_profile_record_entry(&rec, i, &e);
+
+        if (view >= 0 && e.cls != NGX_HTTP_PROFILE_CLASS_PUBLIC
+            && e.cls != view)
+        {
+            continue;
+        }
+
+        if (!first) {
+            ps_buf_addc(&b, ',');
+        }
+
+        ps_buf_add(&b, rec.body + e.off, e.len);
+        first = 0;
+    }
+
+    ps_buf_adds(&b, "}\n");
+
+    if (verbose) {
+        ps_buf_printf(&b, "# hash %016llx, %u entries, %u body bytes\n",
+                      (unsigned long long) rec.hash, rec.nentries,
+                      rec.body_len);
+
+        for (i = 0; i < rec.nentries; i++) {
+            ngx_http_profile_record_entry(&rec, i, &e);
+            f = &r->fields[e.field_id];
+
+            ps_buf_printf(&b, "# %-5u %-24.*s %-8.*s %-10s %u\n",
+                          e.field_id, (int) f->name_len, f->name,
+                          (int) r->classes[e.cls].name_len,
+                          r->classes[e.cls].name, ps_type_name(e.type),
+                          e.len);
+        }
+    }
+
+    fwrite(b.data, 1, b.len, stdout);
+    ps_buf_free(&b);
+
+    return PS_EXIT_OK;
+}
+
+
+static void
+ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key, int json,
+    int number)
+{
+    size_t          i;
+    MDB_val         v;
+    unsigned char  *p;
+
+    if (ps_reader_meta(r, key, &v) != 0) {
+        ps_buf_adds(b, json ? "null" : "(missing)");
+        return;
+    }
+
+    p = v.mv_data;
+
+    /* text values are printable ASCII; anything else is shown escaped */
+
+    for (i = 0; i < v.mv_size; i++) {
+        if (number ? (p[i] < '0' || p[i] > '9') : (p[i] < 0x20 || p[i] > 0x7e)) {
+            break;
+        }
+    }
+
+    if (i == v.mv_size && v.mv_size > 0 && (number || !json)) {
+        ps_buf_add(b, p, v.mv_size);
+        return;
+    }
+
+    ps_buf_add_json_string(b, v.mv_data, v.mv_size);
+}
+
+
+static void
+ps_inspect_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: " PS_NAME " inspect [options] PATH [ID]\n"
+        "\n"
+        "  without ID: the snapshot's metadata and tables\n"
+        "  with ID:    the stored record as JSON\n"
+        "\n"
+        "  --json        metadata as one JSON object\n"
+        "  --view CLASS  only the fields that CLASS may see "
+        "(default: self, all)\n"
+        "  -v, --verbose also list each entry (class, type, bytes)\n");
+}

@@ -1,0 +1,159 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * profile-snapshot: command dispatch, --help, --version.
+ */
+
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ps.h"
+#include "ps_input.h"
+#include "ps_sha256.h"
+
+
+typedef struct {
+    const char     *name;
+    int           (*handler)(int argc, char **argv);
+    const char     *summary;
+} ps_command_t;
+
+
+static void ps_usage(FILE *f);
+
+
+static const ps_command_t  ps_commands[] = {
+    { "build", ps_build_main,
+      "compile NDJSON sources and a schema into a snapshot" },
+    { "inspect", ps_inspect_main,
+      "show a snapshot's metadata, or one record as JSON" },
+    { "verify", ps_verify_main,
+      "check a snapshot completely; exit 6 if it is invalid" },
+    { "sha256", ps_sha256_main,
+      "print the SHA-256 of files (checks the built-in SHA-256)" },
+    { NULL, NULL, NULL }
+};
+
+
+int
+main(int argc, char **argv)
+{
+    const ps_command_t  *c;
+
+    if (argc < 2) {
+        ps_usage(stderr);
+        return PS_EXIT_USAGE;
+    }
+
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0
+        || strcmp(argv[1], "help") == 0)
+    {
+        ps_usage(stdout);
+        return PS_EXIT_OK;
+    }
+
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf(PS_GENERATOR "\n");
+        return PS_EXIT_OK;
+    }
+
+    for (c = ps_commands; c->name != NULL; c++) {
+        if (strcmp(argv[1], c->name) == 0) {
+            return c->handler(argc - 1, argv + 1);
+        }
+    }
+
+    ps_error("unknown command \"%s\" (try --help)", argv[1]);
+
+    return PS_EXIT_USAGE;
+}
+
+
+void
+ps_error(const char *fmt, ...)
+{
+    va_list  ap;
+
+    fputs(PS_NAME ": ", stderr);
+
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+
+    fputc('\n', stderr);
+}
+
+
+int
+ps_sha256_main(int argc, char **argv)
+{
+    int              i, rc;
+    char             text[PS_SHA256_TEXT];
+    size_t           n;
+    ssize_t          got;
+    ps_input_t       in;
+    ps_sha256_t      sha;
+    unsigned char    digest[PS_SHA256_SIZE];
+
+    if (argc < 2) {
+        ps_error("sha256: wants FILE... (\"-\" is stdin)");
+        return PS_EXIT_USAGE;
+    }
+
+    rc = PS_EXIT_OK;
+
+    for (i = 1; i < argc; i++) {
+        if (ps_input_open(&in, argv[i], 0) != 0) {
+            rc = PS_EXIT_IO;
+            continue;
+        }
+
+        ps_sha256_init(&sha);
+
+        for ( ;; ) {
+            got = read(in.fd, in.buf, in.cap);
+
+            if (got <= 0) {
+                break;
+            }
+
+            n = (size_t) got;
+            ps_sha256_update(&sha, in.buf, n);
+        }
+
+        if (got < 0) {
+            ps_error("%s: read failed", in.display);
+            rc = PS_EXIT_IO;
+
+        } else {
+            ps_sha256_final(&sha, digest);
+            ps_sha256_text(digest, text);
+            printf("%s  %s\n", text, argv[i]);
+        }
+
+        ps_input_close(&in);
+    }
+
+    return rc;
+}
+
+
+static void
+ps_usage(FILE *f)
+{
+    const ps_command_t  *c;
+
+    fprintf(f, "usage: " PS_NAME " COMMAND [options] [args]\n"
+               "       " PS_NAME " --version\n\ncommands:\n");
+
+    for (c = ps_commands; c->name != NULL; c++) {
+        fprintf(f, "  %-9s %s\n", c->name, c->summary);
+    }
+
+    fprintf(f, "\n\"" PS_NAME " COMMAND --help\" shows a command's "
+               "options; docs/cli.md has everything.\n");
+}

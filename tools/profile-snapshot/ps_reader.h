@@ -1,0 +1,47 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Opening a published snapshot read-only, the way the module does
+ * (MDB_RDONLY | MDB_NOLOCK | MDB_NOSUBDIR), and decoding its tables with
+ * the module's own ngx_http_profile_record.c.
+ */
+
+
+#ifndef _PS_READER_H_INCLUDED_
+#define _PS_READER_H_INCLUDED_
+
+
+#include <lmdb.h>
+
+#include "ngx_http_profile_format.h"
+
+
+typedef struct {
+    const char                *path;
+    MDB_env                   *env;
+    MDB_txn                   *txn;
+    MDB_dbi                    meta;
+    MDB_dbi                    profiles;
+    ngx_http_profile_class_t   classes[NGX_HTTP_PROFILE_MAX_CLASSES];
+    unsigned                   nclasses;
+    ngx_http_profile_field_t  *fields;
+    unsigned                   nfields;
+} ps_reader_t;
+
+
+/*
+ * Open path and check the header metadata (format, format_version,
+ * classes, fields).  Returns 0, or an exit code (PS_EXIT_IO if the file
+ * cannot be opened, PS_EXIT_CORRUPT if it is not a valid snapshot) with
+ * a message printed.  Close with ps_reader_close() in every case.
+ */
+int ps_reader_open(ps_reader_t *r, const char *path);
+
+/* a meta value: 0 and *val, or MDB_NOTFOUND / an LMDB error */
+int ps_reader_meta(ps_reader_t *r, const char *key, MDB_val *val);
+
+void ps_reader_close(ps_reader_t *r);
+
+
+#endif /* _PS_READER_H_INCLUDED_ */

@@ -1,0 +1,486 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ */
+
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps.h"
+#include "ps_report.h"
+
+
+typedef struct {
+    const char     *name;
+    ps_kind_e       kind;
+} ps_reason_t;
+
+
+/* indexed by ps_reason_e; docs/cli.md lists every code */
+static const ps_reason_t  ps_reasons[PS_R_MAX] = {
+    { "invalid_json", PS_KIND_QUARANTINE },
+    { "not_object", PS_KIND_QUARANTINE },
+    { "missing_id", PS_KIND_QUARANTINE },
+    { "invalid_id", PS_KIND_QUARANTINE },
+    { "id_too_long", PS_KIND_QUARANTINE },
+    { "record_too_large", PS_KIND_QUARANTINE },
+    { "invalid_utf8", PS_KIND_QUARANTINE },
+    { "duplicate_key", PS_KIND_QUARANTINE },
+    { "too_deep", PS_KIND_QUARANTINE },
+    { "string_too_long", PS_KIND_QUARANTINE },
+    { "array_too_long", PS_KIND_QUARANTINE },
+    { "required", PS_KIND_QUARANTINE },
+    { "invalid_value", PS_KIND_QUARANTINE },
+    { "duplicate_id", PS_KIND_QUARANTINE },
+    { "unknown_version", PS_KIND_QUARANTINE },
+    { "migration_failed", PS_KIND_QUARANTINE },
+    { "unknown_field", PS_KIND_QUARANTINE },
+    { "orphan", PS_KIND_QUARANTINE },
+    { "unknown_field", PS_KIND_FIX },
+    { "wrong_type", PS_KIND_FIX },
+    { "coerced", PS_KIND_FIX },
+    { "trimmed", PS_KIND_FIX },
+    { "alias", PS_KIND_FIX },
+    { "default", PS_KIND_FIX },
+    { "truncated", PS_KIND_FIX },
+    { "mapped", PS_KIND_FIX },
+    { "migrated", PS_KIND_FIX },
+    { "utf8_replaced", PS_KIND_FIX },
+    { "dropped", PS_KIND_FIX },
+    { "superseded", PS_KIND_NOTE },
+    { "replaces", PS_KIND_NOTE },
+    { "not_in_source", PS_KIND_NOTE }
+};
+
+
+static const char  *ps_kind_names[] = { "quarantine", "fix", "note" };
+
+static const char  *ps_outcome_names[PS_OUT_MAX] = {
+    "clean", "fixed", "quarantined", "superseded", "orphan"
+};
+
+
+static void ps_report_rec_begin(ps_report_rec_t *e, const char *source,
+    const char *file, uint64_t line);
+static void ps_report_line(ps_report_t *r, ps_report_rec_t *e,
+    ps_outcome_e outcome);
+static void ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e,
+    ps_reason_e code, const char *field, const char *fmt, va_list ap);
+static void ps_report_flush_text(ps_report_t *r, ps_report_rec_t *e,
+    ps_outcome_e outcome);
+static void ps_report_rec_free(ps_report_rec_t *e);
+
+
+int
+ps_report_open(ps_report_t *r, const char *path, int quiet,
+    uint64_t max_messages)
+{
+    memset(r, 0, sizeof(ps_report_t));
+
+    r->quiet = quiet;
+    r->max_messages = max_messages;
+
+    if (path == NULL) {
+        return 0;
+    }
+
+    r->ndjson_path = path;
+    r->ndjson = (strcmp(path, "-") == 0) ? stdout : fopen(path, "w");
+
+    if (r->ndjson == NULL) {
+        ps_error("%s: cannot open the report: %s", path, strerror(errno));
+        return -1;
+    }
+
+    return 0;
+}
+
+
+void
+ps_report_begin(ps_report_t *r, const char *source, const char *file,
+    uint64_t line)
+{
+    ps_report_rec_begin(&r->cur, source, file, line);
+    r->lines++;
+}
+
+
+void
+ps_report_id(ps_report_t *r, const char *id, size_t len)
+{
+    r->cur.id.len = 0;
+    ps_buf_add(&r->cur.id, id, len);
+    r->cur.has_id = 1;
+}
+
+
+void
+ps_report_reason(ps_report_t *r, ps_reason_e code, const char *field,
+    const char *fmt, ...)
+{
+    va_list  ap;
+
+    va_start(ap, fmt);
+    ps_report_add_reason(r, &r->cur, code, field, fmt, ap);
+    va_end(ap);
+}
+
+
+int
+ps_report_quarantined(ps_report_t *r)
+{
+    return r->cur.worst == PS_KIND_QUARANTINE;
+}
+
+
+ps_outcome_e
+ps_report_end(ps_report_t *r)
+{
+    ps_outcome_e  outcome;
+
+    switch (r->cur.worst) {
+    case PS_KIND_QUARANTINE:
+        outcome = PS_OUT_QUARANTINED;
+        break;
+    case PS_KIND_FIX:
+        outcome = PS_OUT_FIXED;
+        break;
+    default:
+        outcome = PS_OUT_CLEAN;
+    }
+
+    r->outcomes[outcome]++;
+
+    ps_report_line(r, &r->cur, outcome);
+    ps_report_flush_text(r, &r->cur, outcome);
+
+    return outcome;
+}
+
+
+void
+ps_report_event(ps_report_t *r, ps_outcome_e outcome, const char *source,
+    const char *file, uint64_t line, const char *id, size_t id_len,
+    ps_reason_e code, const char *fmt, ...)
+{
+    va_list  ap;
+
+    ps_report_rec_begin(&r->ev, source, file, line);
+
+    if (id != NULL) {
+        ps_buf_add(&r->ev.id, id, id_len);
+        r->ev.has_id = 1;
+    }
+
+    va_start(ap, fmt);
+    ps_report_add_reason(r, &r->ev, code, NULL, fmt, ap);
+    va_end(ap);
+
+    r->outcomes[outcome]++;
+
+    ps_report_line(r, &r->ev, outcome);
+    ps_report_flush_text(r, &r->ev, outcome);
+}
+
+
+void
+ps_report_summary(ps_report_t *r, int64_t written, const char *out,
+    const char *content_hash, int exit_code)
+{
+    int        first;
+    unsigned   i, k;
+    ps_buf_t  *b;
+
+    b = &r->scratch;
+
+    if (r->ndjson != NULL) {
+        b->len = 0;
+        ps_buf_printf(b, "{\"type\":\"summary\",\"records\":%llu",
+                      (unsigned long long) r->lines);
+
+        for (i = 0; i < PS_OUT_MAX; i++) {
+            ps_buf_printf(b, ",\"%s\":%llu", ps_outcome_names[i],
+                          (unsigned long long) r->outcomes[i]);
+        }
+
+        ps_buf_printf(b, ",\"written\":%lld", (long long) written);
+        ps_buf_adds(b, ",\"reasons\":[");
+
+        first = 1;
+
+        for (k = 0; k < 3; k++) {
+            for (i = 0; i < PS_R_MAX; i++) {
+                if (r->reasons_count[i] == 0 || ps_reasons[i].kind != k) {
+                    continue;
+                }
+
+                ps_buf_printf(b, "%s{\"code\":\"%s\",\"kind\":\"%s\","
+                              "\"count\":%llu}", first ? "" : ",",
+                              ps_reasons[i].name, ps_kind_names[k],
+                              (unsigned long long) r->reasons_count[i]);
+                first = 0;
+            }
+        }
+
+        ps_buf_adds(b, "]");
+
+        if (written >= 0 && out != NULL) {
+            ps_buf_adds(b, ",\"snapshot\":");
+            ps_buf_add_json_string(b, out, strlen(out));
+        }
+
+        if (content_hash != NULL) {
+            ps_buf_printf(b, ",\"content_hash\":\"%s\"", content_hash);
+        }
+
+        ps_buf_printf(b, ",\"exit\":%d}\n", exit_code);
+        fwrite(b->data, 1, b->len, r->ndjson);
+    }
+
+    if (r->quiet) {
+        return;
+    }
+
+    if (r->messages > r->max_messages) {
+        fprintf(stderr, PS_NAME ": %llu more messages not shown%s\n",
+                (unsigned long long) (r->messages - r->max_messages),
+                r->ndjson ? " (see the report)" : " (use --report FILE)");
+    }
+
+    fprintf(stderr, PS_NAME ": %llu records read: %llu clean, %llu fixed, "
+            "%llu quarantined, %llu superseded",
+            (unsigned long long) r->lines,
+            (unsigned long long) r->outcomes[PS_OUT_CLEAN],
+            (unsigned long long) r->outcomes[PS_OUT_FIXED],
+            (unsigned long long) r->outcomes[PS_OUT_QUARANTINED],
+            (unsigned long long) r->outcomes[PS_OUT_SUPERSEDED]);
+
+    if (r->outcomes[PS_OUT_ORPHAN]) {
+        fprintf(stderr, ", %llu orphan rows",
+                (unsigned long long) r->outcomes[PS_OUT_ORPHAN]);
+    }
+
+    fputc('\n', stderr);
+
+    for (k = 0; k < 3; k++) {
+        for (i = 0; i < PS_R_MAX; i++) {
+            if (r->reasons_count[i] && ps_reasons[i].kind == k) {
+                fprintf(stderr, "  %-10s %-20s %llu\n", ps_kind_names[k],
+                        ps_reasons[i].name,
+                        (unsigned long long) r->reasons_count[i]);
+            }
+        }
+    }
+
+    if (written >= 0) {
+        fprintf(stderr, PS_NAME ": %lld records written to %s\n",
+                (long long) written, out);
+
+    } else {
+        fprintf(stderr, PS_NAME ": no snapshot written\n");
+    }
+}
+
+
+int
+ps_report_close(ps_report_t *r)
+{
+    int  rc;
+
+    rc = 0;
+
+    if (r->ndjson != NULL) {
+        if (fflush(r->ndjson) != 0 || ferror(r->ndjson)) {
+            ps_error("%s: writing the report failed: %s", r->ndjson_path,
+                     strerror(errno));
+            rc = -1;
+        }
+
+        if (r->ndjson != stdout && fclose(r->ndjson) != 0) {
+            rc = -1;
+        }
+
+        r->ndjson = NULL;
+    }
+
+    ps_report_rec_free(&r->cur);
+    ps_report_rec_free(&r->ev);
+    ps_buf_free(&r->scratch);
+
+    return rc;
+}
+
+
+const char *
+ps_reason_name(ps_reason_e code)
+{
+    return ps_reasons[code].name;
+}
+
+
+static void
+ps_report_rec_begin(ps_report_rec_t *e, const char *source,
+    const char *file, uint64_t line)
+{
+    e->source = source;
+    e->file = file;
+    e->line = line;
+    e->has_id = 0;
+    e->id.len = 0;
+    e->reasons.len = 0;
+    e->text.len = 0;
+    e->nreasons = 0;
+    e->worst = -1;
+}
+
+
+static void
+ps_report_rec_free(ps_report_rec_t *e)
+{
+    ps_buf_free(&e->id);
+    ps_buf_free(&e->reasons);
+    ps_buf_free(&e->text);
+}
+
+
+static void
+ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e, ps_reason_e code,
+    const char *field, const char *fmt, va_list ap)
+{
+    ps_buf_t  *m;
+    va_list    aq;
+    int        n;
+
+    m = &r->scratch;
+    m->len = 0;
+
+    va_copy(aq, ap);
+    n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+
+    if (n > 0) {
+        ps_buf_reserve(m, (size_t) n + 1);
+        vsnprintf((char *) m->data, (size_t) n + 1, fmt, ap);
+        m->len = (size_t) n;
+    }
+
+    r->reasons_count[code]++;
+
+    if (e->worst == -1 || (int) ps_reasons[code].kind < e->worst) {
+        e->worst = ps_reasons[code].kind;
+    }
+
+    /* the NDJSON member */
+
+    ps_buf_adds(&e->reasons, e->nreasons ? ",{\"code\":\"" : "{\"code\":\"");
+    ps_buf_adds(&e->reasons, ps_reasons[code].name);
+    ps_buf_adds(&e->reasons, "\",\"kind\":\"");
+    ps_buf_adds(&e->reasons, ps_kind_names[ps_reasons[code].kind]);
+    ps_buf_adds(&e->reasons, "\"");
+
+    if (field != NULL) {
+        ps_buf_adds(&e->reasons, ",\"field\":");
+        ps_buf_add_json_string(&e->reasons, field, strlen(field));
+    }
+
+    ps_buf_adds(&e->reasons, ",\"message\":");
+    ps_buf_add_json_string(&e->reasons, (char *) m->data, m->len);
+    ps_buf_addc(&e->reasons, '}');
+
+    e->nreasons++;
+
+    /* the stderr line, minus the outcome known at the end */
+
+    ps_buf_addc(&e->text, '\0');
+    if (field != NULL) {
+        ps_buf_printf(&e->text, "field \"%s\": ", field);
+    }
+
+    ps_buf_add(&e->text, m->data, m->len);
+    ps_buf_printf(&e->text, " [%s]", ps_reasons[code].name);
+}
+
+
+static void
+ps_report_line(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
+{
+    ps_buf_t  *b;
+
+    if (r->ndjson == NULL) {
+        return;
+    }
+
+    b = &r->scratch;
+    b->len = 0;
+
+    ps_buf_adds(b, "{\"type\":\"record\",\"source\":");
+    ps_buf_add_json_string(b, e->source, strlen(e->source));
+    ps_buf_adds(b, ",\"file\":");
+    ps_buf_add_json_string(b, e->file, strlen(e->file));
+    ps_buf_printf(b, ",\"line\":%llu,\"id\":", (unsigned long long) e->line);
+
+    if (e->has_id) {
+        ps_buf_add_json_string(b, (char *) e->id.data, e->id.len);
+
+    } else {
+        ps_buf_adds(b, "null");
+    }
+
+    ps_buf_printf(b, ",\"outcome\":\"%s\",\"reasons\":[",
+                  ps_outcome_names[outcome]);
+    ps_buf_add(b, e->reasons.data, e->reasons.len);
+    ps_buf_adds(b, "]}\n");
+
+    fwrite(b->data, 1, b->len, r->ndjson);
+}
+
+
+/* e->text holds NUL-separated reason texts: one stderr line each */
+
+static void
+ps_report_flush_text(ps_report_t *r, ps_report_rec_t *e,
+    ps_outcome_e outcome)
+{
+    size_t          i, j;
+    ps_buf_t       *b;
+    unsigned char  *p;
+
+    if (r->quiet || e->nreasons == 0) {
+        return;
+    }
+
+    b = &r->scratch;
+    p = e->text.data;
+    i = 0;
+
+    while (i < e->text.len) {
+        /* skip the separator */
+        i++;
+
+        for (j = i; j < e->text.len && p[j] != '\0'; j++) {
+            /* void */
+        }
+
+        if (++r->messages <= r->max_messages) {
+            b->len = 0;
+            ps_buf_printf(b, "%s:%llu: %s: ", e->file,
+                          (unsigned long long) e->line,
+                          ps_outcome_names[outcome]);
+
+            if (e->has_id) {
+                ps_buf_adds(b, "id ");
+                ps_buf_add_json_string(b, (char *) e->id.data, e->id.len);
+                ps_buf_adds(b, ": ");
+            }
+
+            ps_buf_add(b, p + i, j - i);
+            ps_buf_addc(b, '\n');
+            fwrite(b->data, 1, b->len, stderr);
+        }
+
+        i = j;
+    }
+}

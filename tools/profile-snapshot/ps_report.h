@@ -1,0 +1,162 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * The build report: one outcome per input record, written as NDJSON to
+ * --report, as "FILE:LINE: ..." messages to stderr, and summarized with
+ * counts by reason (docs/cli.md "Report").
+ */
+
+
+#ifndef _PS_REPORT_H_INCLUDED_
+#define _PS_REPORT_H_INCLUDED_
+
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ps_buf.h"
+
+
+/* what a reason does to its record; keep ps_report.c's table in step */
+typedef enum {
+    PS_KIND_QUARANTINE = 0,     /* the record is not written */
+    PS_KIND_FIX,                /* written, with this change */
+    PS_KIND_NOTE                /* written unchanged; worth knowing */
+} ps_kind_e;
+
+
+typedef enum {
+    /* quarantine */
+    PS_R_INVALID_JSON = 0,
+    PS_R_NOT_OBJECT,
+    PS_R_MISSING_ID,
+    PS_R_INVALID_ID,
+    PS_R_ID_TOO_LONG,
+    PS_R_RECORD_TOO_LARGE,
+    PS_R_INVALID_UTF8,
+    PS_R_DUPLICATE_KEY,
+    PS_R_TOO_DEEP,
+    PS_R_STRING_TOO_LONG,
+    PS_R_ARRAY_TOO_LONG,
+    PS_R_REQUIRED,
+    PS_R_INVALID_VALUE,
+    PS_R_DUPLICATE_ID,
+    PS_R_UNKNOWN_VERSION,
+    PS_R_MIGRATION_FAILED,
+    PS_R_UNKNOWN_FIELD_Q,
+    PS_R_ORPHAN,
+    /* fix */
+    PS_R_UNKNOWN_FIELD,
+    PS_R_WRONG_TYPE,
+    PS_R_COERCED,
+    PS_R_TRIMMED,
+    PS_R_ALIAS,
+    PS_R_DEFAULT,
+    PS_R_TRUNCATED,
+    PS_R_MAPPED,
+    PS_R_MIGRATED,
+    PS_R_UTF8_REPLACED,
+    PS_R_DROPPED,
+    /* note */
+    PS_R_SUPERSEDED,
+    PS_R_REPLACES,
+    PS_R_NOT_IN_SOURCE,
+    PS_R_MAX
+} ps_reason_e;
+
+
+typedef enum {
+    PS_OUT_CLEAN = 0,           /* accepted as is */
+    PS_OUT_FIXED,               /* accepted with fixes */
+    PS_OUT_QUARANTINED,         /* not written */
+    PS_OUT_SUPERSEDED,          /* was written, replaced by a duplicate */
+    PS_OUT_ORPHAN,              /* row of a joined source with no record */
+    PS_OUT_MAX
+} ps_outcome_e;
+
+
+/* one outcome line being put together */
+typedef struct {
+    const char     *source;
+    const char     *file;
+    uint64_t        line;
+    ps_buf_t        id;
+    int             has_id;
+    ps_buf_t        reasons;    /* JSON array members */
+    ps_buf_t        text;       /* stderr lines, NUL-separated */
+    unsigned        nreasons;
+    int             worst;      /* PS_KIND_* of the worst reason, or -1 */
+} ps_report_rec_t;
+
+
+typedef struct {
+    FILE           *ndjson;     /* --report, or NULL */
+    const char     *ndjson_path;
+    int             quiet;
+    uint64_t        max_messages;
+    uint64_t        messages;
+
+    ps_report_rec_t cur;        /* the record being reported */
+    ps_report_rec_t ev;         /* an event about an earlier record */
+
+    /* totals */
+    uint64_t        lines;      /* records read (blank lines excluded) */
+    uint64_t        outcomes[PS_OUT_MAX];
+    uint64_t        reasons_count[PS_R_MAX];
+
+    ps_buf_t        scratch;
+} ps_report_t;
+
+
+/*
+ * Open the report; path may be NULL (stderr messages and summary only).
+ * Returns 0, or -1 with a message printed.
+ */
+int ps_report_open(ps_report_t *r, const char *path, int quiet,
+    uint64_t max_messages);
+
+/* start the outcome of the record at file:line of source */
+void ps_report_begin(ps_report_t *r, const char *source, const char *file,
+    uint64_t line);
+
+/* the record's id, once known (any bytes; escaped on output) */
+void ps_report_id(ps_report_t *r, const char *id, size_t len);
+
+/*
+ * Add a reason; field may be NULL.  The message is printf-formatted and
+ * may quote input bytes: they are escaped on output.
+ */
+void ps_report_reason(ps_report_t *r, ps_reason_e code, const char *field,
+    const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
+
+/* 1 if a quarantining reason was added to the current record */
+int ps_report_quarantined(ps_report_t *r);
+
+/* write the record's outcome line; returns the outcome */
+ps_outcome_e ps_report_end(ps_report_t *r);
+
+/*
+ * Report an event about an earlier record (a superseded duplicate, an
+ * orphan row): a whole outcome line on its own.
+ */
+void ps_report_event(ps_report_t *r, ps_outcome_e outcome,
+    const char *source, const char *file, uint64_t line, const char *id,
+    size_t id_len, ps_reason_e code, const char *fmt, ...)
+    __attribute__ ((format (printf, 9, 10)));
+
+/*
+ * Write the summary: the last NDJSON line and, unless quiet, the human
+ * summary on stderr.  written is the snapshot's record count (or -1 if
+ * none was written); out and exit_code are shown as they are.
+ */
+void ps_report_summary(ps_report_t *r, int64_t written, const char *out,
+    const char *content_hash, int exit_code);
+
+/* close the report file; returns -1 if writing it failed */
+int ps_report_close(ps_report_t *r);
+
+const char *ps_reason_name(ps_reason_e code);
+
+
+#endif /* _PS_REPORT_H_INCLUDED_ */

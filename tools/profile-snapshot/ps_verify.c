@@ -1,0 +1,403 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * The "verify" command: check a snapshot the way the module would, and
+ * deeper: every record decoded with the module's parser in deep mode,
+ * every fragment parsed as JSON, the hashes and counts recomputed.
+ */
+
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "ps.h"
+#include "ps_buf.h"
+#include "ps_coerce.h"
+#include "ps_reader.h"
+#include "ps_sha256.h"
+
+
+#define PS_VERIFY_MAX_SHOWN  20
+
+
+typedef struct {
+    ps_reader_t     r;
+    uint64_t        problems;
+    int             quiet;
+    ps_buf_t        msg;
+} ps_verify_t;
+
+
+static void ps_verify_meta(ps_verify_t *v);
+static void ps_verify_records(ps_verify_t *v);
+static void ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val);
+static int ps_verify_fragment(ps_verify_t *v,
+    const ngx_http_profile_entry_t *e, const unsigned char *frag);
+static void ps_verify_problem(ps_verify_t *v, MDB_val *key,
+    const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+static int ps_verify_text(MDB_val *val, const char *allowed, size_t min,
+    size_t max);
+
+
+int
+ps_verify_main(int argc, char **argv)
+{
+    int           c, rc;
+    ps_verify_t  *v;
+
+    static const struct option  opts[] = {
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+
+    v = ps_alloc(sizeof(ps_verify_t));
+    memset(v, 0, sizeof(ps_verify_t));
+
+    opterr = 0;
+    optind = 1;
+
+    while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'q':
+            v->quiet = 1;
+            break;
+        case 'h':
+            printf("usage: " PS_NAME " verify [-q] PATH\n"
+                   "  exit 0 if PATH is a valid snapshot, 6 if not\n");
+            free(v);
+            return PS_EXIT_OK;
+        default:
+            ps_error("verify: unknown or incomplete option \"%s\"",
+                     argv[optind - 1]);
+            free(v);
+            return PS_EXIT_USAGE;
+        }
+    }
+
+    if (argc - optind != 1) {
+        ps_error("verify: wants one PATH");
+        free(v);
+        return PS_EXIT_USAGE;
+    }
+
+    rc = ps_reader_open(&v->r, argv[optind]);
+
+    if (rc == 0) {
+        ps_verify_meta(v);
+        ps_verify_records(v);
+
+        if (v->problems > PS_VERIFY_MAX_SHOWN) {
+            ps_error("%s: %llu more problems not shown", v->r.path,
+                     (unsigned long long) (v->problems
+                                           - PS_VERIFY_MAX_SHOWN));
+        }
+
+        if (v->problems) {
+            ps_error("%s: INVALID: %llu problems", v->r.path,
+                     (unsigned long long) v->problems);
+            rc = PS_EXIT_CORRUPT;
+
+        } else if (!v->quiet) {
+            printf("%s: ok\n", v->r.path);
+        }
+    }
+
+    ps_reader_close(&v->r);
+    ps_buf_free(&v->msg);
+    free(v);
+
+    return rc;
+}
+
+
+static void
+ps_verify_meta(ps_verify_t *v)
+{
+    char           text[PS_SHA256_TEXT];
+    MDB_val        val;
+    ps_sha256_t    sha;
+    unsigned char  digest[PS_SHA256_SIZE];
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SNAPSHOT_ID, &val) != 0
+        || !ps_verify_text(&val, "._-", 1, 64))
+    {
+        ps_verify_problem(v, NULL, "meta \"snapshot_id\" missing or "
+                          "invalid");
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_CREATED_AT, &val) != 0
+        || val.mv_size != 20
+        || !ps_rfc3339_valid(val.mv_data, val.mv_size)
+        || ((char *) val.mv_data)[19] != 'Z')
+    {
+        ps_verify_problem(v, NULL, "meta \"created_at\" missing or not "
+                          "YYYY-MM-DDTHH:MM:SSZ");
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_GENERATOR, &val) != 0
+        || !ps_verify_text(&val, " ._-", 1, 255))
+    {
+        ps_verify_problem(v, NULL, "meta \"generator\" missing or invalid");
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SCHEMA, &val) != 0) {
+        ps_verify_problem(v, NULL, "meta \"schema\" missing");
+        return;
+    }
+
+    ps_sha256_init(&sha);
+    ps_sha256_update(&sha, val.mv_data, val.mv_size);
+    ps_sha256_final(&sha, digest);
+    ps_sha256_text(digest, text);
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SCHEMA_DIGEST, &val) != 0
+        || val.mv_size != PS_SHA256_TEXT - 1
+        || memcmp(val.mv_data, text, val.mv_size) != 0)
+    {
+        ps_verify_problem(v, NULL, "meta \"schema_digest\" does not match "
+                          "the stored schema (%s)", text);
+    }
+}
+
+
+static void
+ps_verify_records(ps_verify_t *v)
+{
+    int            rc;
+    char           text[PS_SHA256_TEXT], num[32];
+    MDB_val        key, val;
+    uint64_t       n;
+    MDB_cursor    *cur;
+    ps_sha256_t    sha;
+    unsigned char  digest[PS_SHA256_SIZE];
+
+    rc = mdb_cursor_open(v->r.txn, v->r.profiles, &cur);
+    if (rc != 0) {
+        ps_verify_problem(v, NULL, "mdb_cursor_open() failed (%d: %s)", rc,
+                          mdb_strerror(rc));
+        return;
+    }
+
+    ps_sha256_init(&sha);
+    n = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        n++;
+        ps_sha256_item(&sha, key.mv_data, key.mv_size);
+        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+        ps_verify_record(v, &key, &val);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != MDB_NOTFOUND) {
+        ps_verify_problem(v, NULL, "mdb_cursor_get() failed (%d: %s)", rc,
+                          mdb_strerror(rc));
+        return;
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_CLASSES, &val) == 0) {
+        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_FIELDS, &val) == 0) {
+        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+    }
+
+    ps_sha256_final(&sha, digest);
+    ps_sha256_text(digest, text);
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_CONTENT_HASH, &val) != 0
+        || val.mv_size != PS_SHA256_TEXT - 1
+        || memcmp(val.mv_data, text, val.mv_size) != 0)
+    {
+        ps_verify_problem(v, NULL, "meta \"content_hash\" does not match "
+                          "the content (%s)", text);
+    }
+
+    snprintf(num, sizeof(num), "%llu", (unsigned long long) n);
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_RECORD_COUNT, &val) != 0
+        || val.mv_size != strlen(num)
+        || memcmp(val.mv_data, num, val.mv_size) != 0)
+    {
+        ps_verify_problem(v, NULL, "meta \"record_count\" is not %s", num);
+    }
+}
+
+
+static void
+ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val)
+{
+    int                        rc;
+    unsigned                   i;
+    uint32_t                   expect;
+    ngx_http_profile_entry_t   e;
+    ngx_http_profile_record_t  rec;
+
+    if (!ngx_http_profile_id_valid(key->mv_data, key->mv_size)) {
+        ps_verify_problem(v, key, "invalid profile id");
+    }
+
+    rc = ngx_http_profile_record_parse(&rec, val->mv_data, val->mv_size,
+                                       v->r.nfields, v->r.nclasses,
+                                       v->r.fields, 1);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_verify_problem(v, key, "%s", ngx_http_profile_fmt_strerror(rc));
+        return;
+    }
+
+    if (ngx_http_profile_record_hash(val->mv_data, val->mv_size)
+        != rec.hash)
+    {
+        ps_verify_problem(v, key, "per-record hash does not match");
+    }
+
+    /* fragments in entry order, joined by exactly one "," */
+
+    expect = 0;
+
+    for (i = 0; i < rec.nentries; i++) {
+        ngx_http_profile_record_entry(&rec, i, &e);
+
+        if (e.off != expect || (i > 0 && rec.body[e.off - 1] != ',')) {
+            ps_verify_problem(v, key, "fragment of field %u is not where "
+                              "the layout puts it", e.field_id);
+            return;
+        }
+
+        expect = e.off + e.len + 1;
+
+        if (ps_verify_fragment(v, &e, rec.body + e.off) != 0) {
+            ps_verify_problem(v, key, "fragment of field \"%.*s\" is not "
+                              "a valid %s value",
+                              (int) v->r.fields[e.field_id].name_len,
+                              v->r.fields[e.field_id].name,
+                              e.type == 0 ? "null"
+                              : e.type == 5 ? "timestamp" : "JSON");
+        }
+    }
+
+    if ((rec.nentries == 0 && rec.body_len != 0)
+        || (rec.nentries > 0 && expect - 1 != rec.body_len))
+    {
+        ps_verify_problem(v, key, "record body has bytes outside its "
+                          "fragments");
+    }
+}
+
+
+/* the value after "name": must be one JSON value of the entry's type */
+
+static int
+ps_verify_fragment(ps_verify_t *v, const ngx_http_profile_entry_t *e,
+    const unsigned char *frag)
+{
+    int            ok;
+    size_t         skip;
+    json_t        *j;
+    json_error_t   err;
+
+    skip = v->r.fields[e->field_id].name_len + 3;
+
+    j = json_loadb((const char *) frag + skip, e->len - skip,
+                   JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    if (j == NULL) {
+        return -1;
+    }
+
+    switch (e->type) {
+    case NGX_HTTP_PROFILE_TYPE_NULL:
+        ok = json_is_null(j);
+        break;
+    case NGX_HTTP_PROFILE_TYPE_STRING:
+        ok = json_is_string(j);
+        break;
+    case NGX_HTTP_PROFILE_TYPE_INTEGER:
+        ok = json_is_integer(j);
+        break;
+    case NGX_HTTP_PROFILE_TYPE_NUMBER:
+        ok = json_is_number(j);
+        break;
+    case NGX_HTTP_PROFILE_TYPE_BOOLEAN:
+        ok = json_is_boolean(j);
+        break;
+    case NGX_HTTP_PROFILE_TYPE_TIMESTAMP:
+        ok = json_is_string(j)
+             && ps_rfc3339_valid(json_string_value(j),
+                                 json_string_length(j));
+        break;
+    case NGX_HTTP_PROFILE_TYPE_OBJECT:
+        ok = json_is_object(j);
+        break;
+    default:
+        ok = json_is_array(j);
+    }
+
+    json_decref(j);
+
+    return ok ? 0 : -1;
+}
+
+
+static void
+ps_verify_problem(ps_verify_t *v, MDB_val *key, const char *fmt, ...)
+{
+    va_list  ap;
+
+    if (++v->problems > PS_VERIFY_MAX_SHOWN) {
+        return;
+    }
+
+    v->msg.len = 0;
+
+    if (key != NULL) {
+        ps_buf_adds(&v->msg, "record ");
+        ps_buf_add_json_string(&v->msg, key->mv_data, key->mv_size);
+        ps_buf_adds(&v->msg, ": ");
+    }
+
+    fprintf(stderr, PS_NAME ": %s: %s", v->r.path, ps_buf_cstr(&v->msg));
+
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+
+    fputc('\n', stderr);
+}
+
+
+/* min..max bytes of [A-Za-z0-9] and the allowed punctuation */
+
+static int
+ps_verify_text(MDB_val *val, const char *allowed, size_t min, size_t max)
+{
+    size_t          i;
+    unsigned char  *p;
+
+    p = val->mv_data;
+
+    if (val->mv_size < min || val->mv_size > max) {
+        return 0;
+    }
+
+    for (i = 0; i < val->mv_size; i++) {
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z')
+              || (p[i] >= '0' && p[i] <= '9')
+              || (p[i] != '\0' && strchr(allowed, p[i]) != NULL)))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}

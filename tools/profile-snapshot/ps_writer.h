@@ -1,0 +1,99 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Writing a snapshot: records go into a scratch LMDB environment beside
+ * the output as they come (large write transactions), together with the
+ * build's own bookkeeping; at the end the metadata is added, the
+ * bookkeeping dropped, and a compact copy is written under a temporary
+ * name, fsynced and renamed into place (docs/snapshot-format.md).
+ */
+
+
+#ifndef _PS_WRITER_H_INCLUDED_
+#define _PS_WRITER_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <lmdb.h>
+
+#include "ps_schema.h"
+#include "ps_sha256.h"
+
+
+/* what the build remembers about an id already written */
+typedef struct {
+    uint64_t        line;       /* line of the stored record */
+    uint32_t        source;     /* its source index */
+    uint32_t        flags;      /* PS_SEEN_* */
+    int64_t         order;      /* duplicate ordering value (newest) */
+} ps_seen_t;
+
+#define PS_SEEN_STORED    0x01  /* a record with this id is stored */
+#define PS_SEEN_REJECTED  0x02  /* duplicates rejected: id is banned */
+#define PS_SEEN_HAS_ORDER 0x04  /* order is meaningful */
+
+
+typedef struct {
+    MDB_env        *env;
+    MDB_txn        *txn;
+    MDB_dbi         profiles;
+    MDB_dbi         meta;
+    MDB_dbi         seen;
+    char           *out;
+    char           *work;       /* scratch environment */
+    char           *work_lock;
+    char           *tmp;        /* compact copy, renamed to out */
+    char           *dir;        /* directory of out, for fsync */
+    size_t          txn_puts;
+    size_t          txn_bytes;
+    size_t          mapsize;
+
+    /* filled by ps_writer_finish() */
+    uint64_t        count;
+    char            content_hash[PS_SHA256_TEXT];
+    char            snapshot_id[65];
+    char            created_at[32];
+} ps_writer_t;
+
+
+/*
+ * Create the scratch environment for out.  mapsize 0 picks the default.
+ * Returns 0, or -1 with a message printed.
+ */
+int ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize);
+
+/* what is known about id: 1 (*seen filled), 0 (never seen), -1 error */
+int ps_writer_seen(ps_writer_t *w, const char *id, size_t len,
+    ps_seen_t *seen);
+
+/* store (or replace) the record for id and its bookkeeping */
+int ps_writer_put(ps_writer_t *w, const char *id, size_t len,
+    const void *rec, size_t rec_len, const ps_seen_t *seen);
+
+/* remove the record for id, keep the bookkeeping *seen */
+int ps_writer_del(ps_writer_t *w, const char *id, size_t len,
+    const ps_seen_t *seen);
+
+/*
+ * The record stored for id: 1 with rec and rec_len set (valid until the next write
+ * call), or 0 if none, -1 on error.
+ */
+int ps_writer_get(ps_writer_t *w, const char *id, size_t len,
+    const void **rec, size_t *rec_len);
+
+/*
+ * Write the metadata and publish the snapshot at out.  snapshot_id may
+ * be NULL (generated from created and the content hash).  Returns 0, or
+ * -1 with a message printed (nothing is left at out then).
+ */
+int ps_writer_finish(ps_writer_t *w, ps_schema_t *s,
+    const char *snapshot_id, time_t created);
+
+/* remove every temporary file and free the writer (after finish too) */
+void ps_writer_close(ps_writer_t *w);
+
+
+#endif /* _PS_WRITER_H_INCLUDED_ */
