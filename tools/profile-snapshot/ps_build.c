@@ -430,7 +430,7 @@ ps_build_line(ps_build_t *b, unsigned si, ps_input_t *in,
         return 0;
     }
 
-    obj = json_loadb((const char *) line, len, 0, &err);
+    obj = json_loadb((const char *) line, len, JSON_DECODE_ANY, &err);
 
     if (obj == NULL) {
         ps_report_reason(rep, PS_R_INVALID_JSON, NULL,

@@ -1,0 +1,207 @@
+#!/usr/bin/env perl
+#
+# Data-driven tests of the profile-snapshot CLI.  Each folder under
+# tools/profile-snapshot/tests/cases/ is one case (docs/cli.md "Tests"):
+#
+#   args      the command's arguments, one per line  (or)
+#   cmd       a sh script run instead, with $PS set to the binary
+#   setup     optional sh script run first (must exit 0; output ignored)
+#   stdin     optional: fed to the command's standard input
+#   stdout, stderr, exit
+#             expected output and exit code (a missing file means empty
+#             output, exit 0)
+#   expect/   expected files: expect/PATH is compared with the file PATH
+#             the command left in the case's scratch copy
+#   mask      optional: one Perl regex per line; matches are replaced by
+#             <MASK> in expected and actual output before comparing
+#
+# The case runs in a scratch copy of its folder, with
+# SOURCE_DATE_EPOCH=1767225600 (2026-01-01T00:00:00Z), LC_ALL=C and TZ=UTC.
+# PROFILE_SNAPSHOT overrides the binary's path; PS_CASES=regex selects
+# cases; PS_CASES_REGEN=1 rewrites the expectations from the actual
+# results (review the diff before committing).
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Copy qw(copy);
+use File::Find qw(find);
+use File::Path qw(make_path);
+use File::Temp qw(tempdir);
+use FindBin;
+use Test::More;
+
+my $root = abs_path("$FindBin::Bin/..");
+my $bin = $ENV{PROFILE_SNAPSHOT}
+          || "$root/tools/profile-snapshot/profile-snapshot";
+my $cases = "$root/tools/profile-snapshot/tests/cases";
+my $regen = $ENV{PS_CASES_REGEN};
+
+plan skip_all => "no CLI binary at $bin (make cli)" unless -x $bin;
+$bin = abs_path($bin);
+
+my @cases = sort grep { -d } glob("$cases/*");
+if (my $only = $ENV{PS_CASES}) {
+    @cases = grep { (my $n = $_) =~ s{.*/}{}; $n =~ /$only/ } @cases;
+}
+
+for my $case (@cases) {
+    run_case($case);
+}
+
+done_testing();
+
+
+sub slurp {
+    my ($path) = @_;
+
+    open my $fh, '<:raw', $path or return undef;
+    local $/;
+    my $data = <$fh>;
+    close $fh;
+
+    return defined $data ? $data : '';
+}
+
+
+sub spew {
+    my ($path, $data) = @_;
+
+    make_path(dirname($path));
+    open my $fh, '>:raw', $path or die "$path: $!";
+    print $fh $data;
+    close $fh or die "$path: $!";
+}
+
+
+sub copy_tree {
+    my ($from, $to) = @_;
+
+    find({ no_chdir => 1, wanted => sub {
+        my $rel = substr($File::Find::name, length $from);
+        return if $rel =~ m{^/(expect(/|$)|(stdout|stderr|exit|mask)$)};
+        if (-d $_) {
+            make_path("$to$rel");
+        } else {
+            copy($_, "$to$rel") or die "copy $_: $!";
+            chmod((stat $_)[2] & 07777, "$to$rel");
+        }
+    } }, $from);
+}
+
+
+sub run {
+    my ($dir, $stdin, @cmd) = @_;
+
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+
+    if ($pid == 0) {
+        chdir $dir or die "chdir $dir: $!";
+        open STDIN, '<', $stdin or die "$stdin: $!";
+        open STDOUT, '>', "$dir.stdout" or die "stdout: $!";
+        open STDERR, '>', "$dir.stderr" or die "stderr: $!";
+        exec { $cmd[0] } @cmd or die "exec $cmd[0]: $!";
+    }
+
+    waitpid $pid, 0;
+    my $status = $?;
+    my $code = $status & 127 ? 128 + ($status & 127) : $status >> 8;
+
+    my ($out, $err) = (slurp("$dir.stdout"), slurp("$dir.stderr"));
+    unlink "$dir.stdout", "$dir.stderr";
+
+    return ($out, $err, $code);
+}
+
+
+sub run_case {
+    my ($case) = @_;
+
+    (my $name = $case) =~ s{.*/}{};
+    my $work = tempdir("ps-case-XXXXXX", TMPDIR => 1, CLEANUP => 1);
+
+    copy_tree($case, $work);
+
+    local $ENV{PS} = $bin;
+    local $ENV{SOURCE_DATE_EPOCH} = '1767225600';
+    local $ENV{LC_ALL} = 'C';
+    local $ENV{TZ} = 'UTC';
+
+    if (-e "$case/setup") {
+        my ($out, $err, $code) = run($work, '/dev/null', '/bin/sh', 'setup');
+        if ($code != 0) {
+            fail("$name: setup failed (exit $code)");
+            diag($out . $err);
+            return;
+        }
+    }
+
+    my @cmd;
+
+    if (-e "$case/cmd") {
+        @cmd = ('/bin/sh', 'cmd');
+    } elsif (-e "$case/args") {
+        @cmd = ($bin, split /\n/, slurp("$case/args"));
+    } else {
+        fail("$name: no args or cmd file");
+        return;
+    }
+
+    my $stdin = -e "$case/stdin" ? "$work/stdin" : '/dev/null';
+    my ($out, $err, $code) = run($work, $stdin, @cmd);
+
+    my @masks = -e "$case/mask"
+                ? grep { length } split /\n/, slurp("$case/mask") : ();
+
+    my $mask = sub {
+        my ($text) = @_;
+        return undef unless defined $text;
+        $text =~ s/$_/<MASK>/g for @masks;
+        return $text;
+    };
+
+    my %actual = (stdout => $out, stderr => $err, exit => "$code\n");
+    my %expected = (
+        stdout => slurp("$case/stdout") // '',
+        stderr => slurp("$case/stderr") // '',
+        exit => slurp("$case/exit") // "0\n",
+    );
+
+    if (-d "$case/expect") {
+        find({ no_chdir => 1, wanted => sub {
+            return if -d $_;
+            my $rel = substr($File::Find::name, length("$case/expect/"));
+            $expected{"expect/$rel"} = slurp($_);
+            $actual{"expect/$rel"} = slurp("$work/$rel");
+        } }, "$case/expect");
+    }
+
+    if ($regen) {
+        for my $k (sort keys %actual) {
+            my $path = "$case/$k";
+            my $data = $actual{$k};
+            if (!defined $data) {
+                unlink $path;
+                next;
+            }
+            if (($k eq 'stdout' || $k eq 'stderr') && $data eq '') {
+                unlink $path;
+                next;
+            }
+            if ($k eq 'exit' && $data eq "0\n") {
+                unlink $path;
+                next;
+            }
+            spew($path, $data);
+        }
+        pass("$name: expectations rewritten");
+        return;
+    }
+
+    for my $k (sort keys %expected) {
+        is($mask->($actual{$k}), $mask->($expected{$k}), "$name: $k");
+    }
+}
