@@ -1,0 +1,92 @@
+# Records that fail validation: 500, an "error" log line naming the
+# snapshot, the id and the reason, and no byte read outside the record.
+
+use Test::Nginx::Socket 'no_plan';
+use FindBin;
+
+BEGIN { system("$FindBin::Bin/fixtures/build") == 0 or die "fixtures\n"; }
+
+$ENV{TEST_NGINX_FIXTURES} = "$FindBin::Bin/../build/fixtures";
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: a record whose lengths do not add up: 500
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/lying.snap;
+--- config
+    location ~ ^/p/(.*)$ {
+        profile;
+        profile_id $1;
+    }
+--- request
+GET /p/lying
+--- response_headers
+Content-Type: application/problem+json
+Cache-Control: no-store
+--- response_body chomp
+{"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}
+--- error_code: 500
+--- error_log eval
+qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "lying" \(lengths do not add up\)}
+
+
+
+=== TEST 2: a record whose entry points outside its body: 500
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/lying.snap;
+--- config
+    location ~ ^/p/(.*)$ {
+        profile;
+        profile_id $1;
+    }
+--- request
+GET /p/outside
+--- response_body chomp
+{"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}
+--- error_code: 500
+--- error_log eval
+qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "outside" \(entry outside the record body\)}
+
+
+
+=== TEST 3: HEAD of a corrupt record: 500 without a body
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/lying.snap;
+--- config
+    location ~ ^/p/(.*)$ {
+        profile;
+        profile_id $1;
+    }
+--- request
+HEAD /p/lying
+--- response_headers
+Cache-Control: no-store
+--- response_body
+--- error_code: 500
+--- error_log
+bad record for id "lying"
+
+
+
+=== TEST 4: the good records of the same snapshot still answer
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/lying.snap;
+--- config
+    location ~ ^/p/(.*)$ {
+        profile;
+        profile_id $1;
+        profile_viewer $http_x_viewer;
+    }
+--- request eval
+["GET /p/lying", "GET /p/good", "GET /p/outside", "GET /p/good"]
+--- more_headers
+X-Viewer: good
+--- response_body eval
+['{"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}',
+ '{"id":"good","name":"Good","email":"good@example.com"}',
+ '{"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}',
+ '{"id":"good","name":"Good","email":"good@example.com"}']
+--- error_code eval
+[500, 200, 500, 200]

@@ -1,0 +1,456 @@
+# Configuration of ngx_http_profile_module: every directive's bad
+# arguments and every snapshot that "nginx -t" must refuse.
+
+use Test::Nginx::Socket 'no_plan';
+use FindBin;
+
+BEGIN { system("$FindBin::Bin/fixtures/build") == 0 or die "fixtures\n"; }
+
+$ENV{TEST_NGINX_FIXTURES} = "$FindBin::Bin/../build/fixtures";
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: profile_snapshot: no argument
+--- http_config
+    profile_snapshot;
+--- config
+--- must_die
+--- error_log
+invalid number of arguments in "profile_snapshot" directive
+
+
+
+=== TEST 2: profile_snapshot: two arguments
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap $TEST_NGINX_FIXTURES/people.snap;
+--- config
+--- must_die
+--- error_log
+invalid number of arguments in "profile_snapshot" directive
+
+
+
+=== TEST 3: profile_snapshot: not allowed in server
+--- config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- must_die
+--- error_log
+"profile_snapshot" directive is not allowed here
+
+
+
+=== TEST 4: profile_snapshot: not allowed in location
+--- config
+    location / {
+        profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+    }
+--- must_die
+--- error_log
+"profile_snapshot" directive is not allowed here
+
+
+
+=== TEST 5: profile_snapshot: duplicate
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+    profile_snapshot $TEST_NGINX_FIXTURES/private.snap;
+--- config
+--- must_die
+--- error_log
+"profile_snapshot" directive is duplicate
+
+
+
+=== TEST 6: profile_snapshot: empty path
+--- http_config
+    profile_snapshot "";
+--- config
+--- must_die
+--- error_log
+empty path in "profile_snapshot" directive
+
+
+
+=== TEST 7: profile_snapshot: missing file
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/no-such-file.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/build/fixtures/no-such-file\.snap": mdb_env_open\(\) failed \(2: No such file or directory\)}
+
+
+
+=== TEST 8: profile_snapshot: a relative path is relative to the prefix
+--- http_config
+    profile_snapshot conf/relative.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "/[^"]*/conf/relative\.snap": mdb_env_open\(\) failed \(2: No such file or directory\)}
+
+
+
+=== TEST 9: profile_snapshot: not an LMDB file
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/not-lmdb.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/not-lmdb\.snap" is not a profile snapshot: mdb_env_open\(\) failed \(-30793: MDB_INVALID: File is not an LMDB file\)}
+
+
+
+=== TEST 10: profile_snapshot: a directory
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/build/fixtures" is not a regular file}
+
+
+
+=== TEST 11: profile_snapshot: format version 2
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/version2.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/version2\.snap": format version 2 is not supported \(expected 1\)}
+
+
+
+=== TEST 12: profile_snapshot: LMDB, but another format
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/wrong-format.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/wrong-format\.snap" is not a profile snapshot: meta "format" is not "profile-snapshot"}
+
+
+
+=== TEST 13: profile_snapshot: LMDB without metadata
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/no-meta.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/no-meta\.snap" is not a profile snapshot: no "meta" database}
+
+
+
+=== TEST 14: profile_snapshot: malformed classes table
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/bad-classes.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/bad-classes\.snap" is not a profile snapshot: meta "classes" is malformed \(bad name\)}
+
+
+
+=== TEST 15: profile_snapshot: record_count does not match
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/count.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/count\.snap" is not a profile snapshot: meta "record_count" is 5, but the "profiles" database holds 3 records}
+
+
+
+=== TEST 16: profile: takes no argument
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile on;
+        profile_id $arg_id;
+    }
+--- must_die
+--- error_log
+invalid number of arguments in "profile" directive
+
+
+
+=== TEST 17: profile: not allowed in server
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    profile;
+--- must_die
+--- error_log
+"profile" directive is not allowed here
+
+
+
+=== TEST 18: profile: not allowed in http
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+    profile;
+--- config
+--- must_die
+--- error_log
+"profile" directive is not allowed here
+
+
+
+=== TEST 19: profile: duplicate
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile;
+        profile;
+        profile_id $arg_id;
+    }
+--- must_die
+--- error_log
+"profile" directive is duplicate
+
+
+
+=== TEST 20: profile without profile_snapshot
+--- config
+    location /p {
+        profile;
+        profile_id $arg_id;
+    }
+--- must_die
+--- error_log eval
+qr{no "profile_snapshot" is defined for the "profile" directive in \S+nginx\.conf:\d+}
+
+
+
+=== TEST 21: profile without profile_id
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location /p {
+        profile;
+    }
+--- must_die
+--- error_log eval
+qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+}
+
+
+
+=== TEST 22: profile_id: no argument
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile;
+        profile_id;
+    }
+--- must_die
+--- error_log
+invalid number of arguments in "profile_id" directive
+
+
+
+=== TEST 23: profile_id: two arguments
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile;
+        profile_id $arg_id $arg_x;
+    }
+--- must_die
+--- error_log
+invalid number of arguments in "profile_id" directive
+
+
+
+=== TEST 24: profile_id: empty value
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile;
+        profile_id "";
+    }
+--- must_die
+--- error_log
+empty value in "profile_id" directive
+
+
+
+=== TEST 25: profile_id: a constant outside the id grammar
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile;
+        profile_id "a b";
+    }
+--- must_die
+--- error_log
+invalid profile id "a b" in "profile_id" directive
+
+
+
+=== TEST 26: profile_id: unknown variable
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile;
+        profile_id $no_such_variable;
+    }
+--- must_die
+--- error_log
+unknown "no_such_variable" variable
+
+
+
+=== TEST 27: profile_id: duplicate
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile;
+        profile_id $arg_id;
+        profile_id $arg_other;
+    }
+--- must_die
+--- error_log
+"profile_id" directive is duplicate
+
+
+
+=== TEST 28: profile_id: not allowed in "if"
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        if ($arg_x) {
+            profile_id $arg_id;
+        }
+    }
+--- must_die
+--- error_log
+"profile_id" directive is not allowed here
+
+
+
+=== TEST 29: profile_viewer: no argument
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location / {
+        profile;
+        profile_id $arg_id;
+        profile_viewer;
+    }
+--- must_die
+--- error_log
+invalid number of arguments in "profile_viewer" directive
+
+
+
+=== TEST 30: profile_viewer: two arguments
+--- config
+    profile_viewer $remote_user $http_x_user;
+--- must_die
+--- error_log
+invalid number of arguments in "profile_viewer" directive
+
+
+
+=== TEST 31: profile_viewer: unknown variable
+--- config
+    profile_viewer $no_such_viewer;
+--- must_die
+--- error_log
+unknown "no_such_viewer" variable
+
+
+
+=== TEST 32: profile_viewer: duplicate
+--- config
+    profile_viewer $remote_user;
+    profile_viewer $http_x_user;
+--- must_die
+--- error_log
+"profile_viewer" directive is duplicate
+
+
+
+=== TEST 33: profile_viewer: not allowed in "if"
+--- config
+    if ($arg_x) {
+        profile_viewer $arg_v;
+    }
+--- must_die
+--- error_log
+"profile_viewer" directive is not allowed here
+
+
+
+=== TEST 34: profile_retry_after: not a time
+--- config
+    profile_retry_after soon;
+--- must_die
+--- error_log
+"profile_retry_after" directive invalid value
+
+
+
+=== TEST 35: profile_retry_after: negative
+--- config
+    profile_retry_after -5;
+--- must_die
+--- error_log
+"profile_retry_after" directive invalid value
+
+
+
+=== TEST 36: profile_retry_after: no argument
+--- config
+    profile_retry_after;
+--- must_die
+--- error_log
+invalid number of arguments in "profile_retry_after" directive
+
+
+
+=== TEST 37: profile_retry_after: duplicate
+--- config
+    profile_retry_after 5;
+    profile_retry_after 10;
+--- must_die
+--- error_log
+"profile_retry_after" directive is duplicate
+
+
+
+=== TEST 38: every directive, valid, in its contexts
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+    profile_id $arg_id;
+    profile_viewer $arg_viewer;
+    profile_retry_after 1m;
+--- config
+    profile_id $arg_id;
+    profile_viewer $arg_viewer;
+    profile_retry_after 7;
+
+    location = /p {
+        profile;
+        profile_id $arg_id;
+        profile_viewer "";
+        profile_retry_after 2s;
+    }
+--- request
+GET /p?id=alice
+--- response_body chomp
+{"id":"alice","name":"Alice Example","city":"Lisbon"}
+--- error_code: 200
+--- no_error_log
+[error]
