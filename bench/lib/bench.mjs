@@ -1,0 +1,428 @@
+// Bench driver; see docs/benchmarks.md.  Started by bench/run, which
+// installs the dependencies and builds the module and the CLI first.
+//
+//   bench/run [--profiles N] [--seconds S] [--rounds R] [--quick]
+//   bench/run --scale [--sizes 10000,1000000,10000000]
+//   bench/run --cli [--sizes 100000,1000000]
+//   bench/run --callgrind [--requests N]
+
+import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
+import { BENCH, limitConf, moduleConf, luaConf, nodeProxyConf, startNginx,
+    startNode, killAll, MODULE_SO } from './peers.mjs';
+import { rounds, summarize, pairRatio, median } from './measure.mjs';
+import { OUT, ndjson, luaMdb, nodeMdb, snapshot, buildSnapshot, dataDir }
+    from './data.mjs';
+import { averageSizes, profile, publicView } from './profiles.mjs';
+import { machine, machineLine, printTable, mdTable, csv, plot, updateDocs,
+    copyPlot, MAIN_HEADERS, mainRows } from './report.mjs';
+import { callgrind } from './callgrind.mjs';
+
+function usage(code) {
+    process.stderr.write(`usage: bench/run [options]
+  (default)           peers side by side: limit, module, OpenResty, Node
+  --scale             the module at several snapshot sizes
+  --cli               profile-snapshot build throughput and peak memory
+  --callgrind         instructions per request of the handler (valgrind)
+options:
+  --profiles N        profiles in the data set (default 100000)
+  --seed S            generator and load seed (default 42)
+  --seconds S         seconds per scenario per round (default 10)
+  --rounds R          rounds, interleaved (default 3)
+  --quick             2 s per scenario, 1 round, short warm-up
+  --connections C     wrk connections (default 16)
+  --peers LIST        subset of limit,module,lua,node (default all)
+  --sizes LIST        sizes for --scale / --cli
+  --requests N        requests for --callgrind (default 20000)
+  --no-docs           do not rewrite docs/benchmarks.md and its plot
+`);
+    process.exit(code);
+}
+
+function parseArgs(argv) {
+    const o = { mode: 'main', n: 100000, seed: 42, seconds: 10, rounds: 3,
+        warmup: 3, connections: 16, peers: ['limit', 'module', 'lua', 'node'],
+        sizes: null, requests: 20000, docs: true, quick: false };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const val = () => {
+            if (i + 1 >= argv.length) usage(2);
+            return argv[++i];
+        };
+        switch (a) {
+        case '--scale': o.mode = 'scale'; break;
+        case '--cli': o.mode = 'cli'; break;
+        case '--callgrind': o.mode = 'callgrind'; break;
+        case '--profiles': o.n = Number(val()); break;
+        case '--seed': o.seed = Number(val()); break;
+        case '--seconds': o.seconds = Number(val()); break;
+        case '--rounds': o.rounds = Number(val()); break;
+        case '--connections': o.connections = Number(val()); break;
+        case '--peers': o.peers = val().split(','); break;
+        case '--sizes': o.sizes = val().split(',').map(Number); break;
+        case '--requests': o.requests = Number(val()); break;
+        case '--no-docs': o.docs = false; break;
+        case '--quick': o.quick = true; break;
+        case '-h': case '--help': usage(0); break;
+        default:
+            process.stderr.write(`bench: unknown option ${a}\n`);
+            usage(2);
+        }
+    }
+    if (o.quick) {
+        o.seconds = 2;
+        o.rounds = 1;
+        o.warmup = 1;
+        o.docs = false;
+    }
+    if (!(o.n > 0 && o.seconds > 0 && o.rounds > 0)) usage(2);
+    return o;
+}
+
+function log(msg) {
+    process.stderr.write(`bench: ${msg}\n`);
+}
+
+function get(port, path, viewer) {
+    return new Promise((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path,
+            headers: { 'X-Viewer': viewer }, agent: false }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode,
+                body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    });
+}
+
+// lua-cjson turns [] into {}: compare with that one known difference
+function normalize(x) {
+    if (Array.isArray(x)) return x.map(normalize);
+    if (x !== null && typeof x === 'object') {
+        const keys = Object.keys(x).sort();
+        if (keys.length === 0) return [];
+        const o = {};
+        for (const k of keys) o[k] = normalize(x[k]);
+        return o;
+    }
+    return x;
+}
+
+// the same answers from every peer: self view, public view, 404
+async function check(name, port, n, seed, exact) {
+    const problems = [];
+    const ids = [1, 2, 3, Math.floor(n / 2), n];
+    for (const i of ids) {
+        const p = profile(i, seed);
+        for (const [viewer, want] of [[p.id, p], ['u' + (i % n + 1),
+            publicView(p)]]) {
+            const got = await get(port, '/profiles/' + p.id, viewer);
+            let body = null;
+            try {
+                body = JSON.parse(got.body);
+            } catch { /* reported below */ }
+            const same = exact ? isDeepStrictEqual(body, want)
+                : isDeepStrictEqual(normalize(body), normalize(want));
+            if (got.status !== 200 || !same) {
+                problems.push(`${p.id} viewer ${viewer}: ${got.status} `
+                    + got.body.slice(0, 200));
+            }
+        }
+    }
+    const miss = await get(port, `/profiles/u${n + 7}`, 'u1');
+    if (miss.status !== 404) problems.push(`unknown id: ${miss.status}`);
+    if (problems.length) {
+        log(`CHECK FAILED for ${name}:\n  ${problems.join('\n  ')}`);
+    } else {
+        log(`check ${name}: self, public and 404 answers as expected`);
+    }
+    return problems.length === 0;
+}
+
+const PORT = { limitPublic: 18081, limitSelf: 18082, module: 18083,
+    lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087 };
+
+async function startPeers(o, data, sizes) {
+    const run = `${OUT}/run`;
+    const peers = {};
+    const scenarios = [];
+    const add = (name, port, view, peer, baseline, extra = {}) => scenarios
+        .push({ name, port, view, baseline, pids: () => peer.pids(),
+            workers: () => peer.workers(), ...extra });
+    if (o.peers.includes('limit')) {
+        const p = await startNginx('limit', `${run}/limit`,
+            limitConf(`${run}/limit`, { public: PORT.limitPublic,
+                self: PORT.limitSelf }, sizes),
+            [PORT.limitPublic, PORT.limitSelf]);
+        peers.limit = p;
+        add('limit-public', PORT.limitPublic, 'public', p, null,
+            { label: 'return 200 (public size)' });
+        add('limit-self', PORT.limitSelf, 'self', p, null,
+            { label: 'return 200 (self size)' });
+    }
+    if (o.peers.includes('module')) {
+        if (!existsSync(MODULE_SO)) throw new Error(`${MODULE_SO} missing`);
+        const p = await startNginx('module', `${run}/module`,
+            moduleConf(`${run}/module`, PORT.module, data.snapshot),
+            [PORT.module]);
+        peers.module = p;
+        p.ok = await check('module', PORT.module, o.n, o.seed, true);
+        add('module-public', PORT.module, 'public', p, 'limit-public');
+        add('module-self', PORT.module, 'self', p, 'limit-self');
+    }
+    if (o.peers.includes('lua')) {
+        const p = await startNginx('lua', `${run}/lua`,
+            luaConf(`${run}/lua`, { main: PORT.lua, raw: PORT.luaRaw },
+                data.luaMdb), [PORT.lua, PORT.luaRaw]);
+        peers.lua = p;
+        p.ok = await check('lua', PORT.lua, o.n, o.seed, false);
+        add('lua-public', PORT.lua, 'public', p, 'limit-public',
+            { label: 'openresty-public' });
+        add('lua-self', PORT.lua, 'self', p, 'limit-self',
+            { label: 'openresty-self' });
+        add('lua-self-raw', PORT.luaRaw, 'self', p, 'limit-self',
+            { label: 'openresty-self-raw' });
+    }
+    if (o.peers.includes('node')) {
+        const app = await startNode('node-app', [`${BENCH}/peers/node/`
+            + 'server.mjs', String(PORT.nodeApp), data.nodeMdb,
+        `${BENCH}/schema.json`], PORT.nodeApp, `${run}/node-app.log`);
+        mkdirSync(`${run}/node`, { recursive: true });
+        const p = await startNginx('node', `${run}/node`,
+            nodeProxyConf(`${run}/node`, PORT.node, PORT.nodeApp),
+            [PORT.node]);
+        const both = { pids: () => [...p.pids(), ...app.pids()],
+            workers: () => [...p.workers(), ...app.pids()] };
+        peers.node = p;
+        peers.nodeApp = app;
+        p.ok = await check('node', PORT.node, o.n, o.seed, true);
+        add('node-public', PORT.node, 'public', both, 'limit-public');
+        add('node-self', PORT.node, 'self', both, 'limit-self');
+    }
+    return { peers, scenarios };
+}
+
+async function stopPeers(peers) {
+    for (const p of Object.values(peers)) await p.stop();
+}
+
+const TARGETS = [
+    ['module-public', 'limit-public', '<=', 1.25,
+        'module public view vs return 200'],
+    ['module-self', 'limit-self', '<=', 1.25,
+        'module self view vs return 200'],
+    ['lua-public', 'module-public', '>=', 2,
+        'OpenResty public / module public'],
+    ['lua-self', 'module-self', '>=', 2, 'OpenResty self / module self'],
+    ['lua-self-raw', 'module-self', '>=', 2,
+        'OpenResty self (raw bytes, no cjson) / module self (informative)'],
+    ['node-public', 'module-public', '>=', 6,
+        'Node app tier public / module public'],
+    ['node-self', 'module-self', '>=', 6, 'Node app tier self / module self'],
+];
+
+function targetRows(rows) {
+    const out = [];
+    for (const [a, b, op, goal, what] of TARGETS) {
+        if (!rows.some((r) => r.scenario === a)
+            || !rows.some((r) => r.scenario === b)) continue;
+        const r = pairRatio(rows, a, b);
+        const met = op === '<=' ? r.median <= goal : r.median >= goal;
+        out.push([what, `${op} ${goal}`, r.median.toFixed(2),
+            `${r.min.toFixed(2)}-${r.max.toFixed(2)}`, met ? 'met' : 'MISSED']);
+    }
+    return out;
+}
+
+async function mainMode(o) {
+    const sizes = averageSizes(o.n, o.seed);
+    log(`average response body: public ${sizes.public} B, self ${sizes.self} B`);
+    const data = {};
+    if (o.peers.includes('module')) data.snapshot = (await snapshot(o.n,
+        o.seed)).file;
+    if (o.peers.includes('lua')) data.luaMdb = await luaMdb(o.n, o.seed);
+    if (o.peers.includes('node')) data.nodeMdb = await nodeMdb(o.n, o.seed);
+
+    const m = machine();
+    const { peers, scenarios } = await startPeers(o, data, sizes);
+    let res;
+    try {
+        res = await rounds(scenarios, o);
+    } finally {
+        await stopPeers(peers);
+    }
+    const summary = summarize(scenarios, res.rows, res.mem);
+    const table = printTable(MAIN_HEADERS, mainRows(summary));
+    const tHead = ['target', 'goal', 'measured (median)', 'rounds min-max',
+        ''];
+    const tRows = targetRows(res.rows);
+    const failedChecks = Object.entries(peers)
+        .filter(([, p]) => p.ok === false).map(([k]) => k);
+    const cfg = `${o.n} profiles (seed ${o.seed}), ${o.rounds} round(s) x `
+        + `${o.seconds} s per scenario, wrk -t1 -c${o.connections}, `
+        + `server on CPU 0, wrk on CPU 1; average body public `
+        + `${sizes.public} B, self ${sizes.self} B`;
+    process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n${table}\n\n`
+        + `${printTable(tHead, tRows)}\n`
+        + (failedChecks.length ? `\nCORRECTNESS CHECK FAILED: `
+            + `${failedChecks.join(', ')}\n` : ''));
+
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(`${OUT}/results.csv`, csv(res.rows));
+    writeFileSync(`${OUT}/results.json`, JSON.stringify({ machine: m,
+        options: o, sizes, summary, rows: res.rows, mem: res.mem }, null, 1));
+    const md = `Measured ${m.date} on ${machineLine(m).slice(m.date.length
+        + 2)}.\n${cfg}. Medians over the rounds; "x limit" is the CPU per `
+        + 'request divided by `return 200` with a body of the same view\'s '
+        + `average size, in the same round.\n\n`
+        + `${mdTable(MAIN_HEADERS, mainRows(summary))}\n\n`
+        + `${mdTable(tHead, tRows)}\n`
+        + (failedChecks.length ? `\n**Correctness check failed:** `
+            + `${failedChecks.join(', ')}\n` : '');
+    writeFileSync(`${OUT}/results.md`, md);
+    plot(summary, `Server CPU per request and p99, ${o.n} profiles, `
+        + m.date.slice(0, 10), `${OUT}/benchmarks.png`);
+    log(`wrote ${OUT}/results.{csv,md,json} and ${OUT}/benchmarks.png`);
+    if (o.docs && o.peers.length === 4) {
+        copyPlot(`${OUT}/benchmarks.png`, 'benchmarks.png');
+        if (updateDocs('results', md)) log('updated docs/benchmarks.md');
+    }
+}
+
+async function scaleMode(o) {
+    const ns = o.sizes ?? [10000, 1000000, 10000000];
+    const sizes = averageSizes(Math.max(...ns), o.seed);
+    const snaps = {};
+    for (const n of ns) {
+        snaps[n] = (await snapshot(n, o.seed, { dropInput: n >= 5000000 }))
+            .file;
+    }
+    const m = machine();
+    const run = `${OUT}/run-scale`;
+    const limit = await startNginx('limit', `${run}/limit`,
+        limitConf(`${run}/limit`, { public: PORT.limitPublic,
+            self: PORT.limitSelf }, sizes),
+        [PORT.limitPublic, PORT.limitSelf]);
+    const peers = { limit };
+    const scenarios = [
+        { name: 'limit-public', port: PORT.limitPublic, view: 'public',
+            pids: limit.pids, workers: limit.workers, n: ns[0] },
+        { name: 'limit-self', port: PORT.limitSelf, view: 'self',
+            pids: limit.pids, workers: limit.workers, n: ns[0] },
+    ];
+    let port = 18180;
+    try {
+        for (const n of ns) {
+            port++;
+            const p = await startNginx(`module-${n}`, `${run}/module-${n}`,
+                moduleConf(`${run}/module-${n}`, port, snaps[n]), [port]);
+            peers[n] = p;
+            p.ok = await check(`module ${n}`, port, n, o.seed, true);
+            for (const view of ['public', 'self']) {
+                scenarios.push({ name: `module-${n}-${view}`, port, view, n,
+                    pids: p.pids, workers: p.workers,
+                    baseline: `limit-${view}` });
+            }
+        }
+    } catch (e) {
+        await stopPeers(peers);
+        throw e;
+    }
+    let res;
+    try {
+        res = await rounds(scenarios, o);
+    } finally {
+        await stopPeers(peers);
+    }
+    const summary = summarize(scenarios, res.rows, res.mem);
+    const head = ['scenario', 'profiles', 'CPU us/req', 'x limit',
+        'x limit (min-max)', 'vs smallest', 'req/s', 'p99 ms', 'minflt/req',
+        'worker anon MiB', 'worker PSS file MiB'];
+    const base = {};
+    const rows = summary.map((s) => {
+        const sc = scenarios.find((x) => x.name === s.scenario);
+        const view = sc.view;
+        let vs = '-';
+        if (s.scenario.startsWith('module-')) {
+            if (!(view in base)) base[view] = s.ratio;
+            vs = (s.ratio / base[view]).toFixed(3);
+        }
+        return [s.scenario, sc.baseline ? String(sc.n) : '-',
+            s.cpu_us_per_req.toFixed(2), Number.isFinite(s.ratio)
+                ? s.ratio.toFixed(2) : '-',
+            Number.isFinite(s.ratio_min) ? `${s.ratio_min.toFixed(2)}-`
+                + `${s.ratio_max.toFixed(2)}` : '-', vs,
+            String(Math.round(s.rps)), s.p99_ms.toFixed(2),
+            s.minflt_per_req.toFixed(3), s.anon_mib.toFixed(1),
+            s.pss_file_mib.toFixed(1)];
+    });
+    const cfg = `sizes ${ns.join(', ')}, ${o.rounds} round(s) x ${o.seconds} s,`
+        + ` wrk -t1 -c${o.connections}; ids drawn uniformly over each data set`;
+    process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n`
+        + `${printTable(head, rows)}\n`);
+    writeFileSync(`${OUT}/scale.csv`, csv(res.rows));
+    writeFileSync(`${OUT}/scale.json`, JSON.stringify({ machine: m,
+        options: o, summary, rows: res.rows, mem: res.mem }, null, 1));
+    const md = `Measured ${m.date} (${cfg}).\n"vs smallest": ratio to `
+        + `return 200, divided by the same ratio at ${ns[0]} profiles.\n\n`
+        + `${mdTable(head, rows)}\n`;
+    writeFileSync(`${OUT}/scale.md`, md);
+    if (o.docs && updateDocs('scale', md)) log('updated docs/benchmarks.md');
+}
+
+async function cliMode(o) {
+    const ns = o.sizes ?? [100000, 1000000];
+    const m = machine();
+    const results = [];
+    for (const n of ns) {
+        const input = await ndjson(n, o.seed);
+        const out = dataDir(n, o.seed) + '/cli-bench.mdb';
+        log(`profile-snapshot build, ${n} records`);
+        const r = await buildSnapshot(input, out, n);
+        rmSync(out, { force: true });
+        results.push(r);
+        log(`${n}: ${r.elapsed} s, ${Math.round(r.rate)} records/s, `
+            + `max RSS ${r.maxrss_kib} KiB`);
+    }
+    const head = ['records', 'input MiB', 'snapshot MiB', 'wall s', 'user s',
+        'sys s', 'records/s', 'peak RSS MiB', 'peak anon MiB',
+        'peak file MiB'];
+    const mib = (k) => (k / 1024).toFixed(1);
+    const rows = results.map((r) => [String(r.records),
+        (r.input_bytes / 2 ** 20).toFixed(0), (r.bytes / 2 ** 20).toFixed(0),
+        r.elapsed.toFixed(2), r.user.toFixed(2), r.sys.toFixed(2),
+        String(Math.round(r.rate)), mib(r.maxrss_kib), mib(r.peak_anon_kib),
+        mib(r.peak_file_kib)]);
+    process.stdout.write(`\n${machineLine(m)}\n\n${printTable(head, rows)}\n`);
+    writeFileSync(`${OUT}/cli.json`, JSON.stringify({ machine: m, results },
+        null, 1));
+    const md = `Measured ${m.date}; input NDJSON already in the page cache; `
+        + 'peak RSS from getrusage (`/usr/bin/time`), anon/file peaks '
+        + 'sampled from /proc/PID/status every 20 ms.\n\n'
+        + `${mdTable(head, rows)}\n`;
+    writeFileSync(`${OUT}/cli.md`, md);
+    if (o.docs && updateDocs('cli', md)) log('updated docs/benchmarks.md');
+}
+
+const o = parseArgs(process.argv.slice(2));
+mkdirSync(OUT, { recursive: true });
+const onSignal = () => {
+    killAll();
+    process.exit(130);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+try {
+    if (o.mode === 'main') await mainMode(o);
+    else if (o.mode === 'scale') await scaleMode(o);
+    else if (o.mode === 'cli') await cliMode(o);
+    else await callgrind(o);
+} catch (e) {
+    killAll();
+    process.stderr.write(`bench: ${e.stack || e}\n`);
+    process.exit(1);
+}
+void median;

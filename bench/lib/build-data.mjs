@@ -1,0 +1,117 @@
+// Data builders: the same seeded profiles in three shapes.
+//
+//   node lib/build-data.mjs ndjson  N SEED OUT      input of profile-snapshot
+//   node lib/build-data.mjs mdbload N SEED OUT.mdb  OpenResty peer (liblmdb 0.9)
+//   node lib/build-data.mjs lmdbjs  N SEED OUT.mdb  Node peer (lmdb-js 3.x)
+//
+// The two LMDB files hold JSON documents (the full profile) keyed by id.
+// lmdb-js 3.x and Debian's liblmdb 0.9 do not read each other's files, so
+// each peer gets its own copy, built with its own library.
+
+import { openSync, writeSync, closeSync, rmSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { profile } from './profiles.mjs';
+
+const CHUNK = 4 << 20;
+
+function writer(fd) {
+    let parts = [];
+    let size = 0;
+    return {
+        push(s) {
+            parts.push(s);
+            size += s.length;
+            if (size >= CHUNK) this.flush();
+        },
+        flush() {
+            if (parts.length === 0) return;
+            const b = Buffer.from(parts.join(''), 'utf8');
+            let off = 0;
+            while (off < b.length) off += writeSync(fd, b, off);
+            parts = [];
+            size = 0;
+        },
+    };
+}
+
+function progress(what, i, n) {
+    if (process.stderr.isTTY && i % 100000 === 0) {
+        process.stderr.write(`\r${what}: ${i}/${n}`);
+        if (i === n) process.stderr.write('\n');
+    }
+}
+
+function ndjson(n, seed, out) {
+    const fd = openSync(out, 'w');
+    const w = writer(fd);
+    for (let i = 1; i <= n; i++) {
+        w.push(JSON.stringify(profile(i, seed)) + '\n');
+        progress('ndjson', i, n);
+    }
+    w.flush();
+    closeSync(fd);
+}
+
+// mdb_dump "print" format, read by mdb_load: a header, then key and value
+// lines each starting with a space; a backslash is written doubled.
+async function mdbload(n, seed, out) {
+    for (const f of [out, out + '-lock']) rmSync(f, { force: true });
+    const mapsize = Math.ceil((n * 2600 + (64 << 20)) / 4096) * 4096;
+    const child = spawn('mdb_load', ['-n', out],
+        { stdio: ['pipe', 'inherit', 'inherit'] });
+    const done = new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve()
+            : reject(new Error(`mdb_load exited with ${code}`))));
+    });
+    const write = (s) => new Promise((resolve) => {
+        if (child.stdin.write(s)) resolve();
+        else child.stdin.once('drain', resolve);
+    });
+    await write(`VERSION=3\nformat=print\ntype=btree\nmapsize=${mapsize}\n`
+        + 'HEADER=END\n');
+    let batch = [];
+    for (let i = 1; i <= n; i++) {
+        const p = profile(i, seed);
+        batch.push(' ' + p.id + '\n '
+            + JSON.stringify(p).replace(/\\/g, '\\\\') + '\n');
+        if (batch.length === 5000 || i === n) {
+            await write(batch.join(''));
+            batch = [];
+        }
+        progress('mdb_load', i, n);
+    }
+    await write('DATA=END\n');
+    child.stdin.end();
+    await done;
+    rmSync(out + '-lock', { force: true });
+}
+
+async function lmdbjs(n, seed, out) {
+    const { open } = await import('lmdb');
+    for (const f of [out, out + '-lock']) rmSync(f, { force: true });
+    const db = open({ path: out, encoding: 'binary', compression: false,
+        noSync: true });
+    const per = 10000;
+    for (let lo = 1; lo <= n; lo += per) {
+        const hi = Math.min(n, lo + per - 1);
+        db.transactionSync(() => {
+            for (let i = lo; i <= hi; i++) {
+                const p = profile(i, seed);
+                db.put(p.id, Buffer.from(JSON.stringify(p), 'utf8'));
+            }
+        });
+        progress('lmdb-js', hi, n);
+    }
+    await db.flushed;
+    await db.close();
+    if (!existsSync(out)) throw new Error(`lmdb-js wrote no ${out}`);
+}
+
+const [mode, n, seed, out] = process.argv.slice(2);
+const builders = { ndjson, mdbload, lmdbjs };
+if (!builders[mode] || !out) {
+    console.error('usage: build-data.mjs ndjson|mdbload|lmdbjs N SEED OUT');
+    process.exit(2);
+}
+await builders[mode](Number(n), Number(seed), out);

@@ -1,0 +1,1 @@
+export async function callgrind() { throw new Error("todo"); }

@@ -1,0 +1,150 @@
+// Data sets under bench/out/data/n{N}-s{SEED}/, built once and reused
+// while their inputs (N, seed, schema, the CLI binary) are unchanged.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync,
+    rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { BENCH, ROOT } from './peers.mjs';
+import { statusSample } from './proc.mjs';
+
+export const OUT = BENCH + '/out';
+export const CLI = ROOT + '/tools/profile-snapshot/profile-snapshot';
+const SCHEMA = BENCH + '/schema.json';
+
+export function dataDir(n, seed) {
+    const d = `${OUT}/data/n${n}-s${seed}`;
+    mkdirSync(d, { recursive: true });
+    return d;
+}
+
+function log(msg) {
+    process.stderr.write(`bench: ${msg}\n`);
+}
+
+function run(cmd, argv) {
+    return new Promise((resolve, reject) => {
+        const c = spawn(cmd, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
+        c.on('error', reject);
+        c.on('exit', (code) => (code === 0 ? resolve()
+            : reject(new Error(`${cmd} ${argv.join(' ')}: exit ${code}`))));
+    });
+}
+
+function fingerprint(parts) {
+    return createHash('sha256').update(parts.join('\0')).digest('hex');
+}
+
+function fresh(stampFile, fp) {
+    return existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fp;
+}
+
+async function cached(file, fp, build) {
+    const stamp = file + '.stamp';
+    if (existsSync(file) && fresh(stamp, fp)) return file;
+    rmSync(stamp, { force: true });
+    await build();
+    writeFileSync(stamp, fp);
+    return file;
+}
+
+const GEN = BENCH + '/lib/build-data.mjs';
+const genFp = () => readFileSync(BENCH + '/lib/profiles.mjs', 'utf8')
+    + readFileSync(SCHEMA, 'utf8');
+
+export function ndjson(n, seed) {
+    const f = dataDir(n, seed) + '/profiles.ndjson';
+    return cached(f, fingerprint([genFp(), 'ndjson']), async () => {
+        log(`generating ${n} profiles (seed ${seed}) -> ${f}`);
+        await run('node', [GEN, 'ndjson', String(n), String(seed), f]);
+    });
+}
+
+export function luaMdb(n, seed) {
+    const f = dataDir(n, seed) + '/lua.mdb';
+    return cached(f, fingerprint([genFp(), 'mdbload']), async () => {
+        log(`building the OpenResty peer's LMDB (mdb_load) -> ${f}`);
+        await run('node', [GEN, 'mdbload', String(n), String(seed), f]);
+    });
+}
+
+export function nodeMdb(n, seed) {
+    const f = dataDir(n, seed) + '/node.mdb';
+    return cached(f, fingerprint([genFp(), 'lmdbjs']), async () => {
+        log(`building the Node peer's LMDB (lmdb-js) -> ${f}`);
+        await run('node', [GEN, 'lmdbjs', String(n), String(seed), f]);
+    });
+}
+
+export function cliFingerprint() {
+    if (!existsSync(CLI)) {
+        throw new Error(`${CLI} is missing: run "make build" first`);
+    }
+    const st = statSync(CLI);
+    return `${st.size}:${st.mtimeMs}`;
+}
+
+// Runs `profile-snapshot build` under /usr/bin/time, sampling the CLI's
+// RSS split (anonymous / file-backed) every 20 ms.  Returns seconds,
+// records/s, peak RSS (getrusage via time) and the sampled peaks.
+export async function buildSnapshot(input, out, records) {
+    rmSync(out, { force: true });
+    const timeFile = out + '.time';
+    const argv = ['-f', '%e %U %S %M', '-o', timeFile, CLI, 'build',
+        '--schema', SCHEMA, '--source', `profiles=${input}`, '--out', out];
+    const child = spawn('/usr/bin/time', argv,
+        { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    const peak = { rss: 0, anon: 0, file: 0 };
+    let cliPid = null;
+    const timer = setInterval(() => {
+        if (cliPid === null) {
+            try {
+                const kids = execFileSync('ps', ['-o', 'pid=', '--ppid',
+                    String(child.pid)]).toString().trim().split(/\s+/);
+                if (kids[0]) cliPid = Number(kids[0]);
+            } catch { /* not yet */ }
+        }
+        if (cliPid === null) return;
+        const s = statusSample(cliPid);
+        if (s === null) return;
+        peak.rss = Math.max(peak.rss, s.rss);
+        peak.anon = Math.max(peak.anon, s.anon);
+        peak.file = Math.max(peak.file, s.file);
+    }, 20);
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    clearInterval(timer);
+    if (code !== 0) {
+        throw new Error(`profile-snapshot build failed (${code}):\n`
+            + output.slice(-4000));
+    }
+    const [elapsed, user, sys, maxrss] = readFileSync(timeFile, 'utf8')
+        .trim().split('\n').pop().split(' ').map(Number);
+    rmSync(timeFile, { force: true });
+    return { records, elapsed, user, sys, maxrss_kib: maxrss,
+        peak_rss_kib: peak.rss, peak_anon_kib: peak.anon,
+        peak_file_kib: peak.file, rate: records / elapsed,
+        bytes: statSync(out).size, input_bytes: statSync(input).size,
+        output: output.trim() };
+}
+
+export async function snapshot(n, seed, opts = {}) {
+    const d = dataDir(n, seed);
+    const f = d + '/snapshot.mdb';
+    const fp = fingerprint([genFp(), cliFingerprint()]);
+    let stats = null;
+    await cached(f, fp, async () => {
+        const input = await ndjson(n, seed);
+        log(`building the snapshot with profile-snapshot -> ${f}`);
+        stats = await buildSnapshot(input, f, n);
+        log(`snapshot: ${n} records in ${stats.elapsed.toFixed(1)} s `
+            + `(${Math.round(stats.rate)} records/s)`);
+        if (opts.dropInput) {
+            rmSync(input, { force: true });
+            rmSync(input + '.stamp', { force: true });
+        }
+    });
+    return { file: f, stats };
+}
