@@ -559,8 +559,8 @@ ngx_http_profile_snapshot_meta(ngx_http_profile_snapshot_t *snap,
 static ngx_int_t
 ngx_http_profile_snapshot_decimal(MDB_val *val, uint64_t max, uint64_t *n)
 {
-    size_t         i;
-    uint64_t       v;
+    size_t          i;
+    uint64_t        v;
     unsigned char  *p;
 
     p = val->mv_data;

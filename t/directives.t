@@ -43,7 +43,7 @@ invalid number of arguments in "profile_snapshot" directive
 
 === TEST 4: profile_snapshot: not allowed in location
 --- config
-    location / {
+    location /p {
         profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
     }
 --- must_die
@@ -167,7 +167,7 @@ qr{profile_snapshot "[^"]*/count\.snap" is not a profile snapshot: meta "record_
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile on;
         profile_id $arg_id;
     }
@@ -203,7 +203,7 @@ invalid number of arguments in "profile" directive
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile;
         profile;
         profile_id $arg_id;
@@ -243,7 +243,7 @@ qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+}
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile;
         profile_id;
     }
@@ -257,7 +257,7 @@ invalid number of arguments in "profile_id" directive
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile;
         profile_id $arg_id $arg_x;
     }
@@ -271,7 +271,7 @@ invalid number of arguments in "profile_id" directive
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile;
         profile_id "";
     }
@@ -285,7 +285,7 @@ empty value in "profile_id" directive
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile;
         profile_id "a b";
     }
@@ -299,7 +299,7 @@ invalid profile id "a b" in "profile_id" directive
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile;
         profile_id $no_such_variable;
     }
@@ -313,7 +313,7 @@ unknown "no_such_variable" variable
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile;
         profile_id $arg_id;
         profile_id $arg_other;
@@ -328,7 +328,7 @@ unknown "no_such_variable" variable
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         if ($arg_x) {
             profile_id $arg_id;
         }
@@ -343,7 +343,7 @@ unknown "no_such_variable" variable
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    location / {
+    location /p {
         profile;
         profile_id $arg_id;
         profile_viewer;

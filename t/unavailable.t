@@ -15,6 +15,9 @@ BEGIN {
         print "1..0 # SKIP needs a master process\n";
         exit 0;
     }
+
+    # read when the harness loads, so set before "use"; Debian's names
+    $ENV{TEST_NGINX_WORKER_USER} = 'nobody nogroup';
 }
 
 use Test::Nginx::Socket 'no_plan';
@@ -23,7 +26,6 @@ use FindBin;
 BEGIN { system("$FindBin::Bin/fixtures/build") == 0 or die "fixtures\n"; }
 
 $ENV{TEST_NGINX_FIXTURES} = "$FindBin::Bin/../build/fixtures";
-$ENV{TEST_NGINX_WORKER_USER} = 'nobody nogroup';
 
 master_on();
 
@@ -109,6 +111,8 @@ GET /t
 --- error_log
 [alert]
 mdb_env_open() failed (13: Permission denied), profile requests get 503
+--- no_error_log
+[error]
 
 
 
