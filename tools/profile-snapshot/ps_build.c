@@ -13,8 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ps.h"
+#include "ps_build.h"
 #include "ps_coerce.h"
 #include "ps_encode.h"
 #include "ps_input.h"
@@ -23,52 +26,12 @@
 #include "ps_writer.h"
 
 
-#define PS_MAX_SOURCES        16
 #define PS_MAX_LINE_DEFAULT   (1024 * 1024)
 
 
-typedef struct {
-    const char     *name;
-    const char     *path;
-    const char     *display;    /* path for messages */
-} ps_source_t;
-
-
-typedef struct {
-    ps_schema_t     schema;
-    ps_writer_t     writer;
-    ps_report_t     report;
-    ps_record_t     record;
-
-    ps_source_t     sources[PS_MAX_SOURCES];
-    unsigned        nsources;
-
-    const char     *schema_path;
-    const char     *out;
-    const char     *report_path;
-    const char     *snapshot_id;
-    time_t          created;
-    double          max_reject_ratio;
-    uint64_t        max_messages;
-    size_t          map_size;
-    size_t          max_line;
-    int             quiet;
-    int             allow_empty;
-
-    /* per record: the value of each field, by field id */
-    json_t        **values;
-    char            id[NGX_HTTP_PROFILE_ID_MAX + 1];
-    size_t          id_len;
-} ps_build_t;
-
-
 static int ps_build_options(ps_build_t *b, int argc, char **argv);
+static int ps_build_sources(ps_build_t *b);
 static int ps_build_source(ps_build_t *b, unsigned si);
-static int ps_build_line(ps_build_t *b, unsigned si, ps_input_t *in,
-    unsigned char *line, size_t len);
-static int ps_build_id(ps_build_t *b, json_t *obj);
-static int ps_build_fields(ps_build_t *b, json_t *obj);
-static int ps_build_store(ps_build_t *b, unsigned si, uint64_t line);
 static int ps_parse_time(const char *s, time_t *t);
 static int ps_snapshot_id_valid(const char *s);
 static void ps_build_usage(FILE *f);
@@ -78,7 +41,6 @@ int
 ps_build_main(int argc, char **argv)
 {
     int           rc, exit_code;
-    unsigned      i;
     int64_t       written;
     uint64_t      bad, total;
     ps_build_t   *b;
@@ -97,8 +59,17 @@ ps_build_main(int argc, char **argv)
         return PS_EXIT_SCHEMA;
     }
 
+    if (b->max_line == 0) {
+        b->max_line = b->schema.max_record_bytes;
+    }
+
     b->values = ps_alloc(b->schema.nfields * sizeof(json_t *));
     memset(b->values, 0, b->schema.nfields * sizeof(json_t *));
+    b->in_values = ps_alloc(b->schema.nfields * sizeof(json_t *));
+    memset(b->in_values, 0, b->schema.nfields * sizeof(json_t *));
+    b->alias_values = ps_alloc(b->schema.nfields * sizeof(json_t *));
+    memset(b->alias_values, 0, b->schema.nfields * sizeof(json_t *));
+    b->alias_used = ps_alloc(b->schema.nfields * sizeof(unsigned));
 
     exit_code = PS_EXIT_IO;
     written = -1;
@@ -113,10 +84,8 @@ ps_build_main(int argc, char **argv)
         goto report;
     }
 
-    for (i = 0; i < b->nsources; i++) {
-        if (ps_build_source(b, i) != 0) {
-            goto report;
-        }
+    if (ps_build_sources(b) != 0) {
+        goto report;
     }
 
     bad = b->report.outcomes[PS_OUT_QUARANTINED];
@@ -163,7 +132,12 @@ done:
     ps_writer_close(&b->writer);
     ps_record_free(&b->record);
     ps_schema_free(&b->schema);
+    ps_buf_free(&b->utf8);
+    ps_buf_free(&b->row);
     free(b->values);
+    free(b->in_values);
+    free(b->alias_values);
+    free(b->alias_used);
     free(b);
 
     return exit_code;
@@ -191,6 +165,8 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
         { "max-record-size", required_argument, NULL, 'L' },
         { "map-size", required_argument, NULL, 'M' },
         { "allow-empty", no_argument, NULL, 'E' },
+        { "progress", no_argument, NULL, 'P' },
+        { "no-progress", no_argument, NULL, 'N' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -198,7 +174,8 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
 
     b->max_reject_ratio = -1;
     b->max_messages = 20;
-    b->max_line = PS_MAX_LINE_DEFAULT;
+    b->max_line = 0;
+    b->progress_opt = -1;
     b->created = (time_t) -1;
 
     opterr = 0;
@@ -305,6 +282,14 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
             b->allow_empty = 1;
             break;
 
+        case 'P':
+            b->progress_opt = 1;
+            break;
+
+        case 'N':
+            b->progress_opt = 0;
+            break;
+
         case 'q':
             b->quiet = 1;
             break;
@@ -333,11 +318,6 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
         return PS_EXIT_USAGE;
     }
 
-    if (b->nsources > 1) {
-        ps_error("build: only one --source is supported yet");
-        return PS_EXIT_USAGE;
-    }
-
     if (b->created == (time_t) -1) {
         sde = getenv("SOURCE_DATE_EPOCH");
 
@@ -357,6 +337,74 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
     }
 
     return 0;
+}
+
+
+/*
+ * Match the --source names with the schema, then read the joined
+ * sources (all but the first) and the primary one, then report orphans.
+ */
+
+static int
+ps_build_sources(ps_build_t *b)
+{
+    int          k;
+    unsigned     i, j;
+    uint64_t     total;
+    struct stat  st;
+
+    total = 0;
+
+    for (i = 0; i < b->nsources; i++) {
+        for (j = 0; j < i; j++) {
+            if (strcmp(b->sources[i].name, b->sources[j].name) == 0) {
+                ps_error("build: source \"%s\" given twice",
+                         b->sources[i].name);
+                return -1;
+            }
+        }
+
+        k = ps_schema_source(&b->schema, b->sources[i].name);
+
+        if (k < 0 && json_object_get(b->schema.json, "sources") != NULL) {
+            ps_error("build: source \"%s\" is not declared in the "
+                     "schema's \"sources\"", b->sources[i].name);
+            return -1;
+        }
+
+        b->sources[i].key = (k < 0) ? b->schema.key
+                                    : b->schema.sources[k].key;
+        b->sources[i].key_len = strlen(b->sources[i].key);
+
+        if (strcmp(b->sources[i].path, "-") != 0
+            && stat(b->sources[i].path, &st) == 0 && S_ISREG(st.st_mode))
+        {
+            total += (uint64_t) st.st_size;
+
+        } else {
+            total = 0;
+            break;
+        }
+    }
+
+    ps_progress_init(&b->progress,
+                     b->quiet ? 0 : b->progress_opt >= 0 ? b->progress_opt
+                                                         : isatty(2),
+                     total);
+
+    for (i = 1; i < b->nsources; i++) {
+        if (ps_build_source(b, i) != 0) {
+            return -1;
+        }
+    }
+
+    if (ps_build_source(b, 0) != 0) {
+        return -1;
+    }
+
+    ps_progress_done(&b->progress);
+
+    return ps_join_orphans(b);
 }
 
 
@@ -381,263 +429,22 @@ ps_build_source(ps_build_t *b, unsigned si)
             break;
         }
 
-        if (ps_build_line(b, si, &in, line, len) != 0) {
+        if (ps_process_line(b, si, &in, line, len) != 0) {
             rc = -1;
             break;
         }
+
+        ps_progress_update(&b->progress, in.bytes);
     }
 
+    b->progress.done += in.bytes;
     ps_input_close(&in);
 
-    return rc;
-}
-
-
-/* one input line: returns -1 only on a fatal (I/O, LMDB) error */
-
-static int
-ps_build_line(ps_build_t *b, unsigned si, ps_input_t *in,
-    unsigned char *line, size_t len)
-{
-    int            rc;
-    size_t         i;
-    json_t        *obj;
-    json_error_t   err;
-    ps_report_t   *rep;
-
-    rep = &b->report;
-
-    if (line != NULL) {
-        for (i = 0; i < len; i++) {
-            if (line[i] != ' ' && line[i] != '\t') {
-                break;
-            }
-        }
-
-        /* blank lines are not records */
-        if (i == len) {
-            return 0;
-        }
-    }
-
-    ps_report_begin(rep, b->sources[si].name, in->display, in->line);
-
-    if (line == NULL) {
-        ps_report_reason(rep, PS_R_RECORD_TOO_LARGE, NULL,
-                         "record of %zu bytes exceeds --max-record-size %zu",
-                         len, b->max_line);
-        ps_report_end(rep);
-        return 0;
-    }
-
-    obj = json_loadb((const char *) line, len, JSON_DECODE_ANY, &err);
-
-    if (obj == NULL) {
-        ps_report_reason(rep, PS_R_INVALID_JSON, NULL,
-                         "invalid JSON: %s at column %d", err.text,
-                         err.column);
-        ps_report_end(rep);
-        return 0;
-    }
-
-    if (!json_is_object(obj)) {
-        ps_report_reason(rep, PS_R_NOT_OBJECT, NULL,
-                         "a record must be a JSON object, not %s",
-                         ps_json_type_name(obj));
-        json_decref(obj);
-        ps_report_end(rep);
-        return 0;
-    }
-
-    rc = 0;
-
-    if (ps_build_id(b, obj) == 0 && ps_build_fields(b, obj) == 0) {
-        rc = ps_build_store(b, si, in->line);
-    }
-
-    for (i = 0; i < b->schema.nfields; i++) {
-        if (b->values[i] != NULL) {
-            json_decref(b->values[i]);
-            b->values[i] = NULL;
-        }
-    }
-
-    json_decref(obj);
-    ps_report_end(rep);
-
-    return rc;
-}
-
-
-/* the record's id into b->id; -1 (reported) if it has no valid id */
-
-static int
-ps_build_id(ps_build_t *b, json_t *obj)
-{
-    json_t       *v;
-    size_t        len;
-    const char   *s;
-    ps_report_t  *rep;
-
-    rep = &b->report;
-
-    v = json_object_get(obj, b->schema.key);
-
-    if (v == NULL || json_is_null(v)) {
-        ps_report_reason(rep, PS_R_MISSING_ID, NULL, "no \"%s\" member",
-                         b->schema.key);
-        return -1;
-    }
-
-    if (json_is_integer(v)) {
-        if (json_integer_value(v) < 0) {
-            ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                             "a numeric id must not be negative");
-            return -1;
-        }
-
-        b->id_len = (size_t) snprintf(b->id, sizeof(b->id), "%" JSON_INTEGER_FORMAT,
-                                      json_integer_value(v));
-        ps_report_id(rep, b->id, b->id_len);
-        return 0;
-    }
-
-    if (!json_is_string(v)) {
-        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                         "the id must be a string or an integer, not %s",
-                         ps_json_type_name(v));
-        return -1;
-    }
-
-    s = json_string_value(v);
-    len = json_string_length(v);
-
-    ps_report_id(rep, s, len);
-
-    if (len > NGX_HTTP_PROFILE_ID_MAX) {
-        ps_report_reason(rep, PS_R_ID_TOO_LONG, NULL,
-                         "the id is %zu bytes, more than %d", len,
-                         NGX_HTTP_PROFILE_ID_MAX);
-        return -1;
-    }
-
-    if (!ngx_http_profile_id_valid((const unsigned char *) s, len)) {
-        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                         len ? "the id has bytes outside [A-Za-z0-9._~-]"
-                             : "the id is empty");
-        return -1;
-    }
-
-    memcpy(b->id, s, len);
-    b->id[len] = '\0';
-    b->id_len = len;
-
-    return 0;
-}
-
-
-/* fill b->values from the object; unknown members are dropped */
-
-static int
-ps_build_fields(ps_build_t *b, json_t *obj)
-{
-    int           rc;
-    json_t       *v, *out;
-    size_t        klen;
-    const char   *key;
-    ps_field_t   *f;
-    ps_report_t  *rep;
-
-    rep = &b->report;
-
-    json_object_keylen_foreach(obj, key, klen, v) {
-        f = ps_schema_lookup(&b->schema, key, klen);
-
-        if (f == NULL) {
-            if (klen == b->schema.key_len
-                && memcmp(key, b->schema.key, klen) == 0)
-            {
-                continue;
-            }
-
-            ps_report_reason(rep, PS_R_UNKNOWN_FIELD, NULL,
-                             "unknown field \"%s\" dropped", key);
-            continue;
-        }
-
-        /* the id field as a string: the normalized id */
-        if (f->type == NGX_HTTP_PROFILE_TYPE_STRING && json_is_integer(v)
-            && klen == b->schema.key_len
-            && memcmp(key, b->schema.key, klen) == 0)
-        {
-            b->values[f->id] = json_stringn(b->id, b->id_len);
-            continue;
-        }
-
-        rc = ps_coerce(rep, f, v, &out);
-
-        if (rc == PS_QUARANTINE) {
-            return -1;
-        }
-
-        if (rc == PS_KEEP) {
-            b->values[f->id] = out;
-        }
-    }
-
-    return 0;
-}
-
-
-static int
-ps_build_store(ps_build_t *b, unsigned si, uint64_t line)
-{
-    int                   rc;
-    size_t                len;
-    unsigned              i;
-    ps_seen_t             seen, prev;
-    const unsigned char  *rec;
-
-    ps_record_reset(&b->record);
-
-    for (i = 0; i < b->schema.nfields; i++) {
-        if (b->values[i] == NULL) {
-            continue;
-        }
-
-        if (ps_record_add(&b->record, &b->schema.fields[i], b->values[i])
-            != 0)
-        {
-            ps_report_reason(&b->report, PS_R_RECORD_TOO_LARGE,
-                             b->schema.fields[i].name,
-                             "cannot encode the value");
-            return 0;
-        }
-    }
-
-    rec = ps_record_finish(&b->record, &len);
-
-    rc = ps_writer_seen(&b->writer, b->id, b->id_len, &prev);
     if (rc < 0) {
-        return -1;
+        ps_progress_done(&b->progress);
     }
 
-    if (rc == 1 && (prev.flags & PS_SEEN_STORED)) {
-        /* duplicate id: the last record wins */
-        ps_report_event(&b->report, PS_OUT_SUPERSEDED,
-                        b->sources[prev.source].name,
-                        b->sources[prev.source].display, prev.line,
-                        b->id, b->id_len, PS_R_SUPERSEDED,
-                        "duplicate id: replaced by %s:%llu",
-                        b->sources[si].display, (unsigned long long) line);
-    }
-
-    seen.line = line;
-    seen.source = si;
-    seen.flags = 0;
-    seen.order = 0;
-
-    return ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen);
+    return rc;
 }
 
 
@@ -708,8 +515,11 @@ ps_build_usage(FILE *f)
         "  --max-reject-ratio R     fail (exit 5) above this share of "
         "quarantined records\n"
         "  --max-messages N         stderr messages shown (default 20)\n"
-        "  --max-record-size BYTES  longest input line (default 1048576)\n"
+        "  --max-record-size BYTES  longest input line (default: schema "
+        "limits.record_bytes)\n"
         "  --map-size BYTES         LMDB map size of the scratch file\n"
         "  --allow-empty            write a snapshot with no records\n"
+        "  --progress, --no-progress  progress line on stderr (default: "
+        "on a terminal)\n"
         "  -q, --quiet              no messages, no summary, no progress\n");
 }

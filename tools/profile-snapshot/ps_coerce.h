@@ -2,8 +2,10 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * Checking (and, as the schema allows, coercing) one field value against
- * its declaration.
+ * Checking, and as the schema allows repairing, one value against its
+ * declaration: null, trim, value maps, type coercion, enums, maximum
+ * lengths, nested object members and array elements, defaults and
+ * required fields (docs/schema.md "What happens to a value").
  */
 
 
@@ -15,22 +17,28 @@
 
 #include "ps_report.h"
 #include "ps_schema.h"
+#include "ps_time.h"
 
 
 #define PS_KEEP        0    /* *out holds the value to store */
-#define PS_DROP        1    /* the field is dropped (reported) */
+#define PS_DROP        1    /* the field is left out (reported) */
 #define PS_QUARANTINE  2    /* the record is quarantined (reported) */
 
 
 /*
- * Check v for field f.  On PS_KEEP *out is a new reference the caller
- * releases.  Every change or refusal is reported on rep.
+ * Check v for field f; v NULL means the member is absent (then the
+ * default applies, or "required" quarantines).  On PS_KEEP *out is a
+ * new reference the caller releases.  Every change or refusal is
+ * reported on rep.
  */
 int ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v,
     json_t **out);
 
-/* 1 if s[0 .. len - 1] is an RFC 3339 date-time */
-int ps_rfc3339_valid(const char *s, size_t len);
+/*
+ * The schema's limits on a parsed record: nesting depth, string length
+ * (values and keys), array length.  Returns 0, or -1 (reported).
+ */
+int ps_check_limits(ps_schema_t *s, json_t *v, ps_report_t *rep);
 
 
 #endif /* _PS_COERCE_H_INCLUDED_ */

@@ -33,14 +33,12 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "string_too_long", PS_KIND_QUARANTINE },
     { "array_too_long", PS_KIND_QUARANTINE },
     { "required", PS_KIND_QUARANTINE },
-    { "invalid_value", PS_KIND_QUARANTINE },
     { "duplicate_id", PS_KIND_QUARANTINE },
     { "unknown_version", PS_KIND_QUARANTINE },
     { "migration_failed", PS_KIND_QUARANTINE },
-    { "unknown_field", PS_KIND_QUARANTINE },
-    { "orphan", PS_KIND_QUARANTINE },
     { "unknown_field", PS_KIND_FIX },
     { "wrong_type", PS_KIND_FIX },
+    { "invalid_value", PS_KIND_FIX },
     { "coerced", PS_KIND_FIX },
     { "trimmed", PS_KIND_FIX },
     { "alias", PS_KIND_FIX },
@@ -49,9 +47,9 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "mapped", PS_KIND_FIX },
     { "migrated", PS_KIND_FIX },
     { "utf8_replaced", PS_KIND_FIX },
-    { "dropped", PS_KIND_FIX },
+    { "joined", PS_KIND_NOTE },
     { "superseded", PS_KIND_NOTE },
-    { "replaces", PS_KIND_NOTE },
+    { "orphan", PS_KIND_NOTE },
     { "not_in_source", PS_KIND_NOTE }
 };
 
@@ -68,7 +66,8 @@ static void ps_report_rec_begin(ps_report_rec_t *e, const char *source,
 static void ps_report_line(ps_report_t *r, ps_report_rec_t *e,
     ps_outcome_e outcome);
 static void ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e,
-    ps_reason_e code, const char *field, const char *fmt, va_list ap);
+    ps_reason_e code, ps_kind_e kind, const char *field, const char *fmt,
+    va_list ap);
 static void ps_report_flush_text(ps_report_t *r, ps_report_rec_t *e,
     ps_outcome_e outcome);
 static void ps_report_rec_free(ps_report_rec_t *e);
@@ -101,10 +100,17 @@ ps_report_open(ps_report_t *r, const char *path, int quiet,
 
 void
 ps_report_begin(ps_report_t *r, const char *source, const char *file,
-    uint64_t line)
+    uint64_t line, int row)
 {
     ps_report_rec_begin(&r->cur, source, file, line);
-    r->lines++;
+    r->cur.row = row;
+
+    if (row) {
+        r->rows++;
+
+    } else {
+        r->lines++;
+    }
 }
 
 
@@ -124,7 +130,20 @@ ps_report_reason(ps_report_t *r, ps_reason_e code, const char *field,
     va_list  ap;
 
     va_start(ap, fmt);
-    ps_report_add_reason(r, &r->cur, code, field, fmt, ap);
+    ps_report_add_reason(r, &r->cur, code, ps_reasons[code].kind, field,
+                         fmt, ap);
+    va_end(ap);
+}
+
+
+void
+ps_report_reason_kind(ps_report_t *r, ps_reason_e code, ps_kind_e kind,
+    const char *field, const char *fmt, ...)
+{
+    va_list  ap;
+
+    va_start(ap, fmt);
+    ps_report_add_reason(r, &r->cur, code, kind, field, fmt, ap);
     va_end(ap);
 }
 
@@ -136,12 +155,22 @@ ps_report_quarantined(ps_report_t *r)
 }
 
 
+void
+ps_report_supersede(ps_report_t *r)
+{
+    r->cur.forced = PS_OUT_SUPERSEDED;
+}
+
+
 ps_outcome_e
 ps_report_end(ps_report_t *r)
 {
     ps_outcome_e  outcome;
 
-    switch (r->cur.worst) {
+    switch (r->cur.forced >= 0 ? -2 : r->cur.worst) {
+    case -2:
+        outcome = (ps_outcome_e) r->cur.forced;
+        break;
     case PS_KIND_QUARANTINE:
         outcome = PS_OUT_QUARANTINED;
         break;
@@ -152,7 +181,16 @@ ps_report_end(ps_report_t *r)
         outcome = PS_OUT_CLEAN;
     }
 
-    r->outcomes[outcome]++;
+    if (r->cur.row) {
+        if (outcome != PS_OUT_QUARANTINED) {
+            return outcome;
+        }
+
+        r->rows_quarantined++;
+
+    } else {
+        r->outcomes[outcome]++;
+    }
 
     ps_report_line(r, &r->cur, outcome);
     ps_report_flush_text(r, &r->cur, outcome);
@@ -162,7 +200,8 @@ ps_report_end(ps_report_t *r)
 
 
 void
-ps_report_event(ps_report_t *r, ps_outcome_e outcome, const char *source,
+ps_report_event(ps_report_t *r, ps_outcome_e outcome, ps_outcome_e undo,
+    const char *source,
     const char *file, uint64_t line, const char *id, size_t id_len,
     ps_reason_e code, const char *fmt, ...)
 {
@@ -176,10 +215,15 @@ ps_report_event(ps_report_t *r, ps_outcome_e outcome, const char *source,
     }
 
     va_start(ap, fmt);
-    ps_report_add_reason(r, &r->ev, code, NULL, fmt, ap);
+    ps_report_add_reason(r, &r->ev, code, ps_reasons[code].kind, NULL, fmt,
+                         ap);
     va_end(ap);
 
     r->outcomes[outcome]++;
+
+    if (undo < PS_OUT_MAX && r->outcomes[undo] > 0) {
+        r->outcomes[undo]--;
+    }
 
     ps_report_line(r, &r->ev, outcome);
     ps_report_flush_text(r, &r->ev, outcome);
@@ -213,19 +257,25 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
 
         for (k = 0; k < 3; k++) {
             for (i = 0; i < PS_R_MAX; i++) {
-                if (r->reasons_count[i] == 0 || ps_reasons[i].kind != k) {
+                if (r->reasons_count[i][k] == 0) {
                     continue;
                 }
 
                 ps_buf_printf(b, "%s{\"code\":\"%s\",\"kind\":\"%s\","
                               "\"count\":%llu}", first ? "" : ",",
                               ps_reasons[i].name, ps_kind_names[k],
-                              (unsigned long long) r->reasons_count[i]);
+                              (unsigned long long) r->reasons_count[i][k]);
                 first = 0;
             }
         }
 
         ps_buf_adds(b, "]");
+
+        if (r->rows) {
+            ps_buf_printf(b, ",\"rows\":%llu,\"rows_quarantined\":%llu",
+                          (unsigned long long) r->rows,
+                          (unsigned long long) r->rows_quarantined);
+        }
 
         if (written >= 0 && out != NULL) {
             ps_buf_adds(b, ",\"snapshot\":");
@@ -265,12 +315,18 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
 
     fputc('\n', stderr);
 
+    if (r->rows) {
+        fprintf(stderr, PS_NAME ": %llu rows read from joined sources, "
+                "%llu quarantined\n", (unsigned long long) r->rows,
+                (unsigned long long) r->rows_quarantined);
+    }
+
     for (k = 0; k < 3; k++) {
         for (i = 0; i < PS_R_MAX; i++) {
-            if (r->reasons_count[i] && ps_reasons[i].kind == k) {
+            if (r->reasons_count[i][k]) {
                 fprintf(stderr, "  %-10s %-20s %llu\n", ps_kind_names[k],
                         ps_reasons[i].name,
-                        (unsigned long long) r->reasons_count[i]);
+                        (unsigned long long) r->reasons_count[i][k]);
             }
         }
     }
@@ -334,6 +390,8 @@ ps_report_rec_begin(ps_report_rec_t *e, const char *source,
     e->text.len = 0;
     e->nreasons = 0;
     e->worst = -1;
+    e->row = 0;
+    e->forced = -1;
 }
 
 
@@ -348,7 +406,7 @@ ps_report_rec_free(ps_report_rec_t *e)
 
 static void
 ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e, ps_reason_e code,
-    const char *field, const char *fmt, va_list ap)
+    ps_kind_e kind, const char *field, const char *fmt, va_list ap)
 {
     ps_buf_t  *m;
     va_list    aq;
@@ -367,10 +425,10 @@ ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e, ps_reason_e code,
         m->len = (size_t) n;
     }
 
-    r->reasons_count[code]++;
+    r->reasons_count[code][kind]++;
 
-    if (e->worst == -1 || (int) ps_reasons[code].kind < e->worst) {
-        e->worst = ps_reasons[code].kind;
+    if (e->worst == -1 || (int) kind < e->worst) {
+        e->worst = kind;
     }
 
     /* the NDJSON member */
@@ -378,7 +436,7 @@ ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e, ps_reason_e code,
     ps_buf_adds(&e->reasons, e->nreasons ? ",{\"code\":\"" : "{\"code\":\"");
     ps_buf_adds(&e->reasons, ps_reasons[code].name);
     ps_buf_adds(&e->reasons, "\",\"kind\":\"");
-    ps_buf_adds(&e->reasons, ps_kind_names[ps_reasons[code].kind]);
+    ps_buf_adds(&e->reasons, ps_kind_names[kind]);
     ps_buf_adds(&e->reasons, "\"");
 
     if (field != NULL) {

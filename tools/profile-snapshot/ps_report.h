@@ -27,7 +27,7 @@ typedef enum {
 
 
 typedef enum {
-    /* quarantine */
+    /* quarantine by default */
     PS_R_INVALID_JSON = 0,
     PS_R_NOT_OBJECT,
     PS_R_MISSING_ID,
@@ -40,15 +40,13 @@ typedef enum {
     PS_R_STRING_TOO_LONG,
     PS_R_ARRAY_TOO_LONG,
     PS_R_REQUIRED,
-    PS_R_INVALID_VALUE,
     PS_R_DUPLICATE_ID,
     PS_R_UNKNOWN_VERSION,
     PS_R_MIGRATION_FAILED,
-    PS_R_UNKNOWN_FIELD_Q,
-    PS_R_ORPHAN,
-    /* fix */
+    /* fix by default */
     PS_R_UNKNOWN_FIELD,
     PS_R_WRONG_TYPE,
+    PS_R_INVALID_VALUE,
     PS_R_COERCED,
     PS_R_TRIMMED,
     PS_R_ALIAS,
@@ -57,10 +55,10 @@ typedef enum {
     PS_R_MAPPED,
     PS_R_MIGRATED,
     PS_R_UTF8_REPLACED,
-    PS_R_DROPPED,
+    PS_R_JOINED,
     /* note */
     PS_R_SUPERSEDED,
-    PS_R_REPLACES,
+    PS_R_ORPHAN,
     PS_R_NOT_IN_SOURCE,
     PS_R_MAX
 } ps_reason_e;
@@ -87,6 +85,8 @@ typedef struct {
     ps_buf_t        text;       /* stderr lines, NUL-separated */
     unsigned        nreasons;
     int             worst;      /* PS_KIND_* of the worst reason, or -1 */
+    int             row;        /* a row of a joined source */
+    int             forced;     /* an outcome set by the caller, or -1 */
 } ps_report_rec_t;
 
 
@@ -103,7 +103,9 @@ typedef struct {
     /* totals */
     uint64_t        lines;      /* records read (blank lines excluded) */
     uint64_t        outcomes[PS_OUT_MAX];
-    uint64_t        reasons_count[PS_R_MAX];
+    uint64_t        reasons_count[PS_R_MAX][3];     /* by kind */
+    uint64_t        rows;       /* rows read from joined sources */
+    uint64_t        rows_quarantined;
 
     ps_buf_t        scratch;
 } ps_report_t;
@@ -116,9 +118,13 @@ typedef struct {
 int ps_report_open(ps_report_t *r, const char *path, int quiet,
     uint64_t max_messages);
 
-/* start the outcome of the record at file:line of source */
+/*
+ * Start the outcome of the record at file:line of source.  A row of a
+ * joined source (row set) gets a report line only if it is quarantined,
+ * and is counted apart from records.
+ */
 void ps_report_begin(ps_report_t *r, const char *source, const char *file,
-    uint64_t line);
+    uint64_t line, int row);
 
 /* the record's id, once known (any bytes; escaped on output) */
 void ps_report_id(ps_report_t *r, const char *id, size_t len);
@@ -130,20 +136,30 @@ void ps_report_id(ps_report_t *r, const char *id, size_t len);
 void ps_report_reason(ps_report_t *r, ps_reason_e code, const char *field,
     const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
 
+/* the same with a kind other than the code's default */
+void ps_report_reason_kind(ps_report_t *r, ps_reason_e code, ps_kind_e kind,
+    const char *field, const char *fmt, ...)
+    __attribute__ ((format (printf, 5, 6)));
+
 /* 1 if a quarantining reason was added to the current record */
 int ps_report_quarantined(ps_report_t *r);
+
+/* make the current record's outcome "superseded" (it is not written) */
+void ps_report_supersede(ps_report_t *r);
 
 /* write the record's outcome line; returns the outcome */
 ps_outcome_e ps_report_end(ps_report_t *r);
 
 /*
  * Report an event about an earlier record (a superseded duplicate, an
- * orphan row): a whole outcome line on its own.
+ * orphan row): a whole outcome line on its own.  undo is the outcome
+ * counted for that record before (its count is moved to outcome), or
+ * PS_OUT_MAX.
  */
-void ps_report_event(ps_report_t *r, ps_outcome_e outcome,
+void ps_report_event(ps_report_t *r, ps_outcome_e outcome, ps_outcome_e undo,
     const char *source, const char *file, uint64_t line, const char *id,
     size_t id_len, ps_reason_e code, const char *fmt, ...)
-    __attribute__ ((format (printf, 9, 10)));
+    __attribute__ ((format (printf, 10, 11)));
 
 /*
  * Write the summary: the last NDJSON line and, unless quiet, the human

@@ -2,8 +2,10 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * Loading and checking the schema (docs/schema.md).  Every message names
- * the schema file and the JSON path of the problem.
+ * Loading and checking the schema (docs/schema.md): the top level, the
+ * name table, the canonical text and the binary tables.  Field
+ * declarations are in ps_schema_field.c, migrations in ps_migrate.c.
+ * Every message names the schema file and the JSON path of the problem.
  */
 
 
@@ -17,16 +19,19 @@
 
 
 static int ps_schema_top(ps_schema_t *s);
+static int ps_schema_keys(ps_schema_t *s, json_t *obj, const char *where,
+    const char **allowed);
 static int ps_schema_classes(ps_schema_t *s, json_t *v);
 static int ps_schema_fields(ps_schema_t *s, json_t *v);
-static int ps_schema_field(ps_schema_t *s, json_t *v, unsigned i,
-    ps_field_t *f);
-static int ps_schema_class_id(ps_schema_t *s, const char *name);
+static int ps_schema_names(ps_schema_t *s);
+static int ps_schema_sources(ps_schema_t *s, json_t *v);
+static int ps_schema_policies(ps_schema_t *s, json_t *v);
+static int ps_schema_limits(ps_schema_t *s, json_t *v);
+static int ps_schema_size(ps_schema_t *s, json_t *obj, const char *key,
+    size_t *out);
 static int ps_schema_add_name(ps_schema_t *s, const char *name,
-    size_t len, unsigned field);
+    size_t len, unsigned field, unsigned alias);
 static int ps_schema_compile(ps_schema_t *s);
-static void ps_schema_err(ps_schema_t *s, const char *fmt, ...)
-    __attribute__ ((format (printf, 2, 3)));
 static uint64_t ps_name_hash(const char *name, size_t len);
 
 
@@ -70,7 +75,13 @@ ps_schema_load(ps_schema_t *s, const char *path)
 void
 ps_schema_free(ps_schema_t *s)
 {
-    free(s->fields);
+    size_t  i;
+
+    for (i = 0; i < s->nallocs; i++) {
+        free(s->allocs[i]);
+    }
+
+    free(s->allocs);
     free(s->names);
     ps_buf_free(&s->canonical);
     ps_buf_free(&s->classes_bin);
@@ -85,7 +96,8 @@ ps_schema_free(ps_schema_t *s)
 
 
 ps_field_t *
-ps_schema_lookup(ps_schema_t *s, const char *name, size_t len)
+ps_schema_lookup(ps_schema_t *s, const char *name, size_t len,
+    unsigned *alias)
 {
     size_t           i;
     ps_name_slot_t  *slot;
@@ -100,11 +112,57 @@ ps_schema_lookup(ps_schema_t *s, const char *name, size_t len)
         }
 
         if (slot->len == len && memcmp(slot->name, name, len) == 0) {
+            *alias = slot->alias;
             return &s->fields[slot->field];
         }
 
         i = (i + 1) & s->names_mask;
     }
+}
+
+
+int
+ps_schema_source(ps_schema_t *s, const char *name)
+{
+    unsigned  i;
+
+    for (i = 0; i < s->nsources; i++) {
+        if (strcmp(s->sources[i].name, name) == 0) {
+            return (int) i;
+        }
+    }
+
+    return -1;
+}
+
+
+void *
+ps_schema_alloc(ps_schema_t *s, size_t size)
+{
+    void  *p;
+
+    p = ps_alloc(size);
+    memset(p, 0, size);
+
+    s->allocs = ps_realloc(s->allocs, (s->nallocs + 1) * sizeof(void *));
+    s->allocs[s->nallocs++] = p;
+
+    return p;
+}
+
+
+void
+ps_schema_err(ps_schema_t *s, const char *fmt, ...)
+{
+    va_list  ap;
+
+    fprintf(stderr, PS_NAME ": %s: ", s->path);
+
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+
+    fputc('\n', stderr);
 }
 
 
@@ -144,22 +202,21 @@ ps_name_valid(const char *name, size_t len)
 static int
 ps_schema_top(ps_schema_t *s)
 {
-    json_t      *v;
-    const char  *key;
+    json_t  *v;
+
+    static const char  *allowed[] = {
+        "version", "id", "classes", "fields", "description", "coerce",
+        "trim", "version_field", "default_version", "detect", "migrations",
+        "sources", "policies", "limits", NULL
+    };
 
     if (!json_is_object(s->json)) {
         ps_schema_err(s, "the schema must be a JSON object");
         return -1;
     }
 
-    json_object_foreach(s->json, key, v) {
-        if (strcmp(key, "version") != 0 && strcmp(key, "id") != 0
-            && strcmp(key, "classes") != 0 && strcmp(key, "fields") != 0
-            && strcmp(key, "description") != 0)
-        {
-            ps_schema_err(s, "%s: unknown key", key);
-            return -1;
-        }
+    if (ps_schema_keys(s, s->json, "", allowed) != 0) {
+        return -1;
     }
 
     v = json_object_get(s->json, "version");
@@ -194,11 +251,60 @@ ps_schema_top(ps_schema_t *s)
         s->key_len = json_string_length(v);
     }
 
-    if (ps_schema_classes(s, json_object_get(s->json, "classes")) != 0) {
+    v = json_object_get(s->json, "coerce");
+    if (v != NULL && !json_is_boolean(v)) {
+        ps_schema_err(s, "coerce: must be true or false");
         return -1;
     }
 
-    return ps_schema_fields(s, json_object_get(s->json, "fields"));
+    s->coerce_default = json_is_true(v);
+
+    v = json_object_get(s->json, "trim");
+    if (v != NULL && !json_is_boolean(v)) {
+        ps_schema_err(s, "trim: must be true or false");
+        return -1;
+    }
+
+    s->trim_default = json_is_true(v);
+
+    if (ps_schema_classes(s, json_object_get(s->json, "classes")) != 0
+        || ps_schema_sources(s, json_object_get(s->json, "sources")) != 0
+        || ps_schema_policies(s, json_object_get(s->json, "policies")) != 0
+        || ps_schema_limits(s, json_object_get(s->json, "limits")) != 0
+        || ps_schema_fields(s, json_object_get(s->json, "fields")) != 0
+        || ps_schema_names(s) != 0)
+    {
+        return -1;
+    }
+
+    return ps_schema_migrations(s);
+}
+
+
+/* every key of obj must be in allowed (NULL-terminated) */
+
+static int
+ps_schema_keys(ps_schema_t *s, json_t *obj, const char *where,
+    const char **allowed)
+{
+    json_t       *v;
+    unsigned      i;
+    const char   *key;
+
+    json_object_foreach(obj, key, v) {
+        for (i = 0; allowed[i] != NULL; i++) {
+            if (strcmp(key, allowed[i]) == 0) {
+                break;
+            }
+        }
+
+        if (allowed[i] == NULL) {
+            ps_schema_err(s, "%s%s: unknown key", where, key);
+            return -1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -262,6 +368,7 @@ ps_schema_classes(ps_schema_t *s, json_t *v)
 static int
 ps_schema_fields(ps_schema_t *s, json_t *v)
 {
+    char     where[64];
     size_t   i, n;
     json_t  *f;
 
@@ -275,10 +382,37 @@ ps_schema_fields(ps_schema_t *s, json_t *v)
 
     n = json_array_size(v);
     s->nfields = (unsigned) n;
-    s->fields = ps_alloc(n * sizeof(ps_field_t));
-    memset(s->fields, 0, n * sizeof(ps_field_t));
+    s->fields = ps_schema_alloc(s, n * sizeof(ps_field_t));
 
-    /* at least twice the slots of names; aliases may add more later */
+    json_array_foreach(v, i, f) {
+        snprintf(where, sizeof(where), "fields[%zu]", i);
+
+        if (ps_schema_field(s, f, where, &s->fields[i], 1) != 0) {
+            return -1;
+        }
+
+        s->fields[i].id = (unsigned) i;
+    }
+
+    return 0;
+}
+
+
+/* the name table: field names and aliases, each used once */
+
+static int
+ps_schema_names(ps_schema_t *s)
+{
+    size_t       n, i;
+    unsigned     a;
+    ps_field_t  *f;
+
+    n = 0;
+
+    for (i = 0; i < s->nfields; i++) {
+        n += 1 + s->fields[i].naliases;
+    }
+
     for (s->names_mask = 16; s->names_mask < 2 * n; s->names_mask *= 2) {
         /* void */
     }
@@ -287,8 +421,179 @@ ps_schema_fields(ps_schema_t *s, json_t *v)
     memset(s->names, 0, s->names_mask * sizeof(ps_name_slot_t));
     s->names_mask--;
 
-    json_array_foreach(v, i, f) {
-        if (ps_schema_field(s, f, (unsigned) i, &s->fields[i]) != 0) {
+    for (i = 0; i < s->nfields; i++) {
+        f = &s->fields[i];
+
+        if (ps_schema_add_name(s, f->name, f->name_len, (unsigned) i, 0)
+            != 0)
+        {
+            ps_schema_err(s, "fields[%zu].name: \"%s\" is used twice", i,
+                          f->name);
+            return -1;
+        }
+
+        for (a = 0; a < f->naliases; a++) {
+            if (ps_schema_add_name(s, f->aliases[a], strlen(f->aliases[a]),
+                                   (unsigned) i, a + 1) != 0)
+            {
+                ps_schema_err(s, "fields[%zu].aliases[%u]: \"%s\" is "
+                              "already a field name or alias", i, a,
+                              f->aliases[a]);
+                return -1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+ps_schema_sources(ps_schema_t *s, json_t *v)
+{
+    json_t      *src, *k;
+    const char  *name;
+
+    static const char  *allowed[] = { "key", "description", NULL };
+
+    s->sources[0].name = "profiles";
+    s->sources[0].key = s->key;
+    s->sources[0].key_len = s->key_len;
+    s->nsources = 1;
+
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (!json_is_object(v) || json_object_size(v) == 0
+        || json_object_size(v) > 16)
+    {
+        ps_schema_err(s, "sources: must be an object of 1..16 sources");
+        return -1;
+    }
+
+    s->nsources = 0;
+
+    json_object_foreach(v, name, src) {
+        if (!ps_name_valid(name, strlen(name)) || !json_is_object(src)) {
+            ps_schema_err(s, "sources.%s: must be a name "
+                          "([A-Za-z0-9_]) with an object", name);
+            return -1;
+        }
+
+        if (ps_schema_keys(s, src, "sources.", allowed) != 0) {
+            return -1;
+        }
+
+        k = json_object_get(src, "key");
+
+        if (k != NULL && (!json_is_string(k)
+                          || !ps_name_valid(json_string_value(k),
+                                            json_string_length(k))))
+        {
+            ps_schema_err(s, "sources.%s.key: must be a member name", name);
+            return -1;
+        }
+
+        s->sources[s->nsources].name = name;
+        s->sources[s->nsources].key = k ? json_string_value(k) : s->key;
+        s->sources[s->nsources].key_len = k ? json_string_length(k)
+                                            : s->key_len;
+        s->nsources++;
+    }
+
+    return 0;
+}
+
+
+static int
+ps_schema_policies(ps_schema_t *s, json_t *v)
+{
+    json_t      *m;
+    const char  *t;
+
+    static const char  *allowed[] = {
+        "duplicates", "newest_field", "invalid_utf8", "unknown_fields",
+        "description", NULL
+    };
+
+    s->duplicates = PS_DUP_LAST;
+    s->invalid_utf8 = PS_UTF8_QUARANTINE;
+    s->unknown_fields = PS_ON_DROP;
+    s->newest_field = "updated_at";
+
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (!json_is_object(v)
+        || ps_schema_keys(s, v, "policies.", allowed) != 0)
+    {
+        if (!json_is_object(v)) {
+            ps_schema_err(s, "policies: must be an object");
+        }
+        return -1;
+    }
+
+    m = json_object_get(v, "duplicates");
+
+    if (m != NULL) {
+        t = json_is_string(m) ? json_string_value(m) : "";
+
+        if (strcmp(t, "last") == 0) {
+            s->duplicates = PS_DUP_LAST;
+        } else if (strcmp(t, "first") == 0) {
+            s->duplicates = PS_DUP_FIRST;
+        } else if (strcmp(t, "newest") == 0) {
+            s->duplicates = PS_DUP_NEWEST;
+        } else if (strcmp(t, "reject") == 0) {
+            s->duplicates = PS_DUP_REJECT;
+        } else {
+            ps_schema_err(s, "policies.duplicates: must be \"last\", "
+                          "\"first\", \"newest\" or \"reject\"");
+            return -1;
+        }
+    }
+
+    m = json_object_get(v, "newest_field");
+
+    if (m != NULL) {
+        if (!json_is_string(m)) {
+            ps_schema_err(s, "policies.newest_field: must be a field name");
+            return -1;
+        }
+
+        s->newest_field = json_string_value(m);
+    }
+
+    m = json_object_get(v, "invalid_utf8");
+
+    if (m != NULL) {
+        t = json_is_string(m) ? json_string_value(m) : "";
+
+        if (strcmp(t, "quarantine") == 0) {
+            s->invalid_utf8 = PS_UTF8_QUARANTINE;
+        } else if (strcmp(t, "replace") == 0) {
+            s->invalid_utf8 = PS_UTF8_REPLACE;
+        } else {
+            ps_schema_err(s, "policies.invalid_utf8: must be "
+                          "\"quarantine\" or \"replace\"");
+            return -1;
+        }
+    }
+
+    m = json_object_get(v, "unknown_fields");
+
+    if (m != NULL) {
+        t = json_is_string(m) ? json_string_value(m) : "";
+
+        if (strcmp(t, "drop") == 0) {
+            s->unknown_fields = PS_ON_DROP;
+        } else if (strcmp(t, "quarantine") == 0) {
+            s->unknown_fields = PS_ON_QUARANTINE;
+        } else {
+            ps_schema_err(s, "policies.unknown_fields: must be \"drop\" "
+                          "or \"quarantine\"");
             return -1;
         }
     }
@@ -298,78 +603,33 @@ ps_schema_fields(ps_schema_t *s, json_t *v)
 
 
 static int
-ps_schema_field(ps_schema_t *s, json_t *v, unsigned i, ps_field_t *f)
+ps_schema_limits(ps_schema_t *s, json_t *v)
 {
-    int          cls;
-    json_t      *m;
-    unsigned     t;
-    const char  *key, *type;
+    static const char  *allowed[] = {
+        "record_bytes", "depth", "string_bytes", "array_items",
+        "description", NULL
+    };
+
+    s->max_record_bytes = 1024 * 1024;
+    s->max_depth = 32;
+    s->max_string_bytes = 64 * 1024;
+    s->max_array_items = 10000;
+
+    if (v == NULL) {
+        return 0;
+    }
 
     if (!json_is_object(v)) {
-        ps_schema_err(s, "fields[%u]: must be an object", i);
+        ps_schema_err(s, "limits: must be an object");
         return -1;
     }
 
-    json_object_foreach(v, key, m) {
-        if (strcmp(key, "name") != 0 && strcmp(key, "type") != 0
-            && strcmp(key, "visibility") != 0
-            && strcmp(key, "description") != 0)
-        {
-            ps_schema_err(s, "fields[%u].%s: unknown key", i, key);
-            return -1;
-        }
-    }
-
-    m = json_object_get(v, "name");
-
-    if (!json_is_string(m)
-        || !ps_name_valid(json_string_value(m), json_string_length(m)))
+    if (ps_schema_keys(s, v, "limits.", allowed) != 0
+        || ps_schema_size(s, v, "record_bytes", &s->max_record_bytes) != 0
+        || ps_schema_size(s, v, "depth", &s->max_depth) != 0
+        || ps_schema_size(s, v, "string_bytes", &s->max_string_bytes) != 0
+        || ps_schema_size(s, v, "array_items", &s->max_array_items) != 0)
     {
-        ps_schema_err(s, "fields[%u].name: must be 1..255 bytes "
-                      "of [A-Za-z0-9_]", i);
-        return -1;
-    }
-
-    f->id = i;
-    f->name = json_string_value(m);
-    f->name_len = json_string_length(m);
-
-    m = json_object_get(v, "type");
-    type = json_is_string(m) ? json_string_value(m) : "";
-
-    for (t = 1; t <= NGX_HTTP_PROFILE_TYPE_MAX; t++) {
-        if (strcmp(type, ps_type_names[t]) == 0) {
-            break;
-        }
-    }
-
-    if (t > NGX_HTTP_PROFILE_TYPE_MAX) {
-        ps_schema_err(s, "fields[%u].type: must be one of string, integer, "
-                      "number, boolean, timestamp, object, array", i);
-        return -1;
-    }
-
-    f->type = t;
-
-    m = json_object_get(v, "visibility");
-
-    if (m == NULL) {
-        cls = NGX_HTTP_PROFILE_CLASS_PUBLIC;
-
-    } else {
-        cls = json_is_string(m) ? ps_schema_class_id(s, json_string_value(m))
-                                : -1;
-        if (cls < 0) {
-            ps_schema_err(s, "fields[%u].visibility: must be one of the "
-                          "classes", i);
-            return -1;
-        }
-    }
-
-    f->cls = (unsigned) cls;
-
-    if (ps_schema_add_name(s, f->name, f->name_len, i) != 0) {
-        ps_schema_err(s, "fields[%u].name: \"%s\" is used twice", i, f->name);
         return -1;
     }
 
@@ -378,25 +638,32 @@ ps_schema_field(ps_schema_t *s, json_t *v, unsigned i, ps_field_t *f)
 
 
 static int
-ps_schema_class_id(ps_schema_t *s, const char *name)
+ps_schema_size(ps_schema_t *s, json_t *obj, const char *key, size_t *out)
 {
-    unsigned  i;
+    json_t  *v;
 
-    for (i = 0; i < s->nclasses; i++) {
-        if (strcmp(s->classes[i], name) == 0) {
-            return (int) i;
-        }
+    v = json_object_get(obj, key);
+
+    if (v == NULL) {
+        return 0;
     }
 
-    return -1;
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+        ps_schema_err(s, "limits.%s: must be a positive integer", key);
+        return -1;
+    }
+
+    *out = (size_t) json_integer_value(v);
+
+    return 0;
 }
 
 
-/* returns -1 if the name is taken; the table never fills (see fields) */
+/* returns -1 if the name is taken; the table never fills (see names) */
 
 static int
 ps_schema_add_name(ps_schema_t *s, const char *name, size_t len,
-    unsigned field)
+    unsigned field, unsigned alias)
 {
     size_t           i;
     ps_name_slot_t  *slot;
@@ -410,6 +677,7 @@ ps_schema_add_name(ps_schema_t *s, const char *name, size_t len,
             slot->name = name;
             slot->len = len;
             slot->field = field;
+            slot->alias = alias;
             return 0;
         }
 
@@ -472,21 +740,6 @@ ps_schema_compile(ps_schema_t *s)
     }
 
     return 0;
-}
-
-
-static void
-ps_schema_err(ps_schema_t *s, const char *fmt, ...)
-{
-    va_list  ap;
-
-    fprintf(stderr, PS_NAME ": %s: ", s->path);
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-
-    fputc('\n', stderr);
 }
 
 

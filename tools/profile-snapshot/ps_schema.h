@@ -21,13 +21,99 @@
 
 typedef struct ps_field_s  ps_field_t;
 
+/* what to do with a value that cannot be made valid */
+#define PS_ON_DROP        0
+#define PS_ON_QUARANTINE  1
+#define PS_ON_DEFAULT     2
+#define PS_ON_TRUNCATE    3
+
 struct ps_field_s {
     const char     *name;       /* points into the schema JSON */
     size_t          name_len;
-    unsigned        id;         /* index: field id (top level) */
+    const char     *path;       /* for messages: "location.city" */
+    unsigned        id;         /* field id (top level) or member index */
     unsigned        type;       /* NGX_HTTP_PROFILE_TYPE_* */
     unsigned        cls;        /* class id */
+
+    unsigned        required:1;
+    unsigned        coerce:1;
+    unsigned        trim:1;
+    unsigned        nullable:1;
+    unsigned        has_max:1;
+    unsigned        keep_unknown:1;
+
+    int             on_invalid; /* PS_ON_DROP / QUARANTINE / DEFAULT */
+    int             on_too_long;/* PS_ON_TRUNCATE / DROP / QUARANTINE */
+    size_t          max_length; /* code points, or array items */
+
+    json_t         *dflt;       /* default value, or NULL */
+    json_t         *enums;      /* array of allowed values, or NULL */
+    json_t         *map;        /* object: input string -> value */
+    const char     *split;      /* array from a string: separator */
+    json_t         *formats;    /* timestamp: strptime formats */
+
+    const char    **aliases;
+    unsigned        naliases;
+
+    ps_field_t     *items;      /* array: element spec, or NULL */
+    ps_field_t     *members;    /* object: member specs, or NULL */
+    unsigned        nmembers;
+
+    unsigned        source;     /* index into sources (0: primary) */
 };
+
+
+/* migration steps (docs/schema.md "Migrations") */
+typedef enum {
+    PS_STEP_MOVE = 0,           /* also "rename" */
+    PS_STEP_COPY,
+    PS_STEP_DELETE,
+    PS_STEP_SET,
+    PS_STEP_MAP,
+    PS_STEP_SPLIT,
+    PS_STEP_MERGE
+} ps_step_op_e;
+
+
+typedef struct {
+    ps_step_op_e    op;
+    const char     *from;       /* dotted path */
+    const char     *to;         /* dotted path */
+    json_t         *list;       /* split: "to" paths; merge: "from" */
+    json_t         *value;      /* set: value; map: values object */
+    const char     *separator;  /* split, merge */
+} ps_step_t;
+
+
+typedef struct {
+    long long       from;
+    long long       to;
+    ps_step_t      *steps;
+    unsigned        nsteps;
+} ps_migration_t;
+
+
+typedef struct {
+    long long       version;
+    const char     *has;        /* a member that marks this version */
+} ps_detect_t;
+
+
+/* a source declared by the schema (or the default "profiles") */
+typedef struct {
+    const char     *name;
+    const char     *key;        /* id member of this source's rows */
+    size_t          key_len;
+} ps_schema_source_t;
+
+
+#define PS_DUP_LAST       0
+#define PS_DUP_FIRST      1
+#define PS_DUP_NEWEST     2
+#define PS_DUP_REJECT     3
+
+#define PS_UTF8_QUARANTINE  0
+#define PS_UTF8_REPLACE     1
 
 
 /* name -> field id, including aliases; open addressing */
@@ -35,6 +121,7 @@ typedef struct {
     const char     *name;
     size_t          len;
     unsigned        field;
+    unsigned        alias;      /* 0: the name, n: aliases[n - 1] */
 } ps_name_slot_t;
 
 
@@ -43,7 +130,7 @@ typedef struct {
     const char     *path;       /* for messages */
 
     long long       version;
-    const char     *key;        /* id field of the primary source */
+    const char     *key;        /* id member of the primary source */
     size_t          key_len;
 
     const char     *classes[NGX_HTTP_PROFILE_MAX_CLASSES];
@@ -55,10 +142,38 @@ typedef struct {
     ps_name_slot_t *names;
     size_t          names_mask;
 
+    /* versions and migrations */
+    const char     *version_field;
+    ps_detect_t    *detect;
+    unsigned        ndetect;
+    long long       default_version;
+    ps_migration_t *migrations;
+    unsigned        nmigrations;
+
+    /* defaults for every field */
+    int             coerce_default;
+    int             trim_default;
+
+    /* sources, policies, limits */
+    ps_schema_source_t  sources[16];
+    unsigned        nsources;
+    int             duplicates;     /* PS_DUP_* */
+    const char     *newest_field;
+    int             invalid_utf8;   /* PS_UTF8_* */
+    int             unknown_fields; /* PS_ON_DROP / PS_ON_QUARANTINE */
+    size_t          max_record_bytes;
+    size_t          max_depth;
+    size_t          max_string_bytes;
+    size_t          max_array_items;
+
     ps_buf_t        canonical;  /* compact JSON, keys sorted */
     char            digest[PS_SHA256_TEXT];
     ps_buf_t        classes_bin;
     ps_buf_t        fields_bin;
+
+    ps_buf_t        strings;    /* storage for generated paths */
+    void          **allocs;     /* everything else allocated */
+    size_t          nallocs;
 } ps_schema_t;
 
 
@@ -71,8 +186,36 @@ int ps_schema_load(ps_schema_t *s, const char *path);
 
 void ps_schema_free(ps_schema_t *s);
 
-/* the field named name[0 .. len - 1] (or one of its aliases), or NULL */
-ps_field_t *ps_schema_lookup(ps_schema_t *s, const char *name, size_t len);
+/*
+ * The field named name[0 .. len - 1] or one of its aliases, or NULL;
+ * *alias is 0 for the name itself, n for aliases[n - 1].
+ */
+ps_field_t *ps_schema_lookup(ps_schema_t *s, const char *name, size_t len,
+    unsigned *alias);
+
+/* the index of the source called name, or -1 */
+int ps_schema_source(ps_schema_t *s, const char *name);
+
+/*
+ * Parse one field declaration (fields[] and nested "fields"/"items");
+ * top is 1 for top-level fields (name, visibility, source allowed).
+ * Errors are printed with where as the JSON path.  (ps_schema_field.c)
+ */
+int ps_schema_field(ps_schema_t *s, json_t *v, const char *where,
+    ps_field_t *f, int top);
+
+/* parse "migrations", "detect" (ps_migrate.c) */
+int ps_schema_migrations(ps_schema_t *s);
+
+/* allocate memory freed with the schema */
+void *ps_schema_alloc(ps_schema_t *s, size_t size);
+
+/* print "FILE: where: message" for a schema error */
+void ps_schema_err(ps_schema_t *s, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+/* 1 if v's JSON type is acceptable as is for a field of type t */
+int ps_type_matches(unsigned t, json_t *v);
 
 /* text name of a type code ("string"...), "null" for 0 */
 const char *ps_type_name(unsigned type);

@@ -80,7 +80,9 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
         return -1;
     }
 
-    mdb_env_set_maxdbs(w->env, NGX_HTTP_PROFILE_MAX_DBS);
+    /* the snapshot's databases, "seen" and the joined sources' rows */
+    mdb_env_set_maxdbs(w->env, NGX_HTTP_PROFILE_MAX_DBS
+                               + PS_WRITER_MAX_AUX);
 
     w->mapsize = mapsize ? mapsize : PS_MAPSIZE_DEFAULT;
 
@@ -291,6 +293,139 @@ ps_writer_get(ps_writer_t *w, const char *id, size_t len, const void **rec,
 
 
 int
+ps_writer_aux(ps_writer_t *w, const char *name, MDB_dbi *dbi)
+{
+    int  rc;
+
+    if (w->naux == PS_WRITER_MAX_AUX) {
+        ps_error("too many build databases");
+        return -1;
+    }
+
+    if (w->txn == NULL && ps_writer_txn(w) != 0) {
+        return -1;
+    }
+
+    rc = mdb_dbi_open(w->txn, name, MDB_CREATE, dbi);
+    if (rc != 0) {
+        ps_writer_lmdb_err(w, "mdb_dbi_open()", rc);
+        return -1;
+    }
+
+    w->aux[w->naux++] = *dbi;
+
+    return 0;
+}
+
+
+int
+ps_writer_aux_put(ps_writer_t *w, MDB_dbi dbi, const void *key,
+    size_t key_len, const void *val, size_t val_len)
+{
+    int      rc;
+    MDB_val  k, v;
+
+    if (w->txn == NULL && ps_writer_txn(w) != 0) {
+        return -1;
+    }
+
+    k.mv_data = (void *) key;
+    k.mv_size = key_len;
+    v.mv_data = (void *) val;
+    v.mv_size = val_len;
+
+    rc = mdb_put(w->txn, dbi, &k, &v, 0);
+    if (rc != 0) {
+        ps_writer_lmdb_err(w, "mdb_put()", rc);
+        return -1;
+    }
+
+    w->txn_puts++;
+    w->txn_bytes += key_len + val_len;
+
+    if (w->txn_puts >= PS_TXN_PUTS || w->txn_bytes >= PS_TXN_BYTES) {
+        return ps_writer_commit(w);
+    }
+
+    return 0;
+}
+
+
+int
+ps_writer_aux_get(ps_writer_t *w, MDB_dbi dbi, const void *key,
+    size_t key_len, const void **val, size_t *val_len)
+{
+    int      rc;
+    MDB_val  k, v;
+
+    if (w->txn == NULL && ps_writer_txn(w) != 0) {
+        return -1;
+    }
+
+    k.mv_data = (void *) key;
+    k.mv_size = key_len;
+
+    rc = mdb_get(w->txn, dbi, &k, &v);
+
+    if (rc == MDB_NOTFOUND) {
+        return 0;
+    }
+
+    if (rc != 0) {
+        ps_writer_lmdb_err(w, "mdb_get()", rc);
+        return -1;
+    }
+
+    *val = v.mv_data;
+    *val_len = v.mv_size;
+
+    return 1;
+}
+
+
+int
+ps_writer_aux_each(ps_writer_t *w, MDB_dbi dbi,
+    int (*cb)(void *ctx, MDB_val *key, MDB_val *val), void *ctx)
+{
+    int          rc, stop;
+    MDB_val      k, v;
+    MDB_cursor  *cur;
+
+    if (w->txn == NULL && ps_writer_txn(w) != 0) {
+        return -1;
+    }
+
+    rc = mdb_cursor_open(w->txn, dbi, &cur);
+    if (rc != 0) {
+        ps_writer_lmdb_err(w, "mdb_cursor_open()", rc);
+        return -1;
+    }
+
+    stop = 0;
+
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+    {
+        stop = cb(ctx, &k, &v);
+
+        if (stop) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        ps_writer_lmdb_err(w, "mdb_cursor_get()", rc);
+        return -1;
+    }
+
+    return stop;
+}
+
+
+int
 ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     time_t created)
 {
@@ -371,6 +506,11 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     /* the bookkeeping is not part of the snapshot */
 
     rc = mdb_drop(w->txn, w->seen, 1);
+
+    while (rc == 0 && w->naux > 0) {
+        rc = mdb_drop(w->txn, w->aux[--w->naux], 1);
+    }
+
     if (rc != 0) {
         ps_writer_lmdb_err(w, "mdb_drop()", rc);
         return -1;

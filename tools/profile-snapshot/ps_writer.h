@@ -34,6 +34,9 @@ typedef struct {
 #define PS_SEEN_STORED    0x01  /* a record with this id is stored */
 #define PS_SEEN_REJECTED  0x02  /* duplicates rejected: id is banned */
 #define PS_SEEN_HAS_ORDER 0x04  /* order is meaningful */
+#define PS_SEEN_FIXED     0x08  /* the stored record's outcome was fixed */
+
+#define PS_WRITER_MAX_AUX  20
 
 
 typedef struct {
@@ -50,6 +53,8 @@ typedef struct {
     size_t          txn_puts;
     size_t          txn_bytes;
     size_t          mapsize;
+    MDB_dbi         aux[PS_WRITER_MAX_AUX];
+    unsigned        naux;
 
     /* filled by ps_writer_finish() */
     uint64_t        count;
@@ -83,6 +88,20 @@ int ps_writer_del(ps_writer_t *w, const char *id, size_t len,
  */
 int ps_writer_get(ps_writer_t *w, const char *id, size_t len,
     const void **rec, size_t *rec_len);
+
+/*
+ * Build-time databases beside the snapshot's own (dropped before it is
+ * published): open or create one, put, get (1 and the value, valid
+ * until the next write call; 0 if none; -1 on error), and walk one in
+ * key order (stop when cb returns non-zero; that value is returned).
+ */
+int ps_writer_aux(ps_writer_t *w, const char *name, MDB_dbi *dbi);
+int ps_writer_aux_put(ps_writer_t *w, MDB_dbi dbi, const void *key,
+    size_t key_len, const void *val, size_t val_len);
+int ps_writer_aux_get(ps_writer_t *w, MDB_dbi dbi, const void *key,
+    size_t key_len, const void **val, size_t *val_len);
+int ps_writer_aux_each(ps_writer_t *w, MDB_dbi dbi,
+    int (*cb)(void *ctx, MDB_val *key, MDB_val *val), void *ctx);
 
 /*
  * Write the metadata and publish the snapshot at out.  snapshot_id may

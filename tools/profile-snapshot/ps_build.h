@@ -1,0 +1,114 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * The "build" command's state, shared by its files: ps_build.c (options,
+ * sources, finishing), ps_process.c (one record), ps_join.c (joined
+ * sources), ps_progress.c (the progress line).
+ */
+
+
+#ifndef _PS_BUILD_H_INCLUDED_
+#define _PS_BUILD_H_INCLUDED_
+
+
+#include <stdint.h>
+#include <time.h>
+#include <jansson.h>
+#include <lmdb.h>
+
+#include "ps_buf.h"
+#include "ps_encode.h"
+#include "ps_input.h"
+#include "ps_report.h"
+#include "ps_schema.h"
+#include "ps_writer.h"
+
+
+#define PS_MAX_SOURCES  16
+
+
+typedef struct {
+    const char     *name;
+    const char     *path;
+    const char     *display;    /* path for messages */
+    const char     *key;        /* id member of its rows */
+    size_t          key_len;
+    MDB_dbi         rows;       /* joined sources: id -> line + row */
+} ps_source_t;
+
+
+typedef struct {
+    int             enabled;
+    double          start;
+    double          last;
+    uint64_t        total;      /* bytes of all sources, 0 if unknown */
+    uint64_t        done;       /* bytes of finished sources */
+    uint64_t        records;
+} ps_progress_t;
+
+
+typedef struct {
+    ps_schema_t     schema;
+    ps_writer_t     writer;
+    ps_report_t     report;
+    ps_record_t     record;
+    ps_progress_t   progress;
+
+    ps_source_t     sources[PS_MAX_SOURCES];
+    unsigned        nsources;
+
+    const char     *schema_path;
+    const char     *out;
+    const char     *report_path;
+    const char     *snapshot_id;
+    time_t          created;
+    double          max_reject_ratio;
+    uint64_t        max_messages;
+    size_t          map_size;
+    size_t          max_line;
+    int             quiet;
+    int             progress_opt;   /* -1 auto, 0 never, 1 always */
+    int             allow_empty;
+
+    /* per record */
+    json_t        **values;     /* by field id: checked values, owned */
+    json_t        **in_values;  /* by field id: input values, borrowed */
+    json_t        **alias_values;
+    unsigned       *alias_used;
+    char            id[NGX_HTTP_PROFILE_ID_MAX + 1];
+    size_t          id_len;
+    ps_buf_t        utf8;       /* repaired line */
+    ps_buf_t        row;        /* joined rows: encoded value */
+} ps_build_t;
+
+
+/*
+ * One line of source si: a primary record is checked, repaired and
+ * written; a row of a joined source is stored for the join.  Returns -1
+ * only on a fatal (I/O, LMDB) error.  (ps_process.c)
+ */
+int ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
+    unsigned char *line, size_t len);
+
+/*
+ * Parse a line under the UTF-8 policy and the limits; returns the
+ * object, or NULL (reported).  (ps_process.c)
+ */
+json_t *ps_process_parse(ps_build_t *b, unsigned char *line, size_t len);
+
+/* the id of obj's member key into b->id; -1 if invalid (reported) */
+int ps_process_id(ps_build_t *b, json_t *obj, const char *key);
+
+/* joined sources (ps_join.c) */
+int ps_join_store(ps_build_t *b, unsigned si, uint64_t line, json_t *obj);
+int ps_join_merge(ps_build_t *b, json_t *obj);
+int ps_join_orphans(ps_build_t *b);
+
+/* the progress line on a terminal (ps_progress.c) */
+void ps_progress_init(ps_progress_t *p, int enabled, uint64_t total);
+void ps_progress_update(ps_progress_t *p, uint64_t bytes);
+void ps_progress_done(ps_progress_t *p);
+
+
+#endif /* _PS_BUILD_H_INCLUDED_ */

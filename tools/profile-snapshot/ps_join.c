@@ -1,0 +1,196 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Joined sources: every --source after the first is read before the
+ * primary one into a build database keyed by its key member; each
+ * primary record takes the members it lacks from its rows; rows no
+ * profile took are reported as orphans (docs/cli.md "Several sources").
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps.h"
+#include "ps_build.h"
+
+
+typedef struct {
+    ps_build_t     *b;
+    unsigned        si;
+} ps_orphan_ctx_t;
+
+
+static int ps_join_orphan(void *ctx, MDB_val *key, MDB_val *val);
+
+
+int
+ps_join_store(ps_build_t *b, unsigned si, uint64_t line, json_t *obj)
+{
+    int            rc;
+    char           name[64];
+    size_t         len;
+    uint64_t       prev;
+    const void    *old;
+    ps_source_t   *src;
+
+    src = &b->sources[si];
+
+    if (ps_process_id(b, obj, src->key) != 0) {
+        return 0;
+    }
+
+    if (src->rows == 0) {
+        snprintf(name, sizeof(name), "_join_%u", si);
+
+        if (ps_writer_aux(&b->writer, name, &src->rows) != 0) {
+            return -1;
+        }
+    }
+
+    rc = ps_writer_aux_get(&b->writer, src->rows, b->id, b->id_len, &old,
+                           &len);
+    if (rc < 0) {
+        return -1;
+    }
+
+    if (rc == 1 && len >= 8) {
+        prev = ngx_http_profile_get64(old);
+
+        /*
+         * the last row wins; rows are counted apart from records, so
+         * the event leaves the outcome counts as they are
+         */
+        ps_report_event(&b->report, PS_OUT_SUPERSEDED, PS_OUT_SUPERSEDED,
+                        src->name, src->display, prev, b->id, b->id_len,
+                        PS_R_SUPERSEDED, "duplicate key: replaced by line "
+                        "%llu", (unsigned long long) line);
+    }
+
+    b->row.len = 0;
+    ps_buf_reserve(&b->row, 8);
+    ngx_http_profile_put64(b->row.data, line);
+    b->row.len = 8;
+
+    json_object_del(obj, src->key);
+
+    if (ps_encode_json(&b->row, obj) != 0) {
+        ps_error("%s:%llu: cannot encode the row", src->display,
+                 (unsigned long long) line);
+        return -1;
+    }
+
+    return ps_writer_aux_put(&b->writer, src->rows, b->id, b->id_len,
+                             b->row.data, b->row.len);
+}
+
+
+int
+ps_join_merge(ps_build_t *b, json_t *obj)
+{
+    int            rc;
+    size_t         len;
+    json_t        *row, *v;
+    unsigned       si;
+    const char    *key;
+    const void    *val;
+    json_error_t   err;
+
+    for (si = 1; si < b->nsources; si++) {
+        rc = 0;
+
+        if (b->sources[si].rows != 0) {
+            rc = ps_writer_aux_get(&b->writer, b->sources[si].rows, b->id,
+                                   b->id_len, &val, &len);
+            if (rc < 0) {
+                return -1;
+            }
+        }
+
+        if (rc == 0) {
+            ps_report_reason(&b->report, PS_R_NOT_IN_SOURCE, NULL,
+                             "no row in source \"%s\"",
+                             b->sources[si].name);
+            continue;
+        }
+
+        row = json_loadb((const char *) val + 8, len - 8, 0, &err);
+
+        if (row == NULL) {
+            ps_error("build database: row \"%s\" of \"%s\": %s", b->id,
+                     b->sources[si].name, err.text);
+            return -1;
+        }
+
+        json_object_foreach(row, key, v) {
+            if (json_object_get(obj, key) == NULL) {
+                json_object_set(obj, key, v);
+            }
+        }
+
+        json_decref(row);
+    }
+
+    return 0;
+}
+
+
+int
+ps_join_orphans(ps_build_t *b)
+{
+    unsigned         si;
+    ps_orphan_ctx_t  ctx;
+
+    ctx.b = b;
+
+    for (si = 1; si < b->nsources; si++) {
+        if (b->sources[si].rows == 0) {
+            continue;
+        }
+
+        ctx.si = si;
+
+        if (ps_writer_aux_each(&b->writer, b->sources[si].rows,
+                               ps_join_orphan, &ctx) < 0)
+        {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* a row whose key has no profile in the snapshot */
+
+static int
+ps_join_orphan(void *data, MDB_val *key, MDB_val *val)
+{
+    int               rc;
+    size_t            len;
+    const void       *rec;
+    ps_source_t      *src;
+    ps_orphan_ctx_t  *ctx;
+
+    ctx = data;
+    src = &ctx->b->sources[ctx->si];
+
+    rc = ps_writer_get(&ctx->b->writer, key->mv_data, key->mv_size, &rec,
+                       &len);
+    if (rc < 0) {
+        return -1;
+    }
+
+    if (rc == 0) {
+        ps_report_event(&ctx->b->report, PS_OUT_ORPHAN, PS_OUT_MAX,
+                        src->name, src->display,
+                        ngx_http_profile_get64(val->mv_data),
+                        key->mv_data, key->mv_size, PS_R_ORPHAN,
+                        "no profile with this id in source \"%s\"",
+                        ctx->b->sources[0].name);
+    }
+
+    return 0;
+}

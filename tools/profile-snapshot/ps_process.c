@@ -1,0 +1,501 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * One input line of "build": UTF-8 policy, parsing, limits, id,
+ * migrations, joined sources, fields, duplicates, and the write
+ * (docs/schema.md "What happens to a record").
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps.h"
+#include "ps_build.h"
+#include "ps_coerce.h"
+#include "ps_migrate.h"
+#include "ps_utf8.h"
+
+
+static int ps_process_record(ps_build_t *b, unsigned si, json_t *obj,
+    uint64_t line);
+static int ps_process_fields(ps_build_t *b, json_t *obj);
+static int ps_process_store(ps_build_t *b, unsigned si, uint64_t line);
+static int ps_process_order(ps_build_t *b, int64_t *order);
+static void ps_process_clear(ps_build_t *b);
+
+
+int
+ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
+    unsigned char *line, size_t len)
+{
+    int           rc;
+    size_t        i;
+    json_t       *obj;
+    ps_report_t  *rep;
+
+    rep = &b->report;
+
+    if (line != NULL) {
+        for (i = 0; i < len; i++) {
+            if (line[i] != ' ' && line[i] != '\t') {
+                break;
+            }
+        }
+
+        /* blank lines are not records */
+        if (i == len) {
+            return 0;
+        }
+    }
+
+    ps_report_begin(rep, b->sources[si].name, in->display, in->line,
+                    si != 0);
+
+    if (line == NULL) {
+        ps_report_reason(rep, PS_R_RECORD_TOO_LARGE, NULL,
+                         "record of %zu bytes exceeds the limit of %zu",
+                         len, b->max_line);
+        ps_report_end(rep);
+        return 0;
+    }
+
+    obj = ps_process_parse(b, line, len);
+
+    if (obj == NULL) {
+        ps_report_end(rep);
+        return 0;
+    }
+
+    if (si != 0) {
+        rc = ps_join_store(b, si, in->line, obj);
+
+    } else {
+        rc = ps_process_record(b, si, obj, in->line);
+    }
+
+    json_decref(obj);
+    ps_report_end(rep);
+
+    return rc;
+}
+
+
+json_t *
+ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
+{
+    size_t         off, n;
+    json_t        *obj;
+    json_error_t   err;
+    ps_report_t   *rep;
+
+    rep = &b->report;
+
+    off = ps_utf8_check(line, len);
+
+    if (off < len) {
+        if (b->schema.invalid_utf8 == PS_UTF8_QUARANTINE) {
+            ps_report_reason(rep, PS_R_INVALID_UTF8, NULL,
+                             "invalid UTF-8 at byte %zu", off + 1);
+            return NULL;
+        }
+
+        n = ps_utf8_repair(line, len, &b->utf8);
+        ps_report_reason(rep, PS_R_UTF8_REPLACED, NULL,
+                         "%zu invalid UTF-8 bytes replaced by U+FFFD", n);
+
+        line = b->utf8.data;
+        len = b->utf8.len;
+    }
+
+    obj = json_loadb((const char *) line, len,
+                     JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+
+    if (obj == NULL) {
+        if (json_error_code(&err) == json_error_duplicate_key) {
+            ps_report_reason(rep, PS_R_DUPLICATE_KEY, NULL,
+                             "%s at column %d", err.text, err.column);
+
+        } else {
+            ps_report_reason(rep, PS_R_INVALID_JSON, NULL,
+                             "invalid JSON: %s at column %d", err.text,
+                             err.column);
+        }
+
+        return NULL;
+    }
+
+    if (!json_is_object(obj)) {
+        ps_report_reason(rep, PS_R_NOT_OBJECT, NULL,
+                         "a record must be a JSON object, not %s",
+                         ps_json_type_name(obj));
+        json_decref(obj);
+        return NULL;
+    }
+
+    if (ps_check_limits(&b->schema, obj, rep) != 0) {
+        json_decref(obj);
+        return NULL;
+    }
+
+    return obj;
+}
+
+
+int
+ps_process_id(ps_build_t *b, json_t *obj, const char *key)
+{
+    json_t       *v;
+    size_t        len;
+    const char   *s;
+    ps_report_t  *rep;
+
+    rep = &b->report;
+
+    v = json_object_get(obj, key);
+
+    if (v == NULL || json_is_null(v)) {
+        ps_report_reason(rep, PS_R_MISSING_ID, NULL, "no \"%s\" member",
+                         key);
+        return -1;
+    }
+
+    if (json_is_integer(v)) {
+        if (json_integer_value(v) < 0) {
+            ps_report_reason(rep, PS_R_INVALID_ID, NULL,
+                             "a numeric id must not be negative");
+            return -1;
+        }
+
+        b->id_len = (size_t) snprintf(b->id, sizeof(b->id),
+                                      "%" JSON_INTEGER_FORMAT,
+                                      json_integer_value(v));
+        ps_report_id(rep, b->id, b->id_len);
+        return 0;
+    }
+
+    if (!json_is_string(v)) {
+        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
+                         "the id must be a string or an integer, not %s",
+                         ps_json_type_name(v));
+        return -1;
+    }
+
+    s = json_string_value(v);
+    len = json_string_length(v);
+
+    ps_report_id(rep, s, len);
+
+    if (len > NGX_HTTP_PROFILE_ID_MAX) {
+        ps_report_reason(rep, PS_R_ID_TOO_LONG, NULL,
+                         "the id is %zu bytes, more than %d", len,
+                         NGX_HTTP_PROFILE_ID_MAX);
+        return -1;
+    }
+
+    if (!ngx_http_profile_id_valid((const unsigned char *) s, len)) {
+        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
+                         len ? "the id has bytes outside [A-Za-z0-9._~-]"
+                             : "the id is empty");
+        return -1;
+    }
+
+    memcpy(b->id, s, len);
+    b->id[len] = '\0';
+    b->id_len = len;
+
+    return 0;
+}
+
+
+static int
+ps_process_record(ps_build_t *b, unsigned si, json_t *obj, uint64_t line)
+{
+    int  rc;
+
+    if (ps_process_id(b, obj, b->sources[si].key) != 0
+        || ps_migrate(&b->schema, obj, &b->report) != 0)
+    {
+        return 0;
+    }
+
+    if (b->nsources > 1 && ps_join_merge(b, obj) != 0) {
+        return -1;
+    }
+
+    rc = 0;
+
+    if (ps_process_fields(b, obj) == 0
+        && !ps_report_quarantined(&b->report))
+    {
+        rc = ps_process_store(b, si, line);
+    }
+
+    ps_process_clear(b);
+
+    return rc;
+}
+
+
+/* b->values from the object: names, aliases, then each field checked */
+
+static int
+ps_process_fields(ps_build_t *b, json_t *obj)
+{
+    int           rc;
+    json_t       *v, *out;
+    size_t        klen;
+    unsigned      i, alias;
+    const char   *key;
+    ps_field_t   *f;
+    ps_schema_t  *s;
+    ps_report_t  *rep;
+
+    s = &b->schema;
+    rep = &b->report;
+
+    json_object_keylen_foreach(obj, key, klen, v) {
+        f = ps_schema_lookup(s, key, klen, &alias);
+
+        if (f == NULL) {
+            if ((klen == b->sources[0].key_len
+                 && memcmp(key, b->sources[0].key, klen) == 0)
+                || (s->version_field != NULL
+                    && strcmp(key, s->version_field) == 0))
+            {
+                continue;
+            }
+
+            if (s->unknown_fields == PS_ON_QUARANTINE) {
+                ps_report_reason_kind(rep, PS_R_UNKNOWN_FIELD,
+                                      PS_KIND_QUARANTINE, NULL,
+                                      "unknown field \"%s\"", key);
+                return -1;
+            }
+
+            ps_report_reason(rep, PS_R_UNKNOWN_FIELD, NULL,
+                             "unknown field \"%s\" dropped", key);
+            continue;
+        }
+
+        if (alias == 0) {
+            b->in_values[f->id] = v;
+
+        } else if (b->alias_values[f->id] == NULL) {
+            b->alias_values[f->id] = v;
+            b->alias_used[f->id] = alias;
+
+        } else {
+            ps_report_reason(rep, PS_R_UNKNOWN_FIELD, f->path,
+                             "second alias \"%s\" dropped", key);
+        }
+    }
+
+    for (i = 0; i < s->nfields; i++) {
+        f = &s->fields[i];
+        v = b->in_values[i];
+        b->in_values[i] = NULL;
+
+        if (b->alias_values[i] != NULL) {
+            alias = b->alias_used[i];
+
+            if (v == NULL) {
+                v = b->alias_values[i];
+                ps_report_reason(rep, PS_R_ALIAS, f->path,
+                                 "from legacy name \"%s\"",
+                                 f->aliases[alias - 1]);
+
+            } else {
+                ps_report_reason(rep, PS_R_ALIAS, f->path,
+                                 "legacy \"%s\" dropped, \"%s\" present",
+                                 f->aliases[alias - 1], f->name);
+            }
+
+            b->alias_values[i] = NULL;
+        }
+
+        /* the id field as a string: the normalized id, no report */
+        if (v != NULL && json_is_integer(v)
+            && f->type == NGX_HTTP_PROFILE_TYPE_STRING
+            && f->name_len == b->sources[0].key_len
+            && memcmp(f->name, b->sources[0].key, f->name_len) == 0)
+        {
+            b->values[i] = json_stringn(b->id, b->id_len);
+            continue;
+        }
+
+        rc = ps_coerce(rep, f, v, &out);
+
+        if (rc == PS_QUARANTINE) {
+            return -1;
+        }
+
+        if (rc == PS_KEEP) {
+            b->values[i] = out;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
+{
+    int                   rc, has_order;
+    size_t                len;
+    int64_t               order;
+    unsigned              i;
+    ps_seen_t             seen, prev;
+    ps_report_t          *rep;
+    ps_outcome_e          undo;
+    const unsigned char  *rec;
+
+    rep = &b->report;
+
+    ps_record_reset(&b->record);
+
+    for (i = 0; i < b->schema.nfields; i++) {
+        if (b->values[i] != NULL
+            && ps_record_add(&b->record, &b->schema.fields[i],
+                             b->values[i]) != 0)
+        {
+            ps_report_reason(rep, PS_R_RECORD_TOO_LARGE,
+                             b->schema.fields[i].path,
+                             "cannot encode the value");
+            return 0;
+        }
+    }
+
+    rec = ps_record_finish(&b->record, &len);
+
+    has_order = (ps_process_order(b, &order) == 0);
+
+    seen.line = line;
+    seen.source = si;
+    seen.flags = (rep->cur.worst == PS_KIND_FIX ? PS_SEEN_FIXED : 0)
+                 | (has_order ? PS_SEEN_HAS_ORDER : 0);
+    seen.order = has_order ? order : 0;
+
+    rc = ps_writer_seen(&b->writer, b->id, b->id_len, &prev);
+
+    if (rc < 0) {
+        return -1;
+    }
+
+    if (rc == 0) {
+        return ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen);
+    }
+
+    if (prev.flags & PS_SEEN_REJECTED) {
+        ps_report_reason(rep, PS_R_DUPLICATE_ID, NULL,
+                         "duplicate id, rejected with line %llu (policy "
+                         "reject)", (unsigned long long) prev.line);
+        return 0;
+    }
+
+    undo = (prev.flags & PS_SEEN_FIXED) ? PS_OUT_FIXED : PS_OUT_CLEAN;
+
+    switch (b->schema.duplicates) {
+
+    case PS_DUP_FIRST:
+        ps_report_reason(rep, PS_R_SUPERSEDED, NULL,
+                         "duplicate id: line %llu is kept (policy first)",
+                         (unsigned long long) prev.line);
+        ps_report_supersede(rep);
+        return 0;
+
+    case PS_DUP_NEWEST:
+        if ((prev.flags & PS_SEEN_HAS_ORDER)
+            && (!has_order || order < prev.order))
+        {
+            ps_report_reason(rep, PS_R_SUPERSEDED, NULL,
+                             "duplicate id: line %llu is newer (policy "
+                             "newest, %s)", (unsigned long long) prev.line,
+                             b->schema.newest_field);
+            ps_report_supersede(rep);
+            return 0;
+        }
+
+        break;
+
+    case PS_DUP_REJECT:
+        ps_report_event(rep, PS_OUT_QUARANTINED, undo,
+                        b->sources[prev.source].name,
+                        b->sources[prev.source].display, prev.line,
+                        b->id, b->id_len, PS_R_DUPLICATE_ID,
+                        "duplicate id, also at line %llu (policy reject)",
+                        (unsigned long long) line);
+        ps_report_reason(rep, PS_R_DUPLICATE_ID, NULL,
+                         "duplicate id, also at line %llu (policy reject)",
+                         (unsigned long long) prev.line);
+
+        prev.flags |= PS_SEEN_REJECTED;
+
+        return ps_writer_del(&b->writer, b->id, b->id_len, &prev);
+    }
+
+    ps_report_event(rep, PS_OUT_SUPERSEDED, undo,
+                    b->sources[prev.source].name,
+                    b->sources[prev.source].display, prev.line, b->id,
+                    b->id_len, PS_R_SUPERSEDED,
+                    "duplicate id: replaced by line %llu (policy %s)",
+                    (unsigned long long) line,
+                    b->schema.duplicates == PS_DUP_NEWEST ? "newest"
+                                                          : "last");
+
+    return ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen);
+}
+
+
+/* the newest_field value of the record, as epoch ms */
+
+static int
+ps_process_order(ps_build_t *b, int64_t *order)
+{
+    json_t      *v;
+    unsigned     alias;
+    ps_field_t  *f;
+
+    if (b->schema.duplicates != PS_DUP_NEWEST) {
+        return -1;
+    }
+
+    f = ps_schema_lookup(&b->schema, b->schema.newest_field,
+                         strlen(b->schema.newest_field), &alias);
+
+    if (f == NULL || (v = b->values[f->id]) == NULL) {
+        return -1;
+    }
+
+    if (json_is_string(v)) {
+        return ps_rfc3339_ms(json_string_value(v), json_string_length(v),
+                             order);
+    }
+
+    if (json_is_integer(v)) {
+        *order = json_integer_value(v);
+        return 0;
+    }
+
+    return -1;
+}
+
+
+static void
+ps_process_clear(ps_build_t *b)
+{
+    unsigned  i;
+
+    for (i = 0; i < b->schema.nfields; i++) {
+        if (b->values[i] != NULL) {
+            json_decref(b->values[i]);
+            b->values[i] = NULL;
+        }
+
+        b->in_values[i] = NULL;
+        b->alias_values[i] = NULL;
+    }
+}

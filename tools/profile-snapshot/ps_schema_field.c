@@ -1,0 +1,509 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Field declarations (docs/schema.md "Fields"): top-level fields, the
+ * members of nested objects and the elements of arrays share one
+ * language.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps.h"
+#include "ps_schema.h"
+
+
+static int ps_field_type(ps_schema_t *s, json_t *v, const char *where,
+    ps_field_t *f);
+static int ps_field_flags(ps_schema_t *s, json_t *v, const char *where,
+    ps_field_t *f);
+static int ps_field_values(ps_schema_t *s, json_t *v, const char *where,
+    ps_field_t *f);
+static int ps_field_nested(ps_schema_t *s, json_t *v, const char *where,
+    ps_field_t *f);
+static int ps_field_aliases(ps_schema_t *s, json_t *v, const char *where,
+    ps_field_t *f);
+static int ps_field_bool(ps_schema_t *s, json_t *v, const char *where,
+    const char *key, int dflt);
+static int ps_field_choice(ps_schema_t *s, json_t *v, const char *where,
+    const char *key, const char **names, const int *values, int dflt);
+static char *ps_field_path(ps_schema_t *s, const char *parent,
+    const char *name);
+
+
+int
+ps_schema_field(ps_schema_t *s, json_t *v, const char *where,
+    ps_field_t *f, int top)
+{
+    int          cls;
+    json_t      *m;
+    const char  *key;
+
+    static const char  *common[] = {
+        "type", "description", "required", "default", "nullable",
+        "coerce", "trim", "max_length", "on_too_long", "on_invalid",
+        "enum", "map", "split", "formats", "items", "fields",
+        "keep_unknown", "name", "aliases", NULL
+    };
+
+    unsigned  i;
+
+    if (!json_is_object(v)) {
+        ps_schema_err(s, "%s: must be an object", where);
+        return -1;
+    }
+
+    json_object_foreach(v, key, m) {
+        for (i = 0; common[i] != NULL; i++) {
+            if (strcmp(key, common[i]) == 0) {
+                break;
+            }
+        }
+
+        if (common[i] == NULL
+            && !(top && (strcmp(key, "visibility") == 0
+                         || strcmp(key, "source") == 0)))
+        {
+            ps_schema_err(s, "%s.%s: unknown key", where, key);
+            return -1;
+        }
+    }
+
+    m = json_object_get(v, "name");
+
+    if (m != NULL || top) {
+        if (!json_is_string(m)
+            || !ps_name_valid(json_string_value(m), json_string_length(m)))
+        {
+            ps_schema_err(s, "%s.name: must be 1..255 bytes "
+                          "of [A-Za-z0-9_]", where);
+            return -1;
+        }
+
+        f->name = json_string_value(m);
+        f->name_len = json_string_length(m);
+    }
+
+    if (f->path == NULL) {
+        f->path = f->name;
+    }
+
+    if (ps_field_type(s, v, where, f) != 0
+        || ps_field_flags(s, v, where, f) != 0
+        || ps_field_values(s, v, where, f) != 0
+        || ps_field_nested(s, v, where, f) != 0
+        || ps_field_aliases(s, v, where, f) != 0)
+    {
+        return -1;
+    }
+
+    if (!top) {
+        return 0;
+    }
+
+    m = json_object_get(v, "visibility");
+
+    if (m == NULL) {
+        cls = NGX_HTTP_PROFILE_CLASS_PUBLIC;
+
+    } else {
+        for (cls = (int) s->nclasses - 1; cls >= 0; cls--) {
+            if (json_is_string(m)
+                && strcmp(s->classes[cls], json_string_value(m)) == 0)
+            {
+                break;
+            }
+        }
+
+        if (cls < 0) {
+            ps_schema_err(s, "%s.visibility: must be one of the classes",
+                          where);
+            return -1;
+        }
+    }
+
+    f->cls = (unsigned) cls;
+
+    m = json_object_get(v, "source");
+
+    if (m != NULL) {
+        cls = json_is_string(m) ? ps_schema_source(s, json_string_value(m))
+                                : -1;
+        if (cls < 0) {
+            ps_schema_err(s, "%s.source: must name one of \"sources\"",
+                          where);
+            return -1;
+        }
+
+        f->source = (unsigned) cls;
+    }
+
+    return 0;
+}
+
+
+static int
+ps_field_type(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
+{
+    unsigned     t;
+    json_t      *m;
+    const char  *type;
+
+    m = json_object_get(v, "type");
+    type = json_is_string(m) ? json_string_value(m) : "";
+
+    for (t = 1; t <= NGX_HTTP_PROFILE_TYPE_MAX; t++) {
+        if (strcmp(type, ps_type_name(t)) == 0) {
+            f->type = t;
+            return 0;
+        }
+    }
+
+    ps_schema_err(s, "%s.type: must be one of string, integer, number, "
+                  "boolean, timestamp, object, array", where);
+
+    return -1;
+}
+
+
+static int
+ps_field_flags(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
+{
+    int      b;
+    json_t  *m;
+
+    static const char  *long_names[] = { "truncate", "drop", "quarantine",
+                                         NULL };
+    static const int    long_values[] = { PS_ON_TRUNCATE, PS_ON_DROP,
+                                          PS_ON_QUARANTINE };
+    static const char  *bad_names[] = { "drop", "quarantine", "default",
+                                        NULL };
+    static const int    bad_values[] = { PS_ON_DROP, PS_ON_QUARANTINE,
+                                         PS_ON_DEFAULT };
+
+    if ((b = ps_field_bool(s, v, where, "required", 0)) < 0) {
+        return -1;
+    }
+    f->required = b;
+
+    if ((b = ps_field_bool(s, v, where, "nullable", 1)) < 0) {
+        return -1;
+    }
+    f->nullable = b;
+
+    if ((b = ps_field_bool(s, v, where, "coerce", s->coerce_default)) < 0) {
+        return -1;
+    }
+    f->coerce = b;
+
+    if ((b = ps_field_bool(s, v, where, "trim", s->trim_default)) < 0) {
+        return -1;
+    }
+    f->trim = b;
+
+    if ((b = ps_field_bool(s, v, where, "keep_unknown", 0)) < 0) {
+        return -1;
+    }
+    f->keep_unknown = b;
+
+    f->on_too_long = ps_field_choice(s, v, where, "on_too_long", long_names,
+                                     long_values, PS_ON_TRUNCATE);
+    f->on_invalid = ps_field_choice(s, v, where, "on_invalid", bad_names,
+                                    bad_values, PS_ON_DROP);
+
+    if (f->on_too_long < 0 || f->on_invalid < 0) {
+        return -1;
+    }
+
+    m = json_object_get(v, "max_length");
+
+    if (m != NULL) {
+        if (!json_is_integer(m) || json_integer_value(m) < 0
+            || (f->type != NGX_HTTP_PROFILE_TYPE_STRING
+                && f->type != NGX_HTTP_PROFILE_TYPE_ARRAY))
+        {
+            ps_schema_err(s, "%s.max_length: a non-negative integer, for "
+                          "strings and arrays only", where);
+            return -1;
+        }
+
+        f->has_max = 1;
+        f->max_length = (size_t) json_integer_value(m);
+    }
+
+    return 0;
+}
+
+
+static int
+ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
+{
+    size_t       i;
+    json_t      *m, *e;
+    const char  *key;
+
+    f->dflt = json_object_get(v, "default");
+
+    if (f->dflt != NULL && !json_is_null(f->dflt)
+        && !ps_type_matches(f->type, f->dflt))
+    {
+        ps_schema_err(s, "%s.default: must be a %s", where,
+                      ps_type_name(f->type));
+        return -1;
+    }
+
+    if (f->on_invalid == PS_ON_DEFAULT && f->dflt == NULL) {
+        ps_schema_err(s, "%s.on_invalid: \"default\" needs a \"default\"",
+                      where);
+        return -1;
+    }
+
+    f->enums = json_object_get(v, "enum");
+
+    if (f->enums != NULL) {
+        if (!json_is_array(f->enums) || json_array_size(f->enums) == 0) {
+            ps_schema_err(s, "%s.enum: must be a non-empty array", where);
+            return -1;
+        }
+
+        json_array_foreach(f->enums, i, e) {
+            if (!ps_type_matches(f->type, e)) {
+                ps_schema_err(s, "%s.enum[%zu]: must be a %s", where, i,
+                              ps_type_name(f->type));
+                return -1;
+            }
+        }
+    }
+
+    f->map = json_object_get(v, "map");
+
+    if (f->map != NULL) {
+        if (!json_is_object(f->map)) {
+            ps_schema_err(s, "%s.map: must be an object", where);
+            return -1;
+        }
+
+        json_object_foreach(f->map, key, e) {
+            if (!json_is_null(e) && !ps_type_matches(f->type, e)) {
+                ps_schema_err(s, "%s.map.%s: must be a %s or null", where,
+                              key, ps_type_name(f->type));
+                return -1;
+            }
+        }
+    }
+
+    m = json_object_get(v, "split");
+
+    if (m != NULL) {
+        if (!json_is_string(m) || json_string_length(m) == 0
+            || f->type != NGX_HTTP_PROFILE_TYPE_ARRAY)
+        {
+            ps_schema_err(s, "%s.split: a non-empty separator, for arrays "
+                          "only", where);
+            return -1;
+        }
+
+        f->split = json_string_value(m);
+    }
+
+    f->formats = json_object_get(v, "formats");
+
+    if (f->formats != NULL) {
+        if (!json_is_array(f->formats)
+            || f->type != NGX_HTTP_PROFILE_TYPE_TIMESTAMP)
+        {
+            ps_schema_err(s, "%s.formats: an array of strptime formats, "
+                          "for timestamps only", where);
+            return -1;
+        }
+
+        json_array_foreach(f->formats, i, e) {
+            if (!json_is_string(e)) {
+                ps_schema_err(s, "%s.formats[%zu]: must be a string",
+                              where, i);
+                return -1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+ps_field_nested(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
+{
+    char        *sub;
+    size_t       i, j, n;
+    json_t      *m, *e;
+    ps_field_t  *mf;
+
+    m = json_object_get(v, "items");
+
+    if (m != NULL) {
+        if (f->type != NGX_HTTP_PROFILE_TYPE_ARRAY) {
+            ps_schema_err(s, "%s.items: for arrays only", where);
+            return -1;
+        }
+
+        f->items = ps_schema_alloc(s, sizeof(ps_field_t));
+        f->items->path = ps_field_path(s, f->path, "[]");
+        f->items->name = "";
+
+        sub = ps_field_path(s, where, "items");
+
+        if (ps_schema_field(s, m, sub, f->items, 0) != 0) {
+            return -1;
+        }
+    }
+
+    m = json_object_get(v, "fields");
+
+    if (m == NULL) {
+        return 0;
+    }
+
+    if (f->type != NGX_HTTP_PROFILE_TYPE_OBJECT || !json_is_array(m)
+        || json_array_size(m) == 0)
+    {
+        ps_schema_err(s, "%s.fields: a non-empty array, for objects only",
+                      where);
+        return -1;
+    }
+
+    n = json_array_size(m);
+    f->members = ps_schema_alloc(s, n * sizeof(ps_field_t));
+    f->nmembers = (unsigned) n;
+
+    json_array_foreach(m, i, e) {
+        mf = &f->members[i];
+        mf->id = (unsigned) i;
+
+        sub = ps_schema_alloc(s, strlen(where) + 32);
+        sprintf(sub, "%s.fields[%zu]", where, i);
+
+        if (!json_is_object(e) || !json_is_string(json_object_get(e, "name"))) {
+            ps_schema_err(s, "%s: must be an object with a \"name\"", sub);
+            return -1;
+        }
+
+        mf->path = ps_field_path(s, f->path,
+                                 json_string_value(json_object_get(e,
+                                                                   "name")));
+
+        if (ps_schema_field(s, e, sub, mf, 0) != 0) {
+            return -1;
+        }
+
+        for (j = 0; j < i; j++) {
+            if (strcmp(f->members[j].name, mf->name) == 0) {
+                ps_schema_err(s, "%s.name: \"%s\" is used twice", sub,
+                              mf->name);
+                return -1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+ps_field_aliases(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
+{
+    size_t   i;
+    json_t  *m, *e;
+
+    m = json_object_get(v, "aliases");
+
+    if (m == NULL) {
+        return 0;
+    }
+
+    if (!json_is_array(m)) {
+        ps_schema_err(s, "%s.aliases: must be an array of names", where);
+        return -1;
+    }
+
+    f->naliases = (unsigned) json_array_size(m);
+    f->aliases = ps_schema_alloc(s, (f->naliases + 1) * sizeof(char *));
+
+    json_array_foreach(m, i, e) {
+        if (!json_is_string(e) || json_string_length(e) == 0) {
+            ps_schema_err(s, "%s.aliases[%zu]: must be a member name",
+                          where, i);
+            return -1;
+        }
+
+        f->aliases[i] = json_string_value(e);
+    }
+
+    return 0;
+}
+
+
+/* 0 or 1, dflt when absent, -1 (reported) when not a boolean */
+
+static int
+ps_field_bool(ps_schema_t *s, json_t *v, const char *where,
+    const char *key, int dflt)
+{
+    json_t  *m;
+
+    m = json_object_get(v, key);
+
+    if (m == NULL) {
+        return dflt;
+    }
+
+    if (!json_is_boolean(m)) {
+        ps_schema_err(s, "%s.%s: must be true or false", where, key);
+        return -1;
+    }
+
+    return json_is_true(m);
+}
+
+
+static int
+ps_field_choice(ps_schema_t *s, json_t *v, const char *where,
+    const char *key, const char **names, const int *values, int dflt)
+{
+    json_t    *m;
+    unsigned   i;
+
+    m = json_object_get(v, key);
+
+    if (m == NULL) {
+        return dflt;
+    }
+
+    for (i = 0; json_is_string(m) && names[i] != NULL; i++) {
+        if (strcmp(json_string_value(m), names[i]) == 0) {
+            return values[i];
+        }
+    }
+
+    ps_schema_err(s, "%s.%s: must be one of \"%s\", \"%s\", \"%s\"", where,
+                  key, names[0], names[1], names[2]);
+
+    return -1;
+}
+
+
+static char *
+ps_field_path(ps_schema_t *s, const char *parent, const char *name)
+{
+    char    *p;
+    size_t   n;
+
+    n = strlen(parent) + strlen(name) + 2;
+    p = ps_schema_alloc(s, n);
+
+    snprintf(p, n, "%s%s%s", parent, name[0] == '[' ? "" : ".", name);
+
+    return p;
+}
