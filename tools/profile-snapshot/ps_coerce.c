@@ -105,6 +105,9 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
                              "surrounding white space removed");
             json_decref(v);
             v = w;
+
+        } else {
+            json_decref(w);
         }
     }
 

@@ -228,15 +228,28 @@ ps_encode_precision(json_t *v)
 }
 
 
-/* fewest significant digits (1..17) that read back as exactly d */
+/*
+ * Fewest significant digits (1..17) that read back as exactly d, but at
+ * least its integer digits below 1e17, so that %g does not switch to an
+ * exponent: 1000.0 stays "1000.0", not "1e3".
+ */
 
 static int
 ps_encode_real_precision(double d)
 {
-    int   p;
-    char  text[64];
+    int     p, min;
+    char    text[64];
+    double  a;
 
-    for (p = 1; p < 17; p++) {
+    a = d < 0 ? -d : d;
+    min = 1;
+
+    while (a >= 10 && a < 1e17 && min < 17) {
+        a /= 10;
+        min++;
+    }
+
+    for (p = min; p < 17; p++) {
         snprintf(text, sizeof(text), "%.*g", p, d);
 
         if (strtod(text, NULL) == d) {

@@ -20,6 +20,7 @@ static int ps_migrate_version(ps_schema_t *s, json_t *obj,
 static int ps_migrate_apply(json_t *obj, ps_step_t *st);
 static int ps_path_set(json_t *obj, const char *path, json_t *v);
 static json_t *ps_path_take(json_t *obj, const char *path);
+static void ps_path_prune(json_t *obj, const char *path);
 static json_t *ps_path_parent(json_t *obj, const char *path, int create,
     const char **leaf);
 
@@ -433,6 +434,7 @@ ps_migrate_apply(json_t *obj, ps_step_t *st)
 
         if (st->op == PS_STEP_MOVE) {
             v = ps_path_take(obj, st->from);
+            ps_path_prune(obj, st->from);
 
         } else {
             v = json_deep_copy(ps_path_get(obj, st->from));
@@ -588,6 +590,36 @@ ps_path_take(json_t *obj, const char *path)
     }
 
     return v;
+}
+
+
+/* after a move out of a nested object: remove it if it is now empty */
+
+static void
+ps_path_prune(json_t *obj, const char *path)
+{
+    char         parent[256];
+    json_t      *v, *holder;
+    const char  *dot, *leaf;
+
+    dot = strrchr(path, '.');
+
+    if (dot == NULL || (size_t) (dot - path) >= sizeof(parent)) {
+        return;
+    }
+
+    memcpy(parent, path, dot - path);
+    parent[dot - path] = '\0';
+
+    v = ps_path_get(obj, parent);
+
+    if (json_is_object(v) && json_object_size(v) == 0) {
+        holder = ps_path_parent(obj, parent, 0, &leaf);
+
+        if (holder != NULL) {
+            json_object_del(holder, leaf);
+        }
+    }
 }
 
 
