@@ -304,7 +304,9 @@ ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key, int json,
     /* text values are printable ASCII; anything else is shown escaped */
 
     for (i = 0; i < v.mv_size; i++) {
-        if (number ? (p[i] < '0' || p[i] > '9') : (p[i] < 0x20 || p[i] > 0x7e)) {
+        if (number ? (p[i] < '0' || p[i] > '9')
+                   : (p[i] < 0x20 || p[i] > 0x7e))
+        {
             break;
         }
     }
