@@ -83,8 +83,8 @@ int ps_writer_del(ps_writer_t *w, const char *id, size_t len,
     const ps_seen_t *seen);
 
 /*
- * The record stored for id: 1 with rec and rec_len set (valid until the next write
- * call), or 0 if none, -1 on error.
+ * The record stored for id: 1 with rec and rec_len set (valid until the
+ * next write call), or 0 if none, -1 on error.
  */
 int ps_writer_get(ps_writer_t *w, const char *id, size_t len,
     const void **rec, size_t *rec_len);
