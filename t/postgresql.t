@@ -8,8 +8,9 @@
 # --source profiles=-`; check the stored records with `profile-snapshot
 # inspect`, byte for byte.  Also checks the claims the recipe documents:
 # COPY's text format corrupts JSON, the copy and select methods print the
-# same bytes, json_agg over rows breaks lines, and a query that fails half
-# way fails the pipeline under `set -o pipefail`.
+# same bytes, json_agg over rows breaks lines, a query that fails half way
+# fails the pipeline under `set -o pipefail`, and the schema refuses the
+# repeated ids of a join that fans out.
 #
 # As root the cluster runs as the `postgres` user (initdb refuses root);
 # otherwise as the current user.  The cluster is always stopped and the
@@ -267,6 +268,30 @@ isnt($r->{exit}, 0, 'a query failing half way fails the pipeline');
 like($r->{stderr}, qr/division by zero/, '... with the server\'s error');
 like($r->{stderr}, qr/29 records read/,
      '... although build alone read the rows before the error');
+
+
+# --- a join that fans out: the schema refuses the repeated id -------------
+
+my $fan = "$tmp/fans_out.sql";
+spew($fan, "SELECT row_to_json(p) FROM (SELECT u.id, u.display_name AS name,"
+           . " u.is_verified AS verified, '[]'::json AS links, u.created_at"
+           . " FROM users u LEFT JOIN user_links l ON l.user_id = u.id"
+           . " WHERE u.id IN (1, 9007199254740993) ORDER BY u.id) AS p\n");
+$r = pipeline(60, ["$recipe/export-profiles", '--query', $fan],
+              [$bin, 'build', '--schema', "$recipe/schema.json",
+               '--source', 'profiles=-', '--out', "$tmp/fan.snap",
+               '--report', "$tmp/fan.ndjson"]);
+is($r->{exit}, 1, 'a join without GROUP BY: build exits 1 (quarantined)')
+    or diag_run($r);
+$summary = (map { $json->decode($_) }
+            split /\n/, slurp("$tmp/fan.ndjson"))[-1];
+is_deeply([ @$summary{qw(records clean quarantined written)},
+            $summary->{reasons} ],
+          [ 4, 1, 3, 1,
+            [ { code => 'duplicate_id', kind => 'quarantine', count => 3 } ] ],
+          '... every copy of the repeated id quarantined as duplicate_id');
+$r = run(30, [$bin, 'inspect', "$tmp/fan.snap", '9007199254740993']);
+is($r->{exit}, 1, '... and none of them written');
 
 done_testing();
 
