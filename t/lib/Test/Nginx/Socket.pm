@@ -36,15 +36,14 @@ use Test::Nginx::Harness::Conf qw(
     servroot_layout setup_servroot render_conf expand_env
     parse_user_files write_user_files
 );
-use Test::Nginx::Harness::ErrorLog qw(
-    log_reader read_new read_all value_contains scan_problems
-    valgrind_problems
-);
+use Test::Nginx::Harness::ErrorLog qw(log_reader read_new read_all);
+use Test::Nginx::Harness::Health qw(check_health diag_logs);
 use Test::Nginx::Harness::Process qw(
     find_binary nginx_version pick_port spawn wait_ready stop stop_all
     valgrind_command describe_status
 );
 use Test::Nginx::Harness::Response qw(parse_response);
+use Test::Nginx::Harness::Skip qw(skip_spec skip_block);
 
 our $VERSION = '0.30';
 
@@ -286,8 +285,11 @@ sub run_test ($) {
 
     local $LogLevel = trim(scalar($block->log_level)) || $LogLevel;
 
-    if (my $skip = skip_spec($st)) {
-        skip_block($st, $skip);
+    my $skip = eval { skip_spec($block, $NginxVersion, \&eval_in_main) };
+    bail_out("$st->{name} - $@") if $@;
+
+    if ($skip) {
+        skip_block($st->{name}, $skip, $RepeatEach);
 
     } elsif (defined $block->must_die) {
         run_must_die($st);
@@ -324,73 +326,6 @@ sub trim {
 }
 
 
-# --- skip_eval, --- skip_nginx ("N: <op> x.y.z[: reason]") and --- todo:
-# returns { count, reason, todo } when the block is not to be run.
-sub skip_spec {
-    my ($st) = @_;
-
-    my $block = $st->{block};
-    my $name = $st->{name};
-
-    if (defined(my $spec = $block->skip_eval)) {
-        my ($n, $code) = $spec =~ /^\s*(\d+)\s*:\s*(.*)/s
-            or bail_out("$name - Invalid --- skip_eval spec: $spec");
-        my $yes = eval_in_main($code);
-        bail_out("$name - skip_eval - failed to eval the Perl code "
-                 . "\"$code\": $@") if $@;
-        return { count => $n, reason => 'skip_eval' } if $yes;
-    }
-
-    if (defined(my $spec = $block->skip_nginx)) {
-        my $skip = nginx_version_skip($name, $spec);
-        return $skip if $skip;
-    }
-
-    if (defined(my $spec = $block->todo)) {
-        my ($n, $why) = $spec =~ /^\s*(\d+)\s*:\s*(.*)/s
-            or bail_out("$name - Invalid --- todo spec: $spec");
-        return { count => $n, reason => $why, todo => 1 };
-    }
-
-    return undef;
-}
-
-
-sub nginx_version_skip {
-    my ($name, $spec) = @_;
-
-    my ($n, $op, @v) = $spec =~ m{
-        ^\s*(\d+)\s*:\s*([<>]=?)\s*(\d+)\.(\d+)\.(\d+)(?:\s*:\s*(.*?))?\s*$
-    }x or bail_out("$name - Invalid --- skip_nginx spec: $spec");
-
-    my $reason = $v[3] || "nginx version $op $v[0].$v[1].$v[2]";
-    my $ver = sprintf '%d.%03d%03d', @v[0 .. 2];
-    my %cmp = (
-        '<'  => sub { $_[0] < $_[1] },  '<=' => sub { $_[0] <= $_[1] },
-        '>'  => sub { $_[0] > $_[1] },  '>=' => sub { $_[0] >= $_[1] },
-    );
-
-    return $cmp{$op}->($NginxVersion, $ver)
-        ? { count => $n, reason => $reason } : undef;
-}
-
-
-sub skip_block {
-    my ($st, $skip) = @_;
-
-    my $why = "$st->{name} - $skip->{reason}";
-
-    for (1 .. $RepeatEach) {
-        if ($skip->{todo}) {
-            TODO: { Test::More::todo_skip($why, $skip->{count}) }
-
-        } else {
-            SKIP: { Test::More::skip($why, $skip->{count}) }
-        }
-    }
-}
-
-
 sub eval_in_main {
     my ($code) = @_;
 
@@ -421,8 +356,19 @@ sub run_block {
 
     my $stopped = stop($pid, stop_grace());
 
-    check_health($st, $stopped);
+    check_health(health_options($st), $stopped);
     save_error_log($st);
+}
+
+
+sub health_options {
+    my ($st) = @_;
+
+    return {
+        name => $st->{name}, block => $st->{block}, layout => $Layout,
+        valgrind => $UseValgrind, valgrind_exit => $VALGRIND_EXIT,
+        stop_grace => stop_grace(),
+    };
 }
 
 
@@ -450,7 +396,7 @@ sub start_server {
             stop($pid, 1);
             Test::More::fail("$name - nginx did not write its pid file "
                              . 'within ' . start_grace() . 's');
-            diag_logs();
+            diag_logs($Layout);
             return undef;
         }
 
@@ -458,7 +404,7 @@ sub start_server {
 
         Test::More::fail("$name - nginx failed to start ("
                          . describe_status($status) . ')');
-        diag_logs();
+        diag_logs($Layout);
         return undef;
     }
 
@@ -489,7 +435,8 @@ sub nginx_command {
     # nginx would otherwise only print them on stderr)
     push @cmd, '-e', $Layout->{error_log} if $NginxVersion >= 1.019005;
 
-    unshift @cmd, valgrind_command($UseValgrind, $Layout->{log_dir})
+    unshift @cmd, valgrind_command($UseValgrind, $Layout->{log_dir},
+                                   "$Layout->{conf_dir}/valgrind.supp")
         if $UseValgrind && $valgrind_ok;
 
     diag("command: @cmd") if $Verbose;
@@ -742,7 +689,7 @@ sub run_must_die {
         unlink $Layout->{pid_file};
     }
 
-    check_health($st, undef);
+    check_health(health_options($st), undef);
 }
 
 
@@ -764,106 +711,6 @@ sub judge_death {
 
     } else {
         Test::More::isnt($status, 0, "$name - die as expected");
-    }
-}
-
-
-# The harness's own checks over everything the block's nginx logged:
-# problem lines, how nginx exited, valgrind reports. They only add a
-# (failing) subtest when something is wrong.
-sub check_health {
-    my ($st, $stopped) = @_;
-
-    my $lines = [@{ read_all($Layout->{error_log}) },
-                 @{ read_all($Layout->{stderr_log}) }];
-    my $found = scan_problems($lines, allowed_problems($st));
-
-    for my $cat (sort keys %$found) {
-        fail_with_lines("$st->{name} - $cat in error.log (harness check)",
-                        $found->{$cat});
-    }
-
-    check_exit($st, $stopped) if $stopped;
-    check_valgrind($st, $stopped) if $UseValgrind && $stopped;
-}
-
-
-# [alert]/[crit]/[emerg] lines are expected when the block's error_log
-# or no_error_log patterns name the level (upstream's rule for its
-# warnings); [emerg] is expected from a --- must_die block.
-sub allowed_problems {
-    my ($st) = @_;
-
-    my $block = $st->{block};
-    my %allowed;
-
-    for my $level (qw(alert crit emerg)) {
-        $allowed{"[$level]"} = 1
-            if value_contains(scalar($block->error_log), "[$level")
-            || value_contains(scalar($block->no_error_log), "[$level");
-    }
-
-    $allowed{'[emerg]'} = 1 if defined $block->must_die;
-
-    return \%allowed;
-}
-
-
-sub check_exit {
-    my ($st, $stopped) = @_;
-
-    my $status = $stopped->{status};
-
-    if ($stopped->{killed}) {
-        warn "WARNING: $st->{name} - nginx did not exit within "
-             . stop_grace() . "s of SIGQUIT; killed\n";
-
-    } elsif (WIFSIGNALED($status)) {
-        Test::More::fail("$st->{name} - nginx exited on "
-                         . describe_status($status));
-
-    } elsif (WEXITSTATUS($status) != 0
-             && !($UseValgrind && WEXITSTATUS($status) == $VALGRIND_EXIT))
-    {
-        Test::More::fail("$st->{name} - nginx exited with "
-                         . describe_status($status) . ' after SIGQUIT');
-    }
-}
-
-
-sub check_valgrind {
-    my ($st, $stopped) = @_;
-
-    my $errors = valgrind_problems($Layout->{log_dir});
-    my $exit = !$stopped->{killed} && !WIFSIGNALED($stopped->{status})
-               && WEXITSTATUS($stopped->{status}) == $VALGRIND_EXIT;
-
-    return if !@$errors && !$exit;
-
-    fail_with_lines("$st->{name} - valgrind reported errors (see "
-                    . "$Layout->{log_dir}/valgrind.*.log)", $errors);
-}
-
-
-sub fail_with_lines {
-    my ($desc, $lines) = @_;
-
-    Test::More::fail($desc);
-
-    my @shown = @$lines > 5 ? @$lines[0 .. 4] : @$lines;
-    my $more = @$lines - @shown;
-    Test::More::diag(join '', map { "    $_" } @shown);
-    Test::More::diag("    ... and $more more") if $more;
-}
-
-
-sub diag_logs {
-    for my $file (@$Layout{qw(stderr_log error_log)}) {
-        my $lines = read_all($file);
-        next if !@$lines;
-
-        my $from = @$lines > 20 ? @$lines - 20 : 0;
-        Test::More::diag("--- $file:\n", @$lines[$from .. $#$lines]);
     }
 }
 

@@ -103,11 +103,57 @@ sub pick_port {
 }
 
 
+# Exit-time "leaks" of stock nginx (memory a process keeps until it
+# exits): the environment copy and the per-process event structures.
+# Matched on nginx's own frames only, so allocations made through a
+# module's code are still reported.
+my $NGINX_SUPPRESSIONS = <<'_EOS_';
+{
+   nginx-set-environment
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   fun:ngx_alloc
+   fun:ngx_set_environment
+}
+{
+   nginx-event-process-init
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   fun:ngx_alloc
+   fun:ngx_event_process_init
+}
+{
+   nginx-single-process-init-stripped
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   fun:ngx_alloc
+   obj:*/nginx
+   fun:ngx_single_process_cycle
+}
+{
+   nginx-worker-process-init-stripped
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   fun:ngx_alloc
+   obj:*/nginx
+   obj:*/nginx
+   obj:*/nginx
+   fun:ngx_spawn_process
+}
+_EOS_
+
+
 # The command prefix for TEST_NGINX_USE_VALGRIND: "1" (any number) means
 # memcheck with full leak checking; any other value is taken as the
-# options. Reports go to one file per process in $log_dir.
+# options. Reports go to one file per process in $log_dir; $supp_file
+# receives the harness's suppressions, and ./valgrind.suppress is used
+# too when it exists (as upstream).
 sub valgrind_command {
-    my ($setting, $log_dir) = @_;
+    my ($setting, $log_dir, $supp_file) = @_;
 
     my @opts = $setting =~ /^\d+$/
         ? qw(--tool=memcheck --leak-check=full --show-possibly-lost=no
@@ -115,6 +161,11 @@ sub valgrind_command {
              --gen-suppressions=all)
         : split ' ', $setting;
 
+    open my $out, '>', $supp_file or die "cannot write $supp_file: $!\n";
+    print {$out} $NGINX_SUPPRESSIONS;
+    close $out;
+
+    push @opts, "--suppressions=$supp_file";
     push @opts, '--suppressions=valgrind.suppress' if -f 'valgrind.suppress';
 
     return ('valgrind', '-q', '--error-exitcode=99',
