@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ps.h"
+#include "ps_arena.h"
 #include "ps_build.h"
 #include "ps_coerce.h"
 #include "ps_encode.h"
@@ -84,7 +85,13 @@ ps_build_main(int argc, char **argv)
         goto report;
     }
 
-    if (ps_build_sources(b) != 0) {
+    ps_arena_enable();
+
+    rc = ps_build_sources(b);
+
+    ps_arena_disable();
+
+    if (rc != 0) {
         goto report;
     }
 
@@ -134,6 +141,7 @@ done:
     ps_schema_free(&b->schema);
     ps_buf_free(&b->utf8);
     ps_buf_free(&b->row);
+    ps_buf_free(&b->scratch);
     free(b->values);
     free(b->in_values);
     free(b->alias_values);

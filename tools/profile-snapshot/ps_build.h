@@ -80,6 +80,7 @@ typedef struct {
     size_t          id_len;
     ps_buf_t        utf8;       /* repaired line */
     ps_buf_t        row;        /* joined rows: encoded value */
+    ps_buf_t        scratch;    /* the parser's unescaped strings */
 } ps_build_t;
 
 

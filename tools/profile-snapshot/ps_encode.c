@@ -4,15 +4,20 @@
  */
 
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ps.h"
 #include "ps_encode.h"
+#include "ps_utf8.h"
 
 
-static int ps_encode_cb(const char *buf, size_t size, void *data);
+static int ps_encode_value(ps_buf_t *b, json_t *v, int precision);
+static int ps_encode_string(ps_buf_t *b, const char *s, size_t len);
+static void ps_encode_integer(ps_buf_t *b, json_int_t v);
+static int ps_encode_real(ps_buf_t *b, double d, int precision);
 static int ps_encode_precision(json_t *v);
 static int ps_encode_real_precision(double d);
 
@@ -132,22 +137,25 @@ int
 ps_encode_json(ps_buf_t *b, json_t *v)
 {
     int     p;
-    size_t  flags;
+    size_t  len;
 
     /*
-     * jansson escapes '"', '\\' and control characters, writes UTF-8
-     * as is (its decoder has already refused invalid UTF-8 and lone
-     * surrogates) and leaves "/" alone without JSON_ESCAPE_SLASH.
+     * The bytes json_dumps(JSON_COMPACT | JSON_ENCODE_ANY |
+     * JSON_REAL_PRECISION(p)) gives, written straight into b: '"', '\\'
+     * and control characters escaped (\b \f \n \r \t, else \u00XX),
+     * UTF-8 as is (invalid UTF-8 fails), "/" not escaped, members in
+     * insertion order, one precision for every real of the value.
      */
 
-    flags = JSON_COMPACT | JSON_ENCODE_ANY;
-
     p = ps_encode_precision(v);
-    if (p > 0) {
-        flags |= JSON_REAL_PRECISION(p);
+    len = b->len;
+
+    if (ps_encode_value(b, v, p > 0 ? p : 17) != 0) {
+        b->len = len;
+        return -1;
     }
 
-    return json_dump_callback(v, ps_encode_cb, b, flags);
+    return 0;
 }
 
 
@@ -175,9 +183,221 @@ ps_json_type_name(json_t *v)
 
 
 static int
-ps_encode_cb(const char *buf, size_t size, void *data)
+ps_encode_value(ps_buf_t *b, json_t *v, int precision)
 {
-    ps_buf_add(data, buf, size);
+    int           first;
+    size_t        i, klen;
+    json_t       *m;
+    const char   *key;
+
+    switch (json_typeof(v)) {
+
+    case JSON_OBJECT:
+        ps_buf_addc(b, '{');
+        first = 1;
+
+        json_object_keylen_foreach(v, key, klen, m) {
+            if (!first) {
+                ps_buf_addc(b, ',');
+            }
+
+            first = 0;
+
+            if (ps_encode_string(b, key, klen) != 0) {
+                return -1;
+            }
+
+            ps_buf_addc(b, ':');
+
+            if (ps_encode_value(b, m, precision) != 0) {
+                return -1;
+            }
+        }
+
+        ps_buf_addc(b, '}');
+        return 0;
+
+    case JSON_ARRAY:
+        ps_buf_addc(b, '[');
+
+        json_array_foreach(v, i, m) {
+            if (i) {
+                ps_buf_addc(b, ',');
+            }
+
+            if (ps_encode_value(b, m, precision) != 0) {
+                return -1;
+            }
+        }
+
+        ps_buf_addc(b, ']');
+        return 0;
+
+    case JSON_STRING:
+        return ps_encode_string(b, json_string_value(v),
+                                json_string_length(v));
+
+    case JSON_INTEGER:
+        ps_encode_integer(b, json_integer_value(v));
+        return 0;
+
+    case JSON_REAL:
+        return ps_encode_real(b, json_real_value(v), precision);
+
+    case JSON_TRUE:
+        ps_buf_add(b, "true", 4);
+        return 0;
+
+    case JSON_FALSE:
+        ps_buf_add(b, "false", 5);
+        return 0;
+
+    default:
+        ps_buf_add(b, "null", 4);
+        return 0;
+    }
+}
+
+
+/* jansson's dump_string() without flags */
+
+static int
+ps_encode_string(ps_buf_t *b, const char *str, size_t len)
+{
+    size_t                i, k, run;
+    unsigned char        *o;
+    const unsigned char  *s;
+
+    static const char  hex[] = "0123456789ABCDEF";
+
+    s = (const unsigned char *) str;
+
+    /* worst case: every byte as \\u00XX, and the quotes */
+    ps_buf_reserve(b, len * 6 + 2);
+    o = b->data + b->len;
+
+    *o++ = '"';
+    run = 0;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') {
+            continue;
+        }
+
+        if (s[i] >= 0x80) {
+            k = ps_utf8_seq(s + i, len - i);
+
+            if (k == 0) {
+                return -1;
+            }
+
+            i += k - 1;
+            continue;
+        }
+
+        memcpy(o, s + run, i - run);
+        o += i - run;
+        run = i + 1;
+
+        *o++ = '\\';
+
+        switch (s[i]) {
+        case '"':  *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[s[i] >> 4];
+            *o++ = hex[s[i] & 0xf];
+        }
+    }
+
+    memcpy(o, s + run, len - run);
+    o += len - run;
+    *o++ = '"';
+
+    b->len = (size_t) (o - b->data);
+
+    return 0;
+}
+
+
+static void
+ps_encode_integer(ps_buf_t *b, json_int_t v)
+{
+    char      text[24], *p;
+    uint64_t  u;
+
+    p = text + sizeof(text);
+    u = (v < 0) ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
+
+    do {
+        *--p = (char) ('0' + u % 10);
+        u /= 10;
+    } while (u);
+
+    if (v < 0) {
+        *--p = '-';
+    }
+
+    ps_buf_add(b, p, (size_t) (text + sizeof(text) - p));
+}
+
+
+/*
+ * jansson's jsonp_dtostr(): "%.*g", ".0" when there is neither a dot
+ * nor an exponent, no "+" and no leading zeros in the exponent.
+ */
+
+static int
+ps_encode_real(ps_buf_t *b, double d, int precision)
+{
+    int    n;
+    char   text[64], *e, *from, *to;
+
+    n = snprintf(text, sizeof(text), "%.*g", precision, d);
+
+    if (n < 0 || (size_t) n >= sizeof(text) - 3) {
+        return -1;
+    }
+
+    if (strchr(text, '.') == NULL && strchr(text, 'e') == NULL) {
+        text[n++] = '.';
+        text[n++] = '0';
+        text[n] = '\0';
+    }
+
+    e = strchr(text, 'e');
+
+    if (e != NULL) {
+        from = e + 1;
+        to = from;
+
+        if (*to == '-') {
+            to++;
+            from++;
+
+        } else if (*to == '+') {
+            from++;
+        }
+
+        while (*from == '0' && from[1] != '\0') {
+            from++;
+        }
+
+        if (from != to) {
+            memmove(to, from, strlen(from) + 1);
+            n = (int) strlen(text);
+        }
+    }
+
+    ps_buf_add(b, text, (size_t) n);
 
     return 0;
 }

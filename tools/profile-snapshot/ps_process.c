@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "ps.h"
+#include "ps_arena.h"
 #include "ps_build.h"
 #include "ps_coerce.h"
 #include "ps_migrate.h"
+#include "ps_parse.h"
 #include "ps_utf8.h"
 
 
@@ -79,6 +81,9 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
     json_decref(obj);
     ps_report_end(rep);
 
+    /* every json_t of the record is gone */
+    ps_arena_reset();
+
     return rc;
 }
 
@@ -110,6 +115,13 @@ ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
         len = b->utf8.len;
     }
 
+    /* the fast parser takes the plain lines; jansson judges the rest */
+    obj = ps_parse_object(line, len, &b->scratch);
+
+    if (obj != NULL) {
+        goto parsed;
+    }
+
     obj = json_loadb((const char *) line, len,
                      JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 
@@ -134,6 +146,8 @@ ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
         json_decref(obj);
         return NULL;
     }
+
+parsed:
 
     if (ps_check_limits(&b->schema, obj, rep) != 0) {
         json_decref(obj);

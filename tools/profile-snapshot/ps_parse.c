@@ -1,0 +1,625 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ */
+
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps_parse.h"
+#include "ps_utf8.h"
+
+
+typedef struct {
+    const unsigned char  *p;
+    const unsigned char  *end;
+    ps_buf_t             *scratch;
+    unsigned              depth;
+} ps_parse_t;
+
+
+static json_t *ps_parse_value(ps_parse_t *ps);
+static json_t *ps_parse_obj(ps_parse_t *ps);
+static json_t *ps_parse_array(ps_parse_t *ps);
+static int ps_parse_string(ps_parse_t *ps, const char **s, size_t *len);
+static int ps_parse_escape(ps_parse_t *ps);
+static int ps_parse_hex4(const unsigned char *p, unsigned *v);
+static json_t *ps_parse_number(ps_parse_t *ps);
+static json_t *ps_parse_word(ps_parse_t *ps, const char *w, size_t n,
+    json_t *v);
+
+
+#define ps_parse_ws(ps)                                                     \
+    while ((ps)->p < (ps)->end                                              \
+           && (*(ps)->p == ' ' || *(ps)->p == '\t' || *(ps)->p == '\n'      \
+               || *(ps)->p == '\r'))                                        \
+    {                                                                       \
+        (ps)->p++;                                                          \
+    }
+
+
+json_t *
+ps_parse_object(const unsigned char *p, size_t len, ps_buf_t *scratch)
+{
+    json_t      *v;
+    ps_parse_t   ps;
+
+    ps.p = p;
+    ps.end = p + len;
+    ps.scratch = scratch;
+    ps.depth = 0;
+
+    scratch->len = 0;
+
+    ps_parse_ws(&ps);
+
+    if (ps.p == ps.end || *ps.p != '{') {
+        return NULL;
+    }
+
+    v = ps_parse_obj(&ps);
+
+    if (v == NULL) {
+        return NULL;
+    }
+
+    ps_parse_ws(&ps);
+
+    if (ps.p != ps.end) {
+        json_decref(v);
+        return NULL;
+    }
+
+    return v;
+}
+
+
+static json_t *
+ps_parse_value(ps_parse_t *ps)
+{
+    size_t       len, mark;
+    json_t      *v;
+    const char  *s;
+
+    if (ps->p == ps->end) {
+        return NULL;
+    }
+
+    switch (*ps->p) {
+
+    case '{':
+        return ps_parse_obj(ps);
+
+    case '[':
+        return ps_parse_array(ps);
+
+    case '"':
+        mark = ps->scratch->len;
+
+        if (ps_parse_string(ps, &s, &len) != 0) {
+            return NULL;
+        }
+
+        v = json_stringn_nocheck(s, len);
+        ps->scratch->len = mark;
+
+        return v;
+
+    case 't':
+        return ps_parse_word(ps, "true", 4, json_true());
+
+    case 'f':
+        return ps_parse_word(ps, "false", 5, json_false());
+
+    case 'n':
+        return ps_parse_word(ps, "null", 4, json_null());
+
+    default:
+        return ps_parse_number(ps);
+    }
+}
+
+
+static json_t *
+ps_parse_obj(ps_parse_t *ps)
+{
+    size_t       klen, n, mark;
+    json_t      *obj, *v;
+    const char  *key;
+
+    if (++ps->depth > PS_PARSE_MAX_DEPTH) {
+        return NULL;
+    }
+
+    obj = json_object();
+    if (obj == NULL) {
+        return NULL;
+    }
+
+    ps->p++;    /* '{' */
+    ps_parse_ws(ps);
+
+    if (ps->p < ps->end && *ps->p == '}') {
+        ps->p++;
+        ps->depth--;
+        return obj;
+    }
+
+    for ( ;; ) {
+        if (ps->p == ps->end || *ps->p != '"') {
+            goto fail;
+        }
+
+        /* the key stays in scratch (by offset) while the value is parsed */
+        mark = ps->scratch->len;
+
+        if (ps_parse_string(ps, &key, &klen) != 0) {
+            goto fail;
+        }
+
+        ps_parse_ws(ps);
+
+        if (ps->p == ps->end || *ps->p != ':') {
+            goto fail;
+        }
+
+        ps->p++;
+        ps_parse_ws(ps);
+
+        if (key == (const char *) ps->scratch->data + mark) {
+            /* unescaped into scratch: keep it below the value's strings */
+            ps->scratch->len = mark + klen;
+            v = ps_parse_value(ps);
+            key = (const char *) ps->scratch->data + mark;
+
+        } else {
+            v = ps_parse_value(ps);
+        }
+
+        if (v == NULL) {
+            goto fail;
+        }
+
+        /* a duplicate key replaces the value and leaves the size */
+        n = json_object_size(obj);
+
+        if (json_object_setn_new_nocheck(obj, key, klen, v) != 0
+            || json_object_size(obj) == n)
+        {
+            goto fail;
+        }
+
+        ps->scratch->len = mark;
+
+        ps_parse_ws(ps);
+
+        if (ps->p == ps->end) {
+            goto fail;
+        }
+
+        if (*ps->p == ',') {
+            ps->p++;
+            ps_parse_ws(ps);
+            continue;
+        }
+
+        if (*ps->p == '}') {
+            ps->p++;
+            ps->depth--;
+            return obj;
+        }
+
+        goto fail;
+    }
+
+fail:
+
+    json_decref(obj);
+
+    return NULL;
+}
+
+
+static json_t *
+ps_parse_array(ps_parse_t *ps)
+{
+    json_t  *a, *v;
+
+    if (++ps->depth > PS_PARSE_MAX_DEPTH) {
+        return NULL;
+    }
+
+    a = json_array();
+    if (a == NULL) {
+        return NULL;
+    }
+
+    ps->p++;    /* '[' */
+    ps_parse_ws(ps);
+
+    if (ps->p < ps->end && *ps->p == ']') {
+        ps->p++;
+        ps->depth--;
+        return a;
+    }
+
+    for ( ;; ) {
+        v = ps_parse_value(ps);
+
+        if (v == NULL || json_array_append_new(a, v) != 0) {
+            break;
+        }
+
+        ps_parse_ws(ps);
+
+        if (ps->p == ps->end) {
+            break;
+        }
+
+        if (*ps->p == ',') {
+            ps->p++;
+            ps_parse_ws(ps);
+            continue;
+        }
+
+        if (*ps->p == ']') {
+            ps->p++;
+            ps->depth--;
+            return a;
+        }
+
+        break;
+    }
+
+    json_decref(a);
+
+    return NULL;
+}
+
+
+/*
+ * A string at ps->p ('"'): *s points into the input when there is no
+ * escape, else into scratch (appended at its end).  UTF-8 is checked;
+ * control characters, "\u0000" and lone surrogates give up.
+ */
+
+static int
+ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
+{
+    size_t                k, start;
+    unsigned char         c;
+    const unsigned char  *p, *run;
+
+    p = ++ps->p;
+    run = p;
+
+    /* the common case: no escape */
+
+    for ( ;; ) {
+        if (p == ps->end) {
+            return -1;
+        }
+
+        c = *p;
+
+        if (c == '"') {
+            *s = (const char *) run;
+            *len = (size_t) (p - run);
+            ps->p = p + 1;
+            return 0;
+        }
+
+        if (c == '\\') {
+            break;
+        }
+
+        if (c < 0x20) {
+            return -1;
+        }
+
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+
+        k = ps_utf8_seq(p, (size_t) (ps->end - p));
+        if (k == 0) {
+            return -1;
+        }
+
+        p += k;
+    }
+
+    /* escapes: unescape into scratch */
+
+    start = ps->scratch->len;
+    ps_buf_add(ps->scratch, run, (size_t) (p - run));
+    ps->p = p;
+
+    for ( ;; ) {
+        if (ps->p == ps->end) {
+            return -1;
+        }
+
+        c = *ps->p;
+
+        if (c == '"') {
+            ps->p++;
+            break;
+        }
+
+        if (c == '\\') {
+            if (ps_parse_escape(ps) != 0) {
+                return -1;
+            }
+            continue;
+        }
+
+        if (c < 0x20) {
+            return -1;
+        }
+
+        k = (c < 0x80) ? 1 : ps_utf8_seq(ps->p, (size_t) (ps->end - ps->p));
+        if (k == 0) {
+            return -1;
+        }
+
+        ps_buf_add(ps->scratch, ps->p, k);
+        ps->p += k;
+    }
+
+    *s = (const char *) ps->scratch->data + start;
+    *len = ps->scratch->len - start;
+
+    return 0;
+}
+
+
+static int
+ps_parse_escape(ps_parse_t *ps)
+{
+    unsigned        cp, lo;
+    unsigned char   u[4];
+    const unsigned char  *p;
+
+    p = ps->p + 1;
+
+    if (p == ps->end) {
+        return -1;
+    }
+
+    switch (*p) {
+    case '"':  ps_buf_addc(ps->scratch, '"'); break;
+    case '\\': ps_buf_addc(ps->scratch, '\\'); break;
+    case '/':  ps_buf_addc(ps->scratch, '/'); break;
+    case 'b':  ps_buf_addc(ps->scratch, '\b'); break;
+    case 'f':  ps_buf_addc(ps->scratch, '\f'); break;
+    case 'n':  ps_buf_addc(ps->scratch, '\n'); break;
+    case 'r':  ps_buf_addc(ps->scratch, '\r'); break;
+    case 't':  ps_buf_addc(ps->scratch, '\t'); break;
+
+    case 'u':
+        if (ps->end - p < 5 || ps_parse_hex4(p + 1, &cp) != 0 || cp == 0) {
+            return -1;
+        }
+
+        p += 4;
+
+        if (cp >= 0xdc00 && cp <= 0xdfff) {
+            return -1;
+        }
+
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            if (ps->end - p < 7 || p[1] != '\\' || p[2] != 'u'
+                || ps_parse_hex4(p + 3, &lo) != 0
+                || lo < 0xdc00 || lo > 0xdfff)
+            {
+                return -1;
+            }
+
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            p += 6;
+        }
+
+        if (cp < 0x80) {
+            ps_buf_addc(ps->scratch, (int) cp);
+
+        } else if (cp < 0x800) {
+            u[0] = (unsigned char) (0xc0 | (cp >> 6));
+            u[1] = (unsigned char) (0x80 | (cp & 0x3f));
+            ps_buf_add(ps->scratch, u, 2);
+
+        } else if (cp < 0x10000) {
+            u[0] = (unsigned char) (0xe0 | (cp >> 12));
+            u[1] = (unsigned char) (0x80 | ((cp >> 6) & 0x3f));
+            u[2] = (unsigned char) (0x80 | (cp & 0x3f));
+            ps_buf_add(ps->scratch, u, 3);
+
+        } else {
+            u[0] = (unsigned char) (0xf0 | (cp >> 18));
+            u[1] = (unsigned char) (0x80 | ((cp >> 12) & 0x3f));
+            u[2] = (unsigned char) (0x80 | ((cp >> 6) & 0x3f));
+            u[3] = (unsigned char) (0x80 | (cp & 0x3f));
+            ps_buf_add(ps->scratch, u, 4);
+        }
+
+        break;
+
+    default:
+        return -1;
+    }
+
+    ps->p = p + 1;
+
+    return 0;
+}
+
+
+static int
+ps_parse_hex4(const unsigned char *p, unsigned *v)
+{
+    unsigned  i, c;
+
+    *v = 0;
+
+    for (i = 0; i < 4; i++) {
+        c = p[i];
+
+        if (c >= '0' && c <= '9') {
+            c -= '0';
+
+        } else if (c >= 'a' && c <= 'f') {
+            c -= 'a' - 10;
+
+        } else if (c >= 'A' && c <= 'F') {
+            c -= 'A' - 10;
+
+        } else {
+            return -1;
+        }
+
+        *v = (*v << 4) | c;
+    }
+
+    return 0;
+}
+
+
+/*
+ * The JSON number grammar; an integer of up to 19 digits that fits in
+ * 64 bits is converted here, a real by strtod() as jansson does.
+ */
+
+static json_t *
+ps_parse_number(ps_parse_t *ps)
+{
+    int                   neg, real;
+    char                  text[64];
+    double                d;
+    size_t                n;
+    uint64_t              u;
+    const unsigned char  *p, *start, *digits;
+
+    p = ps->p;
+    start = p;
+    neg = 0;
+    real = 0;
+
+    if (*p == '-') {
+        neg = 1;
+        p++;
+    }
+
+    digits = p;
+
+    if (p == ps->end || *p < '0' || *p > '9') {
+        return NULL;
+    }
+
+    if (*p == '0') {
+        p++;
+
+        if (p < ps->end && *p >= '0' && *p <= '9') {
+            return NULL;
+        }
+
+    } else {
+        while (p < ps->end && *p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+
+    n = (size_t) (p - digits);
+
+    if (p < ps->end && *p == '.') {
+        p++;
+        real = 1;
+
+        if (p == ps->end || *p < '0' || *p > '9') {
+            return NULL;
+        }
+
+        while (p < ps->end && *p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+
+    if (p < ps->end && (*p == 'e' || *p == 'E')) {
+        p++;
+        real = 1;
+
+        if (p < ps->end && (*p == '+' || *p == '-')) {
+            p++;
+        }
+
+        if (p == ps->end || *p < '0' || *p > '9') {
+            return NULL;
+        }
+
+        while (p < ps->end && *p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+
+    ps->p = p;
+
+    if (!real) {
+        if (n > 19) {
+            return NULL;
+        }
+
+        u = 0;
+
+        while (digits < p) {
+            u = u * 10 + (uint64_t) (*digits++ - '0');
+        }
+
+        if (neg) {
+            if (u > (uint64_t) INT64_MAX + 1) {
+                return NULL;
+            }
+
+            return json_integer(u == (uint64_t) INT64_MAX + 1
+                                ? INT64_MIN : -(json_int_t) u);
+        }
+
+        if (u > (uint64_t) INT64_MAX) {
+            return NULL;
+        }
+
+        return json_integer((json_int_t) u);
+    }
+
+    n = (size_t) (p - start);
+
+    if (n >= sizeof(text)) {
+        return NULL;
+    }
+
+    memcpy(text, start, n);
+    text[n] = '\0';
+
+    d = strtod(text, NULL);
+
+    if (isinf(d) || isnan(d)) {
+        return NULL;
+    }
+
+    return json_real(d);
+}
+
+
+static json_t *
+ps_parse_word(ps_parse_t *ps, const char *w, size_t n, json_t *v)
+{
+    if ((size_t) (ps->end - ps->p) < n || memcmp(ps->p, w, n) != 0) {
+        return NULL;
+    }
+
+    ps->p += n;
+
+    return v;
+}

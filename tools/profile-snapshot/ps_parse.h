@@ -1,0 +1,40 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * A fast, strict parser for the common case of an input line: one JSON
+ * object (RFC 8259) into jansson values.  It accepts only what jansson's
+ * json_loadb(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES) would accept and
+ * builds the same values (members in input order, integers exact,
+ * reals through strtod()); anything else - a syntax error, a duplicate
+ * key, "\u0000", a lone surrogate, an integer beyond 64 bits, a real
+ * that overflows, nesting beyond PS_PARSE_MAX_DEPTH, a top-level value
+ * that is not an object - makes it give up, and the caller asks jansson,
+ * whose verdict and error message are the reference.
+ */
+
+
+#ifndef _PS_PARSE_H_INCLUDED_
+#define _PS_PARSE_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "ps_buf.h"
+
+
+#define PS_PARSE_MAX_DEPTH  128
+
+
+/*
+ * Parse p[0 .. len - 1] (any bytes; no NUL needed).  Returns a new
+ * reference to the object, or NULL when the line is not the plain case
+ * (see above; nothing is reported).  scratch is a buffer the parser may
+ * use for unescaped strings; it is left with unspecified contents.
+ */
+json_t *ps_parse_object(const unsigned char *p, size_t len,
+    ps_buf_t *scratch);
+
+
+#endif /* _PS_PARSE_H_INCLUDED_ */
