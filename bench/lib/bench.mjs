@@ -32,6 +32,7 @@ options:
   --rounds R          rounds, interleaved (default 3)
   --quick             2 s per scenario, 1 round, short warm-up
   --connections C     wrk connections (default 16)
+  --warmup S          seconds of unmeasured load per scenario first (3)
   --peers LIST        subset of limit,module,lua,node (default all)
   --sizes LIST        sizes for --scale / --cli
   --requests N        requests for --callgrind (default 20000)
@@ -59,6 +60,7 @@ function parseArgs(argv) {
         case '--seconds': o.seconds = Number(val()); break;
         case '--rounds': o.rounds = Number(val()); break;
         case '--connections': o.connections = Number(val()); break;
+        case '--warmup': o.warmup = Number(val()); break;
         case '--peers': o.peers = val().split(','); break;
         case '--sizes': o.sizes = val().split(',').map(Number); break;
         case '--requests': o.requests = Number(val()); break;

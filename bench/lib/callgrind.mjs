@@ -1,1 +1,166 @@
-export async function callgrind() { throw new Error("todo"); }
+// Instructions per request with valgrind --tool=callgrind: nginx in one
+// process (master_process off), N keep-alive requests from one client
+// connection, then callgrind_annotate --inclusive=yes; the inclusive cost
+// of a function divided by N.  Repeatable whatever the machine's noise.
+
+import { writeFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import { OUT, snapshot } from './data.mjs';
+import { averageSizes } from './profiles.mjs';
+import { limitConf, moduleConf, startNginx } from './peers.mjs';
+import { machine, machineLine, printTable, mdTable, updateDocs } from
+    './report.mjs';
+
+function log(msg) {
+    process.stderr.write(`bench: ${msg}\n`);
+}
+
+// the same mix as wrk/profiles.lua (10% unknown ids), its own PRNG
+function requests(count, n, seed, view) {
+    let s = (seed * 2654435761) >>> 0 || 1;
+    const rnd = (k) => {
+        s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+        return 1 + (s % k);
+    };
+    const out = [];
+    for (let q = 0; q < count; q++) {
+        const i = rnd(n);
+        const id = rnd(10) === 1 ? n + i : i;
+        let viewer = id;
+        if (view !== 'self') {
+            viewer = rnd(n);
+            if (viewer === id) viewer = (viewer % n) + 1;
+        }
+        out.push(`GET /profiles/u${id} HTTP/1.1\r\nHost: 127.0.0.1\r\n`
+            + `X-Viewer: u${viewer}\r\n\r\n`);
+    }
+    return out;
+}
+
+// one connection, one request at a time; counts complete responses
+function drive(port, reqs) {
+    return new Promise((resolve, reject) => {
+        const sock = net.connect(port, '127.0.0.1');
+        let buf = Buffer.alloc(0);
+        let next = 0;
+        let done = 0;
+        const statuses = {};
+        const send = () => sock.write(reqs[next++]);
+        sock.on('connect', send);
+        sock.on('data', (d) => {
+            buf = Buffer.concat([buf, d]);
+            for (;;) {
+                const h = buf.indexOf('\r\n\r\n');
+                if (h < 0) return;
+                const head = buf.subarray(0, h).toString('latin1');
+                const cl = /content-length:\s*(\d+)/i.exec(head);
+                const len = cl ? Number(cl[1]) : 0;
+                if (buf.length < h + 4 + len) return;
+                const st = head.slice(9, 12);
+                statuses[st] = (statuses[st] || 0) + 1;
+                buf = buf.subarray(h + 4 + len);
+                done++;
+                if (done === reqs.length) {
+                    sock.end();
+                    resolve(statuses);
+                    return;
+                }
+                send();
+            }
+        });
+        sock.on('error', reject);
+    });
+}
+
+const FUNCS = ['ngx_process_events_and_timers', 'ngx_http_profile_handler',
+    'ngx_http_rewrite_handler', 'ngx_http_profile_snapshot_pin',
+    'ngx_http_profile_snapshot_record', 'mdb_get',
+    'ngx_http_profile_record_parse', 'ngx_http_profile_json_size',
+    'ngx_http_profile_json_write', 'ngx_http_profile_error_send',
+    'ngx_http_send_header', 'ngx_http_output_filter',
+    'ngx_http_complex_value', 'ngx_regex_exec_array', 'ngx_http_regex_exec'];
+
+function annotate(file, count, top) {
+    const txt = execFileSync('callgrind_annotate', ['--inclusive=yes',
+        '--threshold=100', file], { maxBuffer: 1 << 28,
+        stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const incl = {};
+    const lines = [];
+    for (const line of txt.split('\n')) {
+        const m = /^\s*([\d,]+)\s+(?:\([\s\d.]+%\)\s+)?(\S+?)(?::(\S+))?\s*(\[.*\])?$/
+            .exec(line);
+        if (!m) continue;
+        const ir = Number(m[1].replace(/,/g, ''));
+        const fn = m[3] || m[2];
+        if (!(fn in incl)) incl[fn] = ir;
+        lines.push([fn, ir]);
+    }
+    const per = {};
+    for (const [fn, ir] of Object.entries(incl)) per[fn] = ir / count;
+    writeFileSync(top, lines.slice(0, 80).map(([fn, ir]) =>
+        `${(ir / count).toFixed(0).padStart(9)}  ${fn}`).join('\n') + '\n');
+    return per;
+}
+
+export async function callgrind(o) {
+    const count = o.requests;
+    const sizes = averageSizes(o.n, o.seed);
+    const snap = (await snapshot(o.n, o.seed)).file;
+    const m = machine();
+    const run = `${OUT}/run-callgrind`;
+    const cases = [
+        ['limit-public', 'public', (p) => limitConf(p, { public: 18281,
+            self: 18282 }, sizes), 18281],
+        ['limit-self', 'self', (p) => limitConf(p, { public: 18281,
+            self: 18282 }, sizes), 18282],
+        ['module-public', 'public', (p) => moduleConf(p, 18283, snap), 18283],
+        ['module-self', 'self', (p) => moduleConf(p, 18283, snap), 18283],
+    ];
+    const results = {};
+    for (const [name, view, conf, port] of cases) {
+        const prefix = `${run}/${name}`;
+        const out = `${prefix}/callgrind.out`;
+        rmSync(out, { force: true });
+        log(`callgrind ${name}: ${count} requests`);
+        const ports = name.startsWith('limit') ? [18281, 18282] : [port];
+        const ngx = await startNginx(name, prefix, conf(prefix), ports, {
+            single: true, timeoutMs: 120000,
+            wrap: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`],
+        });
+        let statuses;
+        try {
+            statuses = await drive(port, requests(count, o.n, o.seed, view));
+        } finally {
+            await ngx.stop();
+        }
+        results[name] = { statuses, per: annotate(out, count,
+            `${prefix}/top.txt`) };
+        log(`${name}: ${JSON.stringify(statuses)}, `
+            + `${Math.round(results[name].per.ngx_process_events_and_timers)}`
+            + ' instructions per request in the event loop');
+    }
+    const names = cases.map((c) => c[0]);
+    const rows = FUNCS.filter((f) => names.some((n) => results[n].per[f]))
+        .map((f) => [f, ...names.map((n) => (results[n].per[f]
+            ? Math.round(results[n].per[f]).toString() : '-'))]);
+    const head = ['function (inclusive Ir / request)', ...names];
+    const cfg = `${count} requests per case over one keep-alive connection, `
+        + `${o.n} profiles, 10% unknown ids (404); nginx ${m.nginx} in one `
+        + 'process (master_process off) under valgrind --tool=callgrind';
+    process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n`
+        + `${printTable(head, rows)}\n`);
+    writeFileSync(`${OUT}/callgrind.json`, JSON.stringify({ machine: m,
+        count, results }, null, 1));
+    const md = `Measured ${m.date}, commit ${m.commit}; ${cfg}. `
+        + '`ngx_process_events_and_timers` is everything nginx does in user '
+        + 'space per request (read, parse, handler, write, keep-alive); the '
+        + 'handler row is the content handler alone, including the write of '
+        + 'the response through the filter chain. Per-function lists: '
+        + '`bench/out/run-callgrind/*/top.txt`.\n\n'
+        + `${mdTable(head, rows)}\n`;
+    writeFileSync(`${OUT}/callgrind.md`, md);
+    if (o.docs && updateDocs('callgrind', md)) {
+        log('updated docs/benchmarks.md');
+    }
+}

@@ -2,7 +2,8 @@
 // each round; server CPU is read from /proc around each wrk run.
 
 import { runWrk } from './wrk.mjs';
-import { cpuSample, memSample, CLK_TCK } from './proc.mjs';
+import { cpuSample, memSample, cpuBusy, CLK_TCK } from './proc.mjs';
+import { SERVER_CPU } from './peers.mjs';
 
 function log(msg) {
     process.stderr.write(`bench: ${msg}\n`);
@@ -10,11 +11,13 @@ function log(msg) {
 
 export async function measureOnce(sc, opts, seconds) {
     const pids = sc.pids();
+    const core0 = cpuBusy(SERVER_CPU);
     const before = cpuSample(pids);
     const w = await runWrk({ port: sc.port, seconds,
         connections: opts.connections, n: sc.n ?? opts.n, seed: opts.seed,
         view: sc.view });
     const after = cpuSample(pids);
+    const core1 = cpuBusy(SERVER_CPU);
     const reqs = w.requests;
     const cpuS = (after.ticks - before.ticks) / CLK_TCK;
     return {
@@ -24,6 +27,10 @@ export async function measureOnce(sc, opts, seconds) {
         rps: reqs / (w.duration_us / 1e6),
         cpu_s: cpuS,
         cpu_us_per_req: reqs > 0 ? (cpuS * 1e6) / reqs : NaN,
+        usr_us_per_req: ((after.utime - before.utime) * 1e6) / CLK_TCK / reqs,
+        // share of the server core used by anything but the server
+        foreign_pct: (100 * ((core1.busy - core0.busy)
+            - (after.ticks - before.ticks))) / (core1.total - core0.total),
         minflt_per_req: (after.minflt - before.minflt) / reqs,
         majflt: after.majflt - before.majflt,
         p50_ms: w.lat_p50_us / 1000,
@@ -56,7 +63,9 @@ export async function rounds(scenarios, opts) {
             log(`round ${r} ${sc.name.padEnd(20)} `
                 + `${m.cpu_us_per_req.toFixed(2).padStart(8)} us/req `
                 + `${Math.round(m.rps).toString().padStart(7)} req/s `
-                + `p99 ${m.p99_ms.toFixed(2)} ms`);
+                + `p99 ${m.p99_ms.toFixed(2)} ms, user `
+                + `${m.usr_us_per_req.toFixed(2)} us/req, other load on `
+                + `the server core ${m.foreign_pct.toFixed(1)}%`);
         }
         for (const sc of scenarios) {
             const m = got[sc.name];
@@ -96,7 +105,11 @@ export function summarize(scenarios, rows, mem) {
             p50_ms: pick('p50_ms'),
             p99_ms: pick('p99_ms'),
             non2xx_pct: pick('non2xx_pct'),
-            minflt_per_req: pick('minflt_per_req'),
+            usr_us_per_req: ((after.utime - before.utime) * 1e6) / CLK_TCK / reqs,
+        // share of the server core used by anything but the server
+        foreign_pct: (100 * ((core1.busy - core0.busy)
+            - (after.ticks - before.ticks))) / (core1.total - core0.total),
+        minflt_per_req: pick('minflt_per_req'),
             bytes_per_req: pick('bytes_per_req'),
             socket_errors: rs.reduce((a, r) => a + r.socket_errors, 0),
             pss_anon_mib: mem[sc.name].pss_anon / 1024,

@@ -31,14 +31,15 @@ export function childrenOf(pid) {
 // utime + stime (ticks) and minor/major faults of the processes, summed;
 // /proc/PID/stat covers every thread of the process
 export function cpuSample(pids) {
-    let ticks = 0, minflt = 0, majflt = 0;
+    let ticks = 0, utime = 0, minflt = 0, majflt = 0;
     for (const pid of pids) {
         const f = statFields(pid);
         minflt += Number(f[7]);
         majflt += Number(f[9]);
+        utime += Number(f[11]);
         ticks += Number(f[11]) + Number(f[12]);
     }
-    return { ticks, minflt, majflt };
+    return { ticks, utime, minflt, majflt };
 }
 
 // PSS split into anonymous / file-backed / shmem, in KiB, summed
@@ -71,4 +72,14 @@ export function statusSample(pid) {
     };
     return { rss: get('VmRSS'), anon: get('RssAnon'), file: get('RssFile'),
         hwm: get('VmHWM') };
+}
+
+// busy and total ticks of one CPU from /proc/stat (busy: all but idle and
+// iowait), to tell how much of the server core something else used
+export function cpuBusy(cpu) {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')
+        .find((l) => l.startsWith(`cpu${cpu} `));
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - v[3] - v[4], total };
 }

@@ -64,16 +64,19 @@ export function csv(rows) {
     }).join(','))].join('\n') + '\n';
 }
 
-export const MAIN_HEADERS = ['scenario', 'CPU us/req', 'x limit',
+export const MAIN_HEADERS = ['scenario', 'CPU us/req', 'user us/req',
+    'x limit',
     'x limit (min-max)', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx %',
-    'B/resp', 'PSS anon MiB', 'PSS file MiB'];
+    'B/resp', 'PSS anon MiB', 'PSS file MiB', 'other load %'];
 
 export function mainRows(summary) {
-    return summary.map((s) => [s.label, f2(s.cpu_us_per_req), f2(s.ratio),
+    return summary.map((s) => [s.label, f2(s.cpu_us_per_req),
+        f2(s.usr_us_per_req), f2(s.ratio),
         Number.isFinite(s.ratio_min) ? `${f2(s.ratio_min)}-${f2(s.ratio_max)}`
             : '-',
         f0(s.rps), f2(s.p50_ms), f2(s.p99_ms), f1(s.non2xx_pct),
-        f0(s.bytes_per_req), f1(s.pss_anon_mib), f1(s.pss_file_mib)]);
+        f0(s.bytes_per_req), f1(s.pss_anon_mib), f1(s.pss_file_mib),
+        f1(s.foreign_pct)]);
 }
 
 // two panels: CPU per request (label: ratio to the limit), p99 latency
