@@ -34,7 +34,7 @@ use Test::Nginx::Harness::Checks qw(
 use Test::Nginx::Harness::Client qw(build_requests send_request);
 use Test::Nginx::Harness::Conf qw(
     servroot_layout setup_servroot render_conf expand_env
-    parse_user_files write_user_files
+    parse_user_files write_user_files write_file
 );
 use Test::Nginx::Harness::ErrorLog qw(log_reader read_new read_all);
 use Test::Nginx::Harness::Health qw(check_health diag_logs);
@@ -454,7 +454,7 @@ sub prepare_servroot {
     my $conf = render_conf(conf_options($st));
     diag($conf) if $Verbose;
 
-    Test::Nginx::Harness::Conf::write_file($Layout->{conf_file}, $conf);
+    write_file($Layout->{conf_file}, $conf);
 }
 
 

@@ -11,7 +11,7 @@ use File::Path qw(make_path remove_tree);
 
 our @EXPORT_OK = qw(
     servroot_layout setup_servroot render_conf expand_env
-    parse_user_files write_user_files
+    parse_user_files write_user_files write_file
 );
 
 my $INDEX_HTML = '<html><head><title>It works!</title></head>'
@@ -55,6 +55,7 @@ sub setup_servroot {
 }
 
 
+# Replace $path's content with $data (bytes). Dies on failure.
 sub write_file {
     my ($path, $data) = @_;
 

@@ -104,7 +104,8 @@ sub pick_port {
 
 
 # Exit-time "leaks" of stock nginx (memory a process keeps until it
-# exits): the environment copy and the per-process event structures.
+# exits): the environment copy, the per-process event structures and the
+# PCRE2 contexts nginx caches for regex locations.
 # Matched on nginx's own frames only, so allocations made through a
 # module's code are still reported.
 my $NGINX_SUPPRESSIONS = <<'_EOS_';
@@ -143,6 +144,14 @@ my $NGINX_SUPPRESSIONS = <<'_EOS_';
    obj:*/nginx
    obj:*/nginx
    fun:ngx_spawn_process
+}
+{
+   nginx-pcre2-contexts
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   fun:ngx_alloc
+   obj:*/libpcre2-8.so*
 }
 _EOS_
 
