@@ -16,7 +16,7 @@
 #include "ps_writer.h"
 
 
-/* commit the scratch environment after this many records or bytes */
+/* commit the scratch environment after this many puts or bytes */
 #define PS_TXN_PUTS      100000
 #define PS_TXN_BYTES     (512 * 1024 * 1024)
 
@@ -24,18 +24,32 @@
 #define PS_MAPSIZE_DEFAULT  ((size_t) 256 << 30)
 #define PS_MAPSIZE_MIN      ((size_t) 1 << 30)
 
-#define PS_SEEN_SIZE     24
+/* ps_seen_t as stored, then the record's spool offset and length */
+#define PS_SEEN_SIZE     36
+
+/* spool writes; the output's write transactions (bytes of pages) */
+#define PS_SPOOL_CHUNK   (1024 * 1024)
+#define PS_OUT_TXN       ((size_t) 32 << 20)
 
 #define PS_DB_SEEN       "_build_seen"
 
 
 static int ps_writer_txn(ps_writer_t *w);
 static int ps_writer_commit(ps_writer_t *w);
-static int ps_writer_meta(ps_writer_t *w, const char *key, const void *val,
-    size_t len);
-static int ps_writer_hash(ps_writer_t *w, ps_schema_t *s);
-static int ps_writer_publish(ps_writer_t *w);
+static int ps_writer_index(ps_writer_t *w, const char *id, size_t len,
+    const ps_seen_t *seen, uint32_t flags, uint64_t off, size_t rec_len);
+static int ps_writer_spool_flush(ps_writer_t *w);
+static int ps_writer_spool_read(ps_writer_t *w, uint64_t off, size_t len,
+    const void **rec);
+static int ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
+    MDB_dbi profiles, MDB_txn **txn);
+static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need);
+static size_t ps_writer_need(size_t key_len, size_t rec_len);
+static int ps_writer_meta(ps_writer_t *w, MDB_txn *txn, MDB_dbi meta,
+    const char *key, const void *val, size_t len);
+static int ps_writer_publish(ps_writer_t *w, MDB_env *out);
 static void ps_writer_lmdb_err(ps_writer_t *w, const char *call, int rc);
+static void ps_writer_out_err(ps_writer_t *w, const char *call, int rc);
 
 
 int
@@ -43,9 +57,11 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
 {
     int          rc;
     size_t       n;
+    char        *spool;
     const char  *slash, *base;
 
     memset(w, 0, sizeof(ps_writer_t));
+    w->spool = -1;
 
     w->out = ps_strdup(out);
 
@@ -64,15 +80,30 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
     w->work = ps_alloc(n);
     w->work_lock = ps_alloc(n + 8);
     w->tmp = ps_alloc(n);
+    spool = ps_alloc(n);
 
     snprintf(w->work, n, "%s/.%s.work.%ld", w->dir, base, (long) getpid());
     snprintf(w->work_lock, n + 8, "%s-lock", w->work);
     snprintf(w->tmp, n, "%s/.%s.tmp.%ld", w->dir, base, (long) getpid());
+    snprintf(spool, n, "%s/.%s.spool.%ld", w->dir, base, (long) getpid());
 
     /* a stale scratch file of a crashed build with our pid */
     (void) unlink(w->work);
     (void) unlink(w->work_lock);
     (void) unlink(w->tmp);
+    (void) unlink(spool);
+
+    /* unlinked at once: nothing is left behind, whatever happens */
+    w->spool = open(spool, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+    if (w->spool == -1) {
+        ps_error("%s: cannot create: %s", spool, strerror(errno));
+        free(spool);
+        return -1;
+    }
+
+    (void) unlink(spool);
+    free(spool);
 
     rc = mdb_env_create(&w->env);
     if (rc != 0) {
@@ -80,9 +111,8 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
         return -1;
     }
 
-    /* the snapshot's databases, "seen" and the joined sources' rows */
-    mdb_env_set_maxdbs(w->env, NGX_HTTP_PROFILE_MAX_DBS
-                               + PS_WRITER_MAX_AUX);
+    /* "seen" and the joined sources' rows */
+    mdb_env_set_maxdbs(w->env, 1 + PS_WRITER_MAX_AUX);
 
     w->mapsize = mapsize ? mapsize : PS_MAPSIZE_DEFAULT;
 
@@ -91,8 +121,8 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
 
         if (rc == 0) {
             rc = mdb_env_open(w->env, w->work,
-                              MDB_NOSUBDIR | MDB_NOSYNC | MDB_NORDAHEAD,
-                              0600);
+                              MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOMETASYNC
+                              | MDB_NORDAHEAD, 0600);
         }
 
         /* a smaller address space limit (ulimit -v): try less */
@@ -115,16 +145,7 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
         return -1;
     }
 
-    rc = mdb_dbi_open(w->txn, NGX_HTTP_PROFILE_DB_PROFILES, MDB_CREATE,
-                      &w->profiles);
-    if (rc == 0) {
-        rc = mdb_dbi_open(w->txn, NGX_HTTP_PROFILE_DB_META, MDB_CREATE,
-                          &w->meta);
-    }
-
-    if (rc == 0) {
-        rc = mdb_dbi_open(w->txn, PS_DB_SEEN, MDB_CREATE, &w->seen);
-    }
+    rc = mdb_dbi_open(w->txn, PS_DB_SEEN, MDB_CREATE, &w->seen);
 
     if (rc != 0) {
         ps_writer_lmdb_err(w, "mdb_dbi_open()", rc);
@@ -179,46 +200,27 @@ int
 ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
     size_t rec_len, const ps_seen_t *seen)
 {
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  b[PS_SEEN_SIZE];
+    uint64_t  off;
 
-    if (w->txn == NULL && ps_writer_txn(w) != 0) {
+    if (rec_len > 0xffffffffUL) {
+        ps_error("%s: a record of %zu bytes is too large", w->out, rec_len);
         return -1;
     }
 
-    key.mv_data = (void *) id;
-    key.mv_size = len;
-    val.mv_data = (void *) rec;
-    val.mv_size = rec_len;
+    off = w->spool_size + w->spool_buf.len;
+    ps_buf_add(&w->spool_buf, rec, rec_len);
 
-    rc = mdb_put(w->txn, w->profiles, &key, &val, 0);
-
-    if (rc == 0) {
-        ngx_http_profile_put64(b, seen->line);
-        ngx_http_profile_put32(b + 8, seen->source);
-        ngx_http_profile_put32(b + 12, seen->flags | PS_SEEN_STORED);
-        ngx_http_profile_put64(b + 16, (uint64_t) seen->order);
-
-        val.mv_data = b;
-        val.mv_size = PS_SEEN_SIZE;
-
-        rc = mdb_put(w->txn, w->seen, &key, &val, 0);
+    if (rec_len > w->max_rec) {
+        w->max_rec = rec_len;
     }
 
-    if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_put()", rc);
+    if (w->spool_buf.len >= PS_SPOOL_CHUNK && ps_writer_spool_flush(w) != 0)
+    {
         return -1;
     }
 
-    w->txn_puts++;
-    w->txn_bytes += rec_len + len;
-
-    if (w->txn_puts >= PS_TXN_PUTS || w->txn_bytes >= PS_TXN_BYTES) {
-        return ps_writer_commit(w);
-    }
-
-    return 0;
+    return ps_writer_index(w, id, len, seen, seen->flags | PS_SEEN_STORED,
+                           off, rec_len);
 }
 
 
@@ -226,37 +228,9 @@ int
 ps_writer_del(ps_writer_t *w, const char *id, size_t len,
     const ps_seen_t *seen)
 {
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  b[PS_SEEN_SIZE];
-
-    if (w->txn == NULL && ps_writer_txn(w) != 0) {
-        return -1;
-    }
-
-    key.mv_data = (void *) id;
-    key.mv_size = len;
-
-    rc = mdb_del(w->txn, w->profiles, &key, NULL);
-
-    if (rc == 0 || rc == MDB_NOTFOUND) {
-        ngx_http_profile_put64(b, seen->line);
-        ngx_http_profile_put32(b + 8, seen->source);
-        ngx_http_profile_put32(b + 12, seen->flags & ~PS_SEEN_STORED);
-        ngx_http_profile_put64(b + 16, (uint64_t) seen->order);
-
-        val.mv_data = b;
-        val.mv_size = PS_SEEN_SIZE;
-
-        rc = mdb_put(w->txn, w->seen, &key, &val, 0);
-    }
-
-    if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_del()", rc);
-        return -1;
-    }
-
-    return 0;
+    /* the spooled record stays, unreferenced */
+    return ps_writer_index(w, id, len, seen, seen->flags & ~PS_SEEN_STORED,
+                           0, 0);
 }
 
 
@@ -264,8 +238,9 @@ int
 ps_writer_get(ps_writer_t *w, const char *id, size_t len, const void **rec,
     size_t *rec_len)
 {
-    int      rc;
-    MDB_val  key, val;
+    int                   rc;
+    MDB_val               key, val;
+    const unsigned char  *p;
 
     if (w->txn == NULL && ps_writer_txn(w) != 0) {
         return -1;
@@ -274,7 +249,7 @@ ps_writer_get(ps_writer_t *w, const char *id, size_t len, const void **rec,
     key.mv_data = (void *) id;
     key.mv_size = len;
 
-    rc = mdb_get(w->txn, w->profiles, &key, &val);
+    rc = mdb_get(w->txn, w->seen, &key, &val);
 
     if (rc == MDB_NOTFOUND) {
         return 0;
@@ -285,8 +260,24 @@ ps_writer_get(ps_writer_t *w, const char *id, size_t len, const void **rec,
         return -1;
     }
 
-    *rec = val.mv_data;
-    *rec_len = val.mv_size;
+    p = val.mv_data;
+
+    if (val.mv_size != PS_SEEN_SIZE) {
+        ps_error("%s: build bookkeeping is corrupt", w->work);
+        return -1;
+    }
+
+    if (!(ngx_http_profile_get32(p + 12) & PS_SEEN_STORED)) {
+        return 0;
+    }
+
+    *rec_len = ngx_http_profile_get32(p + 32);
+
+    if (ps_writer_spool_read(w, ngx_http_profile_get64(p + 24), *rec_len,
+                             rec) != 0)
+    {
+        return -1;
+    }
 
     return 1;
 }
@@ -425,34 +416,87 @@ ps_writer_aux_each(ps_writer_t *w, MDB_dbi dbi,
 }
 
 
+
 int
 ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     time_t created)
 {
     int        rc;
     char       num[32];
+    MDB_dbi    profiles, meta;
+    MDB_env   *out;
+    MDB_txn   *txn;
     struct tm  tm;
-    MDB_stat   st;
 
-    if (w->txn == NULL && ps_writer_txn(w) != 0) {
+    if (w->txn != NULL && ps_writer_commit(w) != 0) {
         return -1;
     }
 
-    rc = mdb_stat(w->txn, w->profiles, &st);
-    if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_stat()", rc);
-        return -1;
-    }
-
-    w->count = st.ms_entries;
-
-    if (ps_writer_hash(w, s) != 0) {
+    if (ps_writer_spool_flush(w) != 0) {
         return -1;
     }
 
     if (gmtime_r(&created, &tm) == NULL) {
         ps_error("created_at: time out of range");
         return -1;
+    }
+
+    /*
+     * The snapshot, written once: no lock file (nothing else opens it
+     * before it is renamed), no sync per transaction, one fsync at the
+     * end.  The map grows with what is written (ps_writer_room()), so
+     * the size readers find in the meta page is close to the file's.
+     */
+
+    rc = mdb_env_create(&out);
+    if (rc != 0) {
+        ps_writer_out_err(w, "mdb_env_create()", rc);
+        return -1;
+    }
+
+    mdb_env_set_maxdbs(out, NGX_HTTP_PROFILE_MAX_DBS);
+
+    rc = mdb_env_set_mapsize(out, 1024 * 1024);
+
+    if (rc == 0) {
+        rc = mdb_env_open(out, w->tmp,
+                          MDB_NOSUBDIR | MDB_NOLOCK | MDB_NOSYNC
+                          | MDB_NOMETASYNC | MDB_NORDAHEAD, 0644);
+    }
+
+    if (rc != 0) {
+        ps_writer_out_err(w, "mdb_env_open()", rc);
+        mdb_env_close(out);
+        return -1;
+    }
+
+    txn = NULL;
+
+    rc = mdb_txn_begin(out, NULL, 0, &txn);
+
+    if (rc == 0) {
+        rc = mdb_dbi_open(txn, NGX_HTTP_PROFILE_DB_PROFILES, MDB_CREATE,
+                          &profiles);
+    }
+
+    if (rc == 0) {
+        rc = mdb_dbi_open(txn, NGX_HTTP_PROFILE_DB_META, MDB_CREATE, &meta);
+    }
+
+    if (rc == 0) {
+        rc = mdb_txn_commit(txn);
+        txn = NULL;
+    }
+
+    if (rc != 0) {
+        ps_writer_out_err(w, "mdb_dbi_open()", rc);
+        goto failed;
+    }
+
+    /* the records, in key order, and the content hash */
+
+    if (ps_writer_copy(w, s, out, profiles, &txn) != 0) {
+        goto failed;
     }
 
     strftime(w->created_at, sizeof(w->created_at), "%Y-%m-%dT%H:%M:%SZ",
@@ -468,59 +512,73 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
         strncat(w->snapshot_id, w->content_hash + 7, 8);
     }
 
+    if (ps_writer_room(w, out, 2 * (s->canonical.len + s->fields_bin.len
+                                    + s->classes_bin.len) + 65536) != 0)
+    {
+        goto failed;
+    }
+
+    rc = mdb_txn_begin(out, NULL, 0, &txn);
+    if (rc != 0) {
+        txn = NULL;
+        ps_writer_out_err(w, "mdb_txn_begin()", rc);
+        goto failed;
+    }
+
     snprintf(num, sizeof(num), "%d", NGX_HTTP_PROFILE_FORMAT_VERSION);
 
-    if (ps_writer_meta(w, NGX_HTTP_PROFILE_META_FORMAT,
+    if (ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_FORMAT,
                        NGX_HTTP_PROFILE_FORMAT_NAME,
                        sizeof(NGX_HTTP_PROFILE_FORMAT_NAME) - 1) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_VERSION, num,
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_VERSION, num,
                           strlen(num)) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_SNAPSHOT_ID,
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_SNAPSHOT_ID,
                           w->snapshot_id, strlen(w->snapshot_id)) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_CREATED_AT,
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_CREATED_AT,
                           w->created_at, strlen(w->created_at)) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_SCHEMA_DIGEST,
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_SCHEMA_DIGEST,
                           s->digest, strlen(s->digest)) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_CONTENT_HASH,
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_CONTENT_HASH,
                           w->content_hash, strlen(w->content_hash)) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_GENERATOR, PS_GENERATOR,
-                          sizeof(PS_GENERATOR) - 1) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_CLASSES,
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_GENERATOR,
+                          PS_GENERATOR, sizeof(PS_GENERATOR) - 1) != 0
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_CLASSES,
                           s->classes_bin.data, s->classes_bin.len) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_FIELDS,
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_FIELDS,
                           s->fields_bin.data, s->fields_bin.len) != 0
-        || ps_writer_meta(w, NGX_HTTP_PROFILE_META_SCHEMA,
+        || ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_SCHEMA,
                           s->canonical.data, s->canonical.len) != 0)
     {
-        return -1;
+        goto failed;
     }
 
     snprintf(num, sizeof(num), "%llu", (unsigned long long) w->count);
 
-    if (ps_writer_meta(w, NGX_HTTP_PROFILE_META_RECORD_COUNT, num,
-                       strlen(num)) != 0)
+    if (ps_writer_meta(w, txn, meta, NGX_HTTP_PROFILE_META_RECORD_COUNT,
+                       num, strlen(num)) != 0)
     {
-        return -1;
+        goto failed;
     }
 
-    /* the bookkeeping is not part of the snapshot */
-
-    rc = mdb_drop(w->txn, w->seen, 1);
-
-    while (rc == 0 && w->naux > 0) {
-        rc = mdb_drop(w->txn, w->aux[--w->naux], 1);
-    }
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
 
     if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_drop()", rc);
-        return -1;
+        ps_writer_out_err(w, "mdb_txn_commit()", rc);
+        goto failed;
     }
 
-    if (ps_writer_commit(w) != 0) {
-        return -1;
+    return ps_writer_publish(w, out);
+
+failed:
+
+    if (txn != NULL) {
+        mdb_txn_abort(txn);
     }
 
-    return ps_writer_publish(w);
+    mdb_env_close(out);
+
+    return -1;
 }
 
 
@@ -537,11 +595,19 @@ ps_writer_close(ps_writer_t *w)
         w->env = NULL;
     }
 
+    if (w->spool != -1) {
+        close(w->spool);
+        w->spool = -1;
+    }
+
     if (w->work != NULL) {
         (void) unlink(w->work);
         (void) unlink(w->work_lock);
         (void) unlink(w->tmp);
     }
+
+    ps_buf_free(&w->spool_buf);
+    ps_buf_free(&w->rec);
 
     free(w->out);
     free(w->dir);
@@ -594,60 +660,248 @@ ps_writer_commit(ps_writer_t *w)
 }
 
 
+/* the bookkeeping of id: *seen with flags, and where its record is */
+
 static int
-ps_writer_meta(ps_writer_t *w, const char *name, const void *data,
-    size_t len)
+ps_writer_index(ps_writer_t *w, const char *id, size_t len,
+    const ps_seen_t *seen, uint32_t flags, uint64_t off, size_t rec_len)
 {
-    int      rc;
-    MDB_val  key, val;
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  b[PS_SEEN_SIZE];
 
-    key.mv_data = (void *) name;
-    key.mv_size = strlen(name);
-    val.mv_data = (void *) data;
-    val.mv_size = len;
-
-    rc = mdb_put(w->txn, w->meta, &key, &val, 0);
-    if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_put(meta)", rc);
+    if (w->txn == NULL && ps_writer_txn(w) != 0) {
         return -1;
+    }
+
+    ngx_http_profile_put64(b, seen->line);
+    ngx_http_profile_put32(b + 8, seen->source);
+    ngx_http_profile_put32(b + 12, flags);
+    ngx_http_profile_put64(b + 16, (uint64_t) seen->order);
+    ngx_http_profile_put64(b + 24, off);
+    ngx_http_profile_put32(b + 32, (uint32_t) rec_len);
+
+    key.mv_data = (void *) id;
+    key.mv_size = len;
+    val.mv_data = b;
+    val.mv_size = PS_SEEN_SIZE;
+
+    rc = mdb_put(w->txn, w->seen, &key, &val, 0);
+    if (rc != 0) {
+        ps_writer_lmdb_err(w, "mdb_put()", rc);
+        return -1;
+    }
+
+    w->txn_puts++;
+    w->txn_bytes += len + PS_SEEN_SIZE;
+
+    if (w->txn_puts >= PS_TXN_PUTS || w->txn_bytes >= PS_TXN_BYTES) {
+        return ps_writer_commit(w);
     }
 
     return 0;
 }
 
 
-/* content_hash: docs/snapshot-format.md "Content hash" */
+static int
+ps_writer_spool_flush(ps_writer_t *w)
+{
+    ssize_t         n;
+    unsigned char  *p;
+    size_t          left;
+
+    p = w->spool_buf.data;
+    left = w->spool_buf.len;
+
+    while (left > 0) {
+        n = write(w->spool, p, left);
+
+        if (n == -1) {
+            if (errno == EINTR) {
+                continue;
+            }
+
+            ps_error("%s: writing the spool file failed: %s", w->out,
+                     strerror(errno));
+            return -1;
+        }
+
+        p += n;
+        left -= (size_t) n;
+        w->spool_size += (uint64_t) n;
+    }
+
+    w->spool_buf.len = 0;
+
+    return 0;
+}
+
+
+/* a record is either all in the file or all in the buffer */
 
 static int
-ps_writer_hash(ps_writer_t *w, ps_schema_t *s)
+ps_writer_spool_read(ps_writer_t *w, uint64_t off, size_t len,
+    const void **rec)
 {
-    int             rc;
-    MDB_val         key, val;
-    MDB_cursor     *cur;
-    ps_sha256_t     sha;
-    unsigned char   digest[PS_SHA256_SIZE];
+    ssize_t  n;
+    size_t   got;
 
-    rc = mdb_cursor_open(w->txn, w->profiles, &cur);
+    if (off >= w->spool_size) {
+        *rec = w->spool_buf.data + (off - w->spool_size);
+        return 0;
+    }
+
+    w->rec.len = 0;
+    ps_buf_reserve(&w->rec, len);
+
+    for (got = 0; got < len; got += (size_t) n) {
+        n = pread(w->spool, w->rec.data + got, len - got,
+                  (off_t) (off + got));
+
+        if (n == -1 && errno == EINTR) {
+            n = 0;
+            continue;
+        }
+
+        if (n <= 0) {
+            ps_error("%s: reading the spool file failed: %s", w->out,
+                     n == 0 ? "short file" : strerror(errno));
+            return -1;
+        }
+    }
+
+    *rec = w->rec.data;
+
+    return 0;
+}
+
+
+/*
+ * Every stored record in key order into the new environment, appended
+ * (LMDB fills each page before it starts the next), and the content
+ * hash (docs/snapshot-format.md "Content hash") on the way.
+ */
+
+static int
+ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
+    MDB_dbi profiles, MDB_txn **txn)
+{
+    int                   rc;
+    size_t                need, limit, rec_len;
+    MDB_val               key, val, v;
+    MDB_txn              *rd;
+    MDB_cursor           *cur;
+    ps_sha256_t           sha;
+    const void           *rec;
+    const unsigned char  *p;
+    unsigned char         digest[PS_SHA256_SIZE];
+
+    rc = mdb_txn_begin(w->env, NULL, MDB_RDONLY, &rd);
     if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_cursor_open()", rc);
+        ps_writer_lmdb_err(w, "mdb_txn_begin()", rc);
         return -1;
     }
 
+    rc = mdb_cursor_open(rd, w->seen, &cur);
+    if (rc != 0) {
+        ps_writer_lmdb_err(w, "mdb_cursor_open()", rc);
+        mdb_txn_abort(rd);
+        return -1;
+    }
+
+    /* a transaction of at most limit bytes, plus one record */
+    limit = 2 * w->spool_size + 65536;
+    if (limit > PS_OUT_TXN) {
+        limit = PS_OUT_TXN;
+    }
+
     ps_sha256_init(&sha);
+    w->count = 0;
+    need = 0;
 
     for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
          rc == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
-        ps_sha256_item(&sha, key.mv_data, key.mv_size);
-        ps_sha256_item(&sha, val.mv_data, val.mv_size);
-    }
+        p = val.mv_data;
 
-    mdb_cursor_close(cur);
+        if (val.mv_size != PS_SEEN_SIZE) {
+            ps_error("%s: build bookkeeping is corrupt", w->work);
+            goto failed;
+        }
+
+        if (!(ngx_http_profile_get32(p + 12) & PS_SEEN_STORED)) {
+            continue;
+        }
+
+        rec_len = ngx_http_profile_get32(p + 32);
+
+        if (ps_writer_spool_read(w, ngx_http_profile_get64(p + 24), rec_len,
+                                 &rec) != 0)
+        {
+            goto failed;
+        }
+
+        if (*txn == NULL) {
+            if (ps_writer_room(w, out, limit + limit / 8
+                                       + ps_writer_need(key.mv_size,
+                                                        w->max_rec)) != 0)
+            {
+                goto failed;
+            }
+
+            rc = mdb_txn_begin(out, NULL, 0, txn);
+            if (rc != 0) {
+                *txn = NULL;
+                ps_writer_out_err(w, "mdb_txn_begin()", rc);
+                goto failed;
+            }
+
+            need = 0;
+        }
+
+        v.mv_data = (void *) rec;
+        v.mv_size = rec_len;
+
+        rc = mdb_put(*txn, profiles, &key, &v, MDB_APPEND);
+        if (rc != 0) {
+            ps_writer_out_err(w, "mdb_put()", rc);
+            goto failed;
+        }
+
+        ps_sha256_item(&sha, key.mv_data, key.mv_size);
+        ps_sha256_item(&sha, rec, rec_len);
+        w->count++;
+
+        need += ps_writer_need(key.mv_size, rec_len);
+
+        if (need >= limit) {
+            rc = mdb_txn_commit(*txn);
+            *txn = NULL;
+
+            if (rc != 0) {
+                ps_writer_out_err(w, "mdb_txn_commit()", rc);
+                goto failed;
+            }
+        }
+    }
 
     if (rc != MDB_NOTFOUND) {
         ps_writer_lmdb_err(w, "mdb_cursor_get()", rc);
-        return -1;
+        goto failed;
+    }
+
+    mdb_cursor_close(cur);
+    mdb_txn_abort(rd);
+
+    if (*txn != NULL) {
+        rc = mdb_txn_commit(*txn);
+        *txn = NULL;
+
+        if (rc != 0) {
+            ps_writer_out_err(w, "mdb_txn_commit()", rc);
+            return -1;
+        }
     }
 
     ps_sha256_item(&sha, s->classes_bin.data, s->classes_bin.len);
@@ -657,44 +911,109 @@ ps_writer_hash(ps_writer_t *w, ps_schema_t *s)
     ps_sha256_text(digest, w->content_hash);
 
     return 0;
+
+failed:
+
+    mdb_cursor_close(cur);
+    mdb_txn_abort(rd);
+
+    return -1;
 }
 
 
-/* a compact copy under the temporary name, fsync, rename, fsync dir */
+/*
+ * Make sure the output's map has need bytes free beyond its last page
+ * (between transactions only).  The map starts small and grows: LMDB
+ * records the largest map size in the meta page, and readers map that.
+ */
 
 static int
-ps_writer_publish(ps_writer_t *w)
+ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need)
+{
+    int           rc;
+    size_t        used;
+    MDB_stat      st;
+    MDB_envinfo   info;
+
+    rc = mdb_env_info(out, &info);
+
+    if (rc == 0) {
+        rc = mdb_env_stat(out, &st);
+    }
+
+    if (rc != 0) {
+        ps_writer_out_err(w, "mdb_env_info()", rc);
+        return -1;
+    }
+
+    used = (info.me_last_pgno + 1) * (size_t) st.ms_psize;
+
+    if (info.me_mapsize >= used + need) {
+        return 0;
+    }
+
+    rc = mdb_env_set_mapsize(out, used + need);
+    if (rc != 0) {
+        ps_writer_out_err(w, "mdb_env_set_mapsize()", rc);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Bytes of pages a record may take when appended, generously: a value
+ * LMDB keeps in the leaf (up to about half a 4 KiB page) with its node,
+ * twice for the part of a page that stays empty; a larger one on its own
+ * overflow pages.  Pages larger than 4 KiB only need less.
+ */
+
+static size_t
+ps_writer_need(size_t key_len, size_t rec_len)
+{
+    if (key_len + rec_len + 8 <= 2038) {
+        return 2 * (key_len + rec_len + 10);
+    }
+
+    return ((rec_len + 15) / 4096 + 1) * 4096 + 2 * (key_len + 16);
+}
+
+
+static int
+ps_writer_meta(ps_writer_t *w, MDB_txn *txn, MDB_dbi meta, const char *name,
+    const void *data, size_t len)
+{
+    int      rc;
+    MDB_val  key, val;
+
+    key.mv_data = (void *) name;
+    key.mv_size = strlen(name);
+    val.mv_data = (void *) data;
+    val.mv_size = len;
+
+    rc = mdb_put(txn, meta, &key, &val, 0);
+    if (rc != 0) {
+        ps_writer_out_err(w, "mdb_put(meta)", rc);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* fsync the new snapshot, close it, rename it to out, fsync the dir */
+
+static int
+ps_writer_publish(ps_writer_t *w, MDB_env *out)
 {
     int  fd, rc;
 
-    /* the copy records the map size: shrink it to what is used */
-    rc = mdb_env_set_mapsize(w->env, 1);
+    rc = mdb_env_sync(out, 1);
+    mdb_env_close(out);
+
     if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_env_set_mapsize()", rc);
-        return -1;
-    }
-
-    fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd == -1) {
-        ps_error("%s: cannot create: %s", w->tmp, strerror(errno));
-        return -1;
-    }
-
-    rc = mdb_env_copyfd2(w->env, fd, MDB_CP_COMPACT);
-    if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_env_copyfd2()", rc);
-        close(fd);
-        return -1;
-    }
-
-    if (fsync(fd) != 0) {
-        ps_error("%s: fsync() failed: %s", w->tmp, strerror(errno));
-        close(fd);
-        return -1;
-    }
-
-    if (close(fd) != 0) {
-        ps_error("%s: close() failed: %s", w->tmp, strerror(errno));
+        ps_error("%s: fsync() failed: %s", w->tmp, mdb_strerror(rc));
         return -1;
     }
 
@@ -727,4 +1046,11 @@ ps_writer_lmdb_err(ps_writer_t *w, const char *call, int rc)
     ps_error("%s: %s failed (%d: %s)%s", w->work ? w->work : w->out, call,
              rc, mdb_strerror(rc),
              rc == MDB_MAP_FULL ? "; use a larger --map-size" : "");
+}
+
+
+static void
+ps_writer_out_err(ps_writer_t *w, const char *call, int rc)
+{
+    ps_error("%s: %s failed (%d: %s)", w->tmp, call, rc, mdb_strerror(rc));
 }

@@ -2,11 +2,14 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * Writing a snapshot: records go into a scratch LMDB environment beside
- * the output as they come (large write transactions), together with the
- * build's own bookkeeping; at the end the metadata is added, the
- * bookkeeping dropped, and a compact copy is written under a temporary
- * name, fsynced and renamed into place (docs/snapshot-format.md).
+ * Writing a snapshot: records are appended to an unlinked spool file
+ * beside the output as they come, and a scratch LMDB environment keeps
+ * the build's bookkeeping (id -> where its record is in the spool, and
+ * the joined sources' rows).  At the end the index is walked in key
+ * order and each live record is appended (MDB_APPEND: full pages) to a
+ * fresh environment under a temporary name, the content hash computed on
+ * the way; then the metadata, one fsync, rename, directory fsync
+ * (docs/snapshot-format.md).
  */
 
 
@@ -19,6 +22,7 @@
 #include <time.h>
 #include <lmdb.h>
 
+#include "ps_buf.h"
 #include "ps_schema.h"
 #include "ps_sha256.h"
 
@@ -40,21 +44,26 @@ typedef struct {
 
 
 typedef struct {
-    MDB_env        *env;
+    MDB_env        *env;        /* scratch: bookkeeping only */
     MDB_txn        *txn;
-    MDB_dbi         profiles;
-    MDB_dbi         meta;
-    MDB_dbi         seen;
+    MDB_dbi         seen;       /* id -> ps_seen_t + spool offset, length */
     char           *out;
     char           *work;       /* scratch environment */
     char           *work_lock;
-    char           *tmp;        /* compact copy, renamed to out */
+    char           *tmp;        /* the new snapshot, renamed to out */
     char           *dir;        /* directory of out, for fsync */
     size_t          txn_puts;
     size_t          txn_bytes;
     size_t          mapsize;
     MDB_dbi         aux[PS_WRITER_MAX_AUX];
     unsigned        naux;
+
+    /* the spool: every record written, in input order */
+    int             spool;      /* fd of the unlinked file, or -1 */
+    ps_buf_t        spool_buf;  /* appended, not yet written */
+    uint64_t        spool_size; /* bytes written to the file */
+    size_t          max_rec;    /* longest record spooled */
+    ps_buf_t        rec;        /* ps_writer_get()'s record */
 
     /* filled by ps_writer_finish() */
     uint64_t        count;
