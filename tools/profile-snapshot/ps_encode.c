@@ -20,6 +20,7 @@ static void ps_encode_integer(ps_buf_t *b, json_int_t v);
 static int ps_encode_real(ps_buf_t *b, double d, int precision);
 static int ps_encode_precision(json_t *v);
 static int ps_encode_real_precision(double d);
+static int ps_encode_real_digits(double d);
 
 
 void
@@ -469,6 +470,12 @@ ps_encode_real_precision(double d)
         min++;
     }
 
+    p = ps_encode_real_digits(d);
+
+    if (p > 0) {
+        return p > min ? p : min;
+    }
+
     for (p = min; p < 17; p++) {
         snprintf(text, sizeof(text), "%.*g", p, d);
 
@@ -478,4 +485,65 @@ ps_encode_real_precision(double d)
     }
 
     return 17;
+}
+
+
+/*
+ * The common case without printf and strtod: d is the double nearest to
+ * m / 10^k for an integer m of at most 15 digits (checked exactly: the
+ * division is correctly rounded, as strtod() is).  Two different
+ * decimals of at most 15 significant digits never round to the same
+ * double, so no shorter "%.*g" of d reads back as d, and m's digits
+ * (trailing zeros dropped) are the answer.  Returns 0 when d is not of
+ * that kind.
+ */
+
+static int
+ps_encode_real_digits(double d)
+{
+    int       k, n;
+    double    a, x;
+    uint64_t  u;
+
+    static const double  pow10[] = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10
+    };
+
+    a = d < 0 ? -d : d;
+
+    if (a == 0) {
+        return 1;
+    }
+
+    if (!(a < 1e15)) {
+        return 0;
+    }
+
+    for (k = 0; k < (int) (sizeof(pow10) / sizeof(pow10[0])); k++) {
+        x = a * pow10[k];
+
+        if (x >= 1e15) {
+            return 0;
+        }
+
+        u = (uint64_t) (x + 0.5);
+
+        if ((double) u / pow10[k] == a) {
+            if (u == 0) {
+                return 0;
+            }
+
+            while (u % 10 == 0) {
+                u /= 10;
+            }
+
+            for (n = 0; u != 0; n++) {
+                u /= 10;
+            }
+
+            return n;
+        }
+    }
+
+    return 0;
 }
