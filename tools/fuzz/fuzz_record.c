@@ -1,0 +1,117 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Fuzz target "record": ngx_http_profile_record_parse(), shallow and
+ * deep, and the module's renderer over every record it accepts.
+ *
+ * Input:
+ *   u8   flags       bit 0: give the deep parse no fields table
+ *   u8   nclasses    taken modulo 65 (the module never has more than 64)
+ *   u64  mask        visibility classes granted to the render
+ *   u16  table_len   bytes of the fields table that follow (clipped)
+ *   ...  fields      a "fields" table (docs/snapshot-format.md); if
+ *                    ngx_http_profile_fields_parse() refuses it, the
+ *                    parses get table_len fields and no table
+ *   ...  record      the rest: the record value
+ * Each part is copied into a buffer of its exact size.
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fz.h"
+
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+#define FZ_RECORD_HEAD  12
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int                         rc_shallow, rc_deep;
+    size_t                      tlen, rlen, olen;
+    uint64_t                    mask;
+    unsigned                    nclasses, nfields, count;
+    unsigned char              *table, *record, *out;
+    ngx_http_profile_field_t   *fields;
+    ngx_http_profile_record_t   rec, rec2;
+
+    if (size < FZ_RECORD_HEAD) {
+        return 0;
+    }
+
+    nclasses = data[1] % (NGX_HTTP_PROFILE_MAX_CLASSES + 1);
+    mask = ngx_http_profile_get64(data + 2);
+    tlen = ngx_http_profile_get16(data + 10);
+
+    if (tlen > size - FZ_RECORD_HEAD) {
+        tlen = 0;
+    }
+
+    rlen = size - FZ_RECORD_HEAD - tlen;
+
+    table = fz_dup(data + FZ_RECORD_HEAD, tlen);
+    record = fz_dup(data + FZ_RECORD_HEAD + tlen, rlen);
+
+    fields = NULL;
+    nfields = (unsigned) tlen;
+
+    if (ngx_http_profile_fields_parse(table, tlen, nclasses, NULL, 0, &count)
+        == NGX_HTTP_PROFILE_FMT_OK)
+    {
+        fields = malloc(count * sizeof(ngx_http_profile_field_t));
+        fz_assert(fields != NULL, "out of memory");
+
+        fz_assert(ngx_http_profile_fields_parse(table, tlen, nclasses,
+                                                fields, count, &nfields)
+                  == NGX_HTTP_PROFILE_FMT_OK && nfields == count,
+                  "fields table: counting and filling agree");
+    }
+
+    rc_shallow = ngx_http_profile_record_parse(&rec, record, rlen, nfields,
+                                               nclasses, NULL, 0);
+
+    rc_deep = ngx_http_profile_record_parse(&rec2, record, rlen, nfields,
+                                            nclasses,
+                                            (data[0] & 1) ? NULL : fields,
+                                            1);
+
+    fz_assert(ngx_http_profile_fmt_strerror(rc_shallow) != NULL
+              && ngx_http_profile_fmt_strerror(rc_deep) != NULL,
+              "strerror");
+
+    fz_assert(rc_deep != NGX_HTTP_PROFILE_FMT_OK
+              || rc_shallow == NGX_HTTP_PROFILE_FMT_OK,
+              "deep accepts only what shallow accepts");
+
+    if (rc_shallow == NGX_HTTP_PROFILE_FMT_OK) {
+        fz_record_walk(&rec, record, rlen, nfields, nclasses, NULL);
+
+        out = fz_render(&rec, mask, &olen);
+        free(out);
+
+        out = fz_render(&rec, (uint64_t) -1, &olen);
+        free(out);
+    }
+
+    if (rc_deep == NGX_HTTP_PROFILE_FMT_OK) {
+        fz_assert(rec.entries == rec2.entries && rec.body == rec2.body
+                  && rec.hash == rec2.hash && rec.body_len == rec2.body_len
+                  && rec.nentries == rec2.nentries
+                  && rec.flags == rec2.flags,
+                  "deep and shallow decode the same header");
+        fz_record_walk(&rec2, record, rlen, nfields, nclasses,
+                       (data[0] & 1) ? NULL : fields);
+    }
+
+    free(fields);
+    free(table);
+    free(record);
+
+    return 0;
+}

@@ -1,0 +1,195 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * Fuzz target "tables": ngx_http_profile_fields_parse(),
+ * ngx_http_profile_classes_parse() and ngx_http_profile_id_valid().
+ *
+ * Input:
+ *   u8   nclasses    for the fields table (0..255: the parser must cope)
+ *   u8   max         room given to fields_parse (0 is "as counted")
+ *   ...  bytes       parsed as a fields table, as a classes table and
+ *                    as a profile id, each from an exact-size copy
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fz.h"
+
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int fz_name_ok(const unsigned char *p, size_t n);
+static int fz_id_ok(const unsigned char *p, size_t n);
+static void fz_fields(const unsigned char *p, size_t n, unsigned nclasses,
+    unsigned max);
+static void fz_classes(const unsigned char *p, size_t n);
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    size_t          n;
+    unsigned char  *p;
+
+    if (size < 2) {
+        return 0;
+    }
+
+    n = size - 2;
+    p = fz_dup(data + 2, n);
+
+    fz_fields(p, n, data[0], data[1]);
+    fz_classes(p, n);
+
+    fz_assert(ngx_http_profile_id_valid(p, n) == fz_id_ok(p, n),
+              "id_valid agrees with docs/snapshot-format.md");
+
+    free(p);
+
+    return 0;
+}
+
+
+static void
+fz_fields(const unsigned char *p, size_t n, unsigned nclasses, unsigned max)
+{
+    int                        rc, rc2;
+    size_t                     off;
+    unsigned                   i, count, count2;
+    ngx_http_profile_field_t  *out;
+
+    rc = ngx_http_profile_fields_parse(p, n, nclasses, NULL, 0, &count);
+
+    fz_assert(ngx_http_profile_fmt_strerror(rc) != NULL, "strerror");
+
+    if (max == 0) {
+        max = (rc == NGX_HTTP_PROFILE_FMT_OK) ? count : 1;
+    }
+
+    /* exactly max entries: ASan sees a write past them */
+    out = malloc(max * sizeof(ngx_http_profile_field_t));
+    fz_assert(out != NULL, "out of memory");
+
+    rc2 = ngx_http_profile_fields_parse(p, n, nclasses, out, max, &count2);
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        fz_assert(rc2 != NGX_HTTP_PROFILE_FMT_OK,
+                  "filling accepts only what counting accepts");
+        free(out);
+        return;
+    }
+
+    fz_assert(count >= 1 && count <= NGX_HTTP_PROFILE_MAX_FIELDS, "count");
+
+    if (count > max) {
+        fz_assert(rc2 == NGX_HTTP_PROFILE_FMT_COUNT, "no room: COUNT");
+        free(out);
+        return;
+    }
+
+    fz_assert(rc2 == NGX_HTTP_PROFILE_FMT_OK && count2 == count,
+              "filling agrees with counting");
+
+    off = 2;
+
+    for (i = 0; i < count; i++) {
+        fz_assert(out[i].type >= 1
+                  && out[i].type <= NGX_HTTP_PROFILE_TYPE_MAX, "type");
+        fz_assert(out[i].cls < nclasses, "class");
+        fz_assert(out[i].name == p + off + 4, "name where the table says");
+        fz_assert(out[i].name_len == ngx_http_profile_get16(p + off + 2),
+                  "name length");
+        fz_assert(fz_name_ok(out[i].name, out[i].name_len), "name bytes");
+
+        off += 4 + (size_t) out[i].name_len;
+    }
+
+    fz_assert(off == n, "table used exactly");
+
+    free(out);
+}
+
+
+static void
+fz_classes(const unsigned char *p, size_t n)
+{
+    int                        rc;
+    size_t                     off;
+    unsigned                   i, count;
+    ngx_http_profile_class_t  *out;
+
+    out = malloc(NGX_HTTP_PROFILE_MAX_CLASSES
+                 * sizeof(ngx_http_profile_class_t));
+    fz_assert(out != NULL, "out of memory");
+
+    rc = ngx_http_profile_classes_parse(p, n, out, &count);
+
+    fz_assert(ngx_http_profile_fmt_strerror(rc) != NULL, "strerror");
+
+    if (rc == NGX_HTTP_PROFILE_FMT_OK) {
+        fz_assert(count >= 2 && count <= NGX_HTTP_PROFILE_MAX_CLASSES,
+                  "class count");
+        fz_assert(out[0].name_len == 6
+                  && memcmp(out[0].name, "public", 6) == 0, "class 0");
+        fz_assert(out[1].name_len == 4
+                  && memcmp(out[1].name, "self", 4) == 0, "class 1");
+
+        off = 1;
+
+        for (i = 0; i < count; i++) {
+            fz_assert(out[i].name == p + off + 1, "class name position");
+            fz_assert(fz_name_ok(out[i].name, out[i].name_len),
+                      "class name bytes");
+            off += 1 + (size_t) out[i].name_len;
+        }
+
+        fz_assert(off == n, "classes table used exactly");
+    }
+
+    free(out);
+}
+
+
+static int
+fz_name_ok(const unsigned char *p, size_t n)
+{
+    size_t  i;
+
+    if (n < 1 || n > 255) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   "0123456789_", p[i]) == NULL || p[i] == '\0')
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static int
+fz_id_ok(const unsigned char *p, size_t n)
+{
+    size_t  i;
+
+    if (n < 1 || n > 128) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   "0123456789._~-", p[i]) == NULL || p[i] == '\0')
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}

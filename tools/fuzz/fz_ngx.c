@@ -1,0 +1,220 @@
+
+/*
+ * Copyright (C) ngx_http_profile_module authors
+ *
+ * The nginx shim's functions (shim/ngx_core.h), the invariant failure,
+ * and the checks on decoded records shared by the targets.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_profile_json.h"
+#include "fz.h"
+
+
+unsigned long  fz_ngx_alerts;
+
+
+ngx_buf_t *
+ngx_create_temp_buf(ngx_pool_t *pool, size_t size)
+{
+    ngx_buf_t  *b;
+
+    (void) pool;
+
+    b = malloc(sizeof(ngx_buf_t));
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->start = malloc(size ? size : 1);
+    if (b->start == NULL) {
+        free(b);
+        return NULL;
+    }
+
+    b->pos = b->start;
+    b->last = b->start;
+    b->end = b->start + size;
+
+    return b;
+}
+
+
+void
+fz_ngx_buf_free(ngx_buf_t *b)
+{
+    if (b != NULL) {
+        free(b->start);
+        free(b);
+    }
+}
+
+
+void
+fz_fail(const char *file, int line, const char *cond, const char *what)
+{
+    fprintf(stderr, "fuzz invariant failed at %s:%d: %s (%s)\n", file, line,
+            what, cond);
+    fflush(stderr);
+    abort();
+}
+
+
+unsigned char *
+fz_dup(const unsigned char *p, size_t n)
+{
+    unsigned char  *d;
+
+    d = malloc(n ? n : 1);
+    fz_assert(d != NULL, "out of memory");
+
+    if (n) {
+        memcpy(d, p, n);
+    }
+
+    return d;
+}
+
+
+unsigned char *
+fz_render(const ngx_http_profile_record_t *rec, uint64_t mask, size_t *len)
+{
+    size_t                     size, n, k;
+    unsigned                   i, first;
+    ngx_log_t                  log;
+    ngx_buf_t                 *b;
+    ngx_pool_t                 pool;
+    unsigned char             *out, *model;
+    ngx_http_profile_entry_t   e;
+
+    pool.log = &log;
+    fz_ngx_alerts = 0;
+
+    size = ngx_http_profile_json_size(rec, mask);
+    fz_assert(size >= 2, "json_size below \"{}\"");
+
+    b = ngx_http_profile_json_write(&pool, rec, mask, size);
+    fz_assert(b != NULL, "json_write failed (size mismatch)");
+    fz_assert(fz_ngx_alerts == 0, "json_write logged an alert");
+    fz_assert((size_t) (b->last - b->pos) == size, "json_write length");
+
+    out = fz_dup(b->pos, size);
+    fz_ngx_buf_free(b);
+
+    /* the model: selected non-empty fragments, one "," between them */
+
+    model = malloc(size);
+    fz_assert(model != NULL, "out of memory");
+
+    n = 0;
+    model[n++] = '{';
+    first = 1;
+
+    for (i = 0; i < rec->nentries; i++) {
+        ngx_http_profile_record_entry(rec, i, &e);
+
+        if (e.len == 0 || e.cls >= 64 || !(mask & ((uint64_t) 1 << e.cls))) {
+            continue;
+        }
+
+        k = (first ? 0 : 1) + e.len;
+        fz_assert(n + k + 1 <= size, "renderer shorter than the model");
+
+        if (!first) {
+            model[n++] = ',';
+        }
+
+        memcpy(model + n, rec->body + e.off, e.len);
+        n += e.len;
+        first = 0;
+    }
+
+    fz_assert(n + 1 == size, "renderer length differs from the model");
+    model[n++] = '}';
+
+    fz_assert(memcmp(model, out, size) == 0,
+              "renderer bytes differ from the model");
+
+    free(model);
+
+    *len = size;
+
+    return out;
+}
+
+
+void
+fz_record_walk(const ngx_http_profile_record_t *rec,
+    const unsigned char *data, size_t size, unsigned nfields,
+    unsigned nclasses, const ngx_http_profile_field_t *fields)
+{
+    unsigned                   i, sum;
+    uint32_t                   j;
+    const unsigned char       *frag;
+    ngx_http_profile_entry_t   e;
+
+    fz_assert(rec->entries == data + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
+              "entries pointer");
+    fz_assert(rec->body == rec->entries
+                           + (size_t) rec->nentries
+                             * NGX_HTTP_PROFILE_ENTRY_SIZE,
+              "body pointer");
+    fz_assert(rec->body + rec->body_len == data + size, "body end");
+    fz_assert(rec->hash == ngx_http_profile_get64(data + 8), "hash field");
+    fz_assert(ngx_http_profile_record_hash(data, size)
+              == ngx_http_profile_fnv1a64(NGX_HTTP_PROFILE_FNV_OFFSET,
+                                          data + 16, size - 16),
+              "record_hash");
+
+    sum = 0;
+
+    for (i = 0; i < rec->nentries; i++) {
+        ngx_http_profile_record_entry(rec, i, &e);
+
+        fz_assert(e.off <= rec->body_len
+                  && e.len <= rec->body_len - e.off, "entry bounds");
+        fz_assert(e.field_id < nfields, "entry field id");
+        fz_assert(e.cls < nclasses, "entry class");
+        fz_assert(e.type <= NGX_HTTP_PROFILE_TYPE_MAX, "entry type");
+
+        /* touch every byte of the fragment */
+        frag = rec->body + e.off;
+
+        for (j = 0; j < e.len; j++) {
+            sum += frag[j];
+        }
+
+        if (fields == NULL) {
+            continue;
+        }
+
+        if (i > 0) {
+            fz_assert(e.field_id
+                      > ngx_http_profile_get16(rec->entries
+                                         + (size_t) (i - 1)
+                                           * NGX_HTTP_PROFILE_ENTRY_SIZE),
+                      "deep: field ids ascend");
+        }
+
+        fz_assert(e.type == NGX_HTTP_PROFILE_TYPE_NULL
+                  || e.type == fields[e.field_id].type, "deep: type");
+        fz_assert(e.len >= (uint32_t) fields[e.field_id].name_len + 4
+                  && frag[0] == '"'
+                  && memcmp(frag + 1, fields[e.field_id].name,
+                            fields[e.field_id].name_len) == 0
+                  && frag[fields[e.field_id].name_len + 1] == '"'
+                  && frag[fields[e.field_id].name_len + 2] == ':',
+                  "deep: fragment starts with \"name\":");
+    }
+
+    /* keep the reads */
+    __asm__ volatile ("" : : "r" (sum));
+}
