@@ -252,7 +252,8 @@ async function mainMode(o) {
     const { peers, scenarios } = await startPeers(o, data, sizes);
     let res;
     try {
-        res = await rounds(scenarios, o);
+        res = await rounds(scenarios, { ...o,
+            rowsFile: `${OUT}/results-rows.json` });
     } finally {
         await stopPeers(peers);
     }
@@ -335,13 +336,15 @@ async function scaleMode(o) {
     }
     let res;
     try {
-        res = await rounds(scenarios, o);
+        res = await rounds(scenarios, { ...o,
+            rowsFile: `${OUT}/scale-rows.json` });
     } finally {
         await stopPeers(peers);
     }
     const summary = summarize(scenarios, res.rows, res.mem);
     const head = ['scenario', 'profiles', 'CPU us/req', 'x limit',
-        'x limit (min-max)', 'vs smallest', 'req/s', 'p99 ms', 'minflt/req',
+        'x limit (min-max)', 'vs smallest', 'user us/req', 'req/s', 'p99 ms',
+        'minflt/req', 'majflt/req', 'other load %',
         'worker anon MiB', 'worker PSS file MiB'];
     const base = {};
     const rows = summary.map((s) => {
@@ -357,8 +360,10 @@ async function scaleMode(o) {
                 ? s.ratio.toFixed(2) : '-',
             Number.isFinite(s.ratio_min) ? `${s.ratio_min.toFixed(2)}-`
                 + `${s.ratio_max.toFixed(2)}` : '-', vs,
+            s.usr_us_per_req.toFixed(2),
             String(Math.round(s.rps)), s.p99_ms.toFixed(2),
-            s.minflt_per_req.toFixed(3), s.anon_mib.toFixed(1),
+            s.minflt_per_req.toFixed(3), s.majflt_per_req.toFixed(4),
+            s.foreign_pct.toFixed(1), s.anon_mib.toFixed(1),
             s.pss_file_mib.toFixed(1)];
     });
     const cfg = `sizes ${ns.join(', ')}, ${o.rounds} round(s) x ${o.seconds} s,`

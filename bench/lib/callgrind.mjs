@@ -144,6 +144,19 @@ export async function callgrind(o) {
     const rows = FUNCS.filter((f) => names.some((n) => results[n].per[f]))
         .map((f) => [f, ...names.map((n) => (results[n].per[f]
             ? Math.round(results[n].per[f]).toString() : '-'))]);
+    // derived rows: the handler's own work without the generic send path,
+    // and what the module adds to the whole event loop over return 200
+    const ir = (n, f) => results[n].per[f] ?? 0;
+    rows.push(['= handler without send_header/output_filter',
+        ...names.map((n) => (ir(n, 'ngx_http_profile_handler')
+            ? String(Math.round(ir(n, 'ngx_http_profile_handler')
+                - ir(n, 'ngx_http_send_header')
+                - ir(n, 'ngx_http_output_filter'))) : '-'))]);
+    rows.push(['= event loop minus return 200 of the same view',
+        ...names.map((n) => (n.startsWith('module-')
+            ? String(Math.round(ir(n, 'ngx_process_events_and_timers')
+                - ir(n.replace('module-', 'limit-'),
+                    'ngx_process_events_and_timers'))) : '-'))]);
     const head = ['function (inclusive Ir / request)', ...names];
     const cfg = `${count} requests per case over one keep-alive connection, `
         + `${o.n} profiles, 10% unknown ids (404); nginx ${m.nginx} in one `

@@ -1,6 +1,7 @@
 // Interleaved rounds: every scenario once per round, the order rotated
 // each round; server CPU is read from /proc around each wrk run.
 
+import { writeFileSync } from 'node:fs';
 import { runWrk } from './wrk.mjs';
 import { cpuSample, memSample, cpuBusy, CLK_TCK } from './proc.mjs';
 import { SERVER_CPU } from './peers.mjs';
@@ -32,7 +33,7 @@ export async function measureOnce(sc, opts, seconds) {
         foreign_pct: (100 * ((core1.busy - core0.busy)
             - (after.ticks - before.ticks))) / (core1.total - core0.total),
         minflt_per_req: (after.minflt - before.minflt) / reqs,
-        majflt: after.majflt - before.majflt,
+        majflt_per_req: (after.majflt - before.majflt) / reqs,
         p50_ms: w.lat_p50_us / 1000,
         p99_ms: w.lat_p99_us / 1000,
         non2xx_pct: (100 * w.non2xx) / reqs,
@@ -74,6 +75,7 @@ export async function rounds(scenarios, opts) {
             rows.push(m);
         }
     }
+    if (opts.rowsFile) writeFileSync(opts.rowsFile, JSON.stringify(rows));
     // memory after the rounds, workers only (plus node for the app tier)
     const mem = {};
     for (const sc of scenarios) mem[sc.name] = memSample(sc.workers());
@@ -105,11 +107,10 @@ export function summarize(scenarios, rows, mem) {
             p50_ms: pick('p50_ms'),
             p99_ms: pick('p99_ms'),
             non2xx_pct: pick('non2xx_pct'),
-            usr_us_per_req: ((after.utime - before.utime) * 1e6) / CLK_TCK / reqs,
-        // share of the server core used by anything but the server
-        foreign_pct: (100 * ((core1.busy - core0.busy)
-            - (after.ticks - before.ticks))) / (core1.total - core0.total),
-        minflt_per_req: pick('minflt_per_req'),
+            minflt_per_req: pick('minflt_per_req'),
+            majflt_per_req: pick('majflt_per_req'),
+            usr_us_per_req: pick('usr_us_per_req'),
+            foreign_pct: pick('foreign_pct'),
             bytes_per_req: pick('bytes_per_req'),
             socket_errors: rs.reduce((a, r) => a + r.socket_errors, 0),
             pss_anon_mib: mem[sc.name].pss_anon / 1024,
