@@ -12,9 +12,10 @@
 #                                 below (bugs not fixed yet), which run
 #                                 as TODO tests
 #
-# CC picks the compiler (default: gcc, cc, then clang).  The "ndjson"
-# and "schema" targets need jansson and LMDB headers; without them only
-# "record" and "tables" run.  Skips only when there is no compiler.
+# CC picks the compiler (default: gcc, cc, then clang).  The "ndjson",
+# "schema", "encode" and "parse" targets need jansson and LMDB headers;
+# without them only "record" and "tables" run.  Skips only when there is
+# no compiler.
 
 use strict;
 use warnings;
@@ -43,6 +44,7 @@ my $tmp = tempdir(CLEANUP => 1);
 
 my $cc = find_cc();
 plan skip_all => 'no C compiler (set CC)' unless defined $cc;
+plan skip_all => 'no make' unless system('make --version >/dev/null 2>&1') == 0;
 
 my $san = '-fsanitize=address,undefined -fno-sanitize-recover=all';
 $san = '' unless try_build($cc, $san, "int main(void) { return 0; }\n", 1);
@@ -53,7 +55,8 @@ my $cli = try_build($cc, $san,
                     . "return mdb_version(0, 0, 0) == 0; }\n",
                     0, '-ljansson -llmdb');
 
-my @targets = ('record', 'tables', $cli ? ('ndjson', 'schema') : ());
+my @targets = ('record', 'tables',
+               $cli ? ('ndjson', 'schema', 'encode') : ());
 
 # the CLI's fast line parser has its own target while it exists
 push @targets, 'parse'

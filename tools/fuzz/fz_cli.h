@@ -36,7 +36,8 @@ fz_cli_t *fz_cli_new(void);
 int fz_cli_load(fz_cli_t *c, const char *path);
 
 /*
- * Feed data as NDJSON (c must have a schema): one record per "\n"-separated line ("\r\n" too).
+ * Feed data as NDJSON (c must have a schema): one record per
+ * "\n"-separated line ("\r\n" too).
  * A line that starts with ">N" (N a digit from 1 to the schema's number
  * of sources - 1) is a row of joined source N; rows are read before the
  * primary source's lines, as "build" does.  With arena set, jansson
