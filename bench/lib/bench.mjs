@@ -28,8 +28,8 @@ function usage(code) {
 options:
   --profiles N        profiles in the data set (default 100000)
   --seed S            generator and load seed (default 42)
-  --seconds S         seconds per scenario per round (default 10)
-  --rounds R          rounds, interleaved (default 3)
+  --seconds S         seconds per scenario per round (default 6)
+  --rounds R          rounds, interleaved (default 5)
   --quick             2 s per scenario, 1 round, short warm-up
   --connections C     wrk connections (default 16)
   --warmup S          seconds of unmeasured load per scenario first (3)
@@ -42,7 +42,7 @@ options:
 }
 
 function parseArgs(argv) {
-    const o = { mode: 'main', n: 100000, seed: 42, seconds: 10, rounds: 3,
+    const o = { mode: 'main', n: 100000, seed: 42, seconds: 6, rounds: 5,
         warmup: 3, connections: 16, peers: ['limit', 'module', 'lua', 'node'],
         sizes: null, requests: 20000, docs: true, quick: false };
     for (let i = 0; i < argv.length; i++) {
@@ -144,7 +144,8 @@ async function check(name, port, n, seed, exact) {
     return problems.length === 0;
 }
 
-const PORT = { limitPublic: 18081, limitSelf: 18082, module: 18083,
+const PORT = { limitPublic: 18081, limitSelf: 18082, limitRegex: 18088,
+    module: 18083,
     lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087 };
 
 async function startPeers(o, data, sizes) {
@@ -157,13 +158,15 @@ async function startPeers(o, data, sizes) {
     if (o.peers.includes('limit')) {
         const p = await startNginx('limit', `${run}/limit`,
             limitConf(`${run}/limit`, { public: PORT.limitPublic,
-                self: PORT.limitSelf }, sizes),
-            [PORT.limitPublic, PORT.limitSelf]);
+                self: PORT.limitSelf, regex: PORT.limitRegex }, sizes),
+            [PORT.limitPublic, PORT.limitSelf, PORT.limitRegex]);
         peers.limit = p;
         add('limit-public', PORT.limitPublic, 'public', p, null,
             { label: 'return 200 (public size)' });
         add('limit-self', PORT.limitSelf, 'self', p, null,
             { label: 'return 200 (self size)' });
+        add('limit-regex-public', PORT.limitRegex, 'public', p,
+            'limit-public', { label: 'return 200 + regex location' });
     }
     if (o.peers.includes('module')) {
         if (!existsSync(MODULE_SO)) throw new Error(`${MODULE_SO} missing`);
@@ -212,6 +215,8 @@ async function stopPeers(peers) {
 }
 
 const TARGETS = [
+    ['limit-regex-public', 'limit-public', '<=', 1.25,
+        'return 200 behind a regex location (informative)'],
     ['module-public', 'limit-public', '<=', 1.25,
         'module public view vs return 200'],
     ['module-self', 'limit-self', '<=', 1.25,

@@ -41,7 +41,8 @@ ${httpExtra}
 }
 
 // nginx `return 200` with a fixed body of the average response size
-// (one server per view, since public and self responses differ in size)
+// (one server per view, since public and self responses differ in size);
+// ports.regex adds the same behind the module's regex location
 export function limitConf(prefix, ports, sizes) {
     const body = (n) => '{"x":"' + 'x'.repeat(n - 8) + '"}';
     return header(prefix, [], '') + `
@@ -57,7 +58,16 @@ export function limitConf(prefix, ports, sizes) {
             return 200 '${body(sizes.self)}';
         }
     }
-}
+${ports.regex ? `
+    # informative: the limit with the module's regex location and capture
+    server {
+        listen 127.0.0.1:${ports.regex};
+        location ~ ^/profiles/(.+)$ {
+            set $profile_bench_id $1;
+            return 200 '${body(sizes.public)}';
+        }
+    }
+` : ''}}
 `;
 }
 
