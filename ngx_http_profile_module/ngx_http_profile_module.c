@@ -35,8 +35,6 @@ static char *ngx_http_profile(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_profile_viewer(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
 
 
 static ngx_command_t  ngx_http_profile_commands[] = {
@@ -64,9 +62,9 @@ static ngx_command_t  ngx_http_profile_commands[] = {
 
     { ngx_string("profile_viewer"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_profile_viewer,
+      ngx_http_set_complex_value_slot,     /* empty: anonymous viewer */
       NGX_HTTP_LOC_CONF_OFFSET,
-      0,
+      offsetof(ngx_http_profile_loc_conf_t, viewer),
       NULL },
 
     { ngx_string("profile_retry_after"),
@@ -369,44 +367,6 @@ ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     plcf->id = cv;
-
-    return NGX_CONF_OK;
-}
-
-
-static char *
-ngx_http_profile_viewer(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_profile_loc_conf_t *plcf = conf;
-
-    ngx_str_t                         *value;
-    ngx_http_complex_value_t          *cv;
-    ngx_http_compile_complex_value_t   ccv;
-
-    if (plcf->viewer != NULL) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (cv == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    /* an empty value is allowed: an anonymous viewer */
-
-    ccv.cf = cf;
-    ccv.value = &value[1];
-    ccv.complex_value = cv;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    plcf->viewer = cv;
 
     return NGX_CONF_OK;
 }
