@@ -35,9 +35,6 @@ my %open = (
     'parse/f1-null-scratch-offset' =>
         'F1: ps_parse.c:172 computes scratch->data + mark with data NULL '
         . '(UB; only clang\'s UBSan reports it)',
-    'schema/f2-strptime-year-overflow' =>
-        'F2: ps_time.c:133 stores a strptime result after year 9999 as a '
-        . 'timestamp, not RFC 3339',
 );
 
 my $tmp = tempdir(CLEANUP => 1);

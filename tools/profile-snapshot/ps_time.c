@@ -14,8 +14,15 @@
 
 #define PS_EPOCH_MS_FROM  100000000000LL  /* 1973-03-03 in ms; 5138 in s */
 
+/* 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z in ms since the epoch */
+#define PS_TIME_MS_MIN    (-62167219200000LL)
+#define PS_TIME_MS_END    253402300800000LL
+
 
 static int ps_digits(const char *s, size_t n, int *val);
+static int ps_time_date_valid(int y, int m, int d);
+static int ps_time_strptime(const char *text, const char *format,
+    int64_t *ms);
 static int ps_time_fields(const char *s, size_t len, struct tm *tm,
     int *frac_ms, size_t *used);
 static int64_t ps_time_days(int y, int m, int d);
@@ -73,6 +80,23 @@ ps_rfc3339_ms(const char *s, size_t len, int64_t *ms)
 
 
 int
+ps_time_canonical(const char *s, size_t len, char *text)
+{
+    int64_t  ms;
+
+    if (ps_rfc3339_ms(s, len, &ms) != 0
+        || ms < PS_TIME_MS_MIN || ms >= PS_TIME_MS_END)
+    {
+        return -1;
+    }
+
+    ps_time_format(ms, text);
+
+    return (strlen(text) == len && memcmp(text, s, len) == 0) ? 0 : 1;
+}
+
+
+int
 ps_time_coerce(json_t *v, json_t *formats, int64_t *ms)
 {
     int          frac;
@@ -80,7 +104,7 @@ ps_time_coerce(json_t *v, json_t *formats, int64_t *ms)
     size_t       len, i, used;
     json_t      *f;
     struct tm    tm;
-    const char  *s, *p;
+    const char  *s;
 
     if (json_is_number(v)) {
         return ps_time_number(json_number_value(v), ms);
@@ -94,7 +118,7 @@ ps_time_coerce(json_t *v, json_t *formats, int64_t *ms)
     len = json_string_length(v);
 
     if (ps_rfc3339_ms(s, len, ms) == 0) {
-        return 0;
+        goto check;
     }
 
     /* epoch digits */
@@ -111,15 +135,18 @@ ps_time_coerce(json_t *v, json_t *formats, int64_t *ms)
         *ms = (ps_time_days(tm.tm_year, tm.tm_mon, tm.tm_mday) * 86400
                + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) * 1000
               + frac;
-        return 0;
+        goto check;
     }
 
     if (len == 10 && ps_digits(s, 4, &tm.tm_year) && s[4] == '-'
         && ps_digits(s + 5, 2, &tm.tm_mon) && s[7] == '-'
-        && ps_digits(s + 8, 2, &tm.tm_mday)
-        && tm.tm_mon >= 1 && tm.tm_mon <= 12 && tm.tm_mday >= 1
-        && tm.tm_mday <= 31)
+        && ps_digits(s + 8, 2, &tm.tm_mday))
     {
+        /* "2023-02-31" is refused, not moved to March */
+        if (!ps_time_date_valid(tm.tm_year, tm.tm_mon, tm.tm_mday)) {
+            return -1;
+        }
+
         *ms = ps_time_days(tm.tm_year, tm.tm_mon, tm.tm_mday) * 86400000;
         return 0;
     }
@@ -131,19 +158,17 @@ ps_time_coerce(json_t *v, json_t *formats, int64_t *ms)
     memcpy(text, s, len + 1);
 
     json_array_foreach(formats, i, f) {
-        memset(&tm, 0, sizeof(tm));
-        p = strptime(text, json_string_value(f), &tm);
-
-        if (p != NULL && *p == '\0') {
-            *ms = (ps_time_days(tm.tm_year + 1900, tm.tm_mon + 1,
-                                tm.tm_mday) * 86400
-                   + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec)
-                  * 1000;
-            return 0;
+        if (ps_time_strptime(text, json_string_value(f), ms) == 0) {
+            goto check;
         }
     }
 
     return -1;
+
+check:
+
+    /* the canonical text has a 4-digit year (docs/schema.md) */
+    return (*ms >= PS_TIME_MS_MIN && *ms < PS_TIME_MS_END) ? 0 : -1;
 }
 
 
@@ -176,6 +201,70 @@ ps_time_format(int64_t ms, char *text)
 }
 
 
+/*
+ * text read with one strptime(3) format, as UTC unless the format has
+ * %z.  strptime() checks each field's range but not the day against the
+ * month ("31/02/2024") nor the year's size, and leaves the fields a
+ * format lacks at 0: a missing day is the 1st (a missing month is
+ * January already), so "Y%Y" reads "Y2024" as 2024-01-01.
+ */
+
+static int
+ps_time_strptime(const char *text, const char *format, int64_t *ms)
+{
+    int          y, mo, d;
+    struct tm    tm;
+    const char  *p;
+
+    memset(&tm, 0, sizeof(tm));
+    p = strptime(text, format, &tm);
+
+    if (p == NULL || *p != '\0') {
+        return -1;
+    }
+
+    y = tm.tm_year + 1900;
+    mo = tm.tm_mon + 1;
+    d = tm.tm_mday ? tm.tm_mday : 1;
+
+    if (y < 0 || y > 9999 || !ps_time_date_valid(y, mo, d)
+        || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0
+        || tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
+    {
+        return -1;
+    }
+
+    *ms = (ps_time_days(y, mo, d) * 86400 + tm.tm_hour * 3600
+           + tm.tm_min * 60 + tm.tm_sec - tm.tm_gmtoff) * 1000;
+
+    return 0;
+}
+
+
+/* 1 if y-m-d exists: month 1..12, day 1..its length (leap years) */
+
+static int
+ps_time_date_valid(int y, int m, int d)
+{
+    int  mdays;
+
+    static const int  days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+                                 30, 31 };
+
+    if (m < 1 || m > 12 || d < 1) {
+        return 0;
+    }
+
+    mdays = days[m - 1];
+
+    if (m == 2 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
+        mdays = 28;
+    }
+
+    return d <= mdays;
+}
+
+
 /* epoch seconds, or milliseconds from PS_EPOCH_MS_FROM on */
 
 static int
@@ -201,11 +290,8 @@ static int
 ps_time_fields(const char *s, size_t len, struct tm *tm, int *frac_ms,
     size_t *used)
 {
-    int     mdays, y, mo, d, scale;
+    int     y, mo, d, scale;
     size_t  i;
-
-    static const int  days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-                                 30, 31 };
 
     memset(tm, 0, sizeof(struct tm));
 
@@ -220,19 +306,9 @@ ps_time_fields(const char *s, size_t len, struct tm *tm, int *frac_ms,
         return -1;
     }
 
-    if (mo < 1 || mo > 12 || d < 1 || tm->tm_hour > 23 || tm->tm_min > 59
-        || tm->tm_sec > 60)
+    if (!ps_time_date_valid(y, mo, d) || tm->tm_hour > 23
+        || tm->tm_min > 59 || tm->tm_sec > 60)
     {
-        return -1;
-    }
-
-    mdays = days[mo - 1];
-
-    if (mo == 2 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
-        mdays = 28;
-    }
-
-    if (d > mdays) {
         return -1;
     }
 

@@ -30,11 +30,22 @@ int ps_rfc3339_valid(const char *s, size_t len);
 int ps_rfc3339_ms(const char *s, size_t len, int64_t *ms);
 
 /*
+ * The canonical form of an RFC 3339 date-time s[0 .. len - 1]: the same
+ * instant in UTC, "YYYY-MM-DDTHH:MM:SSZ" with ".mmm" when not a whole
+ * second (digits after the milliseconds are dropped), written to text
+ * (PS_TIME_TEXT bytes).  Returns 0 if s is already canonical, 1 if text
+ * differs from it, -1 if s is not RFC 3339 or its UTC year is outside
+ * 0000..9999.
+ */
+int ps_time_canonical(const char *s, size_t len, char *text);
+
+/*
  * Milliseconds since the epoch of a value "coerce" accepts: an RFC 3339
  * text, "YYYY-MM-DD HH:MM:SS[.fff]" or "YYYY-MM-DD" (UTC), epoch
  * seconds or milliseconds (a number, or a string of digits: ms from
- * 100000000000 on), or a text matching one of formats (strptime, UTC).
- * Returns 0, or -1.
+ * 100000000000 on), or a text matching one of formats (strptime, UTC
+ * unless the format has %z).  Dates that do not exist ("2023-02-31") and
+ * times outside years 0000..9999 (in UTC) are refused.  Returns 0, or -1.
  */
 int ps_time_coerce(json_t *v, json_t *formats, int64_t *ms);
 
