@@ -31,6 +31,7 @@
 
 
 static int ps_build_options(ps_build_t *b, int argc, char **argv);
+static int ps_build_names(ps_build_t *b);
 static int ps_build_sources(ps_build_t *b);
 static int ps_build_source(ps_build_t *b, unsigned si);
 static int ps_parse_time(const char *s, time_t *t);
@@ -58,6 +59,12 @@ ps_build_main(int argc, char **argv)
     if (ps_schema_load(&b->schema, b->schema_path) != 0) {
         free(b);
         return PS_EXIT_SCHEMA;
+    }
+
+    if (ps_build_names(b) != 0) {
+        ps_schema_free(&b->schema);
+        free(b);
+        return PS_EXIT_USAGE;
     }
 
     if (b->max_line == 0) {
@@ -349,19 +356,16 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
 
 
 /*
- * Match the --source names with the schema, then read the joined
- * sources (all but the first) and the primary one, then report orphans.
+ * Match the --source names with the schema's "sources" (a usage error,
+ * found before anything is opened) and pick each source's key member.
  */
 
 static int
-ps_build_sources(ps_build_t *b)
+ps_build_names(ps_build_t *b)
 {
-    int          k;
-    unsigned     i, j;
-    uint64_t     total;
-    struct stat  st;
-
-    total = 0;
+    int        k;
+    unsigned   i, j;
+    ps_buf_t   names;
 
     for (i = 0; i < b->nsources; i++) {
         for (j = 0; j < i; j++) {
@@ -375,15 +379,46 @@ ps_build_sources(ps_build_t *b)
         k = ps_schema_source(&b->schema, b->sources[i].name);
 
         if (k < 0 && json_object_get(b->schema.json, "sources") != NULL) {
-            ps_error("build: source \"%s\" is not declared in the "
-                     "schema's \"sources\"", b->sources[i].name);
+            memset(&names, 0, sizeof(ps_buf_t));
+
+            for (j = 0; j < b->schema.nsources; j++) {
+                ps_buf_printf(&names, "%s\"%s\"", j ? ", " : "",
+                              b->schema.sources[j].name);
+            }
+
+            ps_buf_addc(&names, '\0');
+            ps_error("build: --source %s=%s: the schema's \"sources\" "
+                     "declare no source \"%s\" (declared: %s)",
+                     b->sources[i].name, b->sources[i].path,
+                     b->sources[i].name, (char *) names.data);
+            ps_buf_free(&names);
             return -1;
         }
 
         b->sources[i].key = (k < 0) ? b->schema.key
                                     : b->schema.sources[k].key;
         b->sources[i].key_len = strlen(b->sources[i].key);
+    }
 
+    return 0;
+}
+
+
+/*
+ * Read the joined sources (all but the first), then the primary one,
+ * then report orphans.
+ */
+
+static int
+ps_build_sources(ps_build_t *b)
+{
+    unsigned     i;
+    uint64_t     total;
+    struct stat  st;
+
+    total = 0;
+
+    for (i = 0; i < b->nsources; i++) {
         if (strcmp(b->sources[i].path, "-") != 0
             && stat(b->sources[i].path, &st) == 0 && S_ISREG(st.st_mode))
         {
