@@ -183,7 +183,8 @@ is($r->{exit}, 0, 'profile-snapshot verify') or diag_run($r);
 my %expect = (
     # quotes, backslashes (a literal "\n" too), newline, tab, a text[]
     # with quotes and backslashes, links in position order, a pretty json
-    # column through jsonb, fractional seconds, a naive timestamp as Z
+    # column through jsonb, fractional seconds, timestamptz in canonical UTC
+    # (docs/schema.md), a naive timestamp as Z
     '9007199254740993' =>
         '{"id":"9007199254740993","name":"Quentin \"Q\" O\'Brien",'
         . '"bio":"Paths like C:\\\\Users\\\\q\\\\ and a literal \\\\n,'
@@ -194,7 +195,7 @@ my %expect = (
         . '"links":[{"rel":"home","href":"https://example.org/~q/"},'
         . '{"rel":"blog","href":"https://example.org/q/blog?a=1&b=\\"2\\""},'
         . '{"rel":"odd","href":"C:\\\\links\\\\q"}],'
-        . '"created_at":"2024-05-01T08:00:00.5+00:00",'
+        . '"created_at":"2024-05-01T08:00:00.500Z",'
         . '"preferences":{"beta":true,"langs":["en","ga"],"theme":"dark"},'
         . '"last_seen_at":"2024-05-02T03:04:05Z","email":"q@example.com"}',
 
@@ -202,7 +203,7 @@ my %expect = (
     '1' =>
         '{"id":"1","name":"Nul Lable","bio":null,"avatar_url":null,'
         . '"verified":false,"karma":null,"rating":null,"tags":[],'
-        . '"links":[],"created_at":"2020-01-01T00:00:00+00:00",'
+        . '"links":[],"created_at":"2020-01-01T00:00:00Z",'
         . '"preferences":null,"last_seen_at":null,"email":null}',
 
     # the largest bigint as id, the smallest as a value, non-ASCII kept
@@ -217,7 +218,7 @@ my %expect = (
         . "\"tags\":[\"\x{6771}\x{4eac}\",\"\",null],"
         . "\"links\":[{\"rel\":\"home\","
         . "\"href\":\"https://\x{4f8b}\x{3048}.jp/\x{e6}gir\"}],"
-        . "\"created_at\":\"1999-12-31T23:59:59+00:00\","
+        . "\"created_at\":\"1999-12-31T23:59:59Z\","
         . "\"preferences\":{\"list\":[],\"empty\":{},"
         . "\"nested\":{\"deep\":[1,2.5,null,{\"x\":\"y\"}]}},"
         . "\"last_seen_at\":\"1970-01-01T00:00:00Z\","
@@ -230,7 +231,7 @@ my %expect = (
         . '"karma":3000,"rating":1.5,"tags":[],'
         . '"links":[{"rel":"link1","href":"https://example.net/u3/1"},'
         . '{"rel":"link2","href":"https://example.net/u3/2"}],'
-        . '"created_at":"2015-02-21T09:00:00+00:00","preferences":null,'
+        . '"created_at":"2015-02-21T09:00:00Z","preferences":null,'
         . '"last_seen_at":"2025-01-01T03:00:03Z",'
         . '"email":"user3@example.com"}',
 );
@@ -247,7 +248,7 @@ $r = run(30, [$bin, 'inspect', '--view', 'public', $snap, '1']);
 is($r->{stdout} =~ s/\n\z//r,
    '{"id":"1","name":"Nul Lable","bio":null,"avatar_url":null,'
    . '"verified":false,"karma":null,"rating":null,"tags":[],"links":[],'
-   . '"created_at":"2020-01-01T00:00:00+00:00"}',
+   . '"created_at":"2020-01-01T00:00:00Z"}',
    'the public view of 1 has no self fields');
 
 for my $id (42, 1000007) {

@@ -65,6 +65,7 @@ int
 ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 {
     int          rc;
+    char         text[PS_TIME_TEXT];
     json_t      *w, *m;
     const char  *from;
 
@@ -148,6 +149,33 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
                          ps_json_type_name(v), ps_type_name(f->type));
         json_decref(v);
         v = w;
+
+    } else if (f->type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP) {
+        /* one text per instant, so equal times encode alike */
+        rc = ps_time_canonical(json_string_value(v), json_string_length(v),
+                               text);
+
+        if (rc < 0) {
+            json_decref(v);
+            return ps_coerce_invalid(rep, f, PS_R_WRONG_TYPE, out,
+                                     "a time outside the years "
+                                     "0000..9999 in UTC");
+        }
+
+        /* "+00:00" for "Z" or ".5" for ".500" is no news: not reported */
+        if (rc > PS_TIME_SPELLING) {
+            ps_report_reason(rep, PS_R_COERCED, f->path, "%s",
+                             rc == PS_TIME_OFFSET
+                             ? "timestamp with an offset to UTC"
+                             : rc == PS_TIME_SUBMS
+                             ? "timestamp cut to milliseconds"
+                             : "leap second to the next second");
+        }
+
+        if (rc > 0) {
+            json_decref(v);
+            v = json_string(text);
+        }
     }
 
     if (f->enums != NULL && !ps_in_enum(f, v)) {

@@ -82,6 +82,7 @@ ps_rfc3339_ms(const char *s, size_t len, int64_t *ms)
 int
 ps_time_canonical(const char *s, size_t len, char *text)
 {
+    size_t   i;
     int64_t  ms;
 
     if (ps_rfc3339_ms(s, len, &ms) != 0
@@ -92,7 +93,32 @@ ps_time_canonical(const char *s, size_t len, char *text)
 
     ps_time_format(ms, text);
 
-    return (strlen(text) == len && memcmp(text, s, len) == 0) ? 0 : 1;
+    if (strlen(text) == len && memcmp(text, s, len) == 0) {
+        return 0;
+    }
+
+    /* POSIX time has no leap second: 23:59:60 is the next day's start */
+    if (s[17] == '6') {
+        return PS_TIME_LEAP;
+    }
+
+    /* an offset other than +00:00 / -00:00 ends in something but "00:00" */
+    if (s[len - 1] != 'Z' && s[len - 1] != 'z'
+        && memcmp(s + len - 5, "00:00", 5) != 0)
+    {
+        return PS_TIME_OFFSET;
+    }
+
+    /* digits after the milliseconds that are not all zeros */
+    if (s[19] == '.') {
+        for (i = 23; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (s[i] != '0') {
+                return PS_TIME_SUBMS;
+            }
+        }
+    }
+
+    return PS_TIME_SPELLING;
 }
 
 

@@ -29,13 +29,19 @@ int ps_rfc3339_valid(const char *s, size_t len);
  */
 int ps_rfc3339_ms(const char *s, size_t len, int64_t *ms);
 
+/* how ps_time_canonical()'s text differs from its input */
+#define PS_TIME_SPELLING  1     /* the same instant and precision */
+#define PS_TIME_OFFSET    2     /* the offset (not +00:00) was applied */
+#define PS_TIME_SUBMS     3     /* digits after the milliseconds cut */
+#define PS_TIME_LEAP      4     /* second 60: the next second's start */
+
 /*
  * The canonical form of an RFC 3339 date-time s[0 .. len - 1]: the same
  * instant in UTC, "YYYY-MM-DDTHH:MM:SSZ" with ".mmm" when not a whole
  * second (digits after the milliseconds are dropped), written to text
- * (PS_TIME_TEXT bytes).  Returns 0 if s is already canonical, 1 if text
- * differs from it, -1 if s is not RFC 3339 or its UTC year is outside
- * 0000..9999.
+ * (PS_TIME_TEXT bytes).  Returns 0 if s is already canonical, else one
+ * of PS_TIME_SPELLING, _OFFSET, _SUBMS, _LEAP; -1 if s is not RFC 3339 or its
+ * UTC year is outside 0000..9999.
  */
 int ps_time_canonical(const char *s, size_t len, char *text);
 
