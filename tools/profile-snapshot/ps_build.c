@@ -102,21 +102,24 @@ ps_build_main(int argc, char **argv)
         goto report;
     }
 
-    bad = b->report.outcomes[PS_OUT_QUARANTINED];
-    total = b->report.lines;
-
-    if (total == 0 && !b->allow_empty) {
+    if (b->report.lines == 0 && !b->allow_empty) {
         ps_error("no records in the input; refusing to write an empty "
                  "snapshot (use --allow-empty)");
         goto report;
     }
 
+    /* every line read counts: records and the joined sources' rows */
+    bad = b->report.outcomes[PS_OUT_QUARANTINED]
+          + b->report.rows_quarantined;
+    total = b->report.lines + b->report.rows;
+
     if (b->max_reject_ratio >= 0 && total > 0
         && (double) bad / (double) total > b->max_reject_ratio)
     {
-        ps_error("%llu of %llu records quarantined (%.4g) exceeds "
+        ps_error("%llu of %llu %s quarantined (%.4g) exceeds "
                  "--max-reject-ratio %g; no snapshot written",
                  (unsigned long long) bad, (unsigned long long) total,
+                 b->report.rows ? "records and rows" : "records",
                  (double) bad / (double) total, b->max_reject_ratio);
         exit_code = PS_EXIT_RATIO;
         goto report;
