@@ -559,7 +559,7 @@ ps_build_usage(FILE *f)
         "  --created-at TIME        YYYY-MM-DDTHH:MM:SSZ; default: "
         "SOURCE_DATE_EPOCH or now\n"
         "  --max-reject-ratio R     fail (exit 5) above this share of "
-        "quarantined records\n"
+        "rejected lines\n"
         "  --max-messages N         stderr messages shown (default 20)\n"
         "  --max-record-size BYTES  longest input line (default: schema "
         "limits.record_bytes)\n"
