@@ -31,6 +31,7 @@ use File::Find qw(find);
 use File::Path qw(make_path);
 use File::Temp qw(tempdir);
 use FindBin;
+use JSON::PP ();
 use Test::More;
 
 my $root = abs_path("$FindBin::Bin/..");
@@ -203,5 +204,19 @@ sub run_case {
 
     for my $k (sort keys %expected) {
         is($mask->($actual{$k}), $mask->($expected{$k}), "$name: $k");
+    }
+
+    # every input line has at most one outcome line (docs/cli.md)
+    for my $k (sort grep { m{^expect/.*report.*\.ndjson$} } keys %actual) {
+        next unless defined $actual{$k};
+        my %seen;
+        my @twice;
+        for my $l (split /\n/, $actual{$k}) {
+            my $r = eval { JSON::PP::decode_json($l) };
+            next unless $r && ($r->{type} // '') eq 'record';
+            my $at = "$r->{source}:$r->{line}";
+            push @twice, $at if $seen{$at}++;
+        }
+        is("@twice", '', "$name: $k: one line per record");
     }
 }

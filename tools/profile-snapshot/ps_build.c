@@ -88,7 +88,9 @@ ps_build_main(int argc, char **argv)
         goto done;
     }
 
-    if (ps_writer_open(&b->writer, b->out, b->map_size) != 0) {
+    if (ps_writer_open(&b->writer, b->out, b->map_size) != 0
+        || ps_report_spool(&b->report, b->out, &b->writer) != 0)
+    {
         goto report;
     }
 

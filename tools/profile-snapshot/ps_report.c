@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ps.h"
 #include "ps_report.h"
@@ -65,6 +66,13 @@ static void ps_report_rec_begin(ps_report_rec_t *e, const char *source,
     const char *file, uint64_t line);
 static void ps_report_line(ps_report_t *r, ps_report_rec_t *e,
     ps_outcome_e outcome);
+static void ps_report_amend(ps_report_t *r, ps_report_rec_t *e,
+    ps_outcome_e outcome);
+static void ps_report_unspool(ps_report_t *r);
+static void ps_report_write(ps_report_t *r, ps_buf_t *b,
+    const unsigned char *prefix, size_t prefix_len, ps_outcome_e outcome,
+    const unsigned char *reasons, size_t reasons_len,
+    const unsigned char *more, size_t more_len);
 static void ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e,
     ps_reason_e code, ps_kind_e kind, const char *field, const char *fmt,
     va_list ap);
@@ -93,6 +101,53 @@ ps_report_open(ps_report_t *r, const char *path, int quiet,
         ps_error("%s: cannot open the report: %s", path, strerror(errno));
         return -1;
     }
+
+    return 0;
+}
+
+
+int
+ps_report_spool(ps_report_t *r, const char *out, ps_writer_t *w)
+{
+    int          fd;
+    char        *path;
+    size_t       dir;
+    const char  *slash;
+
+    if (r->ndjson == NULL) {
+        return 0;
+    }
+
+    /* ".NAME.report.XXXXXX" beside out, like the writer's files */
+    slash = strrchr(out, '/');
+    dir = (slash != NULL) ? (size_t) (slash - out) + 1 : 0;
+
+    path = ps_alloc(strlen(out) + sizeof(".report.XXXXXX") + 1);
+    memcpy(path, out, dir);
+    sprintf(path + dir, ".%s.report.XXXXXX", out + dir);
+
+    fd = mkstemp(path);
+
+    if (fd == -1) {
+        ps_error("%s: mkstemp() failed: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+
+    /* nothing is left behind, whatever happens */
+    (void) unlink(path);
+
+    r->spool = fdopen(fd, "w+");
+
+    if (r->spool == NULL) {
+        ps_error("%s: fdopen() failed: %s", path, strerror(errno));
+        (void) close(fd);
+        free(path);
+        return -1;
+    }
+
+    free(path);
+    r->store = w;
 
     return 0;
 }
@@ -225,7 +280,13 @@ ps_report_event(ps_report_t *r, ps_outcome_e outcome, ps_outcome_e undo,
         r->outcomes[undo]--;
     }
 
-    ps_report_line(r, &r->ev, outcome);
+    if (undo < PS_OUT_MAX && undo != outcome && r->spool != NULL) {
+        ps_report_amend(r, &r->ev, outcome);
+
+    } else {
+        ps_report_line(r, &r->ev, outcome);
+    }
+
     ps_report_flush_text(r, &r->ev, outcome);
 }
 
@@ -239,6 +300,10 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
     ps_buf_t  *b;
 
     b = &r->scratch;
+
+    if (r->spool != NULL) {
+        ps_report_unspool(r);
+    }
 
     if (r->ndjson != NULL) {
         b->len = 0;
@@ -346,7 +411,12 @@ ps_report_close(ps_report_t *r)
 {
     int  rc;
 
-    rc = 0;
+    rc = r->failed ? -1 : 0;
+
+    if (r->spool != NULL) {
+        fclose(r->spool);
+        r->spool = NULL;
+    }
 
     if (r->ndjson != NULL) {
         if (fflush(r->ndjson) != 0 || ferror(r->ndjson)) {
@@ -462,10 +532,27 @@ ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e, ps_reason_e code,
 }
 
 
+/*
+ * A record line is its prefix ({"type":"record", ... ,"outcome":"), the
+ * outcome, and its reasons.  In the spool it is a header (line, or 0
+ * for a line no event can amend; outcome; the two lengths) followed by
+ * the prefix and the reasons, so that the end can change the outcome
+ * and add reasons without parsing JSON.
+ */
+
+typedef struct {
+    uint64_t        line;
+    uint32_t        prefix_len;
+    uint32_t        reasons_len;
+    uint32_t        outcome;
+} ps_report_spooled_t;
+
+
 static void
 ps_report_line(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
 {
-    ps_buf_t  *b;
+    ps_buf_t             *b;
+    ps_report_spooled_t   h;
 
     if (r->ndjson == NULL) {
         return;
@@ -487,12 +574,178 @@ ps_report_line(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
         ps_buf_adds(b, "null");
     }
 
-    ps_buf_printf(b, ",\"outcome\":\"%s\",\"reasons\":[",
-                  ps_outcome_names[outcome]);
-    ps_buf_add(b, e->reasons.data, e->reasons.len);
+    ps_buf_adds(b, ",\"outcome\":\"");
+
+    if (r->spool == NULL) {
+        ps_report_write(r, b, NULL, 0, outcome, e->reasons.data,
+                        e->reasons.len, NULL, 0);
+        return;
+    }
+
+    /* only records of the primary source are amended (ps_process.c) */
+    h.line = (e == &r->cur && !e->row) ? e->line : 0;
+    h.prefix_len = (uint32_t) b->len;
+    h.reasons_len = (uint32_t) e->reasons.len;
+    h.outcome = outcome;
+
+    if (fwrite(&h, sizeof(h), 1, r->spool) != 1
+        || fwrite(b->data, 1, b->len, r->spool) != b->len
+        || fwrite(e->reasons.data, 1, e->reasons.len, r->spool)
+           != e->reasons.len)
+    {
+        r->failed = 1;
+    }
+}
+
+
+/* write prefix + outcome + reasons (+ more) as one line to the report */
+
+static void
+ps_report_write(ps_report_t *r, ps_buf_t *b, const unsigned char *prefix,
+    size_t prefix_len, ps_outcome_e outcome, const unsigned char *reasons,
+    size_t reasons_len, const unsigned char *more, size_t more_len)
+{
+    if (prefix != NULL) {
+        b->len = 0;
+        ps_buf_add(b, prefix, prefix_len);
+    }
+
+    ps_buf_adds(b, ps_outcome_names[outcome]);
+    ps_buf_adds(b, "\",\"reasons\":[");
+    ps_buf_add(b, reasons, reasons_len);
+
+    if (more_len > 0) {
+        if (reasons_len > 0) {
+            ps_buf_addc(b, ',');
+        }
+
+        ps_buf_add(b, more, more_len);
+    }
+
     ps_buf_adds(b, "]}\n");
 
     fwrite(b->data, 1, b->len, r->ndjson);
+}
+
+
+/*
+ * An earlier record of the primary source changes outcome (a later
+ * duplicate superseded or rejected it): remember the new outcome and
+ * the reason for its line, keyed by its line number.
+ */
+
+static void
+ps_report_amend(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
+{
+    int             rc;
+    size_t          len;
+    ps_buf_t       *b;
+    const void     *old;
+    unsigned char   key[8];
+
+    if (r->namends == 0
+        && ps_writer_aux(r->store, "_report", &r->amends) != 0)
+    {
+        r->failed = 1;
+        return;
+    }
+
+    ngx_http_profile_put64(key, e->line);
+
+    b = &r->scratch;
+    b->len = 0;
+    ps_buf_addc(b, outcome);
+
+    rc = ps_writer_aux_get(r->store, r->amends, key, sizeof(key), &old,
+                           &len);
+
+    if (rc < 0) {
+        r->failed = 1;
+        return;
+    }
+
+    /* amended twice: the reasons add up, the last outcome holds */
+    if (rc == 1 && len > 1) {
+        ps_buf_add(b, (const unsigned char *) old + 1, len - 1);
+        ps_buf_addc(b, ',');
+    }
+
+    ps_buf_add(b, e->reasons.data, e->reasons.len);
+
+    if (ps_writer_aux_put(r->store, r->amends, key, sizeof(key), b->data,
+                          b->len)
+        != 0)
+    {
+        r->failed = 1;
+        return;
+    }
+
+    r->namends++;
+}
+
+
+/* copy the spooled record lines to the report, amended */
+
+static void
+ps_report_unspool(ps_report_t *r)
+{
+    int                   rc;
+    size_t                n, alen;
+    ps_buf_t              line, out;
+    const void           *a;
+    unsigned char         key[8];
+    ps_report_spooled_t   h;
+
+    memset(&line, 0, sizeof(ps_buf_t));
+    memset(&out, 0, sizeof(ps_buf_t));
+
+    if (fflush(r->spool) != 0 || fseek(r->spool, 0, SEEK_SET) != 0) {
+        ps_error("report spool: %s", strerror(errno));
+        r->failed = 1;
+        return;
+    }
+
+    while (fread(&h, sizeof(h), 1, r->spool) == 1) {
+        n = (size_t) h.prefix_len + h.reasons_len;
+        line.len = 0;
+        ps_buf_reserve(&line, n);
+
+        if (fread(line.data, 1, n, r->spool) != n) {
+            break;
+        }
+
+        rc = 0;
+
+        if (h.line != 0 && r->namends != 0) {
+            ngx_http_profile_put64(key, h.line);
+            rc = ps_writer_aux_get(r->store, r->amends, key, sizeof(key),
+                                   &a, &alen);
+            if (rc < 0) {
+                r->failed = 1;
+                rc = 0;
+            }
+        }
+
+        if (rc == 1 && alen >= 1) {
+            ps_report_write(r, &out, line.data, h.prefix_len,
+                            ((const unsigned char *) a)[0],
+                            line.data + h.prefix_len, h.reasons_len,
+                            (const unsigned char *) a + 1, alen - 1);
+
+        } else {
+            ps_report_write(r, &out, line.data, h.prefix_len, h.outcome,
+                            line.data + h.prefix_len, h.reasons_len,
+                            NULL, 0);
+        }
+    }
+
+    if (ferror(r->spool) || !feof(r->spool)) {
+        ps_error("report spool: cannot read it back");
+        r->failed = 1;
+    }
+
+    ps_buf_free(&line);
+    ps_buf_free(&out);
 }
 
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "ps_buf.h"
+#include "ps_writer.h"
 
 
 /* what a reason does to its record; keep ps_report.c's table in step */
@@ -93,6 +94,20 @@ typedef struct {
 typedef struct {
     FILE           *ndjson;     /* --report, or NULL */
     const char     *ndjson_path;
+
+    /*
+     * With a spool, record lines wait in it until the end, so that a
+     * later duplicate can change an earlier record's outcome in its own
+     * line (an amendment, kept in the build database "_report") instead
+     * of adding a second line.  Without one, lines go straight to
+     * ndjson and such a change is a line of its own.
+     */
+    FILE           *spool;
+    ps_writer_t    *store;
+    MDB_dbi         amends;
+    uint64_t        namends;
+    int             failed;     /* the spool could not be read back */
+
     int             quiet;
     uint64_t        max_messages;
     uint64_t        messages;
@@ -117,6 +132,14 @@ typedef struct {
  */
 int ps_report_open(ps_report_t *r, const char *path, int quiet,
     uint64_t max_messages);
+
+/*
+ * Keep the record lines in an unlinked scratch file beside out until
+ * ps_report_summary(), with amendments in w's build database (both must
+ * stay open until then).  Nothing to do without --report.  Returns 0, or
+ * -1 with a message printed.
+ */
+int ps_report_spool(ps_report_t *r, const char *out, ps_writer_t *w);
 
 /*
  * Start the outcome of the record at file:line of source.  A row of a
@@ -151,10 +174,12 @@ void ps_report_supersede(ps_report_t *r);
 ps_outcome_e ps_report_end(ps_report_t *r);
 
 /*
- * Report an event about an earlier record (a superseded duplicate, an
- * orphan row): a whole outcome line on its own.  undo is the outcome
- * counted for that record before (its count is moved to outcome), or
- * PS_OUT_MAX.
+ * Report an event about an earlier record or row.  undo is the outcome
+ * counted for that record before (its count is moved to outcome): the
+ * record's own line gets the new outcome and the reason (with a spool;
+ * without one, the event is a line of its own).  An event about a row
+ * (undo PS_OUT_MAX, or equal to outcome: nothing counted) is a line of
+ * its own: a row has no line before it is orphaned or superseded.
  */
 void ps_report_event(ps_report_t *r, ps_outcome_e outcome, ps_outcome_e undo,
     const char *source, const char *file, uint64_t line, const char *id,
