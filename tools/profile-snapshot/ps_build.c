@@ -32,6 +32,7 @@
 
 static int ps_build_options(ps_build_t *b, int argc, char **argv);
 static int ps_build_names(ps_build_t *b);
+static void ps_build_field_sources(ps_build_t *b);
 static int ps_build_sources(ps_build_t *b);
 static int ps_build_source(ps_build_t *b, unsigned si);
 static int ps_parse_time(const char *s, time_t *t);
@@ -63,6 +64,7 @@ ps_build_main(int argc, char **argv)
 
     if (ps_build_names(b) != 0) {
         ps_schema_free(&b->schema);
+        free(b->field_source);
         free(b);
         return PS_EXIT_USAGE;
     }
@@ -154,6 +156,7 @@ done:
     ps_buf_free(&b->utf8);
     ps_buf_free(&b->row);
     ps_buf_free(&b->scratch);
+    free(b->field_source);
     free(b->values);
     free(b->in_values);
     free(b->alias_values);
@@ -405,7 +408,49 @@ ps_build_names(ps_build_t *b)
         b->sources[i].key_len = strlen(b->sources[i].key);
     }
 
+    ps_build_field_sources(b);
+
     return 0;
+}
+
+
+/* b->field_source from the fields' "source" keys (docs/schema.md) */
+
+static void
+ps_build_field_sources(ps_build_t *b)
+{
+    size_t        i;
+    json_t       *decl, *name, *src;
+    unsigned      j, alias;
+    ps_field_t   *f;
+
+    b->field_source = ps_alloc(b->schema.nfields * sizeof(int));
+
+    for (j = 0; j < b->schema.nfields; j++) {
+        b->field_source[j] = -1;
+    }
+
+    json_array_foreach(json_object_get(b->schema.json, "fields"), i, decl) {
+        name = json_object_get(decl, "name");
+        src = json_object_get(decl, "source");
+
+        if (!json_is_string(name) || !json_is_string(src)) {
+            continue;
+        }
+
+        f = ps_schema_lookup(&b->schema, json_string_value(name),
+                             json_string_length(name), &alias);
+
+        if (f == NULL || alias != 0) {
+            continue;
+        }
+
+        for (j = 0; j < b->nsources; j++) {
+            if (strcmp(b->sources[j].name, json_string_value(src)) == 0) {
+                b->field_source[f->id] = (int) j;
+            }
+        }
+    }
 }
 
 

@@ -71,6 +71,13 @@ typedef struct {
     int             progress_opt;   /* -1 auto, 0 never, 1 always */
     int             allow_empty;
 
+    /*
+     * by top-level field id: the index in sources[] of the source its
+     * "source" names, or -1 (no "source", or that source not given):
+     * while joining, only that source provides the field
+     */
+    int            *field_source;
+
     /* per record */
     json_t        **values;     /* by field id: checked values, owned */
     json_t        **in_values;  /* by field id: input values, borrowed */

@@ -24,6 +24,8 @@ typedef struct {
 
 
 static int ps_join_orphan(void *ctx, MDB_val *key, MDB_val *val);
+static void ps_join_own(ps_build_t *b, json_t *from, json_t *obj,
+    unsigned si);
 
 
 int
@@ -98,6 +100,9 @@ ps_join_merge(ps_build_t *b, json_t *obj)
     const void    *val;
     json_error_t   err;
 
+    /* the record's own members that another source provides */
+    ps_join_own(b, obj, obj, 0);
+
     for (si = 1; si < b->nsources; si++) {
         rc = 0;
 
@@ -124,6 +129,8 @@ ps_join_merge(ps_build_t *b, json_t *obj)
             return -1;
         }
 
+        ps_join_own(b, row, obj, si);
+
         json_object_foreach(row, key, v) {
             if (json_object_get(obj, key) == NULL) {
                 json_object_set(obj, key, v);
@@ -134,6 +141,56 @@ ps_join_merge(ps_build_t *b, json_t *obj)
     }
 
     return 0;
+}
+
+
+/*
+ * Remove from from (a row of source si, or the record itself: si 0) the
+ * members of fields whose "source" is another source of this build, and
+ * report each (docs/schema.md "source").  A field whose source is si
+ * itself replaces the record's member, which step 0 has removed.
+ */
+
+static void
+ps_join_own(ps_build_t *b, json_t *from, json_t *obj, unsigned si)
+{
+    int           want;
+    json_t       *v;
+    size_t        klen;
+    unsigned      alias;
+    ps_field_t   *f;
+    const char   *key;
+    void         *tmp;
+
+    /* none: no field names its source (or a caller without ps_build.c) */
+    if (b->field_source == NULL) {
+        return;
+    }
+
+    json_object_foreach_safe(from, tmp, key, v) {
+        klen = strlen(key);
+        f = ps_schema_lookup(&b->schema, key, klen, &alias);
+
+        if (f == NULL || (want = b->field_source[f->id]) < 0) {
+            continue;
+        }
+
+        if ((unsigned) want == si) {
+            if (si != 0) {
+                /* the record may not have it: step 0 removed it */
+                json_object_set(obj, key, v);
+                json_object_del(from, key);
+            }
+
+            continue;
+        }
+
+        ps_report_reason(&b->report, PS_R_WRONG_SOURCE, f->path,
+                         "from source \"%s\" only; \"%s\" in source \"%s\" "
+                         "dropped", b->sources[want].name, key,
+                         b->sources[si].name);
+        json_object_del(from, key);
+    }
 }
 
 

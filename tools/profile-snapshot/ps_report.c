@@ -48,6 +48,7 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "mapped", PS_KIND_FIX },
     { "migrated", PS_KIND_FIX },
     { "utf8_replaced", PS_KIND_FIX },
+    { "wrong_source", PS_KIND_FIX },
     { "joined", PS_KIND_NOTE },
     { "superseded", PS_KIND_NOTE },
     { "orphan", PS_KIND_NOTE },

@@ -56,6 +56,7 @@ typedef enum {
     PS_R_MAPPED,
     PS_R_MIGRATED,
     PS_R_UTF8_REPLACED,
+    PS_R_WRONG_SOURCE,
     PS_R_JOINED,
     /* note */
     PS_R_SUPERSEDED,
