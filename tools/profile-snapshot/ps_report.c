@@ -20,6 +20,22 @@ typedef struct {
 } ps_reason_t;
 
 
+/*
+ * A record line is its prefix ({"type":"record", ... ,"outcome":"), the
+ * outcome, and its reasons.  In the spool it is a header (line, or 0
+ * for a line no event can amend; outcome; the two lengths) followed by
+ * the prefix and the reasons, so that the end can change the outcome
+ * and add reasons without parsing JSON.
+ */
+
+typedef struct {
+    uint64_t        line;
+    uint32_t        prefix_len;
+    uint32_t        reasons_len;
+    uint32_t        outcome;
+} ps_report_spooled_t;
+
+
 /* indexed by ps_reason_e; docs/cli.md lists every code */
 static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "invalid_json", PS_KIND_QUARANTINE },
@@ -533,22 +549,6 @@ ps_report_add_reason(ps_report_t *r, ps_report_rec_t *e, ps_reason_e code,
 }
 
 
-/*
- * A record line is its prefix ({"type":"record", ... ,"outcome":"), the
- * outcome, and its reasons.  In the spool it is a header (line, or 0
- * for a line no event can amend; outcome; the two lengths) followed by
- * the prefix and the reasons, so that the end can change the outcome
- * and add reasons without parsing JSON.
- */
-
-typedef struct {
-    uint64_t        line;
-    uint32_t        prefix_len;
-    uint32_t        reasons_len;
-    uint32_t        outcome;
-} ps_report_spooled_t;
-
-
 static void
 ps_report_line(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
 {
@@ -589,11 +589,14 @@ ps_report_line(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
     h.reasons_len = (uint32_t) e->reasons.len;
     h.outcome = outcome;
 
-    if (fwrite(&h, sizeof(h), 1, r->spool) != 1
-        || fwrite(b->data, 1, b->len, r->spool) != b->len
-        || fwrite(e->reasons.data, 1, e->reasons.len, r->spool)
-           != e->reasons.len)
+    if ((fwrite(&h, sizeof(h), 1, r->spool) != 1
+         || fwrite(b->data, 1, b->len, r->spool) != b->len
+         || fwrite(e->reasons.data, 1, e->reasons.len, r->spool)
+            != e->reasons.len)
+        && !r->failed)
     {
+        ps_error("%s: writing the report's scratch file failed: %s",
+                 r->ndjson_path, strerror(errno));
         r->failed = 1;
     }
 }
@@ -701,7 +704,8 @@ ps_report_unspool(ps_report_t *r)
     memset(&out, 0, sizeof(ps_buf_t));
 
     if (fflush(r->spool) != 0 || fseek(r->spool, 0, SEEK_SET) != 0) {
-        ps_error("report spool: %s", strerror(errno));
+        ps_error("%s: the report's scratch file: fseek() failed: %s",
+                 r->ndjson_path, strerror(errno));
         r->failed = 1;
         return;
     }
@@ -741,7 +745,8 @@ ps_report_unspool(ps_report_t *r)
     }
 
     if (ferror(r->spool) || !feof(r->spool)) {
-        ps_error("report spool: cannot read it back");
+        ps_error("%s: the report's scratch file cannot be read back",
+                 r->ndjson_path);
         r->failed = 1;
     }
 
