@@ -91,6 +91,15 @@ ps_time_canonical(const char *s, size_t len, char *text)
         return -1;
     }
 
+    /* the common case, already canonical, without formatting it again */
+    if (s[10] == 'T' && s[len - 1] == 'Z' && s[17] != '6'
+        && (len == 20
+            || (len == 24 && s[19] == '.'
+                && memcmp(s + 20, "000", 3) != 0)))
+    {
+        return 0;
+    }
+
     ps_time_format(ms, text);
 
     if (strlen(text) == len && memcmp(text, s, len) == 0) {
