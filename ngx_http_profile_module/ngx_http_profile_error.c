@@ -6,6 +6,9 @@
  *
  *   {"type":"urn:ngx-http-profile:problem:not-found",
  *    "title":"Profile not found","status":404,"detail":"..."}
+ *
+ * Every body is a constant: the compiler assembles it from the parts
+ * below, so sending one costs a buffer header and no formatting.
  */
 
 
@@ -17,39 +20,53 @@
 #include "ngx_http_profile_error.h"
 
 
+/* the parts need no escaping: ASCII without quotes, backslashes or controls */
+#define ngx_http_profile_problem(status, type, title, detail)              \
+    { status,                                                              \
+      ngx_string("{\"type\":\"" NGX_HTTP_PROFILE_PROBLEM_PREFIX type         \
+                 "\",\"title\":\"" title "\",\"status\":" #status            \
+                 ",\"detail\":\"" detail "\"}") }
+
+
 typedef struct {
     ngx_uint_t  status;
-    ngx_str_t   type;       /* the part after the prefix */
-    ngx_str_t   title;
-} ngx_http_profile_problem_t;
+    ngx_str_t   body;
+} ngx_http_profile_error_t;
 
 
 static ngx_int_t ngx_http_profile_error_header(ngx_http_request_t *r,
     ngx_str_t *key, ngx_str_t *value);
 
 
-/* indexed by ngx_http_profile_problem_e; "type" values never change */
-static ngx_http_profile_problem_t  ngx_http_profile_problems[] = {
+/*
+ * Indexed by ngx_http_profile_error_e; "type" values never change.  The
+ * status is spelled as a number so that "#status" prints it.
+ */
+static ngx_http_profile_error_t  ngx_http_profile_errors[] = {
 
-    { NGX_HTTP_BAD_REQUEST,
-      ngx_string("invalid-id"),
-      ngx_string("Invalid profile id") },
+    ngx_http_profile_problem(400, "invalid-id", "Invalid profile id",
+                             "The profile id is empty."),
 
-    { NGX_HTTP_NOT_FOUND,
-      ngx_string("not-found"),
-      ngx_string("Profile not found") },
+    ngx_http_profile_problem(400, "invalid-id", "Invalid profile id",
+                             "The profile id is longer than 128 bytes."),
 
-    { NGX_HTTP_NOT_ALLOWED,
-      ngx_string("method-not-allowed"),
-      ngx_string("Method not allowed") },
+    ngx_http_profile_problem(400, "invalid-id", "Invalid profile id",
+                             "The profile id holds a byte outside "
+                             "[A-Za-z0-9._~-]."),
 
-    { NGX_HTTP_SERVICE_UNAVAILABLE,
-      ngx_string("snapshot-unavailable"),
-      ngx_string("Profile snapshot unavailable") },
+    ngx_http_profile_problem(404, "not-found", "Profile not found",
+                             "No profile has this id."),
 
-    { NGX_HTTP_INTERNAL_SERVER_ERROR,
-      ngx_string("internal-error"),
-      ngx_string("Internal error") }
+    ngx_http_profile_problem(405, "method-not-allowed", "Method not allowed",
+                             "Profiles can only be read with GET or HEAD."),
+
+    ngx_http_profile_problem(503, "snapshot-unavailable",
+                             "Profile snapshot unavailable",
+                             "No profile snapshot is available; "
+                             "retry later."),
+
+    ngx_http_profile_problem(500, "internal-error", "Internal error",
+                             "The profile could not be read.")
 };
 
 
@@ -66,61 +83,30 @@ static ngx_str_t  ngx_http_profile_no_store = ngx_string("no-store");
 
 ngx_int_t
 ngx_http_profile_error_send(ngx_http_request_t *r,
-    ngx_http_profile_problem_e problem, ngx_str_t *detail)
+    ngx_http_profile_error_e err)
 {
-    size_t                        len;
-    u_char                       *p;
     ngx_int_t                     rc;
-    ngx_str_t                     value;
     ngx_buf_t                    *b;
     ngx_chain_t                   out;
-    ngx_http_profile_problem_t   *pr;
+    ngx_http_profile_error_t     *pe;
     ngx_http_profile_loc_conf_t  *plcf;
 
-    pr = &ngx_http_profile_problems[problem];
+    pe = &ngx_http_profile_errors[err];
 
-    /* the fixed parts need no escaping: they are ASCII without " or \ */
-
-    len = sizeof("{\"type\":\"" NGX_HTTP_PROFILE_PROBLEM_PREFIX) - 1
-          + pr->type.len
-          + sizeof("\",\"title\":\"") - 1 + pr->title.len
-          + sizeof("\",\"status\":") - 1 + NGX_INT_T_LEN
-          + sizeof(",\"detail\":\"") - 1
-          + detail->len + ngx_escape_json(NULL, detail->data, detail->len)
-          + sizeof("\"}") - 1;
-
-    b = ngx_create_temp_buf(r->pool, len);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    p = ngx_sprintf(b->last, "{\"type\":\"" NGX_HTTP_PROFILE_PROBLEM_PREFIX
-                    "%V\",\"title\":\"%V\",\"status\":%ui,\"detail\":\"",
-                    &pr->type, &pr->title, pr->status);
-
-    p = (u_char *) ngx_escape_json(p, detail->data, detail->len);
-
-    *p++ = '"';
-    *p++ = '}';
-
-    b->last = p;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    r->headers_out.status = pr->status;
+    r->headers_out.status = pe->status;
     r->headers_out.content_type = ngx_http_profile_error_type;
     r->headers_out.content_type_len = ngx_http_profile_error_type.len;
     r->headers_out.content_type_lowcase = NULL;
-    r->headers_out.content_length_n = b->last - b->pos;
+    r->headers_out.content_length_n = pe->body.len;
 
     if (r->headers_out.content_length) {
         r->headers_out.content_length->hash = 0;
         r->headers_out.content_length = NULL;
     }
 
-    switch (problem) {
+    switch (err) {
 
-    case NGX_HTTP_PROFILE_PROBLEM_METHOD_NOT_ALLOWED:
+    case NGX_HTTP_PROFILE_ERROR_METHOD_NOT_ALLOWED:
 
         if (ngx_http_profile_error_header(r, &ngx_http_profile_allow,
                                           &ngx_http_profile_allow_value)
@@ -131,20 +117,14 @@ ngx_http_profile_error_send(ngx_http_request_t *r,
 
         break;
 
-    case NGX_HTTP_PROFILE_PROBLEM_SNAPSHOT_UNAVAILABLE:
+    case NGX_HTTP_PROFILE_ERROR_SNAPSHOT_UNAVAILABLE:
+
+        /* rendered at configuration time */
 
         plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
 
-        value.data = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
-        if (value.data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        value.len = ngx_sprintf(value.data, "%T", plcf->retry_after)
-                    - value.data;
-
         if (ngx_http_profile_error_header(r, &ngx_http_profile_retry_after,
-                                          &value)
+                                          &plcf->retry_after_value)
             != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -152,7 +132,7 @@ ngx_http_profile_error_send(ngx_http_request_t *r,
 
         /* fall through */
 
-    case NGX_HTTP_PROFILE_PROBLEM_INTERNAL_ERROR:
+    case NGX_HTTP_PROFILE_ERROR_INTERNAL:
 
         if (ngx_http_profile_error_header(r, &ngx_http_profile_cache_control,
                                           &ngx_http_profile_no_store)
@@ -172,6 +152,19 @@ ngx_http_profile_error_send(ngx_http_request_t *r,
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
         return rc;
     }
+
+    /* the body is static memory: the buffer only points at it */
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = pe->body.data;
+    b->last = pe->body.data + pe->body.len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
 
     out.buf = b;
     out.next = NULL;

@@ -19,25 +19,30 @@
 #define NGX_HTTP_PROFILE_PROBLEM_PREFIX  "urn:ngx-http-profile:problem:"
 
 
-/* the problems the module answers with; their order is the table's */
+/*
+ * The error responses the module sends, one per body: each body is
+ * fixed text, rendered when the module is compiled (docs/errors.md).
+ */
 typedef enum {
-    NGX_HTTP_PROFILE_PROBLEM_INVALID_ID = 0,
-    NGX_HTTP_PROFILE_PROBLEM_NOT_FOUND,
-    NGX_HTTP_PROFILE_PROBLEM_METHOD_NOT_ALLOWED,
-    NGX_HTTP_PROFILE_PROBLEM_SNAPSHOT_UNAVAILABLE,
-    NGX_HTTP_PROFILE_PROBLEM_INTERNAL_ERROR
-} ngx_http_profile_problem_e;
+    NGX_HTTP_PROFILE_ERROR_ID_EMPTY = 0,
+    NGX_HTTP_PROFILE_ERROR_ID_LONG,
+    NGX_HTTP_PROFILE_ERROR_ID_BYTE,
+    NGX_HTTP_PROFILE_ERROR_NOT_FOUND,
+    NGX_HTTP_PROFILE_ERROR_METHOD_NOT_ALLOWED,
+    NGX_HTTP_PROFILE_ERROR_SNAPSHOT_UNAVAILABLE,
+    NGX_HTTP_PROFILE_ERROR_INTERNAL
+} ngx_http_profile_error_e;
 
 
 /*
- * Send the problem response for problem, with detail (module text; it is
- * JSON-escaped but must never carry unescaped client bytes) and the
- * headers that go with it: Allow for 405, Retry-After for 503,
- * Cache-Control: no-store for 5xx.  The request body must already be
- * discarded.  Returns what a content handler returns.
+ * Send the problem response err, with the headers that go with it:
+ * Allow for 405, Retry-After (profile_retry_after) for 503,
+ * Cache-Control: no-store for 5xx.  The body is static: nothing is
+ * formatted and nothing from the request is echoed.  The request body
+ * must already be discarded.  Returns what a content handler returns.
  */
 ngx_int_t ngx_http_profile_error_send(ngx_http_request_t *r,
-    ngx_http_profile_problem_e problem, ngx_str_t *detail);
+    ngx_http_profile_error_e err);
 
 
 #endif /* _NGX_HTTP_PROFILE_ERROR_H_INCLUDED_ */

@@ -80,7 +80,8 @@ typedef enum {
     NGX_HTTP_PROFILE_FMT_TYPE,          /* unknown value type */
     NGX_HTTP_PROFILE_FMT_ORDER,         /* field ids not ascending */
     NGX_HTTP_PROFILE_FMT_NAME,          /* bad name in a table */
-    NGX_HTTP_PROFILE_FMT_COUNT          /* table count out of range */
+    NGX_HTTP_PROFILE_FMT_COUNT,         /* table count out of range */
+    NGX_HTTP_PROFILE_FMT_OVERLAP        /* fragments overlap */
 } ngx_http_profile_fmt_rc_e;
 
 
@@ -211,6 +212,48 @@ ngx_http_profile_record_entry(const ngx_http_profile_record_t *rec,
     e->len = ngx_http_profile_get32(p + 8);
 }
 
+
+/*
+ * Check one decoded entry of a record whose body is body_len bytes
+ * against the snapshot's table sizes: the fragment stays inside the
+ * body, the field, the class and the type exist.  These are the checks
+ * that make a record safe to render (the class indexes a 64-bit mask).
+ * Returns NGX_HTTP_PROFILE_FMT_OK or the problem.
+ */
+static inline int
+ngx_http_profile_entry_check(const ngx_http_profile_entry_t *e,
+    uint32_t body_len, unsigned nfields, unsigned nclasses)
+{
+    if (e->off > body_len || e->len > body_len - e->off) {
+        return NGX_HTTP_PROFILE_FMT_BOUNDS;
+    }
+
+    if (e->field_id >= nfields) {
+        return NGX_HTTP_PROFILE_FMT_FIELD;
+    }
+
+    if (e->cls >= nclasses) {
+        return NGX_HTTP_PROFILE_FMT_CLASS;
+    }
+
+    if (e->type > NGX_HTTP_PROFILE_TYPE_MAX) {
+        return NGX_HTTP_PROFILE_FMT_TYPE;
+    }
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+/*
+ * Validate the fixed header of a record value of size bytes (version,
+ * and the size equation) and fill rec, without looking at the entries:
+ * a reader that decodes every entry anyway checks each one with
+ * ngx_http_profile_entry_check() as it goes (the module's JSON writer
+ * does).  Returns NGX_HTTP_PROFILE_FMT_OK or the problem; never reads
+ * outside data[0 .. size - 1].
+ */
+int ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
+    const void *data, size_t size);
 
 /*
  * Validate a record value of size bytes and fill rec.  nfields and

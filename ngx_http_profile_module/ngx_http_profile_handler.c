@@ -6,7 +6,8 @@
  * record, decide which visibility classes the viewer gets, copy their
  * fragments into one buffer, send.  No JSON parsing, no malloc(), no
  * blocking call: mdb_get() in the worker's open read transaction reads
- * the memory map, and everything else comes from r->pool.
+ * the memory map, and everything else comes from r->pool.  Error
+ * bodies are constants (ngx_http_profile_error.c).
  */
 
 
@@ -25,8 +26,6 @@ static ngx_int_t ngx_http_profile_handler_invalid_id(ngx_http_request_t *r,
     ngx_str_t *id);
 static ngx_http_profile_mask_t ngx_http_profile_handler_grant(
     ngx_str_t *id, ngx_str_t *viewer);
-static ngx_int_t ngx_http_profile_handler_error(ngx_http_request_t *r,
-    ngx_http_profile_problem_e problem, char *detail);
 
 
 static ngx_str_t  ngx_http_profile_json_type =
@@ -40,7 +39,7 @@ static ngx_str_t  ngx_http_profile_private = ngx_string("private");
 ngx_int_t
 ngx_http_profile_handler(ngx_http_request_t *r)
 {
-    size_t                        size;
+    int                           fmt;
     ngx_int_t                     rc;
     ngx_str_t                     id, viewer;
     ngx_buf_t                    *b;
@@ -58,15 +57,31 @@ ngx_http_profile_handler(ngx_http_request_t *r)
     }
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        return ngx_http_profile_handler_error(r,
-                   NGX_HTTP_PROFILE_PROBLEM_METHOD_NOT_ALLOWED,
-                   "Profiles can only be read with GET or HEAD.");
+        return ngx_http_profile_error_send(r,
+                   NGX_HTTP_PROFILE_ERROR_METHOD_NOT_ALLOWED);
     }
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
 
-    if (ngx_http_complex_value(r, plcf->id, &id) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (plcf->id.cv != NULL) {
+        if (ngx_http_profile_value(r, &plcf->id, &id) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+    } else if (r->uri.len >= plcf->prefix.len
+               && ngx_memcmp(r->uri.data, plcf->prefix.data,
+                             plcf->prefix.len)
+                  == 0)
+    {
+        /* the rest of the (decoded) URI after the location's prefix */
+
+        id.data = r->uri.data + plcf->prefix.len;
+        id.len = r->uri.len - plcf->prefix.len;
+
+    } else {
+        /* a rewrite with "break" moved the URI out of the prefix */
+
+        ngx_str_null(&id);
     }
 
     if (!ngx_http_profile_id_valid(id.data, id.len)) {
@@ -77,8 +92,8 @@ ngx_http_profile_handler(ngx_http_request_t *r)
 
     ngx_str_null(&viewer);
 
-    if (plcf->viewer != NULL
-        && ngx_http_complex_value(r, plcf->viewer, &viewer) != NGX_OK)
+    if (plcf->viewer.cv != NULL
+        && ngx_http_profile_value(r, &plcf->viewer, &viewer) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -89,9 +104,8 @@ ngx_http_profile_handler(ngx_http_request_t *r)
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "profile: no snapshot");
 
-        return ngx_http_profile_handler_error(r,
-                   NGX_HTTP_PROFILE_PROBLEM_SNAPSHOT_UNAVAILABLE,
-                   "No profile snapshot is available; retry later.");
+        return ngx_http_profile_error_send(r,
+                   NGX_HTTP_PROFILE_ERROR_SNAPSHOT_UNAVAILABLE);
     }
 
     if (rc != NGX_OK) {
@@ -104,15 +118,13 @@ ngx_http_profile_handler(ngx_http_request_t *r)
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "profile: \"%V\" not found", &id);
 
-        return ngx_http_profile_handler_error(r,
-                   NGX_HTTP_PROFILE_PROBLEM_NOT_FOUND,
-                   "No profile has this id.");
+        return ngx_http_profile_error_send(r,
+                   NGX_HTTP_PROFILE_ERROR_NOT_FOUND);
     }
 
     if (rc != NGX_OK) {
-        return ngx_http_profile_handler_error(r,
-                   NGX_HTTP_PROFILE_PROBLEM_INTERNAL_ERROR,
-                   "The profile could not be read.");
+        return ngx_http_profile_error_send(r,
+                   NGX_HTTP_PROFILE_ERROR_INTERNAL);
     }
 
     mask = ngx_http_profile_handler_grant(&id, &viewer);
@@ -121,19 +133,31 @@ ngx_http_profile_handler(ngx_http_request_t *r)
                    "profile: \"%V\" from snapshot \"%V\", classes %uxL",
                    &id, &snap->id, mask);
 
-    size = ngx_http_profile_json_size(&rec, mask);
+    /*
+     * One pass: the entries are checked as the body is written, so a
+     * HEAD request writes it too, for its Content-Length and so that a
+     * corrupt record gets the same 500 as with GET.
+     */
 
-    b = NULL;
+    fmt = ngx_http_profile_json_write(r->pool, &rec, snap->nfields,
+                                      snap->nclasses, mask, &b);
 
-    if (!r->header_only) {
-        b = ngx_http_profile_json_write(r->pool, &rec, mask, size);
-        if (b == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        b->last_buf = (r == r->main) ? 1 : 0;
-        b->last_in_chain = 1;
+    if (fmt == -1) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    if (fmt != NGX_HTTP_PROFILE_FMT_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "profile snapshot \"%V\": bad record for id \"%V\" "
+                      "(%s)", &snap->path, &id,
+                      ngx_http_profile_fmt_strerror(fmt));
+
+        return ngx_http_profile_error_send(r,
+                   NGX_HTTP_PROFILE_ERROR_INTERNAL);
+    }
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
 
     /*
      * The self view must never be stored by a shared cache and served
@@ -156,7 +180,7 @@ ngx_http_profile_handler(ngx_http_request_t *r)
     r->headers_out.content_type = ngx_http_profile_json_type;
     r->headers_out.content_type_len = sizeof("application/json") - 1;
     r->headers_out.content_type_lowcase = NULL;
-    r->headers_out.content_length_n = size;
+    r->headers_out.content_length_n = b->last - b->pos;
 
     rc = ngx_http_send_header(r);
 
@@ -176,26 +200,26 @@ ngx_http_profile_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_profile_handler_invalid_id(ngx_http_request_t *r, ngx_str_t *id)
 {
-    char  *reason, *detail;
+    char                      *reason;
+    ngx_http_profile_error_e   err;
 
     if (id->len == 0) {
         reason = "empty";
-        detail = "The profile id is empty.";
+        err = NGX_HTTP_PROFILE_ERROR_ID_EMPTY;
 
     } else if (id->len > NGX_HTTP_PROFILE_ID_MAX) {
         reason = "longer than 128 bytes";
-        detail = "The profile id is longer than 128 bytes.";
+        err = NGX_HTTP_PROFILE_ERROR_ID_LONG;
 
     } else {
         reason = "a byte outside [A-Za-z0-9._~-]";
-        detail = "The profile id holds a byte outside [A-Za-z0-9._~-].";
+        err = NGX_HTTP_PROFILE_ERROR_ID_BYTE;
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "profile: client sent an invalid id (%s)", reason);
 
-    return ngx_http_profile_handler_error(r,
-               NGX_HTTP_PROFILE_PROBLEM_INVALID_ID, detail);
+    return ngx_http_profile_error_send(r, err);
 }
 
 
@@ -215,17 +239,4 @@ ngx_http_profile_handler_grant(ngx_str_t *id, ngx_str_t *viewer)
     }
 
     return ngx_http_profile_mask_class(NGX_HTTP_PROFILE_CLASS_PUBLIC);
-}
-
-
-static ngx_int_t
-ngx_http_profile_handler_error(ngx_http_request_t *r,
-    ngx_http_profile_problem_e problem, char *detail)
-{
-    ngx_str_t  text;
-
-    text.data = (u_char *) detail;
-    text.len = ngx_strlen(detail);
-
-    return ngx_http_profile_error_send(r, problem, &text);
 }

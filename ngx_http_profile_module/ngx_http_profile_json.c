@@ -4,7 +4,8 @@
  *
  * JSON writing.  Records hold their fields as ready-made JSON members
  * ("name":value, escaped by the compiler), so a response is assembled by
- * copying bytes: no parsing, no escaping, one allocation.
+ * copying bytes: no parsing, no escaping, one allocation, one pass over
+ * the record's entries (which also validates them).
  */
 
 
@@ -15,153 +16,103 @@
 #include "ngx_http_profile_json.h"
 
 
-/* walks the selected fragments of a record as runs of body bytes */
-typedef struct {
-    const ngx_http_profile_record_t  *rec;
-    ngx_http_profile_mask_t           mask;
-    ngx_uint_t                        next;   /* next entry to look at */
-} ngx_http_profile_json_runs_t;
-
-
-static ngx_int_t ngx_http_profile_json_next_run(
-    ngx_http_profile_json_runs_t *runs, uint32_t *off, uint32_t *len);
-
-
-size_t
-ngx_http_profile_json_size(const ngx_http_profile_record_t *rec,
-    ngx_http_profile_mask_t mask)
-{
-    size_t                        size;
-    uint32_t                      off, len;
-    ngx_uint_t                    n;
-    ngx_http_profile_json_runs_t  runs;
-
-    runs.rec = rec;
-    runs.mask = mask;
-    runs.next = 0;
-
-    size = sizeof("{}") - 1;
-
-    for (n = 0; ngx_http_profile_json_next_run(&runs, &off, &len) == NGX_OK;
-         n++)
-    {
-        size += (n > 0) + len;
-    }
-
-    return size;
-}
-
-
-ngx_buf_t *
+int
 ngx_http_profile_json_write(ngx_pool_t *pool,
-    const ngx_http_profile_record_t *rec, ngx_http_profile_mask_t mask,
-    size_t size)
+    const ngx_http_profile_record_t *rec, ngx_uint_t nfields,
+    ngx_uint_t nclasses, ngx_http_profile_mask_t mask, ngx_buf_t **out)
 {
-    uint32_t                      off, len;
-    ngx_buf_t                    *b;
-    ngx_uint_t                    n;
-    ngx_http_profile_json_runs_t  runs;
+    int                        rc;
+    u_char                    *p, *last;
+    size_t                     len;
+    uint32_t                   start, end;
+    ngx_buf_t                 *b;
+    ngx_uint_t                 i, found;
+    ngx_http_profile_entry_t   e;
 
-    b = ngx_create_temp_buf(pool, size);
+    *out = NULL;
+
+    /*
+     * Fragments that do not overlap hold at most body_len bytes, and at
+     * most one "," is added per entry; "{" and "}" complete the object.
+     * A record written by profile-snapshot separates its fragments by
+     * "," in the body, so its self view is exactly body_len + 2 bytes.
+     */
+
+    b = ngx_create_temp_buf(pool, (size_t) rec->body_len + rec->nentries + 2);
     if (b == NULL) {
-        return NULL;
+        return -1;
     }
 
-    runs.rec = rec;
-    runs.mask = mask;
-    runs.next = 0;
+    p = b->last;
+    last = b->end - 1;          /* room for the closing "}" */
 
-    *b->last++ = '{';
+    *p++ = '{';
 
-    for (n = 0; ngx_http_profile_json_next_run(&runs, &off, &len) == NGX_OK;
-         n++)
-    {
-        /* the size pass bounds every copy: a mismatch is caught below */
+    /*
+     * A run is a stretch of the body copied at once: a selected fragment,
+     * extended over each next selected fragment that starts right after
+     * a "," ending it.  Empty fragments are skipped, so the output is
+     * valid JSON whatever a bounds-valid record holds.
+     */
 
-        if ((size_t) (b->end - b->last) < (n > 0) + len + 1) {
-            break;
-        }
-
-        if (n > 0) {
-            *b->last++ = ',';
-        }
-
-        b->last = ngx_cpymem(b->last, rec->body + off, len);
-    }
-
-    if (b->last == b->end - 1) {
-        *b->last++ = '}';
-    }
-
-    if (b->last != b->end) {
-        ngx_log_error(NGX_LOG_ALERT, pool->log, 0,
-                      "profile json: wrote %uz bytes instead of %uz",
-                      (size_t) (b->last - b->pos), size);
-        return NULL;
-    }
-
-    return b;
-}
-
-
-/*
- * The next run: the next selected fragment, extended over the following
- * selected fragments as long as each starts right after a "," that ends
- * the previous one in the body.  Empty fragments are skipped, so the
- * output stays valid JSON whatever a bounds-valid record holds.
- * Returns NGX_OK with the run in *off, *len, or NGX_DONE.
- */
-
-static ngx_int_t
-ngx_http_profile_json_next_run(ngx_http_profile_json_runs_t *runs,
-    uint32_t *off, uint32_t *len)
-{
-    uint32_t                          start, end;
-    ngx_uint_t                        found;
-    ngx_http_profile_entry_t          e;
-    const ngx_http_profile_record_t  *rec;
-
-    rec = runs->rec;
     found = 0;
     start = 0;
     end = 0;
 
-    for ( /* void */ ; runs->next < rec->nentries; runs->next++) {
+    for (i = 0; i < rec->nentries; i++) {
 
-        ngx_http_profile_record_entry(rec, runs->next, &e);
+        ngx_http_profile_record_entry(rec, i, &e);
+
+        rc = ngx_http_profile_entry_check(&e, rec->body_len,
+                                          (unsigned) nfields,
+                                          (unsigned) nclasses);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return rc;
+        }
 
         if (e.len == 0
-            || !(runs->mask & ngx_http_profile_mask_class(e.cls)))
+            || !(mask & ngx_http_profile_mask_class(e.cls)))
         {
-            if (found) {
-                break;
+            continue;
+        }
+
+        if (found) {
+            if ((uint64_t) e.off == (uint64_t) end + 1
+                && rec->body[end] == ',')
+            {
+                end = e.off + e.len;
+                continue;
             }
 
-            continue;
+            len = end - start;
+
+            if ((size_t) (last - p) < len + 1) {
+                return NGX_HTTP_PROFILE_FMT_OVERLAP;
+            }
+
+            p = ngx_cpymem(p, rec->body + start, len);
+            *p++ = ',';
         }
 
-        if (!found) {
-            start = e.off;
-            end = e.off + e.len;
-            found = 1;
-            continue;
-        }
-
-        if ((uint64_t) e.off != (uint64_t) end + 1
-            || rec->body[end] != ',')
-        {
-            break;
-        }
-
+        start = e.off;
         end = e.off + e.len;
+        found = 1;
     }
 
-    if (!found) {
-        return NGX_DONE;
+    if (found) {
+        len = end - start;
+
+        if ((size_t) (last - p) < len) {
+            return NGX_HTTP_PROFILE_FMT_OVERLAP;
+        }
+
+        p = ngx_cpymem(p, rec->body + start, len);
     }
 
-    *off = start;
-    *len = end - start;
+    *p++ = '}';
 
-    return NGX_OK;
+    b->last = p;
+    *out = b;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
 }

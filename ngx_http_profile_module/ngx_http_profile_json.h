@@ -3,7 +3,7 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * JSON writing: a record's fragments for a set of visibility classes,
- * sized first, then copied into one buffer.
+ * copied into one buffer in one pass.
  */
 
 
@@ -26,23 +26,21 @@ typedef uint64_t  ngx_http_profile_mask_t;
 
 
 /*
- * The length of the JSON object holding the fragments of rec whose
- * class is in mask: "{" + fragments joined by "," + "}"; "{}" when none
- * is.  rec must have passed ngx_http_profile_record_parse().
+ * Write the JSON object holding the fragments of rec whose class is in
+ * mask ("{" + fragments joined by "," + "}", or "{}" when none is) into
+ * one buffer allocated from pool; the response length is b->last - b->pos.
+ * rec needs only a valid header (ngx_http_profile_record_header()): each
+ * entry is checked with ngx_http_profile_entry_check() against nfields
+ * and nclasses as it is read, and no byte is written past the buffer,
+ * sized once for the worst case of a record whose fragments do not
+ * overlap.  Returns NGX_HTTP_PROFILE_FMT_OK with the buffer in *out;
+ * the problem (*out is NULL) if the record is corrupt, e.g.
+ * NGX_HTTP_PROFILE_FMT_BOUNDS or NGX_HTTP_PROFILE_FMT_OVERLAP; or -1 on
+ * out of memory.
  */
-size_t ngx_http_profile_json_size(const ngx_http_profile_record_t *rec,
-    ngx_http_profile_mask_t mask);
-
-/*
- * Write that object into one buffer of exactly size bytes (the value
- * ngx_http_profile_json_size() returned) allocated from pool.  Runs of
- * fragments that are adjacent in the record body are copied at once.
- * Returns the buffer, or NULL on out of memory or if the written length
- * is not size (logged at "alert": a bug).
- */
-ngx_buf_t *ngx_http_profile_json_write(ngx_pool_t *pool,
-    const ngx_http_profile_record_t *rec, ngx_http_profile_mask_t mask,
-    size_t size);
+int ngx_http_profile_json_write(ngx_pool_t *pool,
+    const ngx_http_profile_record_t *rec, ngx_uint_t nfields,
+    ngx_uint_t nclasses, ngx_http_profile_mask_t mask, ngx_buf_t **out);
 
 
 #endif /* _NGX_HTTP_PROFILE_JSON_H_INCLUDED_ */

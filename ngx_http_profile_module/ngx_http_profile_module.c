@@ -35,6 +35,12 @@ static char *ngx_http_profile(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_profile_viewer(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_profile_value_compile(ngx_conf_t *cf,
+    ngx_str_t *value, ngx_http_profile_value_t *v);
+static char *ngx_http_profile_merge_location(ngx_conf_t *cf,
+    ngx_http_profile_loc_conf_t *conf);
 
 
 static ngx_command_t  ngx_http_profile_commands[] = {
@@ -62,9 +68,9 @@ static ngx_command_t  ngx_http_profile_commands[] = {
 
     { ngx_string("profile_viewer"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,     /* empty: anonymous viewer */
+      ngx_http_profile_viewer,             /* empty: anonymous viewer */
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_profile_loc_conf_t, viewer),
+      0,
       NULL },
 
     { ngx_string("profile_retry_after"),
@@ -151,13 +157,18 @@ ngx_http_profile_create_loc_conf(ngx_conf_t *cf)
     /*
      * set by ngx_pcalloc():
      *
-     *     plcf->id = NULL;
-     *     plcf->viewer = NULL;
+     *     plcf->id.cv = NULL;
+     *     plcf->viewer.cv = NULL;
+     *     plcf->retry_after_value = { 0, NULL };
+     *     plcf->prefix = { 0, NULL };
+     *     plcf->location = NULL;
      *     plcf->profile_file = NULL;
      *     plcf->profile_line = 0;
      *     plcf->enable = 0;
      */
 
+    plcf->id.index = NGX_ERROR;
+    plcf->viewer.index = NGX_ERROR;
     plcf->retry_after = NGX_CONF_UNSET;
 
     return plcf;
@@ -172,11 +183,11 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_http_profile_main_conf_t  *pmcf;
 
-    if (conf->id == NULL) {
+    if (conf->id.cv == NULL) {
         conf->id = prev->id;
     }
 
-    if (conf->viewer == NULL) {
+    if (conf->viewer.cv == NULL) {
         conf->viewer = prev->viewer;
     }
 
@@ -199,13 +210,78 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    if (conf->id == NULL) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "no \"profile_id\" is defined for "
-                      "the \"profile\" directive in %s:%ui",
-                      conf->profile_file, conf->profile_line);
+    /* the Retry-After text of 503 responses, rendered once */
+
+    conf->retry_after_value.data = ngx_pnalloc(cf->pool, NGX_TIME_T_LEN);
+    if (conf->retry_after_value.data == NULL) {
         return NGX_CONF_ERROR;
     }
+
+    conf->retry_after_value.len = ngx_sprintf(conf->retry_after_value.data,
+                                              "%T", conf->retry_after)
+                                  - conf->retry_after_value.data;
+
+    if (conf->id.cv == NULL) {
+        return ngx_http_profile_merge_location(cf, conf);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * "profile" without "profile_id": the id is what follows the location's
+ * prefix in the URI, so only a prefix location ending in "/" can give
+ * one ("location /profiles" would also match "/profilesX").
+ */
+
+static char *
+ngx_http_profile_merge_location(ngx_conf_t *cf,
+    ngx_http_profile_loc_conf_t *conf)
+{
+    char                      *kind;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = conf->location;
+    kind = NULL;
+
+#if (NGX_PCRE)
+    if (clcf->regex) {
+        kind = "a regex";
+    }
+#endif
+
+    if (clcf->named) {
+        kind = "a named";
+
+    } else if (clcf->exact_match) {
+        kind = "an exact-match";
+
+    } else if (clcf->noname || clcf->name.len == 0) {
+        kind = "an unnamed";
+    }
+
+    if (kind != NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "no \"profile_id\" is defined for "
+                      "the \"profile\" directive in %s:%ui: "
+                      "in %s location the id must be set "
+                      "with \"profile_id\"",
+                      conf->profile_file, conf->profile_line, kind);
+        return NGX_CONF_ERROR;
+    }
+
+    if (clcf->name.data[clcf->name.len - 1] != '/') {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "no \"profile_id\" is defined for "
+                      "the \"profile\" directive in %s:%ui: "
+                      "the id is taken from the URI only after "
+                      "a location prefix ending in \"/\", not \"%V\"",
+                      conf->profile_file, conf->profile_line, &clcf->name);
+        return NGX_CONF_ERROR;
+    }
+
+    conf->prefix = clcf->name;
 
     return NGX_CONF_OK;
 }
@@ -312,6 +388,7 @@ ngx_http_profile(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     clcf->handler = ngx_http_profile_handler;
 
     plcf->enable = 1;
+    plcf->location = clcf;
     plcf->profile_file = cf->conf_file->file.name.data;
     plcf->profile_line = cf->conf_file->line;
 
@@ -324,11 +401,9 @@ ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_profile_loc_conf_t *plcf = conf;
 
-    ngx_str_t                         *value;
-    ngx_http_complex_value_t          *cv;
-    ngx_http_compile_complex_value_t   ccv;
+    ngx_str_t  *value;
 
-    if (plcf->id != NULL) {
+    if (plcf->id.cv != NULL) {
         return "is duplicate";
     }
 
@@ -340,25 +415,15 @@ ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (cv == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = &value[1];
-    ccv.complex_value = cv;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+    if (ngx_http_profile_value_compile(cf, &value[1], &plcf->id) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
     /* a constant id can be checked now rather than answer 400 always */
 
-    if (cv->lengths == NULL
-        && !ngx_http_profile_id_valid(cv->value.data, cv->value.len))
+    if (plcf->id.cv->lengths == NULL
+        && !ngx_http_profile_id_valid(plcf->id.cv->value.data,
+                                      plcf->id.cv->value.len))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid profile id \"%V\" in \"%V\" directive",
@@ -366,7 +431,104 @@ ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    plcf->id = cv;
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_profile_viewer(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_profile_loc_conf_t *plcf = conf;
+
+    ngx_str_t  *value;
+
+    if (plcf->viewer.cv != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_http_profile_value_compile(cf, &value[1], &plcf->viewer)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * Compile value into v.  A value that is exactly one variable, "$name"
+ * or "${name}", is also kept as the variable's index: reading it per
+ * request then costs one ngx_http_get_indexed_variable() instead of the
+ * script engine's length and copy passes and an allocation.  "$1" and
+ * the like are captures, not variables: they stay complex values.
+ */
+
+static ngx_int_t
+ngx_http_profile_value_compile(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_http_profile_value_t *v)
+{
+    u_char                            *p, *last;
+    ngx_str_t                          name;
+    ngx_http_complex_value_t          *cv;
+    ngx_http_compile_complex_value_t   ccv;
+
+    cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
+    if (cv == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = value;
+    ccv.complex_value = cv;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    v->cv = cv;
+    v->index = NGX_ERROR;
+
+    if (cv->lengths == NULL || value->len < 2 || value->data[0] != '$') {
+        return NGX_OK;
+    }
+
+    p = value->data + 1;
+    last = value->data + value->len;
+
+    if (*p == '{') {
+        if (last - p < 3 || last[-1] != '}') {
+            return NGX_OK;
+        }
+
+        p++;
+        last--;
+    }
+
+    name.data = p;
+    name.len = last - p;
+
+    if (*p >= '0' && *p <= '9') {
+        return NGX_OK;
+    }
+
+    for ( /* void */ ; p < last; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+              || (*p >= '0' && *p <= '9') || *p == '_'))
+        {
+            return NGX_OK;
+        }
+    }
+
+    v->index = ngx_http_get_variable_index(cf, &name);
+
+    if (v->index == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }

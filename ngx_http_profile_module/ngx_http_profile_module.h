@@ -26,13 +26,32 @@ typedef struct {
 } ngx_http_profile_main_conf_t;
 
 
+/*
+ * A directive value evaluated per request: a complex value, or, when
+ * the value is exactly one variable ("$name"), that variable's index,
+ * read with ngx_http_get_indexed_variable() without the script engine.
+ */
+typedef struct {
+    ngx_http_complex_value_t    *cv;           /* NULL: not set */
+    ngx_int_t                    index;        /* NGX_ERROR: use cv */
+} ngx_http_profile_value_t;
+
+
 /* server{} and location{} level */
 typedef struct {
-    ngx_http_complex_value_t    *id;           /* profile_id */
-    ngx_http_complex_value_t    *viewer;       /* profile_viewer */
+    ngx_http_profile_value_t     id;           /* profile_id */
+    ngx_http_profile_value_t     viewer;       /* profile_viewer */
     time_t                       retry_after;  /* profile_retry_after */
+    ngx_str_t                    retry_after_value;  /* its header text */
+
+    /*
+     * Without profile_id, the id is the rest of the URI after the
+     * prefix of the "profile" location: its clcf->name.
+     */
+    ngx_str_t                    prefix;
 
     /* where "profile" was given, for errors found at merge time */
+    ngx_http_core_loc_conf_t    *location;
     u_char                      *profile_file;
     ngx_uint_t                   profile_line;
 
@@ -47,6 +66,40 @@ typedef struct {
 
 
 extern ngx_module_t  ngx_http_profile_module;
+
+
+/*
+ * Evaluate v (which must be set) for r into *value; a variable that is
+ * not found gives an empty value.  Returns NGX_OK or NGX_ERROR.  value
+ * points into memory of r or of the configuration.
+ */
+static ngx_inline ngx_int_t
+ngx_http_profile_value(ngx_http_request_t *r, ngx_http_profile_value_t *v,
+    ngx_str_t *value)
+{
+    ngx_http_variable_value_t  *vv;
+
+    if (v->index == NGX_ERROR) {
+        return ngx_http_complex_value(r, v->cv, value);
+    }
+
+    vv = ngx_http_get_indexed_variable(r, v->index);
+
+    if (vv == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (vv->not_found) {
+        value->len = 0;
+        value->data = NULL;
+        return NGX_OK;
+    }
+
+    value->len = vv->len;
+    value->data = vv->data;
+
+    return NGX_OK;
+}
 
 
 #endif /* _NGX_HTTP_PROFILE_MODULE_H_INCLUDED_ */

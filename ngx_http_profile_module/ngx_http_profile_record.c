@@ -15,14 +15,10 @@ static int ngx_http_profile_name_valid(const unsigned char *p, size_t n);
 
 
 int
-ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
-    const void *data, size_t size, unsigned nfields, unsigned nclasses,
-    const ngx_http_profile_field_t *fields, int deep)
+ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
+    const void *data, size_t size)
 {
-    unsigned                   i;
-    uint32_t                   prev;
-    const unsigned char       *p, *frag;
-    ngx_http_profile_entry_t   e;
+    const unsigned char  *p;
 
     p = data;
 
@@ -53,25 +49,35 @@ ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
     rec->body = rec->entries
                 + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE;
 
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
+    const void *data, size_t size, unsigned nfields, unsigned nclasses,
+    const ngx_http_profile_field_t *fields, int deep)
+{
+    int                        rc;
+    unsigned                   i;
+    uint32_t                   prev;
+    const unsigned char       *frag;
+    ngx_http_profile_entry_t   e;
+
+    rc = ngx_http_profile_record_header(rec, data, size);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return rc;
+    }
+
     prev = 0;
 
     for (i = 0; i < rec->nentries; i++) {
         ngx_http_profile_record_entry(rec, i, &e);
 
-        if (e.off > rec->body_len || e.len > rec->body_len - e.off) {
-            return NGX_HTTP_PROFILE_FMT_BOUNDS;
-        }
-
-        if (e.field_id >= nfields) {
-            return NGX_HTTP_PROFILE_FMT_FIELD;
-        }
-
-        if (e.cls >= nclasses) {
-            return NGX_HTTP_PROFILE_FMT_CLASS;
-        }
-
-        if (e.type > NGX_HTTP_PROFILE_TYPE_MAX) {
-            return NGX_HTTP_PROFILE_FMT_TYPE;
+        rc = ngx_http_profile_entry_check(&e, rec->body_len, nfields,
+                                          nclasses);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return rc;
         }
 
         if (!deep) {
@@ -242,20 +248,26 @@ ngx_http_profile_id_valid(const unsigned char *id, size_t len)
 {
     size_t  i;
 
+    /* [A-Za-z0-9._~-]: one bit per byte value, 8 words of 32 bits */
+    static const uint32_t  allowed[] = {
+        0x00000000,  /* 0x00 - 0x1f */
+        0x03ff6000,  /* 0x20 - 0x3f: "-" "." "0" - "9" */
+        0x87fffffe,  /* 0x40 - 0x5f: "A" - "Z" "_" */
+        0x47fffffe,  /* 0x60 - 0x7f: "a" - "z" "~" */
+        0x00000000,
+        0x00000000,
+        0x00000000,
+        0x00000000
+    };
+
     if (len == 0 || len > NGX_HTTP_PROFILE_ID_MAX) {
         return 0;
     }
 
     for (i = 0; i < len; i++) {
-        if ((id[i] >= 'a' && id[i] <= 'z')
-            || (id[i] >= 'A' && id[i] <= 'Z')
-            || (id[i] >= '0' && id[i] <= '9')
-            || id[i] == '-' || id[i] == '_' || id[i] == '.' || id[i] == '~')
-        {
-            continue;
+        if (!(allowed[id[i] >> 5] & (1U << (id[i] & 0x1f)))) {
+            return 0;
         }
-
-        return 0;
     }
 
     return 1;
@@ -276,7 +288,8 @@ ngx_http_profile_fmt_strerror(int rc)
         "unknown value type",
         "field ids not ascending",
         "bad name",
-        "count out of range"
+        "count out of range",
+        "fragments overlap"
     };
 
     if (rc < 0 || (size_t) rc >= sizeof(text) / sizeof(text[0])) {

@@ -277,9 +277,13 @@ ngx_http_profile_snapshot_record(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    rc = ngx_http_profile_record_parse(rec, val.mv_data, val.mv_size,
-                                       snap->nfields, snap->nclasses,
-                                       NULL, 0);
+    /*
+     * Only the header here: the JSON writer checks each entry as it
+     * reads it (ngx_http_profile_entry_check()), so a record's entries
+     * are decoded once per request, not twice.
+     */
+
+    rc = ngx_http_profile_record_header(rec, val.mv_data, val.mv_size);
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "profile snapshot \"%V\": bad record for id \"%V\" "

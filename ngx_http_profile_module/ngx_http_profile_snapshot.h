@@ -92,9 +92,10 @@ ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_pinned(
 
 /*
  * Look up the record of profile id (already valid by
- * ngx_http_profile_id_valid()) in snap, pinned by r, and validate it
- * into rec.  Returns NGX_OK, NGX_DECLINED if there is no such profile,
- * or NGX_ERROR after logging the reason at "error" level.  rec points
+ * ngx_http_profile_id_valid()) in snap, pinned by r, and validate its
+ * header into rec; its entries are checked as they are rendered.
+ * Returns NGX_OK, NGX_DECLINED if there is no such profile, or
+ * NGX_ERROR after logging the reason at "error" level.  rec points
  * into the snapshot's map: valid while r keeps snap pinned.
  */
 ngx_int_t ngx_http_profile_snapshot_record(ngx_http_request_t *r,

@@ -90,3 +90,42 @@ X-Viewer: good
  '{"id":"good","name":"Good","email":"good@example.com"}']
 --- error_code eval
 [500, 200, 500, 200]
+
+
+
+=== TEST 5: entries that overlap beyond the one output buffer: 500
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/lying.snap;
+--- config
+    location /p/ {
+        profile;
+    }
+--- request
+GET /p/overlap
+--- response_headers
+Content-Type: application/problem+json
+Cache-Control: no-store
+--- response_body chomp
+{"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}
+--- error_code: 500
+--- error_log eval
+qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "overlap" \(fragments overlap\)}
+
+
+
+=== TEST 6: an entry of an unknown class: 500, for HEAD too
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/lying.snap;
+--- config
+    location /p/ {
+        profile;
+    }
+--- request eval
+["GET /p/badclass", "HEAD /p/badclass"]
+--- response_body eval
+['{"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}',
+ '']
+--- error_code eval
+[500, 500]
+--- error_log eval
+qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "badclass" \(unknown visibility class\)}

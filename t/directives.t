@@ -159,7 +159,7 @@ qr{profile_snapshot "[^"]*/bad-classes\.snap" is not a profile snapshot: meta "c
 --- config
 --- must_die
 --- error_log eval
-qr{profile_snapshot "[^"]*/count\.snap" is not a profile snapshot: meta "record_count" is 5, but the "profiles" database holds 3 records}
+qr{profile_snapshot "[^"]*/count\.snap" is not a profile snapshot: meta "record_count" is 7, but the "profiles" database holds 5 records}
 
 
 
@@ -226,7 +226,7 @@ qr{no "profile_snapshot" is defined for the "profile" directive in \S+nginx\.con
 
 
 
-=== TEST 21: profile without profile_id
+=== TEST 21: profile without profile_id: a prefix not ending in "/"
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -235,7 +235,82 @@ qr{no "profile_snapshot" is defined for the "profile" directive in \S+nginx\.con
     }
 --- must_die
 --- error_log eval
-qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+}
+qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+: the id is taken from the URI only after a location prefix ending in "/", not "/p"}
+
+
+
+=== TEST 21a: profile without profile_id: a regex location
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location ~ ^/p/(.*)$ {
+        profile;
+    }
+--- must_die
+--- error_log eval
+qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+: in a regex location the id must be set with "profile_id"}
+
+
+
+=== TEST 21b: profile without profile_id: an exact-match location
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location = /p/ {
+        profile;
+    }
+--- must_die
+--- error_log eval
+qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+: in an exact-match location the id must be set with "profile_id"}
+
+
+
+=== TEST 21c: profile without profile_id: a named location
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location @p {
+        profile;
+    }
+--- must_die
+--- error_log eval
+qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+: in a named location the id must be set with "profile_id"}
+
+
+
+=== TEST 21d: profile without profile_id: a prefix location ending in "/" is accepted
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location /p/ {
+        profile;
+    }
+    location ^~ /q/ {
+        profile;
+    }
+--- request
+GET /q/bob
+--- response_body chomp
+{"id":"bob","name":"Bob"}
+--- error_code: 200
+--- no_error_log
+[emerg]
+[error]
+
+
+
+=== TEST 21e: profile_viewer: duplicate
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    location /p/ {
+        profile;
+        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_other;
+    }
+--- must_die
+--- error_log
+"profile_viewer" directive is duplicate
 
 
 

@@ -145,7 +145,7 @@ async function check(name, port, n, seed, exact) {
 }
 
 const PORT = { limitPublic: 18081, limitSelf: 18082, limitRegex: 18088,
-    module: 18083,
+    module: 18083, moduleRegex: 18089,
     lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087 };
 
 async function startPeers(o, data, sizes) {
@@ -171,12 +171,16 @@ async function startPeers(o, data, sizes) {
     if (o.peers.includes('module')) {
         if (!existsSync(MODULE_SO)) throw new Error(`${MODULE_SO} missing`);
         const p = await startNginx('module', `${run}/module`,
-            moduleConf(`${run}/module`, PORT.module, data.snapshot),
-            [PORT.module]);
+            moduleConf(`${run}/module`, PORT.module, data.snapshot,
+                PORT.moduleRegex), [PORT.module, PORT.moduleRegex]);
         peers.module = p;
-        p.ok = await check('module', PORT.module, o.n, o.seed, true);
+        p.ok = await check('module', PORT.module, o.n, o.seed, true)
+            && await check('module (regex location)', PORT.moduleRegex, o.n,
+                o.seed, true);
         add('module-public', PORT.module, 'public', p, 'limit-public');
         add('module-self', PORT.module, 'self', p, 'limit-self');
+        add('module-regex-public', PORT.moduleRegex, 'public', p,
+            'limit-public', { label: 'module-public, regex location' });
     }
     if (o.peers.includes('lua')) {
         const p = await startNginx('lua', `${run}/lua`,
@@ -221,6 +225,8 @@ const TARGETS = [
         'module public view vs return 200'],
     ['module-self', 'limit-self', '<=', 1.25,
         'module self view vs return 200'],
+    ['module-regex-public', 'limit-public', '<=', 1.25,
+        'module public view in a regex location vs return 200 (informative)'],
     ['lua-public', 'module-public', '>=', 2,
         'OpenResty public / module public'],
     ['lua-self', 'module-self', '>=', 2, 'OpenResty self / module self'],

@@ -116,6 +116,9 @@ export async function callgrind(o) {
             self: 18282 }, sizes), 18282],
         ['module-public', 'public', (p) => moduleConf(p, 18283, snap), 18283],
         ['module-self', 'self', (p) => moduleConf(p, 18283, snap), 18283],
+        // informative: the older regex form (`profile_id $1`)
+        ['module-regex-public', 'public', (p) => moduleConf(p, 18283, snap,
+            18284), 18284],
     ];
     const results = {};
     for (const [name, view, conf, port] of cases) {
@@ -123,7 +126,8 @@ export async function callgrind(o) {
         const out = `${prefix}/callgrind.out`;
         rmSync(out, { force: true });
         log(`callgrind ${name}: ${count} requests`);
-        const ports = name.startsWith('limit') ? [18281, 18282] : [port];
+        const ports = name.startsWith('limit') ? [18281, 18282]
+            : (port === 18284 ? [18283, 18284] : [port]);
         const ngx = await startNginx(name, prefix, conf(prefix), ports, {
             single: true, timeoutMs: 120000,
             wrap: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`],
@@ -155,7 +159,7 @@ export async function callgrind(o) {
     rows.push(['= event loop minus return 200 of the same view',
         ...names.map((n) => (n.startsWith('module-')
             ? String(Math.round(ir(n, 'ngx_process_events_and_timers')
-                - ir(n.replace('module-', 'limit-'),
+                - ir(`limit-${cases.find((c) => c[0] === n)[1]}`,
                     'ngx_process_events_and_timers'))) : '-'))]);
     const head = ['function (inclusive Ir / request)', ...names];
     const cfg = `${count} requests per case over one keep-alive connection, `

@@ -71,18 +71,29 @@ ${ports.regex ? `
 `;
 }
 
-export function moduleConf(prefix, port, snapshot) {
+// the module as documented: a prefix location, the id is the rest of the
+// URI; regexPort adds the older regex form (`profile_id $1`), informative
+export function moduleConf(prefix, port, snapshot, regexPort) {
     return header(prefix, [NDK_SO, MODULE_SO],
         `    profile_snapshot ${snapshot};\n`) + `
     server {
         listen 127.0.0.1:${port};
+        location /profiles/ {
+            profile;
+            profile_viewer $http_x_viewer;
+        }
+    }
+${regexPort ? `
+    # informative: the same behind a regex location and its capture
+    server {
+        listen 127.0.0.1:${regexPort};
         location ~ ^/profiles/(.+)$ {
             profile;
             profile_id $1;
             profile_viewer $http_x_viewer;
         }
     }
-}
+` : ''}}
 `;
 }
 
