@@ -32,9 +32,6 @@ my $fuzz = "$root/tools/fuzz";
 # They run with FUZZ_NO_WORKAROUNDS=1, which turns off the targets' ways
 # around them (docs/fuzzing.md "Findings").
 my %open = (
-    'parse/f1-null-scratch-offset' =>
-        'F1: ps_parse.c:172 computes scratch->data + mark with data NULL '
-        . '(UB; only clang\'s UBSan reports it)',
 );
 
 my $tmp = tempdir(CLEANUP => 1);

@@ -46,16 +46,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     line = fz_dup(data, size);
 
     /*
-     * Open bug F1 (docs/fuzzing.md): with a scratch buffer that has no
-     * memory yet, ps_parse_obj() computes NULL + 0.  FUZZ_NO_WORKAROUNDS=1
-     * keeps a fresh buffer for every input to show it.
+     * A fresh scratch buffer for every input: the parser must cope with
+     * one that has no memory yet (F1, docs/fuzzing.md).
      */
-    if (getenv("FUZZ_NO_WORKAROUNDS") != NULL) {
-        ps_buf_free(&fz_scratch);
-
-    } else if (fz_scratch.data == NULL) {
-        ps_buf_reserve(&fz_scratch, 1);
-    }
+    ps_buf_free(&fz_scratch);
 
     fast = ps_parse_object(line, size, &fz_scratch);
     ref = json_loadb((const char *) line, size,

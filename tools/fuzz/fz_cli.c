@@ -119,19 +119,6 @@ fz_cli_new(void)
     c->b = calloc(1, sizeof(ps_build_t));
     fz_assert(c->b != NULL, "out of memory");
 
-#ifdef FZ_HAVE_PS_PARSE
-    /*
-     * Open bug F1 (docs/fuzzing.md): on a fresh build state ps_parse.c
-     * computes scratch.data + mark with data NULL (undefined; clang's
-     * UBSan stops there on the first line).  Give the scratch buffer
-     * memory so that fuzzing gets past it; FUZZ_NO_WORKAROUNDS=1 shows
-     * the bug.
-     */
-    if (getenv("FUZZ_NO_WORKAROUNDS") == NULL) {
-        ps_buf_reserve(&c->b->scratch, 1);
-    }
-#endif
-
     return c;
 }
 

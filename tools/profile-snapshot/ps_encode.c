@@ -281,6 +281,14 @@ ps_encode_string(ps_buf_t *b, const char *str, size_t len)
     run = 0;
 
     for (i = 0; i < len; i++) {
+        while (len - i >= 8 && ps_swar_special(s + i) == 0) {
+            i += 8;
+        }
+
+        if (i == len) {
+            break;
+        }
+
         if (s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') {
             continue;
         }

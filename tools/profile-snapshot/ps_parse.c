@@ -169,7 +169,11 @@ ps_parse_obj(ps_parse_t *ps)
         ps->p++;
         ps_parse_ws(ps);
 
-        if (key == (const char *) ps->scratch->data + mark) {
+        /* data is NULL until scratch first grows: no offset from NULL */
+
+        if (ps->scratch->data != NULL
+            && key == (const char *) ps->scratch->data + mark)
+        {
             /* unescaped into scratch: keep it below the value's strings */
             ps->scratch->len = mark + klen;
             v = ps_parse_value(ps);
@@ -299,6 +303,10 @@ ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
     /* the common case: no escape */
 
     for ( ;; ) {
+        while (ps->end - p >= 8 && ps_swar_special(p) == 0) {
+            p += 8;
+        }
+
         if (p == ps->end) {
             return -1;
         }

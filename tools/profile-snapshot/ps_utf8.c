@@ -63,7 +63,12 @@ ps_utf8_check(const unsigned char *p, size_t n)
 
     while (i < n) {
 
-        /* fast path over ASCII */
+        /* fast paths over ASCII */
+        if (n - i >= 8 && ps_swar_nonascii(p + i) == 0) {
+            i += 8;
+            continue;
+        }
+
         if (p[i] < 0x80) {
             i++;
             continue;

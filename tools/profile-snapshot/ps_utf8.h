@@ -13,8 +13,61 @@
 
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "ps_buf.h"
+
+
+/*
+ * Eight bytes at a time: the scanners of the build's hot path (UTF-8
+ * check, string parsing, string encoding) skip runs of plain ASCII with
+ * these and look at single bytes only around what needs attention.
+ */
+
+#define PS_SWAR_ONES   0x0101010101010101ULL
+#define PS_SWAR_HIGHS  0x8080808080808080ULL
+
+
+static inline uint64_t
+ps_swar_load(const unsigned char *p)
+{
+    uint64_t  w;
+
+    memcpy(&w, p, sizeof(uint64_t));
+
+    return w;
+}
+
+
+/* nonzero if one of the 8 bytes at p is 0x80 or above */
+static inline uint64_t
+ps_swar_nonascii(const unsigned char *p)
+{
+    return ps_swar_load(p) & PS_SWAR_HIGHS;
+}
+
+
+/*
+ * Zero if the 8 bytes at p are all printable ASCII other than '"' and
+ * '\\', i.e. bytes a JSON string carries as they are.  A borrow can only
+ * flag a byte above one that really matches, so zero is exact.
+ */
+static inline uint64_t
+ps_swar_special(const unsigned char *p)
+{
+    uint64_t  w, q, s;
+
+    w = ps_swar_load(p);
+    q = w ^ (PS_SWAR_ONES * '"');
+    s = w ^ (PS_SWAR_ONES * '\\');
+
+    return (((w - PS_SWAR_ONES * 0x20) & ~w)
+            | ((q - PS_SWAR_ONES) & ~q)
+            | ((s - PS_SWAR_ONES) & ~s)
+            | w)
+           & PS_SWAR_HIGHS;
+}
 
 
 /*
