@@ -87,6 +87,24 @@ export function cliFingerprint() {
 // Runs `profile-snapshot build` under /usr/bin/time, sampling the CLI's
 // RSS split (anonymous / file-backed) every 20 ms.  Returns seconds,
 // records/s, peak RSS (getrusage via time) and the sampled peaks.
+/*
+ * The same-run baseline of --cli: LMDB's own compacting copy (mdb_copy
+ * -c, Debian's lmdb-utils) of the snapshot just built, i.e. what writing
+ * those pages costs LMDB alone.  Returns { elapsed, user, sys } in s.
+ */
+export function timeMdbCopy(snapshot) {
+    const copy = snapshot + '.copy';
+    const timeFile = snapshot + '.copytime';
+    rmSync(copy, { force: true });
+    execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile,
+        'mdb_copy', '-n', '-c', snapshot, copy], { stdio: 'ignore' });
+    const [elapsed, user, sys] = readFileSync(timeFile, 'utf8').trim()
+        .split('\n').pop().split(' ').map(Number);
+    rmSync(copy, { force: true });
+    rmSync(timeFile, { force: true });
+    return { elapsed, user, sys };
+}
+
 export async function buildSnapshot(input, out, records) {
     rmSync(out, { force: true });
     const timeFile = out + '.time';
