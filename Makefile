@@ -17,7 +17,7 @@ NGINX        ?= /usr/sbin/nginx
 MODULE_SO    := $(BUILD)/modules/ngx_http_profile_module.so
 CLI          := $(ROOT)/tools/profile-snapshot/profile-snapshot
 MODULE_SRCS  := $(wildcard ngx_http_profile_module/*.[ch]) config
-# extra CFLAGS for the module, e.g. "-fsanitize=address" (make asan)
+# extra CFLAGS for the module, e.g. "-fsanitize=address" (see make asan)
 MODULE_CFLAGS ?=
 
 DEB_PACKAGES := nginx-core nginx-dev libnginx-mod-http-ndk \
@@ -26,7 +26,7 @@ DEB_PACKAGES := nginx-core nginx-dev libnginx-mod-http-ndk \
 	libwww-perl libhttp-message-perl libipc-run-perl curl \
 	postgresql
 
-.PHONY: all deps build module cli demo test clean
+.PHONY: all deps build module cli demo test asan clean
 
 all: build
 
@@ -61,6 +61,23 @@ test: build
 	TEST_NGINX_BINARY=$(NGINX) \
 	TEST_NGINX_LOAD_MODULES="$(NDK_MODULE) $(MODULE_SO)" \
 	    prove -It/lib -r t/
+
+# The module's suites against a build of the module with AddressSanitizer
+# and UBSan, in $(BUILD)/asan.  Debian's nginx is not instrumented, so the
+# sanitizer runtimes are preloaded; reports land in the error logs, which
+# the harness checks (docs/testing.md).
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+ASAN_TESTS := t/profile.t t/prefix.t t/corrupt.t t/directives.t \
+	t/unavailable.t t/lua-free-examples.t
+
+asan: cli
+	$(MAKE) module BUILD=$(BUILD)/asan MODULE_CFLAGS="$(ASAN_FLAGS)"
+	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) \
+	    $$($(CC) -print-file-name=libubsan.so)" \
+	ASAN_OPTIONS=detect_leaks=0 \
+	TEST_NGINX_BINARY=$(NGINX) \
+	TEST_NGINX_LOAD_MODULES="$(NDK_MODULE) $(BUILD)/asan/modules/ngx_http_profile_module.so" \
+	    prove -It/lib $(ASAN_TESTS)
 
 clean:
 	rm -rf $(BUILD)
