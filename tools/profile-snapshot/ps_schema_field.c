@@ -14,12 +14,15 @@
 
 #include "ps.h"
 #include "ps_schema.h"
+#include "ps_time.h"
 
 
 static int ps_field_type(ps_schema_t *s, json_t *v, const char *where,
     ps_field_t *f);
 static int ps_field_flags(ps_schema_t *s, json_t *v, const char *where,
     ps_field_t *f);
+static int ps_field_time(ps_schema_t *s, ps_field_t *f, json_t *v,
+    const char *where, const char *what);
 static int ps_field_values(ps_schema_t *s, json_t *v, const char *where,
     ps_field_t *f);
 static int ps_field_nested(ps_schema_t *s, json_t *v, const char *where,
@@ -238,6 +241,48 @@ ps_field_flags(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
 }
 
 
+/*
+ * A timestamp the schema itself gives (a default, an enum or map value)
+ * is stored as it is written, so it takes the canonical UTC form every
+ * stored timestamp has (docs/schema.md): rewritten in place here, once.
+ * Otherwise a default would differ byte for byte from the same instant
+ * read from the input, and an enum entry with an offset never match.
+ */
+
+static int
+ps_field_time(ps_schema_t *s, ps_field_t *f, json_t *v, const char *where,
+    const char *what)
+{
+    char  text[PS_TIME_TEXT];
+
+    if (f->type != NGX_HTTP_PROFILE_TYPE_TIMESTAMP || v == NULL
+        || !json_is_string(v))
+    {
+        return 0;
+    }
+
+    switch (ps_time_canonical(json_string_value(v), json_string_length(v),
+                              text))
+    {
+    case 0:
+        return 0;
+
+    case -1:
+        ps_schema_err(s, "%s.%s: \"%s\" is outside years 0000..9999 in UTC",
+                      where, what, json_string_value(v));
+        return -1;
+
+    default:
+        if (json_string_set(v, text) != 0) {
+            ps_schema_err(s, "%s.%s: out of memory", where, what);
+            return -1;
+        }
+
+        return 0;
+    }
+}
+
+
 static int
 ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
 {
@@ -252,6 +297,10 @@ ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
     {
         ps_schema_err(s, "%s.default: must be a %s", where,
                       ps_type_name(f->type));
+        return -1;
+    }
+
+    if (ps_field_time(s, f, f->dflt, where, "default") != 0) {
         return -1;
     }
 
@@ -275,6 +324,10 @@ ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
                               ps_type_name(f->type));
                 return -1;
             }
+
+            if (ps_field_time(s, f, e, where, "enum") != 0) {
+                return -1;
+            }
         }
     }
 
@@ -290,6 +343,10 @@ ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
             if (!json_is_null(e) && !ps_type_matches(f->type, e)) {
                 ps_schema_err(s, "%s.map.%s: must be a %s or null", where,
                               key, ps_type_name(f->type));
+                return -1;
+            }
+
+            if (ps_field_time(s, f, e, where, "map") != 0) {
                 return -1;
             }
         }
