@@ -62,16 +62,25 @@ test: build
 	TEST_NGINX_LOAD_MODULES="$(NDK_MODULE) $(MODULE_SO)" \
 	    prove -It/lib -r t/
 
-# The module's suites against a build of the module with AddressSanitizer
-# and UBSan, in $(BUILD)/asan.  Debian's nginx is not instrumented, so the
-# sanitizer runtimes are preloaded; reports land in the error logs, which
-# the harness checks (docs/testing.md).
+# The CLI's cases and the module's suites against builds with
+# AddressSanitizer and UBSan, in $(BUILD)/asan.  Debian's nginx is not
+# instrumented, so the sanitizer runtimes are preloaded; the module's
+# reports land in the error logs, which the harness checks
+# (docs/testing.md).
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_TESTS := t/profile.t t/prefix.t t/corrupt.t t/directives.t \
 	t/unavailable.t t/lua-free-examples.t
 
 asan: cli
 	$(MAKE) module BUILD=$(BUILD)/asan MODULE_CFLAGS="$(ASAN_FLAGS)"
+	rm -rf $(BUILD)/asan/cli && mkdir -p $(BUILD)/asan/cli
+	cp tools/profile-snapshot/Makefile tools/profile-snapshot/*.[ch] \
+	    $(BUILD)/asan/cli/
+	$(MAKE) -C $(BUILD)/asan/cli asan \
+	    FORMAT_DIR=$(ROOT)/ngx_http_profile_module
+	ASAN_OPTIONS=detect_leaks=1 \
+	PROFILE_SNAPSHOT=$(BUILD)/asan/cli/profile-snapshot \
+	    prove -It/lib t/cli.t
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) \
 	    $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=0 \

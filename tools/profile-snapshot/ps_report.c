@@ -591,8 +591,9 @@ ps_report_line(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
 
     if ((fwrite(&h, sizeof(h), 1, r->spool) != 1
          || fwrite(b->data, 1, b->len, r->spool) != b->len
-         || fwrite(e->reasons.data, 1, e->reasons.len, r->spool)
-            != e->reasons.len)
+         || (e->reasons.len != 0
+             && fwrite(e->reasons.data, 1, e->reasons.len, r->spool)
+                != e->reasons.len))
         && !r->failed)
     {
         ps_error("%s: writing the report's scratch file failed: %s",
