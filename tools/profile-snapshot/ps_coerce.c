@@ -136,7 +136,12 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
             if (f->type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP
                 && json_is_string(v))
             {
-                from = "string that is not a known time format";
+                from = ps_time_why(json_string_value(v),
+                                   json_string_length(v));
+
+                if (from == NULL) {
+                    from = "string that is not a known time format";
+                }
             }
 
             json_decref(v);

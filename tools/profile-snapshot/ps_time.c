@@ -276,6 +276,35 @@ ps_time_strptime(const char *text, const char *format, int64_t *ms)
 }
 
 
+const char *
+ps_time_why(const char *s, size_t len)
+{
+    int  y, mo, d, h, mi, sec;
+
+    if (len < 10 || !ps_digits(s, 4, &y) || s[4] != '-'
+        || !ps_digits(s + 5, 2, &mo) || s[7] != '-'
+        || !ps_digits(s + 8, 2, &d))
+    {
+        return NULL;
+    }
+
+    if (!ps_time_date_valid(y, mo, d)) {
+        return "a date that does not exist";
+    }
+
+    if (len >= 19 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ')
+        && ps_digits(s + 11, 2, &h) && s[13] == ':'
+        && ps_digits(s + 14, 2, &mi) && s[16] == ':'
+        && ps_digits(s + 17, 2, &sec)
+        && (h > 23 || mi > 59 || sec > 60))
+    {
+        return "a time of day that does not exist";
+    }
+
+    return NULL;
+}
+
+
 /* 1 if y-m-d exists: month 1..12, day 1..its length (leap years) */
 
 static int

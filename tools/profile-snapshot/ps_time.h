@@ -55,6 +55,14 @@ int ps_time_canonical(const char *s, size_t len, char *text);
  */
 int ps_time_coerce(json_t *v, json_t *formats, int64_t *ms);
 
+/*
+ * Why s[0 .. len - 1], which ps_time_coerce() refused, is no time, when
+ * it has the shape of one of the built-in forms ("YYYY-MM-DD", then a
+ * "T" or " " and "HH:MM:SS"): "a date that does not exist" or "a time of
+ * day that does not exist"; NULL otherwise (the caller's generic text).
+ */
+const char *ps_time_why(const char *s, size_t len);
+
 /* the canonical text: YYYY-MM-DDTHH:MM:SSZ, with .mmm if not whole */
 void ps_time_format(int64_t ms, char *text);
 
