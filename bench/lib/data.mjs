@@ -87,6 +87,14 @@ export function cliFingerprint() {
 // Runs `profile-snapshot build` under /usr/bin/time, sampling the CLI's
 // RSS split (anonymous / file-backed) every 20 ms.  Returns seconds,
 // records/s, peak RSS (getrusage via time) and the sampled peaks.
+// The numbers of the last line /usr/bin/time -o wrote to file; removes it.
+function takeTimes(file) {
+    const times = readFileSync(file, 'utf8').trim().split('\n').pop()
+        .split(' ').map(Number);
+    rmSync(file, { force: true });
+    return times;
+}
+
 /*
  * The same-run baseline of --cli: LMDB's own compacting copy (mdb_copy
  * -c, Debian's lmdb-utils) of the snapshot just built, i.e. what writing
@@ -98,10 +106,8 @@ export function timeMdbCopy(snapshot) {
     rmSync(copy, { force: true });
     execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile,
         'mdb_copy', '-n', '-c', snapshot, copy], { stdio: 'ignore' });
-    const [elapsed, user, sys] = readFileSync(timeFile, 'utf8').trim()
-        .split('\n').pop().split(' ').map(Number);
+    const [elapsed, user, sys] = takeTimes(timeFile);
     rmSync(copy, { force: true });
-    rmSync(timeFile, { force: true });
     return { elapsed, user, sys };
 }
 
@@ -138,9 +144,7 @@ export async function buildSnapshot(input, out, records) {
         throw new Error(`profile-snapshot build failed (${code}):\n`
             + output.slice(-4000));
     }
-    const [elapsed, user, sys, maxrss] = readFileSync(timeFile, 'utf8')
-        .trim().split('\n').pop().split(' ').map(Number);
-    rmSync(timeFile, { force: true });
+    const [elapsed, user, sys, maxrss] = takeTimes(timeFile);
     return { records, elapsed, user, sys, maxrss_kib: maxrss,
         peak_rss_kib: peak.rss, peak_anon_kib: peak.anon,
         peak_file_kib: peak.file, rate: records / elapsed,
