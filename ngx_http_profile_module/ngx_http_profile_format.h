@@ -291,6 +291,12 @@ int ngx_http_profile_id_valid(const unsigned char *id, size_t len);
 /* a static, human-readable text for a ngx_http_profile_fmt_rc_e */
 const char *ngx_http_profile_fmt_strerror(int rc);
 
+/*
+ * XXH64 of data[0 .. len - 1] with seed: the hash of records and of index
+ * slots in format 2 (docs/snapshot-format.md).
+ */
+uint64_t ngx_http_profile_hash64(const void *data, size_t len, uint64_t seed);
+
 /* per-record hash as stored at offset 8: FNV-1a 64 of bytes 16 .. end */
 uint64_t ngx_http_profile_record_hash(const void *data, size_t size);
 
