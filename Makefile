@@ -80,7 +80,7 @@ asan: cli
 	    FORMAT_DIR=$(ROOT)/ngx_http_profile_module
 	ASAN_OPTIONS=detect_leaks=1 \
 	PROFILE_SNAPSHOT=$(BUILD)/asan/cli/profile-snapshot \
-	    prove -It/lib t/cli.t
+	    prove -It/lib t/cli.t t/schema-errors.t
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) \
 	    $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=0 \

@@ -166,6 +166,40 @@ ps_schema_err(ps_schema_t *s, const char *fmt, ...)
 }
 
 
+int
+ps_schema_choice(ps_schema_t *s, json_t *obj, const char *where,
+    const char *key, const char **names, const int *values, int dflt)
+{
+    char       list[256], *p, *last;
+    json_t    *m;
+    unsigned   i;
+
+    m = json_object_get(obj, key);
+
+    if (m == NULL) {
+        return dflt;
+    }
+
+    for (i = 0; json_is_string(m) && names[i] != NULL; i++) {
+        if (strcmp(json_string_value(m), names[i]) == 0) {
+            return values[i];
+        }
+    }
+
+    p = list;
+    last = list + sizeof(list);
+    *p = '\0';
+
+    for (i = 0; names[i] != NULL && p < last; i++) {
+        p += snprintf(p, last - p, "%s\"%s\"", i ? ", " : "", names[i]);
+    }
+
+    ps_schema_err(s, "%s.%s: must be one of %s", where, key, list);
+
+    return -1;
+}
+
+
 const char *
 ps_type_name(unsigned type)
 {
@@ -174,6 +208,22 @@ ps_type_name(unsigned type)
     }
 
     return ps_type_names[type];
+}
+
+
+const char *
+ps_type_name_a(unsigned type)
+{
+    static const char  *names[] = {
+        "null", "a string", "an integer", "a number", "a boolean",
+        "a timestamp", "an object", "an array"
+    };
+
+    if (type > NGX_HTTP_PROFILE_TYPE_MAX) {
+        return "unknown";
+    }
+
+    return names[type];
 }
 
 
@@ -451,6 +501,7 @@ ps_schema_names(ps_schema_t *s)
 static int
 ps_schema_sources(ps_schema_t *s, json_t *v)
 {
+    char         where[NGX_HTTP_PROFILE_FIELD_NAME_MAX + 16];
     json_t      *src, *k;
     const char  *name;
 
@@ -481,7 +532,9 @@ ps_schema_sources(ps_schema_t *s, json_t *v)
             return -1;
         }
 
-        if (ps_schema_keys(s, src, "sources.", allowed) != 0) {
+        snprintf(where, sizeof(where), "sources.%s.", name);
+
+        if (ps_schema_keys(s, src, where, allowed) != 0) {
             return -1;
         }
 
@@ -509,12 +562,26 @@ ps_schema_sources(ps_schema_t *s, json_t *v)
 static int
 ps_schema_policies(ps_schema_t *s, json_t *v)
 {
-    json_t      *m;
-    const char  *t;
+    json_t  *m;
 
     static const char  *allowed[] = {
         "duplicates", "newest_field", "invalid_utf8", "unknown_fields",
         "description", NULL
+    };
+
+    static const char  *dup_names[] = {
+        "last", "first", "newest", "reject", NULL
+    };
+    static const int    dup_values[] = {
+        PS_DUP_LAST, PS_DUP_FIRST, PS_DUP_NEWEST, PS_DUP_REJECT
+    };
+    static const char  *utf8_names[] = { "quarantine", "replace", NULL };
+    static const int    utf8_values[] = {
+        PS_UTF8_QUARANTINE, PS_UTF8_REPLACE
+    };
+    static const char  *unknown_names[] = { "drop", "quarantine", NULL };
+    static const int    unknown_values[] = {
+        PS_ON_DROP, PS_ON_QUARANTINE
     };
 
     s->duplicates = PS_DUP_LAST;
@@ -535,24 +602,21 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
         return -1;
     }
 
-    m = json_object_get(v, "duplicates");
-
-    if (m != NULL) {
-        t = json_is_string(m) ? json_string_value(m) : "";
-
-        if (strcmp(t, "last") == 0) {
-            s->duplicates = PS_DUP_LAST;
-        } else if (strcmp(t, "first") == 0) {
-            s->duplicates = PS_DUP_FIRST;
-        } else if (strcmp(t, "newest") == 0) {
-            s->duplicates = PS_DUP_NEWEST;
-        } else if (strcmp(t, "reject") == 0) {
-            s->duplicates = PS_DUP_REJECT;
-        } else {
-            ps_schema_err(s, "policies.duplicates: must be \"last\", "
-                          "\"first\", \"newest\" or \"reject\"");
-            return -1;
-        }
+    /* one message at most: stop at the first bad choice */
+    if ((s->duplicates = ps_schema_choice(s, v, "policies", "duplicates",
+                                          dup_names, dup_values,
+                                          PS_DUP_LAST)) < 0
+        || (s->invalid_utf8 = ps_schema_choice(s, v, "policies",
+                                               "invalid_utf8", utf8_names,
+                                               utf8_values,
+                                               PS_UTF8_QUARANTINE)) < 0
+        || (s->unknown_fields = ps_schema_choice(s, v, "policies",
+                                                 "unknown_fields",
+                                                 unknown_names,
+                                                 unknown_values,
+                                                 PS_ON_DROP)) < 0)
+    {
+        return -1;
     }
 
     m = json_object_get(v, "newest_field");
@@ -564,38 +628,6 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
         }
 
         s->newest_field = json_string_value(m);
-    }
-
-    m = json_object_get(v, "invalid_utf8");
-
-    if (m != NULL) {
-        t = json_is_string(m) ? json_string_value(m) : "";
-
-        if (strcmp(t, "quarantine") == 0) {
-            s->invalid_utf8 = PS_UTF8_QUARANTINE;
-        } else if (strcmp(t, "replace") == 0) {
-            s->invalid_utf8 = PS_UTF8_REPLACE;
-        } else {
-            ps_schema_err(s, "policies.invalid_utf8: must be "
-                          "\"quarantine\" or \"replace\"");
-            return -1;
-        }
-    }
-
-    m = json_object_get(v, "unknown_fields");
-
-    if (m != NULL) {
-        t = json_is_string(m) ? json_string_value(m) : "";
-
-        if (strcmp(t, "drop") == 0) {
-            s->unknown_fields = PS_ON_DROP;
-        } else if (strcmp(t, "quarantine") == 0) {
-            s->unknown_fields = PS_ON_QUARANTINE;
-        } else {
-            ps_schema_err(s, "policies.unknown_fields: must be \"drop\" "
-                          "or \"quarantine\"");
-            return -1;
-        }
     }
 
     return 0;

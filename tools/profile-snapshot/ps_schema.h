@@ -214,11 +214,22 @@ void *ps_schema_alloc(ps_schema_t *s, size_t size);
 void ps_schema_err(ps_schema_t *s, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
+/*
+ * The string member key of obj (absent: dflt) as the values[] entry of
+ * its position in names[] (NULL-terminated).  Anything else prints
+ * "where.key: must be one of "a", "b", ..." and returns -1.
+ */
+int ps_schema_choice(ps_schema_t *s, json_t *obj, const char *where,
+    const char *key, const char **names, const int *values, int dflt);
+
 /* 1 if v's JSON type is acceptable as is for a field of type t */
 int ps_type_matches(unsigned t, json_t *v);
 
 /* text name of a type code ("string"...), "null" for 0 */
 const char *ps_type_name(unsigned type);
+
+/* the same with its article, for messages: "a string", "an integer" */
+const char *ps_type_name_a(unsigned type);
 
 /* 1 if name[0 .. len - 1] is 1..255 bytes of [A-Za-z0-9_] */
 int ps_name_valid(const char *name, size_t len);

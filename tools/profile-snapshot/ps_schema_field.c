@@ -31,8 +31,6 @@ static int ps_field_aliases(ps_schema_t *s, json_t *v, const char *where,
     ps_field_t *f);
 static int ps_field_bool(ps_schema_t *s, json_t *v, const char *where,
     const char *key, int dflt);
-static int ps_field_choice(ps_schema_t *s, json_t *v, const char *where,
-    const char *key, const char **names, const int *values, int dflt);
 static char *ps_field_path(ps_schema_t *s, const char *parent,
     const char *name);
 
@@ -212,12 +210,13 @@ ps_field_flags(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
     }
     f->keep_unknown = b;
 
-    f->on_too_long = ps_field_choice(s, v, where, "on_too_long", long_names,
-                                     long_values, PS_ON_TRUNCATE);
-    f->on_invalid = ps_field_choice(s, v, where, "on_invalid", bad_names,
-                                    bad_values, PS_ON_DROP);
-
-    if (f->on_too_long < 0 || f->on_invalid < 0) {
+    if ((f->on_too_long = ps_schema_choice(s, v, where, "on_too_long",
+                                           long_names, long_values,
+                                           PS_ON_TRUNCATE)) < 0
+        || (f->on_invalid = ps_schema_choice(s, v, where, "on_invalid",
+                                             bad_names, bad_values,
+                                             PS_ON_DROP)) < 0)
+    {
         return -1;
     }
 
@@ -295,8 +294,8 @@ ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
     if (f->dflt != NULL && !json_is_null(f->dflt)
         && !ps_type_matches(f->type, f->dflt))
     {
-        ps_schema_err(s, "%s.default: must be a %s", where,
-                      ps_type_name(f->type));
+        ps_schema_err(s, "%s.default: must be %s", where,
+                      ps_type_name_a(f->type));
         return -1;
     }
 
@@ -320,8 +319,8 @@ ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
 
         json_array_foreach(f->enums, i, e) {
             if (!ps_type_matches(f->type, e)) {
-                ps_schema_err(s, "%s.enum[%zu]: must be a %s", where, i,
-                              ps_type_name(f->type));
+                ps_schema_err(s, "%s.enum[%zu]: must be %s", where, i,
+                              ps_type_name_a(f->type));
                 return -1;
             }
 
@@ -341,8 +340,8 @@ ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
 
         json_object_foreach(f->map, key, e) {
             if (!json_is_null(e) && !ps_type_matches(f->type, e)) {
-                ps_schema_err(s, "%s.map.%s: must be a %s or null", where,
-                              key, ps_type_name(f->type));
+                ps_schema_err(s, "%s.map.%s: must be %s or null", where,
+                              key, ps_type_name_a(f->type));
                 return -1;
             }
 
@@ -522,32 +521,6 @@ ps_field_bool(ps_schema_t *s, json_t *v, const char *where,
     }
 
     return json_is_true(m);
-}
-
-
-static int
-ps_field_choice(ps_schema_t *s, json_t *v, const char *where,
-    const char *key, const char **names, const int *values, int dflt)
-{
-    json_t    *m;
-    unsigned   i;
-
-    m = json_object_get(v, key);
-
-    if (m == NULL) {
-        return dflt;
-    }
-
-    for (i = 0; json_is_string(m) && names[i] != NULL; i++) {
-        if (strcmp(json_string_value(m), names[i]) == 0) {
-            return values[i];
-        }
-    }
-
-    ps_schema_err(s, "%s.%s: must be one of \"%s\", \"%s\", \"%s\"", where,
-                  key, names[0], names[1], names[2]);
-
-    return -1;
 }
 
 

@@ -1,0 +1,539 @@
+#!/usr/bin/env perl
+#
+# Every message `profile-snapshot build` gives for an invalid schema
+# (docs/schema.md "Errors"), one block per message: the schema, and the
+# exact line it must print on stderr after "profile-snapshot: schema.json: ",
+# with exit code 3 and no snapshot written.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use File::Temp qw(tempdir);
+use FindBin;
+use Test::Base;
+
+my $root = abs_path("$FindBin::Bin/..");
+my $bin = $ENV{PROFILE_SNAPSHOT}
+          || "$root/tools/profile-snapshot/profile-snapshot";
+
+plan skip_all => "no CLI binary at $bin (make cli)" unless -x $bin;
+$bin = abs_path($bin);
+
+plan tests => 3 * blocks();
+
+for my $block (blocks()) {
+    my $dir = tempdir(CLEANUP => 1);
+    my $name = $block->name;
+
+    open(my $fh, '>', "$dir/schema.json") or die "$dir/schema.json: $!";
+    print $fh $block->schema;
+    close($fh);
+
+    open($fh, '>', "$dir/in.ndjson") or die "$dir/in.ndjson: $!";
+    print $fh qq({"id":"1"}\n);
+    close($fh);
+
+    my $pid = open(my $out, '-|');
+    die "fork: $!" unless defined $pid;
+
+    if ($pid == 0) {
+        chdir($dir) or die "$dir: $!";
+        open(STDERR, '>&', \*STDOUT) or die "dup: $!";
+        exec($bin, 'build', '--quiet', '--schema', 'schema.json',
+             '--source', 'profiles=in.ndjson', '--out', 'out.snap')
+            or die "exec $bin: $!";
+    }
+
+    my $got = do { local $/; <$out> };
+    close($out);
+    my $exit = $? >> 8;
+
+    my $want = $block->error;
+    chomp($want);
+
+    is($got, "profile-snapshot: schema.json: $want\n", "$name: message");
+    is($exit, 3, "$name: exit code 3");
+    ok(!-e "$dir/out.snap", "$name: no snapshot written");
+}
+
+__DATA__
+
+=== top level: not an object
+--- schema
+[1]
+--- error
+the schema must be a JSON object
+
+=== top level: unknown key
+--- schema
+{"fields": [{"name": "a", "type": "string"}], "feilds": 1}
+--- error
+feilds: unknown key
+
+=== version: not an integer
+--- schema
+{"version": "2", "fields": [{"name": "a", "type": "string"}]}
+--- error
+version: must be an integer >= 1
+
+=== version: zero
+--- schema
+{"version": 0, "fields": [{"name": "a", "type": "string"}]}
+--- error
+version: must be an integer >= 1
+
+=== id: not a name
+--- schema
+{"id": "user-id", "fields": [{"name": "a", "type": "string"}]}
+--- error
+id: must be a field name (1..255 bytes of [A-Za-z0-9_])
+
+=== coerce: not a boolean
+--- schema
+{"coerce": "yes", "fields": [{"name": "a", "type": "string"}]}
+--- error
+coerce: must be true or false
+
+=== trim: not a boolean
+--- schema
+{"trim": 1, "fields": [{"name": "a", "type": "string"}]}
+--- error
+trim: must be true or false
+
+=== classes: one class
+--- schema
+{"classes": ["public"], "fields": [{"name": "a", "type": "string"}]}
+--- error
+classes: must be an array of 2..64 names
+
+=== classes: bad name
+--- schema
+{"classes": ["public", "self", "best-friends"],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+classes[2]: must be a name (1..255 bytes of [A-Za-z0-9_])
+
+=== classes: duplicate
+--- schema
+{"classes": ["public", "self", "friends", "friends"],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+classes[3]: duplicate class "friends"
+
+=== classes: wrong first two
+--- schema
+{"classes": ["self", "public"], "fields": [{"name": "a", "type": "string"}]}
+--- error
+classes: must start with "public", "self"
+
+=== fields: missing
+--- schema
+{"version": 1}
+--- error
+fields: must be an array of 1..65535 fields
+
+=== fields: empty
+--- schema
+{"fields": []}
+--- error
+fields: must be an array of 1..65535 fields
+
+=== fields: name used twice
+--- schema
+{"fields": [{"name": "a", "type": "string"}, {"name": "a", "type": "integer"}]}
+--- error
+fields[1].name: "a" is used twice
+
+=== fields: alias that is a field name
+--- schema
+{"fields": [{"name": "a", "type": "string"},
+            {"name": "b", "type": "string", "aliases": ["a"]}]}
+--- error
+fields[1].aliases[0]: "a" is already a field name or alias
+
+=== sources: empty
+--- schema
+{"sources": {}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+sources: must be an object of 1..16 sources
+
+=== sources: bad name
+--- schema
+{"sources": {"the-profiles": {}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+sources.the-profiles: must be a name ([A-Za-z0-9_]) with an object
+
+=== sources: unknown key
+--- schema
+{"sources": {"profiles": {"kee": "id"}},
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+sources.profiles.kee: unknown key
+
+=== sources: bad key
+--- schema
+{"sources": {"profiles": {"key": 7}},
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+sources.profiles.key: must be a member name
+
+=== policies: not an object
+--- schema
+{"policies": "strict", "fields": [{"name": "a", "type": "string"}]}
+--- error
+policies: must be an object
+
+=== policies: unknown key
+--- schema
+{"policies": {"duplicate": "last"}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+policies.duplicate: unknown key
+
+=== policies: duplicates
+--- schema
+{"policies": {"duplicates": "oldest"},
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+policies.duplicates: must be one of "last", "first", "newest", "reject"
+
+=== policies: newest_field
+--- schema
+{"policies": {"newest_field": 3}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+policies.newest_field: must be a field name
+
+=== policies: invalid_utf8
+--- schema
+{"policies": {"invalid_utf8": "drop"},
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+policies.invalid_utf8: must be one of "quarantine", "replace"
+
+=== policies: unknown_fields
+--- schema
+{"policies": {"unknown_fields": "keep"},
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+policies.unknown_fields: must be one of "drop", "quarantine"
+
+=== limits: not an object
+--- schema
+{"limits": 10, "fields": [{"name": "a", "type": "string"}]}
+--- error
+limits: must be an object
+
+=== limits: unknown key
+--- schema
+{"limits": {"record_size": 10}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+limits.record_size: unknown key
+
+=== limits: not positive
+--- schema
+{"limits": {"depth": 0}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+limits.depth: must be a positive integer
+
+=== field: not an object
+--- schema
+{"fields": ["a"]}
+--- error
+fields[0]: must be an object
+
+=== field: unknown key
+--- schema
+{"fields": [{"name": "a", "type": "string", "maxlength": 3}]}
+--- error
+fields[0].maxlength: unknown key
+
+=== field: visibility in a nested member
+--- schema
+{"fields": [{"name": "a", "type": "object",
+             "fields": [{"name": "b", "type": "string", "visibility": "self"}]}]}
+--- error
+fields[0].fields[0].visibility: unknown key
+
+=== field: no name
+--- schema
+{"fields": [{"type": "string"}]}
+--- error
+fields[0].name: must be 1..255 bytes of [A-Za-z0-9_]
+
+=== field: bad type
+--- schema
+{"fields": [{"name": "a", "type": "text"}]}
+--- error
+fields[0].type: must be one of string, integer, number, boolean, timestamp, object, array
+
+=== field: required not a boolean
+--- schema
+{"fields": [{"name": "a", "type": "string", "required": "yes"}]}
+--- error
+fields[0].required: must be true or false
+
+=== field: on_too_long
+--- schema
+{"fields": [{"name": "a", "type": "string", "on_too_long": "cut"}]}
+--- error
+fields[0].on_too_long: must be one of "truncate", "drop", "quarantine"
+
+=== field: on_invalid
+--- schema
+{"fields": [{"name": "a", "type": "string", "on_invalid": "keep"}]}
+--- error
+fields[0].on_invalid: must be one of "drop", "quarantine", "default"
+
+=== field: max_length on a number
+--- schema
+{"fields": [{"name": "a", "type": "integer", "max_length": 3}]}
+--- error
+fields[0].max_length: a non-negative integer, for strings and arrays only
+
+=== field: default of the wrong type
+--- schema
+{"fields": [{"name": "a", "type": "integer", "default": "none"}]}
+--- error
+fields[0].default: must be an integer
+
+=== field: on_invalid default without a default
+--- schema
+{"fields": [{"name": "a", "type": "string", "on_invalid": "default"}]}
+--- error
+fields[0].on_invalid: "default" needs a "default"
+
+=== field: timestamp default outside the years
+--- schema
+{"fields": [{"name": "a", "type": "timestamp",
+             "default": "9999-12-31T23:00:00-05:00"}]}
+--- error
+fields[0].default: "9999-12-31T23:00:00-05:00" is outside years 0000..9999 in UTC
+
+=== field: empty enum
+--- schema
+{"fields": [{"name": "a", "type": "string", "enum": []}]}
+--- error
+fields[0].enum: must be a non-empty array
+
+=== field: enum value of the wrong type
+--- schema
+{"fields": [{"name": "a", "type": "string", "enum": ["x", 2]}]}
+--- error
+fields[0].enum[1]: must be a string
+
+=== field: map not an object
+--- schema
+{"fields": [{"name": "a", "type": "string", "map": ["x"]}]}
+--- error
+fields[0].map: must be an object
+
+=== field: enum value of the wrong type, an article
+--- schema
+{"fields": [{"name": "a", "type": "object", "enum": [{}, 1]}]}
+--- error
+fields[0].enum[1]: must be an object
+
+=== field: map value of the wrong type
+--- schema
+{"fields": [{"name": "a", "type": "boolean", "map": {"Y": true, "N": "no"}}]}
+--- error
+fields[0].map.N: must be a boolean or null
+
+=== field: split on a string
+--- schema
+{"fields": [{"name": "a", "type": "string", "split": ","}]}
+--- error
+fields[0].split: a non-empty separator, for arrays only
+
+=== field: formats on a string
+--- schema
+{"fields": [{"name": "a", "type": "string", "formats": ["%Y"]}]}
+--- error
+fields[0].formats: an array of strptime formats, for timestamps only
+
+=== field: format not a string
+--- schema
+{"fields": [{"name": "a", "type": "timestamp", "formats": ["%Y", 4]}]}
+--- error
+fields[0].formats[1]: must be a string
+
+=== field: items on a string
+--- schema
+{"fields": [{"name": "a", "type": "string", "items": {"type": "string"}}]}
+--- error
+fields[0].items: for arrays only
+
+=== field: fields on an array
+--- schema
+{"fields": [{"name": "a", "type": "array", "fields": [{"name": "b", "type": "string"}]}]}
+--- error
+fields[0].fields: a non-empty array, for objects only
+
+=== field: nested member without a name
+--- schema
+{"fields": [{"name": "a", "type": "object", "fields": [{"type": "string"}]}]}
+--- error
+fields[0].fields[0]: must be an object with a "name"
+
+=== field: nested member name used twice
+--- schema
+{"fields": [{"name": "a", "type": "object",
+             "fields": [{"name": "b", "type": "string"},
+                        {"name": "b", "type": "string"}]}]}
+--- error
+fields[0].fields[1].name: "b" is used twice
+
+=== field: aliases not an array
+--- schema
+{"fields": [{"name": "a", "type": "string", "aliases": "b"}]}
+--- error
+fields[0].aliases: must be an array of names
+
+=== field: alias not a name
+--- schema
+{"fields": [{"name": "a", "type": "string", "aliases": [""]}]}
+--- error
+fields[0].aliases[0]: must be a member name
+
+=== field: unknown visibility
+--- schema
+{"fields": [{"name": "a", "type": "string", "visibility": "friends"}]}
+--- error
+fields[0].visibility: must be one of the classes
+
+=== field: unknown source
+--- schema
+{"fields": [{"name": "a", "type": "string", "source": "contacts"}]}
+--- error
+fields[0].source: must name one of "sources"
+
+=== version_field: empty
+--- schema
+{"version_field": "", "fields": [{"name": "a", "type": "string"}]}
+--- error
+version_field: must be a member name
+
+=== default_version: above version
+--- schema
+{"version": 2, "default_version": 3, "fields": [{"name": "a", "type": "string"}]}
+--- error
+default_version: an integer from 1 to "version"
+
+=== detect: not an array
+--- schema
+{"detect": {"version": 1, "has": "mail"},
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+detect: must be an array
+
+=== detect: bad rule
+--- schema
+{"detect": [{"version": 1}], "fields": [{"name": "a", "type": "string"}]}
+--- error
+detect[0]: must be {"version": N, "has": "member"}
+
+=== migrations: not an array
+--- schema
+{"migrations": {}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations: must be an array
+
+=== migrations: no steps
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0]: must have integer "from", "to" and a "steps" array
+
+=== migrations: backwards
+--- schema
+{"version": 2, "migrations": [{"from": 2, "to": 1, "steps": []}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0]: needs 1 <= from < to <= version
+
+=== migrations: two from the same version
+--- schema
+{"version": 3, "migrations": [{"from": 1, "to": 2, "steps": []},
+                              {"from": 1, "to": 3, "steps": []}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[1]: a second migration from version 1
+
+=== migrations: step not an object
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2, "steps": ["rename"]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0]: must be an object
+
+=== migrations: unknown op
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2, "steps": [{"op": "drop"}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0].op: must be move, rename, copy, delete, set, map, split or merge
+
+=== migrations: unknown key in a step
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2,
+  "steps": [{"op": "delete", "field": "x", "path": "y"}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0].path: unknown key
+
+=== migrations: empty separator
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2,
+  "steps": [{"op": "split", "from": "n", "to": ["a", "b"], "separator": ""}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0].separator: must be a non-empty string
+
+=== migrations: move without to
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2,
+  "steps": [{"op": "move", "from": "city"}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0]: move needs "from" and "to" paths
+
+=== migrations: delete without field
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2,
+  "steps": [{"op": "delete", "from": "city"}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0]: delete needs a "field" path
+
+=== migrations: set without value
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2,
+  "steps": [{"op": "set", "field": "city"}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0]: set needs a "value"
+
+=== migrations: map without values
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2,
+  "steps": [{"op": "map", "field": "status", "values": ["A"]}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0]: map needs a "values" object
+
+=== migrations: split into one member
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2,
+  "steps": [{"op": "split", "from": "name", "to": ["first"]}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0]: split needs a path and a list of at least two paths
+
+=== migrations: merge list with a number
+--- schema
+{"version": 2, "migrations": [{"from": 1, "to": 2,
+  "steps": [{"op": "merge", "from": ["first", 2], "to": "name"}]}],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+migrations[0].steps[0]: the list must hold paths
