@@ -18,7 +18,7 @@
 #include <string.h>
 
 
-#define NGX_HTTP_PROFILE_FORMAT_VERSION      1
+#define NGX_HTTP_PROFILE_FORMAT_VERSION      2
 #define NGX_HTTP_PROFILE_FORMAT_NAME         "profile-snapshot"
 
 /* named LMDB databases inside one snapshot file */
@@ -38,6 +38,7 @@
 #define NGX_HTTP_PROFILE_META_CLASSES        "classes"
 #define NGX_HTTP_PROFILE_META_FIELDS         "fields"
 #define NGX_HTTP_PROFILE_META_SCHEMA         "schema"
+#define NGX_HTTP_PROFILE_META_INDEX          "index"
 
 /* profile ids: 1..128 bytes of [A-Za-z0-9._~-] (see id_valid below) */
 #define NGX_HTTP_PROFILE_ID_MAX              128
@@ -51,10 +52,19 @@
 #define NGX_HTTP_PROFILE_CLASS_PUBLIC        0
 #define NGX_HTTP_PROFILE_CLASS_SELF          1
 
-/* record layout */
-#define NGX_HTTP_PROFILE_RECORD_VERSION      1
+/*
+ * record layout: a 16-byte header, the id (a length byte, then the id),
+ * the entries, the body
+ */
+#define NGX_HTTP_PROFILE_RECORD_VERSION      2
 #define NGX_HTTP_PROFILE_RECORD_HEADER_SIZE  16
+#define NGX_HTTP_PROFILE_RECORD_MIN_SIZE     18
 #define NGX_HTTP_PROFILE_ENTRY_SIZE          12
+
+/* index layout (meta "index"): a 16-byte header, then 16-byte slots */
+#define NGX_HTTP_PROFILE_INDEX_HEADER_SIZE   16
+#define NGX_HTTP_PROFILE_INDEX_SLOT_SIZE     16
+#define NGX_HTTP_PROFILE_INDEX_MAX_BITS      32
 
 /* field value types, stored per field and per entry */
 #define NGX_HTTP_PROFILE_TYPE_NULL           0
@@ -81,7 +91,11 @@ typedef enum {
     NGX_HTTP_PROFILE_FMT_ORDER,         /* field ids not ascending */
     NGX_HTTP_PROFILE_FMT_NAME,          /* bad name in a table */
     NGX_HTTP_PROFILE_FMT_COUNT,         /* table count out of range */
-    NGX_HTTP_PROFILE_FMT_OVERLAP        /* fragments overlap */
+    NGX_HTTP_PROFILE_FMT_OVERLAP,       /* fragments overlap */
+    NGX_HTTP_PROFILE_FMT_ID,            /* bad id inside the record */
+    NGX_HTTP_PROFILE_FMT_SLOT,          /* index slot outside the file */
+    NGX_HTTP_PROFILE_FMT_PROBE,         /* index probe limit too low */
+    NGX_HTTP_PROFILE_FMT_MISSING        /* no such id (not an error) */
 } ngx_http_profile_fmt_rc_e;
 
 
@@ -101,13 +115,29 @@ typedef struct {
  * valid as long as that buffer is.
  */
 typedef struct {
+    const unsigned char  *id;       /* id_len bytes, the record's key */
     const unsigned char  *entries;  /* nentries * ENTRY_SIZE bytes */
     const unsigned char  *body;     /* body_len bytes of fragments */
     uint64_t              hash;
     uint32_t              body_len;
     uint16_t              nentries;
     uint8_t               flags;
+    uint8_t               id_len;
 } ngx_http_profile_record_t;
+
+
+/*
+ * The id index (meta "index"), validated by ngx_http_profile_index_parse():
+ * an open-addressing hash table of 2^bits slots, each naming a record by
+ * its offset and size in the snapshot file (docs/snapshot-format.md).
+ */
+typedef struct {
+    const unsigned char  *slots;    /* nslots * INDEX_SLOT_SIZE bytes */
+    uint64_t              seed;     /* XXH64 seed of the ids */
+    uint64_t              mask;     /* nslots - 1 */
+    uint32_t              max_probe;
+    unsigned              bits;
+} ngx_http_profile_index_t;
 
 
 /* a field of the snapshot's "fields" table; name points into the table */
@@ -173,23 +203,6 @@ ngx_http_profile_put64(unsigned char *p, uint64_t v)
 {
     p = ngx_http_profile_put32(p, (uint32_t) v);
     return ngx_http_profile_put32(p, (uint32_t) (v >> 32));
-}
-
-
-/* FNV-1a 64: the per-record hash (see docs/snapshot-format.md) */
-
-#define NGX_HTTP_PROFILE_FNV_OFFSET  0xcbf29ce484222325ULL
-#define NGX_HTTP_PROFILE_FNV_PRIME   0x00000100000001b3ULL
-
-static inline uint64_t
-ngx_http_profile_fnv1a64(uint64_t h, const unsigned char *p, size_t n)
-{
-    while (n--) {
-        h ^= *p++;
-        h *= NGX_HTTP_PROFILE_FNV_PRIME;
-    }
-
-    return h;
 }
 
 
@@ -292,13 +305,54 @@ int ngx_http_profile_id_valid(const unsigned char *id, size_t len);
 const char *ngx_http_profile_fmt_strerror(int rc);
 
 /*
- * XXH64 of data[0 .. len - 1] with seed: the hash of records and of index
- * slots in format 2 (docs/snapshot-format.md).
+ * XXH64 of data[0 .. len - 1] with seed: the hash of records and of ids
+ * in the index (docs/snapshot-format.md).
  */
 uint64_t ngx_http_profile_hash64(const void *data, size_t len, uint64_t seed);
 
-/* per-record hash as stored at offset 8: FNV-1a 64 of bytes 16 .. end */
+/* per-record hash as stored at offset 8: XXH64 of bytes 16 .. end */
 uint64_t ngx_http_profile_record_hash(const void *data, size_t size);
+
+/*
+ * The size of the record that starts at data, from its own header, if
+ * its header fits in avail bytes and the record in avail bytes too.
+ * Returns NGX_HTTP_PROFILE_FMT_OK or the problem.
+ */
+int ngx_http_profile_record_span(const void *data, size_t avail,
+    size_t *size);
+
+/*
+ * Validate the index value of size bytes (header, size equation, limits
+ * against record_count) and fill idx.  O(1): the slots are checked as
+ * lookups read them.
+ */
+int ngx_http_profile_index_parse(ngx_http_profile_index_t *idx,
+    const void *data, size_t size, uint64_t record_count);
+
+/* the index slot of id: where its lookup starts, and the tag it carries */
+static inline uint64_t
+ngx_http_profile_index_home(const ngx_http_profile_index_t *idx,
+    const unsigned char *id, size_t len, uint32_t *tag)
+{
+    uint64_t  h;
+
+    h = ngx_http_profile_hash64(id, len, idx->seed);
+    *tag = (uint32_t) (h >> 32);
+
+    return h & idx->mask;
+}
+
+/*
+ * Find the record of id[0 .. len - 1] through idx in the snapshot file
+ * mapped at map (map_size bytes): validates the record's header into
+ * rec.  Returns NGX_HTTP_PROFILE_FMT_OK, NGX_HTTP_PROFILE_FMT_MISSING if
+ * there is no such id, or a problem (a slot outside the file, a record
+ * whose header is bad), with *slot set to the slot at fault.  Never
+ * reads outside map[0 .. map_size - 1] and the index.
+ */
+int ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
+    const unsigned char *map, size_t map_size, const unsigned char *id,
+    size_t len, ngx_http_profile_record_t *rec, uint64_t *slot);
 
 
 #endif /* _NGX_HTTP_PROFILE_FORMAT_H_INCLUDED_ */

@@ -22,7 +22,7 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
 
     p = data;
 
-    if (size < NGX_HTTP_PROFILE_RECORD_HEADER_SIZE) {
+    if (size < NGX_HTTP_PROFILE_RECORD_MIN_SIZE) {
         return NGX_HTTP_PROFILE_FMT_SHORT;
     }
 
@@ -34,10 +34,15 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
     rec->nentries = ngx_http_profile_get16(p + 2);
     rec->body_len = ngx_http_profile_get32(p + 4);
     rec->hash = ngx_http_profile_get64(p + 8);
+    rec->id_len = p[16];
+
+    if (rec->id_len == 0 || rec->id_len > NGX_HTTP_PROFILE_ID_MAX) {
+        return NGX_HTTP_PROFILE_FMT_ID;
+    }
 
     /* 64-bit sums: none of the terms can overflow them */
 
-    if ((uint64_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE
+    if ((uint64_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + rec->id_len
         + (uint64_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE
         + rec->body_len
         != (uint64_t) size)
@@ -45,11 +50,138 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
         return NGX_HTTP_PROFILE_FMT_LENGTH;
     }
 
-    rec->entries = p + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE;
+    rec->id = p + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1;
+    rec->entries = rec->id + rec->id_len;
     rec->body = rec->entries
                 + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE;
 
     return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
+{
+    uint64_t              n;
+    const unsigned char  *p;
+
+    p = data;
+
+    if (avail < NGX_HTTP_PROFILE_RECORD_MIN_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    if (p[0] != NGX_HTTP_PROFILE_RECORD_VERSION) {
+        return NGX_HTTP_PROFILE_FMT_VERSION;
+    }
+
+    n = (uint64_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + p[16]
+        + (uint64_t) ngx_http_profile_get16(p + 2)
+          * NGX_HTTP_PROFILE_ENTRY_SIZE
+        + ngx_http_profile_get32(p + 4);
+
+    if (n > (uint64_t) avail) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    *size = (size_t) n;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_index_parse(ngx_http_profile_index_t *idx,
+    const void *data, size_t size, uint64_t record_count)
+{
+    uint64_t              nslots;
+    const unsigned char  *p;
+
+    p = data;
+
+    if (size < NGX_HTTP_PROFILE_INDEX_HEADER_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    idx->seed = ngx_http_profile_get64(p);
+    idx->bits = ngx_http_profile_get32(p + 8);
+    idx->max_probe = ngx_http_profile_get32(p + 12);
+
+    if (idx->bits > NGX_HTTP_PROFILE_INDEX_MAX_BITS) {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    nslots = (uint64_t) 1 << idx->bits;
+
+    if (size - NGX_HTTP_PROFILE_INDEX_HEADER_SIZE
+        != nslots * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE)
+    {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    /* every record has a slot; a probe never goes round more than once */
+
+    if (record_count > nslots || idx->max_probe > nslots
+        || (record_count > 0 && idx->max_probe == 0))
+    {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    idx->mask = nslots - 1;
+    idx->slots = p + NGX_HTTP_PROFILE_INDEX_HEADER_SIZE;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
+    const unsigned char *map, size_t map_size, const unsigned char *id,
+    size_t len, ngx_http_profile_record_t *rec, uint64_t *slot)
+{
+    int                   rc;
+    uint32_t              tag, n, size;
+    uint64_t              i, off;
+    const unsigned char  *s;
+
+    i = ngx_http_profile_index_home(idx, id, len, &tag);
+
+    /*
+     * Linear probing, at most max_probe slots: the writer records the
+     * longest probe any stored id needs, so a lookup of an unknown id
+     * stops there even in a table without an empty slot.
+     */
+
+    for (n = 0; n < idx->max_probe; n++) {
+        s = idx->slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
+        off = ngx_http_profile_get64(s);
+
+        if (off == 0) {
+            return NGX_HTTP_PROFILE_FMT_MISSING;
+        }
+
+        if (ngx_http_profile_get32(s + 12) == tag) {
+            size = ngx_http_profile_get32(s + 8);
+            *slot = i;
+
+            if (off > map_size || size > map_size - off) {
+                return NGX_HTTP_PROFILE_FMT_SLOT;
+            }
+
+            rc = ngx_http_profile_record_header(rec, map + off, size);
+            if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+                return rc;
+            }
+
+            if (rec->id_len == len && memcmp(rec->id, id, len) == 0) {
+                return NGX_HTTP_PROFILE_FMT_OK;
+            }
+        }
+
+        i = (i + 1) & idx->mask;
+    }
+
+    return NGX_HTTP_PROFILE_FMT_MISSING;
 }
 
 
@@ -67,6 +199,10 @@ ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
     rc = ngx_http_profile_record_header(rec, data, size);
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         return rc;
+    }
+
+    if (deep && !ngx_http_profile_id_valid(rec->id, rec->id_len)) {
+        return NGX_HTTP_PROFILE_FMT_ID;
     }
 
     prev = 0;
@@ -289,7 +425,11 @@ ngx_http_profile_fmt_strerror(int rc)
         "field ids not ascending",
         "bad name",
         "count out of range",
-        "fragments overlap"
+        "fragments overlap",
+        "bad id in the record",
+        "index slot outside the snapshot",
+        "index probe limit too low",
+        "no such record"
     };
 
     if (rc < 0 || (size_t) rc >= sizeof(text) / sizeof(text[0])) {
@@ -307,10 +447,10 @@ ngx_http_profile_record_hash(const void *data, size_t size)
         return 0;
     }
 
-    return ngx_http_profile_fnv1a64(NGX_HTTP_PROFILE_FNV_OFFSET,
-                        (const unsigned char *) data
-                        + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
-                        size - NGX_HTTP_PROFILE_RECORD_HEADER_SIZE);
+    return ngx_http_profile_hash64((const unsigned char *) data
+                                   + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
+                                   size - NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
+                                   0);
 }
 
 

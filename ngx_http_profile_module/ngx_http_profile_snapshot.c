@@ -26,6 +26,8 @@ static int ngx_http_profile_snapshot_meta(ngx_http_profile_snapshot_t *snap,
 static ngx_int_t ngx_http_profile_snapshot_decimal(MDB_val *val,
     uint64_t max, uint64_t *n);
 static ngx_int_t ngx_http_profile_snapshot_id_valid(MDB_val *val);
+static ngx_int_t ngx_http_profile_snapshot_map(
+    ngx_http_profile_snapshot_t *snap, u_char *err);
 static void ngx_http_profile_snapshot_close(ngx_http_profile_snapshot_t *snap);
 static void ngx_http_profile_snapshot_unpin(void *data);
 
@@ -128,6 +130,10 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
     }
 
     if (ngx_http_profile_snapshot_validate(snap, err) != NGX_OK) {
+        goto failed;
+    }
+
+    if (ngx_http_profile_snapshot_map(snap, err) != NGX_OK) {
         goto failed;
     }
 
@@ -257,42 +263,36 @@ ngx_http_profile_snapshot_record(ngx_http_request_t *r,
     ngx_http_profile_snapshot_t *snap, ngx_str_t *id,
     ngx_http_profile_record_t *rec)
 {
-    int      rc;
-    MDB_val  key, val;
+    int       rc;
+    uint64_t  slot;
 
-    key.mv_size = id->len;
-    key.mv_data = id->data;
+    /*
+     * Through the index: one hash of the id, one slot (rarely a few
+     * more), the record's header.  Only the header is checked here: the
+     * JSON writer checks each entry as it reads it
+     * (ngx_http_profile_entry_check()), so a record's entries are
+     * decoded once per request, not twice.
+     */
 
-    rc = mdb_get(snap->txn, snap->profiles, &key, &val);
+    slot = 0;
 
-    if (rc == MDB_NOTFOUND) {
+    rc = ngx_http_profile_index_find(&snap->index, snap->map, snap->map_size,
+                                     id->data, id->len, rec, &slot);
+
+    if (rc == NGX_HTTP_PROFILE_FMT_OK) {
+        return NGX_OK;
+    }
+
+    if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
         return NGX_DECLINED;
     }
 
-    if (rc != 0) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "profile snapshot \"%V\": mdb_get() failed "
-                      "for id \"%V\" (%d: %s)",
-                      &snap->path, id, rc, mdb_strerror(rc));
-        return NGX_ERROR;
-    }
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "profile snapshot \"%V\": bad record for id \"%V\" "
+                  "at index slot %uL (%s)", &snap->path, id, slot,
+                  ngx_http_profile_fmt_strerror(rc));
 
-    /*
-     * Only the header here: the JSON writer checks each entry as it
-     * reads it (ngx_http_profile_entry_check()), so a record's entries
-     * are decoded once per request, not twice.
-     */
-
-    rc = ngx_http_profile_record_header(rec, val.mv_data, val.mv_size);
-    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "profile snapshot \"%V\": bad record for id \"%V\" "
-                      "(%s)", &snap->path, id,
-                      ngx_http_profile_fmt_strerror(rc));
-        return NGX_ERROR;
-    }
-
-    return NGX_OK;
+    return NGX_ERROR;
 }
 
 
@@ -371,8 +371,8 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
 
     if (version != NGX_HTTP_PROFILE_FORMAT_VERSION) {
         *ngx_slprintf(err, last, ": format version %uL is not supported "
-                      "(expected %d)", version,
-                      NGX_HTTP_PROFILE_FORMAT_VERSION) = '\0';
+                      "(expected %d; rebuild it with profile-snapshot)",
+                      version, NGX_HTTP_PROFILE_FORMAT_VERSION) = '\0';
         return NGX_ERROR;
     }
 
@@ -454,6 +454,25 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
         != NGX_OK)
     {
         goto malformed;
+    }
+
+    /* index: checked against record_count, its slots as they are used */
+
+    name = NGX_HTTP_PROFILE_META_INDEX;
+
+    rc = ngx_http_profile_snapshot_meta(snap, meta, name, &val);
+    if (rc == MDB_NOTFOUND) {
+        goto missing;
+    }
+
+    if (rc != 0) {
+        goto lmdb_failed;
+    }
+
+    rc = ngx_http_profile_index_parse(&snap->index, val.mv_data, val.mv_size,
+                                      snap->record_count);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        goto bad_table;
     }
 
     /* snapshot_id: names the version in logs and, later, in ETags */
@@ -623,9 +642,59 @@ ngx_http_profile_snapshot_id_valid(MDB_val *val)
 }
 
 
+/*
+ * Map the file LMDB has open (its descriptor: not the path, which a
+ * publish may have renamed another file onto meanwhile), read-only and
+ * shared: the index's offsets point into it.
+ */
+
+static ngx_int_t
+ngx_http_profile_snapshot_map(ngx_http_profile_snapshot_t *snap, u_char *err)
+{
+    int              rc;
+    u_char          *last, *p;
+    ngx_fd_t         fd;
+    ngx_file_info_t  fi;
+
+    last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
+
+    rc = mdb_env_get_fd(snap->env, &fd);
+    if (rc != 0) {
+        *ngx_slprintf(err, last, ": mdb_env_get_fd() failed (%d: %s)",
+                      rc, mdb_strerror(rc)) = '\0';
+        return NGX_ERROR;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        *ngx_slprintf(err, last, ": " ngx_fd_info_n " failed (%d: %s)",
+                      ngx_errno, mdb_strerror(ngx_errno)) = '\0';
+        return NGX_ERROR;
+    }
+
+    p = mmap(NULL, (size_t) ngx_file_size(&fi), PROT_READ, MAP_SHARED, fd,
+             0);
+
+    if (p == MAP_FAILED) {
+        *ngx_slprintf(err, last, ": mmap() failed (%d: %s)",
+                      ngx_errno, mdb_strerror(ngx_errno)) = '\0';
+        return NGX_ERROR;
+    }
+
+    snap->map = p;
+    snap->map_size = (size_t) ngx_file_size(&fi);
+
+    return NGX_OK;
+}
+
+
 static void
 ngx_http_profile_snapshot_close(ngx_http_profile_snapshot_t *snap)
 {
+    if (snap->map != NULL) {
+        munmap(snap->map, snap->map_size);
+        snap->map = NULL;
+    }
+
     if (snap->txn != NULL) {
         mdb_txn_abort(snap->txn);
         snap->txn = NULL;

@@ -25,10 +25,12 @@
 
 
 /*
- * An open snapshot.  It owns its pool, its LMDB environment and one
- * read-only transaction that lives as long as the snapshot: requests
- * only call mdb_get() in it.  The tables below point into the file's
- * memory map and are valid while the snapshot is open.
+ * An open snapshot.  It owns its pool, its LMDB environment, one
+ * read-only transaction that lives as long as the snapshot, and a
+ * read-only map of the file: a request finds a record through the id
+ * index (meta "index") at an offset in that map, without calling LMDB.
+ * The tables below point into the maps and are valid while the snapshot
+ * is open.
  */
 struct ngx_http_profile_snapshot_s {
     ngx_pool_t                  *pool;       /* owns this object */
@@ -38,6 +40,10 @@ struct ngx_http_profile_snapshot_s {
     MDB_env                     *env;
     MDB_txn                     *txn;
     MDB_dbi                      profiles;
+
+    u_char                      *map;        /* the file, read-only */
+    size_t                       map_size;
+    ngx_http_profile_index_t     index;
 
     ngx_http_profile_class_t    *classes;
     ngx_http_profile_field_t    *fields;

@@ -113,13 +113,33 @@ qr{profile_snapshot "[^"]*/build/fixtures" is not a regular file}
 
 
 
-=== TEST 11: profile_snapshot: format version 2
+=== TEST 11: profile_snapshot: format version 1 (before the id index)
 --- http_config
-    profile_snapshot $TEST_NGINX_FIXTURES/version2.snap;
+    profile_snapshot $TEST_NGINX_FIXTURES/version1.snap;
 --- config
 --- must_die
 --- error_log eval
-qr{profile_snapshot "[^"]*/version2\.snap": format version 2 is not supported \(expected 1\)}
+qr{profile_snapshot "[^"]*/version1\.snap": format version 1 is not supported \(expected 2; rebuild it with profile-snapshot\)}
+
+
+
+=== TEST 11a: profile_snapshot: no id index
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/no-index.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/no-index\.snap" is not a profile snapshot: meta "index" is missing}
+
+
+
+=== TEST 11b: profile_snapshot: an id index whose size does not match its header
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/bad-index.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/bad-index\.snap" is not a profile snapshot: meta "index" is malformed \(lengths do not add up\)}
 
 
 

@@ -84,13 +84,13 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v)
 
 
 const unsigned char *
-ps_record_finish(ps_record_t *r, size_t *len)
+ps_record_finish(ps_record_t *r, const char *id, size_t id_len, size_t *len)
 {
     size_t          size;
     uint64_t        hash;
     unsigned char  *p;
 
-    size = NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + r->entries.len
+    size = NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + id_len + r->entries.len
            + r->body.len;
 
     r->out.len = 0;
@@ -104,6 +104,12 @@ ps_record_finish(ps_record_t *r, size_t *len)
 
     p += NGX_HTTP_PROFILE_RECORD_HEADER_SIZE;
 
+    /* the caller's id is valid: 1 .. NGX_HTTP_PROFILE_ID_MAX bytes */
+
+    *p++ = (unsigned char) id_len;
+    memcpy(p, id, id_len);
+    p += id_len;
+
     if (r->entries.len) {
         memcpy(p, r->entries.data, r->entries.len);
         p += r->entries.len;
@@ -113,9 +119,7 @@ ps_record_finish(ps_record_t *r, size_t *len)
         memcpy(p, r->body.data, r->body.len);
     }
 
-    hash = ngx_http_profile_fnv1a64(NGX_HTTP_PROFILE_FNV_OFFSET,
-                              r->out.data + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
-                              size - NGX_HTTP_PROFILE_RECORD_HEADER_SIZE);
+    hash = ngx_http_profile_record_hash(r->out.data, size);
     ngx_http_profile_put64(r->out.data + 8, hash);
 
     r->out.len = size;

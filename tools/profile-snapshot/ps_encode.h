@@ -38,7 +38,8 @@ void ps_record_reset(ps_record_t *r);
 int ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v);
 
 /* finish the record; returns its bytes (valid until the next reset) */
-const unsigned char *ps_record_finish(ps_record_t *r, size_t *len);
+const unsigned char *ps_record_finish(ps_record_t *r, const char *id,
+    size_t id_len, size_t *len);
 
 void ps_record_free(ps_record_t *r);
 

@@ -143,6 +143,10 @@ ps_inspect_meta(ps_reader_t *r, int json)
             ps_inspect_value(&b, r, keys[i], 1, i == 1 || i == 5);
         }
 
+        ps_buf_printf(&b, ",\"index\":{\"slots\":%llu,\"longest_probe\":%u}",
+                      (unsigned long long) r->index.mask + 1,
+                      r->index.max_probe);
+
         ps_buf_adds(&b, ",\"classes\":[");
 
         for (i = 0; i < r->nclasses; i++) {
@@ -172,6 +176,10 @@ ps_inspect_meta(ps_reader_t *r, int json)
             ps_inspect_value(&b, r, keys[i], 0, 0);
             ps_buf_addc(&b, '\n');
         }
+
+        ps_buf_printf(&b, "index: %llu slots, longest probe %u\n",
+                      (unsigned long long) r->index.mask + 1,
+                      r->index.max_probe);
 
         ps_buf_adds(&b, "classes:");
 

@@ -33,6 +33,8 @@ static const ps_command_t  ps_commands[] = {
       "show a snapshot's metadata, or one record as JSON" },
     { "verify", ps_verify_main,
       "check a snapshot completely; exit 6 if it is invalid" },
+    { "reindex", ps_reindex_main,
+      "write the id index of a snapshot made by other means" },
     { "sha256", ps_sha256_main,
       "print the SHA-256 of files (checks the built-in SHA-256)" },
     { NULL, NULL, NULL }

@@ -383,7 +383,7 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
         }
     }
 
-    rec = ps_record_finish(&b->record, &len);
+    rec = ps_record_finish(&b->record, b->id, b->id_len, &len);
 
     has_order = (ps_process_order(b, &order) == 0);
 

@@ -5,9 +5,12 @@
 
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ps.h"
 #include "ps_buf.h"
@@ -15,6 +18,8 @@
 
 
 static int ps_reader_header(ps_reader_t *r);
+static int ps_reader_map(ps_reader_t *r);
+static int ps_reader_decimal(MDB_val *v, uint64_t *n);
 
 
 int
@@ -104,6 +109,11 @@ ps_reader_close(ps_reader_t *r)
 
     free(r->fields);
     r->fields = NULL;
+
+    if (r->map != NULL) {
+        munmap((void *) r->map, r->map_size);
+        r->map = NULL;
+    }
 }
 
 
@@ -123,10 +133,18 @@ ps_reader_header(ps_reader_t *r)
         return PS_EXIT_CORRUPT;
     }
 
-    if (ps_reader_meta(r, NGX_HTTP_PROFILE_META_VERSION, &v) != 0
-        || v.mv_size != 1 || *(char *) v.mv_data != '1')
+    if (ps_reader_meta(r, NGX_HTTP_PROFILE_META_VERSION, &v) != 0) {
+        ps_error("%s: meta \"format_version\" is missing", r->path);
+        return PS_EXIT_CORRUPT;
+    }
+
+    if (v.mv_size != 1
+        || *(char *) v.mv_data != '0' + NGX_HTTP_PROFILE_FORMAT_VERSION)
     {
-        ps_error("%s: unknown format_version", r->path);
+        ps_error("%s: format_version %.*s is not supported (this build "
+                 "reads %d): rebuild the snapshot", r->path,
+                 v.mv_size <= 20 ? (int) v.mv_size : 20,
+                 (char *) v.mv_data, NGX_HTTP_PROFILE_FORMAT_VERSION);
         return PS_EXIT_CORRUPT;
     }
 
@@ -163,5 +181,105 @@ ps_reader_header(ps_reader_t *r)
         return PS_EXIT_CORRUPT;
     }
 
+    if (ps_reader_meta(r, NGX_HTTP_PROFILE_META_RECORD_COUNT, &v) != 0
+        || ps_reader_decimal(&v, &r->count) != 0)
+    {
+        ps_error("%s: meta \"record_count\" is missing or invalid",
+                 r->path);
+        return PS_EXIT_CORRUPT;
+    }
+
+    if (ps_reader_meta(r, NGX_HTTP_PROFILE_META_INDEX, &v) != 0) {
+        ps_error("%s: meta \"index\" is missing (profile-snapshot reindex "
+                 "writes it)", r->path);
+        return PS_EXIT_CORRUPT;
+    }
+
+    rc = ngx_http_profile_index_parse(&r->index, v.mv_data, v.mv_size,
+                                      r->count);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_error("%s: meta \"index\" is invalid: %s", r->path,
+                 ngx_http_profile_fmt_strerror(rc));
+        return PS_EXIT_CORRUPT;
+    }
+
+    return ps_reader_map(r);
+}
+
+
+/* the file, mapped read-only: what the index's offsets point into */
+
+static int
+ps_reader_map(ps_reader_t *r)
+{
+    int          fd;
+    void        *p;
+    struct stat  st;
+
+    fd = open(r->path, O_RDONLY);
+
+    if (fd == -1 || fstat(fd, &st) != 0) {
+        ps_error("%s: %s", r->path, strerror(errno));
+
+        if (fd != -1) {
+            close(fd);
+        }
+
+        return PS_EXIT_IO;
+    }
+
+    p = MAP_FAILED;
+
+    if (st.st_size > 0) {
+        p = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    }
+
+    close(fd);
+
+    if (p == MAP_FAILED) {
+        ps_error("%s: mmap() failed: %s", r->path, strerror(errno));
+        return PS_EXIT_IO;
+    }
+
+    r->map = p;
+    r->map_size = st.st_size;
+
     return 0;
+}
+
+
+static int
+ps_reader_decimal(MDB_val *v, uint64_t *n)
+{
+    size_t         i;
+    uint64_t       x;
+    const char    *p;
+
+    p = v->mv_data;
+    x = 0;
+
+    if (v->mv_size == 0 || v->mv_size > 19) {
+        return -1;
+    }
+
+    for (i = 0; i < v->mv_size; i++) {
+        if (p[i] < '0' || p[i] > '9') {
+            return -1;
+        }
+
+        x = x * 10 + (p[i] - '0');
+    }
+
+    *n = x;
+
+    return 0;
+}
+
+
+int
+ps_reader_find(ps_reader_t *r, const void *id, size_t len,
+    ngx_http_profile_record_t *rec, uint64_t *slot)
+{
+    return ngx_http_profile_index_find(&r->index, r->map, r->map_size, id,
+                                       len, rec, slot);
 }

@@ -27,12 +27,17 @@ typedef struct {
     unsigned                   nclasses;
     ngx_http_profile_field_t  *fields;
     unsigned                   nfields;
+    uint64_t                   count;       /* meta "record_count" */
+    ngx_http_profile_index_t   index;
+    const unsigned char       *map;         /* the file, mapped by us */
+    size_t                     map_size;
 } ps_reader_t;
 
 
 /*
  * Open path and check the header metadata (format, format_version,
- * classes, fields).  Returns 0, or an exit code (PS_EXIT_IO if the file
+ * classes, fields, record_count, index), and map the file for lookups
+ * through the index (ps_reader_find()).  Returns 0, or an exit code (PS_EXIT_IO if the file
  * cannot be opened, PS_EXIT_CORRUPT if it is not a valid snapshot) with
  * a message printed.  Close with ps_reader_close() in every case.
  */
@@ -40,6 +45,14 @@ int ps_reader_open(ps_reader_t *r, const char *path);
 
 /* a meta value: 0 and *val, or MDB_NOTFOUND / an LMDB error */
 int ps_reader_meta(ps_reader_t *r, const char *key, MDB_val *val);
+
+/*
+ * The record of id through the index, as the module finds it: returns
+ * NGX_HTTP_PROFILE_FMT_OK, NGX_HTTP_PROFILE_FMT_MISSING or a problem;
+ * *slot is the slot at fault or found.
+ */
+int ps_reader_find(ps_reader_t *r, const void *id, size_t len,
+    ngx_http_profile_record_t *rec, uint64_t *slot);
 
 void ps_reader_close(ps_reader_t *r);
 

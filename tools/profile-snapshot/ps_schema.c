@@ -778,6 +778,5 @@ ps_schema_compile(ps_schema_t *s)
 static uint64_t
 ps_name_hash(const char *name, size_t len)
 {
-    return ngx_http_profile_fnv1a64(NGX_HTTP_PROFILE_FNV_OFFSET,
-                                    (const unsigned char *) name, len);
+    return ngx_http_profile_hash64(name, len, 0);
 }

@@ -28,6 +28,7 @@
 typedef struct {
     ps_reader_t     r;
     uint64_t        problems;
+    uint32_t        max_probe;  /* longest probe of the index seen */
     int             quiet;
     ps_buf_t        msg;
 } ps_verify_t;
@@ -36,6 +37,8 @@ typedef struct {
 static void ps_verify_meta(ps_verify_t *v);
 static void ps_verify_records(ps_verify_t *v);
 static void ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val);
+static void ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val);
+static void ps_verify_index(ps_verify_t *v, uint64_t records);
 static int ps_verify_fragment(ps_verify_t *v,
     const ngx_http_profile_entry_t *e, const unsigned char *frag);
 static void ps_verify_problem(ps_verify_t *v, MDB_val *key,
@@ -195,6 +198,7 @@ ps_verify_records(ps_verify_t *v)
         ps_sha256_item(&sha, key.mv_data, key.mv_size);
         ps_sha256_item(&sha, val.mv_data, val.mv_size);
         ps_verify_record(v, &key, &val);
+        ps_verify_lookup(v, &key, &val);
     }
 
     mdb_cursor_close(cur);
@@ -231,6 +235,97 @@ ps_verify_records(ps_verify_t *v)
         || memcmp(val.mv_data, num, val.mv_size) != 0)
     {
         ps_verify_problem(v, NULL, "meta \"record_count\" is not %s", num);
+    }
+
+    ps_verify_index(v, n);
+}
+
+
+/* the index finds this record, and these very bytes, within max_probe */
+
+static void
+ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
+{
+    int                        rc;
+    uint32_t                   tag, dist;
+    uint64_t                   home, slot;
+    const unsigned char       *start;
+    ngx_http_profile_record_t  rec;
+
+    slot = 0;
+    rc = ps_reader_find(&v->r, key->mv_data, key->mv_size, &rec, &slot);
+
+    if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
+        ps_verify_problem(v, key, "not found through the index");
+        return;
+    }
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_verify_problem(v, key, "index slot %llu: %s",
+                          (unsigned long long) slot,
+                          ngx_http_profile_fmt_strerror(rc));
+        return;
+    }
+
+    start = rec.id - NGX_HTTP_PROFILE_RECORD_HEADER_SIZE - 1;
+
+    if ((size_t) (rec.body + rec.body_len - start) != val->mv_size
+        || memcmp(start, val->mv_data, val->mv_size) != 0)
+    {
+        ps_verify_problem(v, key, "the index points at other bytes than "
+                          "the record's");
+        return;
+    }
+
+    home = ngx_http_profile_index_home(&v->r.index, key->mv_data,
+                                       key->mv_size, &tag);
+    dist = (uint32_t) (((slot - home) & v->r.index.mask) + 1);
+
+    if (dist > v->max_probe) {
+        v->max_probe = dist;
+    }
+}
+
+
+/* slot by slot: as many used slots as records, all inside the file */
+
+static void
+ps_verify_index(ps_verify_t *v, uint64_t records)
+{
+    uint64_t              i, used, off, size;
+    const unsigned char  *s;
+
+    used = 0;
+
+    for (i = 0; i <= v->r.index.mask; i++) {
+        s = v->r.index.slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
+        off = ngx_http_profile_get64(s);
+
+        if (off == 0) {
+            continue;
+        }
+
+        used++;
+        size = ngx_http_profile_get32(s + 8);
+
+        if (off > v->r.map_size || size > v->r.map_size - off) {
+            ps_verify_problem(v, NULL, "index slot %llu: %s",
+                              (unsigned long long) i,
+                              ngx_http_profile_fmt_strerror(
+                                  NGX_HTTP_PROFILE_FMT_SLOT));
+        }
+    }
+
+    if (used != records) {
+        ps_verify_problem(v, NULL, "meta \"index\" has %llu used slots for "
+                          "%llu records", (unsigned long long) used,
+                          (unsigned long long) records);
+    }
+
+    if (v->max_probe != v->r.index.max_probe) {
+        ps_verify_problem(v, NULL, "meta \"index\" says the longest probe "
+                          "is %u, it is %u", v->r.index.max_probe,
+                          v->max_probe);
     }
 }
 

@@ -14,6 +14,7 @@
 #include "ps.h"
 #include "ps_buf.h"
 #include "ps_writer.h"
+#include "ps_index.h"
 
 
 /* commit the scratch environment after this many puts or bytes */
@@ -47,7 +48,7 @@ static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need);
 static size_t ps_writer_need(size_t key_len, size_t rec_len);
 static int ps_writer_meta(ps_writer_t *w, MDB_txn *txn, MDB_dbi meta,
     const char *key, const void *val, size_t len);
-static int ps_writer_publish(ps_writer_t *w, MDB_env *out);
+static int ps_writer_publish(ps_writer_t *w);
 static void ps_writer_lmdb_err(ps_writer_t *w, const char *call, int rc);
 static void ps_writer_out_err(ps_writer_t *w, const char *call, int rc);
 
@@ -428,6 +429,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     MDB_txn   *txn;
     struct tm  tm;
 
+    ps_index_info_t  info;
+
     if (w->txn != NULL && ps_writer_commit(w) != 0) {
         return -1;
     }
@@ -568,7 +571,19 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
         goto failed;
     }
 
-    return ps_writer_publish(w, out);
+    mdb_env_close(out);
+
+    /* the id index, once every record is where it stays */
+
+    if (ps_index_write(w->tmp, ps_index_seed(w->content_hash,
+                                             strlen(w->content_hash)),
+                       &info)
+        != 0)
+    {
+        return -1;
+    }
+
+    return ps_writer_publish(w);
 
 failed:
 
@@ -1002,18 +1017,14 @@ ps_writer_meta(ps_writer_t *w, MDB_txn *txn, MDB_dbi meta, const char *name,
 }
 
 
-/* fsync the new snapshot, close it, rename it to out, fsync the dir */
+/* fsync the new snapshot, rename it to out, fsync the directory */
 
 static int
-ps_writer_publish(ps_writer_t *w, MDB_env *out)
+ps_writer_publish(ps_writer_t *w)
 {
-    int  fd, rc;
+    int  fd;
 
-    rc = mdb_env_sync(out, 1);
-    mdb_env_close(out);
-
-    if (rc != 0) {
-        ps_error("%s: fsync() failed: %s", w->tmp, mdb_strerror(rc));
+    if (ps_fsync_path(w->tmp) != 0) {
         return -1;
     }
 
