@@ -569,7 +569,13 @@ ps_reindex_main(int argc, char **argv)
 
     mdb_env_close(env);
 
-    if (rc == MDB_NOTFOUND || rc == MDB_INVALID || rc == MDB_INCOMPATIBLE) {
+    if (rc == MDB_INVALID) {
+        ps_error("%s: mdb_env_open() failed (%d: %s)", in, rc,
+                 mdb_strerror(rc));
+        return PS_EXIT_CORRUPT;
+    }
+
+    if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE) {
         ps_error("%s: not a profile snapshot (no meta \"%s\")", in,
                  NGX_HTTP_PROFILE_META_CONTENT_HASH);
         return PS_EXIT_CORRUPT;

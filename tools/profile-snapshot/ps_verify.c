@@ -29,6 +29,7 @@ typedef struct {
     ps_reader_t     r;
     uint64_t        problems;
     uint32_t        max_probe;  /* longest probe of the index seen */
+    uint64_t        lost;       /* records the index did not find */
     int             quiet;
     ps_buf_t        msg;
 } ps_verify_t;
@@ -255,6 +256,10 @@ ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
     slot = 0;
     rc = ps_reader_find(&v->r, key->mv_data, key->mv_size, &rec, &slot);
 
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        v->lost++;
+    }
+
     if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
         ps_verify_problem(v, key, "not found through the index");
         return;
@@ -272,6 +277,7 @@ ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
     if ((size_t) (rec.body + rec.body_len - start) != val->mv_size
         || memcmp(start, val->mv_data, val->mv_size) != 0)
     {
+        v->lost++;
         ps_verify_problem(v, key, "the index points at other bytes than "
                           "the record's");
         return;
@@ -322,7 +328,9 @@ ps_verify_index(ps_verify_t *v, uint64_t records)
                           (unsigned long long) records);
     }
 
-    if (v->max_probe != v->r.index.max_probe) {
+    /* the longest probe is known only if every lookup succeeded */
+
+    if (v->lost == 0 && v->max_probe != v->r.index.max_probe) {
         ps_verify_problem(v, NULL, "meta \"index\" says the longest probe "
                           "is %u, it is %u", v->r.index.max_probe,
                           v->max_probe);
