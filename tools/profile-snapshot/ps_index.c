@@ -35,7 +35,7 @@
 /* check one record in so many against the file, and the first and last */
 #define PS_INDEX_CHECK_EVERY    4096
 /* give back the mapped pages of the records read so far this often */
-#define PS_INDEX_RELEASE_EVERY  65536
+#define PS_INDEX_RELEASE_EVERY  4096
 /* room for the pages a transaction copies besides the index */
 #define PS_INDEX_SLACK          (1024 * 1024)
 
@@ -56,6 +56,8 @@ static int ps_index_fill(ps_index_ctx_t *c, MDB_txn *txn, MDB_dbi profiles,
 static int ps_index_locate(ps_index_ctx_t *c, MDB_val *val, size_t used);
 static int ps_index_check(ps_index_ctx_t *c, uint64_t off, MDB_val *val);
 static void ps_index_release(ps_index_ctx_t *c, const unsigned char *upto);
+static const unsigned char *ps_index_page(ps_index_ctx_t *c,
+    const unsigned char *p);
 static int ps_index_copy(const char *from, const char *to);
 static void ps_index_lmdb_err(const char *path, const char *call, int rc);
 static void ps_reindex_usage(FILE *f);
@@ -399,19 +401,18 @@ static int
 ps_index_locate(ps_index_ctx_t *c, MDB_val *val, size_t used)
 {
     size_t                pgno;
-    uintptr_t             page;
-    const unsigned char  *p;
+    const unsigned char  *p, *page;
 
     p = val->mv_data;
-    page = (uintptr_t) p & ~((uintptr_t) c->psize - 1);
+    page = ps_index_page(c, p);
 
-    memcpy(&pgno, (const void *) page, sizeof(size_t));
+    memcpy(&pgno, page, sizeof(size_t));
 
     if (pgno == 0 || pgno > used / c->psize) {
         goto failed;
     }
 
-    c->base = (const unsigned char *) page - pgno * c->psize;
+    c->base = page - pgno * c->psize;
     c->released = c->base;
 
     if (ps_index_check(c, p - c->base, val) == 0) {
@@ -458,27 +459,27 @@ ps_index_check(ps_index_ctx_t *c, uint64_t off, MDB_val *val)
 static void
 ps_index_release(ps_index_ctx_t *c, const unsigned char *upto)
 {
-    const unsigned char  *lo, *hi;
+    const unsigned char  *lo, *hi, *idx_lo, *idx_hi;
 
-    hi = (const unsigned char *) ((uintptr_t) upto
-                                  & ~((uintptr_t) c->psize - 1));
     lo = c->released;
+    hi = ps_index_page(c, upto);
 
     if (hi <= lo) {
         return;
     }
 
-    if (c->idx_lo < hi && c->idx_hi > lo) {
-        /* around the index: the part below it, the part above it */
+    idx_lo = ps_index_page(c, c->idx_lo);
+    idx_hi = ps_index_page(c, c->idx_hi + c->psize - 1);
 
-        if (c->idx_lo > lo) {
-            (void) madvise((void *) lo, (const unsigned char *) (
-                           (uintptr_t) c->idx_lo & ~((uintptr_t) c->psize - 1))
-                           - lo, MADV_DONTNEED);
+    if (idx_lo < hi && idx_hi > lo) {
+
+        /* around the index: the part below it, then the part above it */
+
+        if (idx_lo > lo) {
+            (void) madvise((void *) lo, idx_lo - lo, MADV_DONTNEED);
         }
 
-        lo = (const unsigned char *) (((uintptr_t) c->idx_hi + c->psize - 1)
-                                      & ~((uintptr_t) c->psize - 1));
+        lo = idx_hi;
     }
 
     if (hi > lo) {
@@ -486,6 +487,16 @@ ps_index_release(ps_index_ctx_t *c, const unsigned char *upto)
     }
 
     c->released = hi;
+}
+
+
+/* the start of the page that holds p */
+
+static const unsigned char *
+ps_index_page(ps_index_ctx_t *c, const unsigned char *p)
+{
+    return (const unsigned char *) ((uintptr_t) p
+                                    & ~((uintptr_t) c->psize - 1));
 }
 
 
