@@ -67,8 +67,10 @@ local $ENV{FUZZ_STATS} = 1;
 my $build = "$tmp/build";
 my @bins = map { "$build/$_" } @targets;
 
-my $out = `make -s -C '$fuzz' MODE=replay BUILD='$build' CC='$cc' `
-          . `SAN='$san' @bins 2>&1`;
+# one command: make with the sanitizers, building exactly @bins
+my $make = "make -s -C '$fuzz' MODE=replay BUILD='$build' CC='$cc' "
+           . "SAN='$san' @bins";
+my $out = `$make 2>&1`;
 
 if (!is($?, 0, 'the targets build without libFuzzer')) {
     diag($out);

@@ -184,23 +184,42 @@ fz_record_walk(const ngx_http_profile_record_t *rec,
     const unsigned char *data, size_t size, unsigned nfields,
     unsigned nclasses, const ngx_http_profile_field_t *fields)
 {
+    size_t                     span;
     unsigned                   i, sum;
     uint32_t                   j;
     const unsigned char       *frag;
     ngx_http_profile_entry_t   e;
 
-    fz_assert(rec->entries == data + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
-              "entries pointer");
+    /* format 2: header, id length byte, id, entries, body */
+
+    fz_assert(size >= NGX_HTTP_PROFILE_RECORD_MIN_SIZE, "record size");
+    fz_assert(rec->id == data + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1,
+              "id pointer");
+    fz_assert(rec->id_len == data[NGX_HTTP_PROFILE_RECORD_HEADER_SIZE]
+              && rec->id_len >= 1 && rec->id_len <= NGX_HTTP_PROFILE_ID_MAX,
+              "id length");
+    fz_assert(rec->entries == rec->id + rec->id_len, "entries pointer");
     fz_assert(rec->body == rec->entries
                            + (size_t) rec->nentries
                              * NGX_HTTP_PROFILE_ENTRY_SIZE,
               "body pointer");
     fz_assert(rec->body + rec->body_len == data + size, "body end");
+    fz_assert(size == (size_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1
+                      + rec->id_len
+                      + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE
+                      + rec->body_len,
+              "size equation");
+    fz_assert(rec->flags == data[1]
+              && rec->nentries == ngx_http_profile_get16(data + 2)
+              && rec->body_len == ngx_http_profile_get32(data + 4),
+              "header fields");
     fz_assert(rec->hash == ngx_http_profile_get64(data + 8), "hash field");
     fz_assert(ngx_http_profile_record_hash(data, size)
-              == ngx_http_profile_fnv1a64(NGX_HTTP_PROFILE_FNV_OFFSET,
-                                          data + 16, size - 16),
-              "record_hash");
+              == ngx_http_profile_hash64(data + 16, size - 16, 0),
+              "record_hash is XXH64 of bytes 16 .. end, seed 0");
+    fz_assert(ngx_http_profile_record_span(data, size, &span)
+              == NGX_HTTP_PROFILE_FMT_OK && span == size,
+              "record_span gives the record's size");
 
     sum = 0;
 
