@@ -89,8 +89,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   "record_span of an accepted header is its size");
     }
 
+    /*
+     * The span is not a validator: with an id length of 0 it can be 17
+     * bytes, below the smallest record, which the header check refuses.
+     */
+
     if (rc_span == NGX_HTTP_PROFILE_FMT_OK) {
-        fz_assert(span >= NGX_HTTP_PROFILE_RECORD_MIN_SIZE && span <= rlen
+        fz_assert(rlen >= NGX_HTTP_PROFILE_RECORD_MIN_SIZE
+                  && span > NGX_HTTP_PROFILE_RECORD_HEADER_SIZE && span <= rlen
                   && span == (size_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1
                              + record[NGX_HTTP_PROFILE_RECORD_HEADER_SIZE]
                              + (size_t) ngx_http_profile_get16(record + 2)

@@ -27,7 +27,7 @@ ngx_create_temp_buf(ngx_pool_t *pool, size_t size)
 {
     ngx_buf_t  *b;
 
-    (void) pool;
+    fz_assert(pool->buf == NULL, "the renderer allocates one buffer");
 
     b = malloc(sizeof(ngx_buf_t));
     if (b == NULL) {
@@ -43,6 +43,8 @@ ngx_create_temp_buf(ngx_pool_t *pool, size_t size)
     b->pos = b->start;
     b->last = b->start;
     b->end = b->start + size;
+
+    pool->buf = b;
 
     return b;
 }
@@ -97,6 +99,7 @@ fz_render(const ngx_http_profile_record_t *rec, uint64_t mask, size_t *len)
     ngx_http_profile_entry_t   e;
 
     pool.log = &log;
+    pool.buf = NULL;
     fz_ngx_alerts = 0;
 
     /* the model: selected non-empty fragments, one "," between them */
@@ -154,12 +157,16 @@ fz_render(const ngx_http_profile_record_t *rec, uint64_t mask, size_t *len)
         fz_assert(b == NULL, "json_write refused but returned a buffer");
         fz_assert(size > (size_t) rec->body_len + rec->nentries + 2,
                   "json_write refused a record whose output fits");
+
+        /* nginx frees it with the request's pool */
+        fz_ngx_buf_free(pool.buf);
+
         *len = size;
         return model;
     }
 
     fz_assert(rc == NGX_HTTP_PROFILE_FMT_OK, "json_write failed");
-    fz_assert(b != NULL, "json_write returned no buffer");
+    fz_assert(b != NULL && b == pool.buf, "json_write returned no buffer");
     fz_assert(fz_ngx_alerts == 0, "json_write logged an alert");
     fz_assert(b->last <= b->end, "json_write wrote past its buffer");
     fz_assert((size_t) (b->last - b->pos) == size,
