@@ -84,16 +84,16 @@ static unsigned long  fz_stats_on;
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int                        rc;
-    size_t                     pos, ilen, mlen, skip, len;
-    uint64_t                   i, nslots, off, count;
-    uint32_t                   rsize;
-    unsigned                   nids, k;
-    unsigned char             *index, *map, *id;
-    const unsigned char       *s, *ids[FZ_INDEX_MAX_IDS];
-    size_t                     id_lens[FZ_INDEX_MAX_IDS];
-    ngx_http_profile_index_t   idx;
-    ngx_http_profile_record_t  rec;
+    int                         rc;
+    size_t                      pos, ilen, mlen, skip, len;
+    size_t                      id_lens[FZ_INDEX_MAX_IDS];
+    uint64_t                    i, nslots, off, count;
+    uint32_t                    rsize;
+    unsigned                    nids, k;
+    unsigned char              *index, *map, *id;
+    const unsigned char        *s, *ids[FZ_INDEX_MAX_IDS];
+    ngx_http_profile_index_t    idx;
+    ngx_http_profile_record_t   rec;
 
     if (!fz_stats_on && getenv("FUZZ_STATS") != NULL) {
         fz_stats_on = 1;
