@@ -14,8 +14,8 @@
 #
 # CC picks the compiler (default: gcc, cc, then clang).  The "ndjson",
 # "schema", "encode" and "parse" targets need jansson and LMDB headers;
-# without them only "record" and "tables" run.  Skips only when there is
-# no compiler.
+# without them only "record", "tables" and "index" run.  Skips only when
+# there is no compiler.
 
 use strict;
 use warnings;
@@ -49,7 +49,7 @@ my $cli = try_build($cc, $san,
                     . "return mdb_version(0, 0, 0) == 0; }\n",
                     0, '-ljansson -llmdb');
 
-my @targets = ('record', 'tables',
+my @targets = ('record', 'tables', 'index',
                $cli ? ('ndjson', 'schema', 'encode') : ());
 
 # the CLI's fast line parser has its own target while it exists
@@ -67,8 +67,10 @@ local $ENV{FUZZ_STATS} = 1;
 my $build = "$tmp/build";
 my @bins = map { "$build/$_" } @targets;
 
-my $out = `make -s -C '$fuzz' MODE=replay BUILD='$build' CC='$cc' `
-          . `SAN='$san' @bins 2>&1`;
+# one command: make with the sanitizers, building exactly @bins
+my $make = "make -s -C '$fuzz' MODE=replay BUILD='$build' CC='$cc' "
+           . "SAN='$san' @bins";
+my $out = `$make 2>&1`;
 
 if (!is($?, 0, 'the targets build without libFuzzer')) {
     diag($out);
@@ -86,6 +88,13 @@ for my $t (@targets) {
 
     ok($rc == 0 && $log =~ /^ok $n$/m, "$t: its $n seeds pass")
         or diag(tail($log));
+
+    if ($t eq 'index') {
+        my ($found) = $log =~ /fz_index: (\d+) found/;
+        ok(defined $found && $found > 0,
+           "$t: the seeds' lookups find records")
+            or diag(tail($log));
+    }
 
     if ($t eq 'ndjson' || $t eq 'schema') {
         my ($records) = $log =~ /fz_cli: (\d+) records checked/;

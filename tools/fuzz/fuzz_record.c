@@ -2,8 +2,10 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * Fuzz target "record": ngx_http_profile_record_parse(), shallow and
- * deep, and the module's renderer over every record it accepts.
+ * Fuzz target "record": ngx_http_profile_record_header(),
+ * ngx_http_profile_record_span(), ngx_http_profile_record_parse(),
+ * shallow and deep, and the module's renderer over every record it
+ * accepts.
  *
  * Input:
  *   u8   flags       bit 0: give the deep parse no fields table
@@ -13,7 +15,8 @@
  *   ...  fields      a "fields" table (docs/snapshot-format.md); if
  *                    ngx_http_profile_fields_parse() refuses it, the
  *                    parses get table_len fields and no table
- *   ...  record      the rest: the record value
+ *   ...  record      the rest: a format 2 record value (16-byte
+ *                    header, id length byte, id, entries, body)
  * Each part is copied into a buffer of its exact size.
  */
 
@@ -33,13 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int                         rc_shallow, rc_deep;
-    size_t                      tlen, rlen, olen;
+    int                         rc_header, rc_span, rc_shallow, rc_deep;
+    size_t                      tlen, rlen, olen, span;
     uint64_t                    mask;
     unsigned                    nclasses, nfields, count;
     unsigned char              *table, *record, *out;
     ngx_http_profile_field_t   *fields;
-    ngx_http_profile_record_t   rec, rec2;
+    ngx_http_profile_record_t   rec, rec2, hdr;
 
     if (size < FZ_RECORD_HEAD) {
         return 0;
@@ -73,6 +76,35 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   "fields table: counting and filling agree");
     }
 
+    /*
+     * The header check and the span agree: a header accepted from rlen
+     * bytes spans exactly rlen bytes; a span is what the header says.
+     */
+
+    rc_header = ngx_http_profile_record_header(&hdr, record, rlen);
+    rc_span = ngx_http_profile_record_span(record, rlen, &span);
+
+    if (rc_header == NGX_HTTP_PROFILE_FMT_OK) {
+        fz_assert(rc_span == NGX_HTTP_PROFILE_FMT_OK && span == rlen,
+                  "record_span of an accepted header is its size");
+    }
+
+    /*
+     * The span is not a validator: with an id length of 0 it can be 17
+     * bytes, below the smallest record, which the header check refuses.
+     */
+
+    if (rc_span == NGX_HTTP_PROFILE_FMT_OK) {
+        fz_assert(rlen >= NGX_HTTP_PROFILE_RECORD_MIN_SIZE
+                  && span > NGX_HTTP_PROFILE_RECORD_HEADER_SIZE && span <= rlen
+                  && span == (size_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1
+                             + record[NGX_HTTP_PROFILE_RECORD_HEADER_SIZE]
+                             + (size_t) ngx_http_profile_get16(record + 2)
+                               * NGX_HTTP_PROFILE_ENTRY_SIZE
+                             + ngx_http_profile_get32(record + 4),
+                  "record_span is the header's size equation");
+    }
+
     rc_shallow = ngx_http_profile_record_parse(&rec, record, rlen, nfields,
                                                nclasses, NULL, 0);
 
@@ -89,7 +121,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
               || rc_shallow == NGX_HTTP_PROFILE_FMT_OK,
               "deep accepts only what shallow accepts");
 
+    /* the parse starts with the header check */
+
+    fz_assert(rc_header == NGX_HTTP_PROFILE_FMT_OK
+              || (rc_shallow == rc_header && rc_deep == rc_header),
+              "a header refused is the parse's refusal");
+
     if (rc_shallow == NGX_HTTP_PROFILE_FMT_OK) {
+        fz_assert(hdr.id == rec.id && hdr.id_len == rec.id_len
+                  && hdr.entries == rec.entries && hdr.body == rec.body
+                  && hdr.hash == rec.hash && hdr.body_len == rec.body_len
+                  && hdr.nentries == rec.nentries && hdr.flags == rec.flags,
+                  "header check and parse decode the same header");
         fz_record_walk(&rec, record, rlen, nfields, nclasses, NULL);
 
         out = fz_render(&rec, mask, &olen);
@@ -103,8 +146,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_assert(rec.entries == rec2.entries && rec.body == rec2.body
                   && rec.hash == rec2.hash && rec.body_len == rec2.body_len
                   && rec.nentries == rec2.nentries
-                  && rec.flags == rec2.flags,
+                  && rec.flags == rec2.flags && rec.id == rec2.id
+                  && rec.id_len == rec2.id_len,
                   "deep and shallow decode the same header");
+        fz_assert(ngx_http_profile_id_valid(rec2.id, rec2.id_len),
+                  "deep: the record's id is a valid profile id");
         fz_record_walk(&rec2, record, rlen, nfields, nclasses,
                        (data[0] & 1) ? NULL : fields);
     }

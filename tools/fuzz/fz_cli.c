@@ -71,8 +71,8 @@ static void fz_cli_schema(fz_cli_t *c);
 static void fz_cli_line(fz_cli_t *c, unsigned si, uint64_t lineno,
     const unsigned char *p, size_t n);
 static void fz_cli_report(void);
-static void fz_cli_record(fz_cli_t *c, const unsigned char *data,
-    size_t size);
+static void fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
+    const unsigned char *data, size_t size);
 static void fz_cli_view(const ngx_http_profile_record_t *rec,
     uint64_t mask);
 static void fz_cli_value(const ps_field_t *f, json_t *v);
@@ -466,7 +466,8 @@ fz_cli_report(void)
 /* a record the compiler wrote: the module must accept and render it */
 
 static void
-fz_cli_record(fz_cli_t *c, const unsigned char *data, size_t size)
+fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
+    const unsigned char *data, size_t size)
 {
     int                         rc;
     char                       *ref;
@@ -499,6 +500,8 @@ fz_cli_record(fz_cli_t *c, const unsigned char *data, size_t size)
 
     fz_assert(rec.hash == ngx_http_profile_record_hash(copy, size),
               "round trip: stored hash");
+    fz_assert(rec.id_len == id_len && memcmp(rec.id, id, id_len) == 0,
+              "round trip: the record carries the id it is stored under");
     fz_assert(rec.flags == 0, "round trip: flags");
 
     /* the full view is "{" + body + "}" */
@@ -807,7 +810,7 @@ ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
     fz_assert(ngx_http_profile_id_valid((const unsigned char *) id, len),
               "the compiler writes a valid id");
 
-    fz_cli_record(fz_current, rec, rec_len);
+    fz_cli_record(fz_current, id, len, rec, rec_len);
 
     fz_kv_set(FZ_DB_PROFILES, id, len, rec, rec_len);
     fz_kv_set(FZ_DB_SEEN, id, len, seen, sizeof(ps_seen_t));

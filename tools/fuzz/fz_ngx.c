@@ -27,7 +27,7 @@ ngx_create_temp_buf(ngx_pool_t *pool, size_t size)
 {
     ngx_buf_t  *b;
 
-    (void) pool;
+    fz_assert(pool->buf == NULL, "the renderer allocates one buffer");
 
     b = malloc(sizeof(ngx_buf_t));
     if (b == NULL) {
@@ -43,6 +43,8 @@ ngx_create_temp_buf(ngx_pool_t *pool, size_t size)
     b->pos = b->start;
     b->last = b->start;
     b->end = b->start + size;
+
+    pool->buf = b;
 
     return b;
 }
@@ -97,6 +99,7 @@ fz_render(const ngx_http_profile_record_t *rec, uint64_t mask, size_t *len)
     ngx_http_profile_entry_t   e;
 
     pool.log = &log;
+    pool.buf = NULL;
     fz_ngx_alerts = 0;
 
     /* the model: selected non-empty fragments, one "," between them */
@@ -154,12 +157,16 @@ fz_render(const ngx_http_profile_record_t *rec, uint64_t mask, size_t *len)
         fz_assert(b == NULL, "json_write refused but returned a buffer");
         fz_assert(size > (size_t) rec->body_len + rec->nentries + 2,
                   "json_write refused a record whose output fits");
+
+        /* nginx frees it with the request's pool */
+        fz_ngx_buf_free(pool.buf);
+
         *len = size;
         return model;
     }
 
     fz_assert(rc == NGX_HTTP_PROFILE_FMT_OK, "json_write failed");
-    fz_assert(b != NULL, "json_write returned no buffer");
+    fz_assert(b != NULL && b == pool.buf, "json_write returned no buffer");
     fz_assert(fz_ngx_alerts == 0, "json_write logged an alert");
     fz_assert(b->last <= b->end, "json_write wrote past its buffer");
     fz_assert((size_t) (b->last - b->pos) == size,
@@ -184,23 +191,42 @@ fz_record_walk(const ngx_http_profile_record_t *rec,
     const unsigned char *data, size_t size, unsigned nfields,
     unsigned nclasses, const ngx_http_profile_field_t *fields)
 {
+    size_t                     span;
     unsigned                   i, sum;
     uint32_t                   j;
     const unsigned char       *frag;
     ngx_http_profile_entry_t   e;
 
-    fz_assert(rec->entries == data + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
-              "entries pointer");
+    /* format 2: header, id length byte, id, entries, body */
+
+    fz_assert(size >= NGX_HTTP_PROFILE_RECORD_MIN_SIZE, "record size");
+    fz_assert(rec->id == data + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1,
+              "id pointer");
+    fz_assert(rec->id_len == data[NGX_HTTP_PROFILE_RECORD_HEADER_SIZE]
+              && rec->id_len >= 1 && rec->id_len <= NGX_HTTP_PROFILE_ID_MAX,
+              "id length");
+    fz_assert(rec->entries == rec->id + rec->id_len, "entries pointer");
     fz_assert(rec->body == rec->entries
                            + (size_t) rec->nentries
                              * NGX_HTTP_PROFILE_ENTRY_SIZE,
               "body pointer");
     fz_assert(rec->body + rec->body_len == data + size, "body end");
+    fz_assert(size == (size_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1
+                      + rec->id_len
+                      + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE
+                      + rec->body_len,
+              "size equation");
+    fz_assert(rec->flags == data[1]
+              && rec->nentries == ngx_http_profile_get16(data + 2)
+              && rec->body_len == ngx_http_profile_get32(data + 4),
+              "header fields");
     fz_assert(rec->hash == ngx_http_profile_get64(data + 8), "hash field");
     fz_assert(ngx_http_profile_record_hash(data, size)
-              == ngx_http_profile_fnv1a64(NGX_HTTP_PROFILE_FNV_OFFSET,
-                                          data + 16, size - 16),
-              "record_hash");
+              == ngx_http_profile_hash64(data + 16, size - 16, 0),
+              "record_hash is XXH64 of bytes 16 .. end, seed 0");
+    fz_assert(ngx_http_profile_record_span(data, size, &span)
+              == NGX_HTTP_PROFILE_FMT_OK && span == size,
+              "record_span gives the record's size");
 
     sum = 0;
 

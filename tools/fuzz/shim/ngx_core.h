@@ -2,10 +2,12 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * Fuzzing shim (see ngx_config.h): a pool is a log pointer, a temp
- * buffer is one malloc() that the caller frees with
- * fz_ngx_buf_free(), and an "alert" is counted in fz_ngx_alerts so a
- * target can assert that none was logged.
+ * Fuzzing shim (see ngx_config.h): a pool is a log pointer and the
+ * one temp buffer allocated from it, a temp buffer is one malloc() that
+ * the pool's user frees with fz_ngx_buf_free() (as nginx frees it with
+ * the pool, even when the caller returns an error without it), and an
+ * "alert" is counted in fz_ngx_alerts so a target can assert that none
+ * was logged.
  */
 
 
@@ -23,6 +25,7 @@ typedef struct {
 
 typedef struct {
     ngx_log_t      *log;
+    void           *buf;        /* the ngx_buf_t allocated, or NULL */
 } ngx_pool_t;
 
 
@@ -43,7 +46,10 @@ extern unsigned long  fz_ngx_alerts;
 #define ngx_cpymem(dst, src, n)  (((u_char *) memcpy(dst, src, n)) + (n))
 
 
-/* one exact-size malloc(): ASan sees any write past size */
+/*
+ * One exact-size malloc(): ASan sees any write past size.  Remembered in
+ * pool->buf; a pool gives out only one (the renderer allocates once).
+ */
 ngx_buf_t *ngx_create_temp_buf(ngx_pool_t *pool, size_t size);
 
 void fz_ngx_buf_free(ngx_buf_t *b);
