@@ -613,15 +613,8 @@ ps_reindex_main(int argc, char **argv)
 
     if (ps_index_copy(in, tmp) != 0
         || ps_index_write(tmp, seed, &info) != 0
-        || ps_fsync_path(tmp) != 0)
+        || ps_publish(tmp, out) != 0)
     {
-        unlink(tmp);
-        free(tmp);
-        return PS_EXIT_IO;
-    }
-
-    if (rename(tmp, out) != 0) {
-        ps_error("%s: rename() to %s failed: %s", tmp, out, strerror(errno));
         unlink(tmp);
         free(tmp);
         return PS_EXIT_IO;
@@ -679,14 +672,57 @@ ps_index_copy(const char *from, const char *to)
 
 
 int
-ps_fsync_path(const char *path)
+ps_publish(const char *tmp, const char *out)
+{
+    int    fd;
+    char  *dir, *slash;
+
+    if (ps_fsync_path(tmp, 0) != 0) {
+        return -1;
+    }
+
+    if (rename(tmp, out) != 0) {
+        ps_error("%s: rename() to %s failed: %s", tmp, out, strerror(errno));
+        return -1;
+    }
+
+    /* the directory entry too: a crash after this keeps the new file */
+
+    dir = strdup(out);
+    if (dir == NULL) {
+        ps_error("out of memory");
+        return -1;
+    }
+
+    slash = strrchr(dir, '/');
+
+    if (slash == NULL) {
+        strcpy(dir, ".");
+
+    } else if (slash == dir) {
+        slash[1] = '\0';
+
+    } else {
+        *slash = '\0';
+    }
+
+    fd = ps_fsync_path(dir, 1);
+    free(dir);
+
+    return fd;
+}
+
+
+int
+ps_fsync_path(const char *path, int is_dir)
 {
     int  fd;
 
-    fd = open(path, O_RDONLY);
+    fd = open(path, O_RDONLY | (is_dir ? O_DIRECTORY : 0));
 
     if (fd == -1 || fsync(fd) != 0) {
-        ps_error("%s: fsync() failed: %s", path, strerror(errno));
+        ps_error("%s: fsync()%s failed: %s", path,
+                 is_dir ? " of the directory" : "", strerror(errno));
 
         if (fd != -1) {
             close(fd);

@@ -1022,32 +1022,7 @@ ps_writer_meta(ps_writer_t *w, MDB_txn *txn, MDB_dbi meta, const char *name,
 static int
 ps_writer_publish(ps_writer_t *w)
 {
-    int  fd;
-
-    if (ps_fsync_path(w->tmp) != 0) {
-        return -1;
-    }
-
-    if (rename(w->tmp, w->out) != 0) {
-        ps_error("%s: rename() to %s failed: %s", w->tmp, w->out,
-                 strerror(errno));
-        return -1;
-    }
-
-    fd = open(w->dir, O_RDONLY | O_DIRECTORY);
-
-    if (fd == -1 || fsync(fd) != 0) {
-        ps_error("%s: fsync() of the directory failed: %s", w->dir,
-                 strerror(errno));
-        if (fd != -1) {
-            close(fd);
-        }
-        return -1;
-    }
-
-    close(fd);
-
-    return 0;
+    return ps_publish(w->tmp, w->out);
 }
 
 
