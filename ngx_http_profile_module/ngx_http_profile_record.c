@@ -12,6 +12,7 @@
 
 
 static int ngx_http_profile_name_valid(const unsigned char *p, size_t n);
+static uint64_t ngx_http_profile_record_size(const unsigned char *p);
 
 
 int
@@ -40,13 +41,7 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
         return NGX_HTTP_PROFILE_FMT_ID;
     }
 
-    /* 64-bit sums: none of the terms can overflow them */
-
-    if ((uint64_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + rec->id_len
-        + (uint64_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE
-        + rec->body_len
-        != (uint64_t) size)
-    {
+    if (ngx_http_profile_record_size(p) != (uint64_t) size) {
         return NGX_HTTP_PROFILE_FMT_LENGTH;
     }
 
@@ -75,10 +70,7 @@ ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
         return NGX_HTTP_PROFILE_FMT_VERSION;
     }
 
-    n = (uint64_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + p[16]
-        + (uint64_t) ngx_http_profile_get16(p + 2)
-          * NGX_HTTP_PROFILE_ENTRY_SIZE
-        + ngx_http_profile_get32(p + 4);
+    n = ngx_http_profile_record_size(p);
 
     if (n > (uint64_t) avail) {
         return NGX_HTTP_PROFILE_FMT_LENGTH;
@@ -87,6 +79,22 @@ ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
     *size = (size_t) n;
 
     return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+/*
+ * The size equation of a record whose fixed bytes (0 .. 16) are readable:
+ * 17 + id_len + 12 * n + body_len, in 64 bits, which none of the terms
+ * can overflow.
+ */
+
+static uint64_t
+ngx_http_profile_record_size(const unsigned char *p)
+{
+    return (uint64_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + p[16]
+           + (uint64_t) ngx_http_profile_get16(p + 2)
+             * NGX_HTTP_PROFILE_ENTRY_SIZE
+           + ngx_http_profile_get32(p + 4);
 }
 
 
