@@ -72,13 +72,9 @@ ps_strndup(const char *s, size_t n)
 
 
 void
-ps_buf_reserve(ps_buf_t *b, size_t n)
+ps_buf_grow(ps_buf_t *b, size_t n)
 {
     size_t  cap;
-
-    if (b->cap - b->len > n) {
-        return;
-    }
 
     cap = b->cap ? b->cap : 256;
 
@@ -95,29 +91,9 @@ ps_buf_reserve(ps_buf_t *b, size_t n)
 
 
 void
-ps_buf_add(ps_buf_t *b, const void *p, size_t n)
-{
-    ps_buf_reserve(b, n);
-
-    if (n) {
-        memcpy(b->data + b->len, p, n);
-        b->len += n;
-    }
-}
-
-
-void
 ps_buf_adds(ps_buf_t *b, const char *s)
 {
     ps_buf_add(b, s, strlen(s));
-}
-
-
-void
-ps_buf_addc(ps_buf_t *b, int c)
-{
-    ps_buf_reserve(b, 1);
-    b->data[b->len++] = (unsigned char) c;
 }
 
 
