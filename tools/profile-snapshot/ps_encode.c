@@ -18,6 +18,7 @@ static int ps_encode_value(ps_buf_t *b, json_t *v, int precision);
 static int ps_encode_string(ps_buf_t *b, const char *s, size_t len);
 static void ps_encode_integer(ps_buf_t *b, json_int_t v);
 static int ps_encode_real(ps_buf_t *b, double d, int precision);
+static int ps_encode_real_fixed(ps_buf_t *b, double d, int precision);
 static int ps_encode_precision(json_t *v);
 static int ps_encode_real_precision(double d);
 static int ps_encode_real_digits(double d);
@@ -269,8 +270,9 @@ ps_encode_value(ps_buf_t *b, json_t *v, int precision)
 static int
 ps_encode_string(ps_buf_t *b, const char *str, size_t len)
 {
-    size_t                i, k, run;
-    unsigned char        *o;
+    size_t                i, k, n, run;
+    uint64_t              m;
+    unsigned char         c, *o;
     const unsigned char  *s;
 
     static const char  hex[] = "0123456789ABCDEF";
@@ -284,27 +286,33 @@ ps_encode_string(ps_buf_t *b, const char *str, size_t len)
     *o++ = '"';
     run = 0;
 
-    for (i = 0; i < len; i++) {
-        while (len - i >= 8 && ps_swar_special(s + i) == 0) {
-            i += 8;
-        }
+    i = 0;
 
-        if (i == len) {
-            break;
-        }
+    while (i < len) {
+        n = len - i;
+        m = (n >= 8) ? ps_swar_special(s + i) : ps_swar_special_n(s + i, n);
 
-        if (s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') {
+        if (m == 0) {
+            i += (n >= 8) ? 8 : n;
             continue;
         }
 
-        if (s[i] >= 0x80) {
+        i += ps_swar_skip(m);
+        c = s[i];
+
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+
+        if (c >= 0x80) {
             k = ps_utf8_seq(s + i, len - i);
 
             if (k == 0) {
                 return -1;
             }
 
-            i += k - 1;
+            i += k;
             continue;
         }
 
@@ -314,7 +322,7 @@ ps_encode_string(ps_buf_t *b, const char *str, size_t len)
 
         *o++ = '\\';
 
-        switch (s[i]) {
+        switch (c) {
         case '"':  *o++ = '"'; break;
         case '\\': *o++ = '\\'; break;
         case '\b': *o++ = 'b'; break;
@@ -326,9 +334,11 @@ ps_encode_string(ps_buf_t *b, const char *str, size_t len)
             *o++ = 'u';
             *o++ = '0';
             *o++ = '0';
-            *o++ = hex[s[i] >> 4];
-            *o++ = hex[s[i] & 0xf];
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 0xf];
         }
+
+        i++;
     }
 
     memcpy(o, s + run, len - run);
@@ -368,11 +378,20 @@ ps_encode_integer(ps_buf_t *b, json_int_t v)
  * nor an exponent, no "+" and no leading zeros in the exponent.
  */
 
+static const double  ps_pow10[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10
+};
+
+
 static int
 ps_encode_real(ps_buf_t *b, double d, int precision)
 {
     int    n;
     char   text[64], *e, *from, *to;
+
+    if (ps_encode_real_fixed(b, d, precision) == 0) {
+        return 0;
+    }
 
     n = snprintf(text, sizeof(text), "%.*g", precision, d);
 
@@ -411,6 +430,108 @@ ps_encode_real(ps_buf_t *b, double d, int precision)
     }
 
     ps_buf_add(b, text, (size_t) n);
+
+    return 0;
+}
+
+
+/*
+ * ps_encode_real() without printf for the common case (see
+ * ps_encode_real_digits()): d is the double nearest to m / 10^k, m of at
+ * most 15 digits, and "%.*g" would print it in fixed notation with no
+ * more than precision significant digits.  precision is at most 15
+ * then, so rounding d's exact binary value to that many digits gives m's
+ * digits back (its error is far below half a unit of the 15th digit),
+ * and %g drops the zeros that follow.  Returns -1 when d is not of that
+ * kind (nothing written).
+ */
+
+static int
+ps_encode_real_fixed(ps_buf_t *b, double d, int precision)
+{
+    int        k, nd, n, x, i;
+    char       text[40], *p;
+    double     a, m;
+    uint64_t   u, v;
+
+    a = d < 0 ? -d : d;
+
+    /* also refuses 0, -0 and NaN, left to printf */
+    if (!(a >= 1e-4 && a < 1e15) || precision > 15) {
+        return -1;
+    }
+
+    for (k = 0; k < (int) (sizeof(ps_pow10) / sizeof(ps_pow10[0])); k++) {
+        m = a * ps_pow10[k];
+
+        if (m >= 1e15) {
+            return -1;
+        }
+
+        u = (uint64_t) (m + 0.5);
+
+        if (u != 0 && (double) u / ps_pow10[k] == a) {
+            break;
+        }
+    }
+
+    if (k == (int) (sizeof(ps_pow10) / sizeof(ps_pow10[0]))) {
+        return -1;
+    }
+
+    while (k > 0 && u % 10 == 0) {
+        u /= 10;
+        k--;
+    }
+
+    /* digits of u, significant ones, and the decimal exponent of d */
+
+    nd = 0;
+
+    for (v = u; v != 0; v /= 10) {
+        nd++;
+    }
+
+    n = nd;
+
+    for (v = u; k == 0 && v % 10 == 0; v /= 10) {
+        n--;
+    }
+
+    x = nd - 1 - k;
+
+    if (n > precision || x >= precision || x < -4) {
+        return -1;
+    }
+
+    /* u / 10^k in fixed notation, written backwards */
+
+    p = text + sizeof(text);
+
+    if (k == 0) {
+        *--p = '0';
+        *--p = '.';
+    }
+
+    for (i = 0; i < k || u != 0; i++) {
+        if (i == k && k != 0) {
+            *--p = '.';
+        }
+
+        *--p = (char) ('0' + u % 10);
+        u /= 10;
+    }
+
+    if (nd <= k) {
+        *--p = '.';
+        *--p = '0';
+    }
+
+    if (d < 0) {
+        *--p = '-';
+    }
+
+    ps_buf_add(b, p, (size_t) (text + sizeof(text) - p));
 
     return 0;
 }

@@ -18,6 +18,7 @@ typedef struct {
     const unsigned char  *end;
     ps_buf_t             *scratch;
     unsigned              depth;
+    ps_parse_stats_t     *stats;
 } ps_parse_t;
 
 
@@ -42,7 +43,8 @@ static json_t *ps_parse_word(ps_parse_t *ps, const char *w, size_t n,
 
 
 json_t *
-ps_parse_object(const unsigned char *p, size_t len, ps_buf_t *scratch)
+ps_parse_object(const unsigned char *p, size_t len, ps_buf_t *scratch,
+    ps_parse_stats_t *stats)
 {
     json_t      *v;
     ps_parse_t   ps;
@@ -51,6 +53,11 @@ ps_parse_object(const unsigned char *p, size_t len, ps_buf_t *scratch)
     ps.end = p + len;
     ps.scratch = scratch;
     ps.depth = 0;
+    ps.stats = stats;
+
+    stats->depth = 0;
+    stats->string_bytes = 0;
+    stats->array_items = 0;
 
     scratch->len = 0;
 
@@ -132,6 +139,10 @@ ps_parse_obj(ps_parse_t *ps)
 
     if (++ps->depth > PS_PARSE_MAX_DEPTH) {
         return NULL;
+    }
+
+    if (ps->depth > ps->stats->depth) {
+        ps->stats->depth = ps->depth;
     }
 
     obj = json_object();
@@ -236,6 +247,10 @@ ps_parse_array(ps_parse_t *ps)
         return NULL;
     }
 
+    if (ps->depth > ps->stats->depth) {
+        ps->stats->depth = ps->depth;
+    }
+
     a = json_array();
     if (a == NULL) {
         return NULL;
@@ -270,6 +285,10 @@ ps_parse_array(ps_parse_t *ps)
         }
 
         if (*ps->p == ']') {
+            if (json_array_size(a) > ps->stats->array_items) {
+                ps->stats->array_items = json_array_size(a);
+            }
+
             ps->p++;
             ps->depth--;
             return a;
@@ -294,6 +313,7 @@ static int
 ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
 {
     size_t                k, start;
+    uint64_t              m;
     unsigned char         c;
     const unsigned char  *p, *run;
 
@@ -303,7 +323,14 @@ ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
     /* the common case: no escape */
 
     for ( ;; ) {
-        while (ps->end - p >= 8 && ps_swar_special(p) == 0) {
+        while (ps->end - p >= 8) {
+            m = ps_swar_special(p);
+
+            if (m != 0) {
+                p += ps_swar_skip(m);
+                break;
+            }
+
             p += 8;
         }
 
@@ -317,7 +344,7 @@ ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
             *s = (const char *) run;
             *len = (size_t) (p - run);
             ps->p = p + 1;
-            return 0;
+            goto done;
         }
 
         if (c == '\\') {
@@ -381,6 +408,12 @@ ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
 
     *s = (const char *) ps->scratch->data + start;
     *len = ps->scratch->len - start;
+
+done:
+
+    if (*len > ps->stats->string_bytes) {
+        ps->stats->string_bytes = *len;
+    }
 
     return 0;
 }

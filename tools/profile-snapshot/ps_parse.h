@@ -28,13 +28,27 @@
 
 
 /*
+ * What a parsed line holds at most, so that the caller can tell that it
+ * is within the schema's limits without walking it again: the deepest
+ * nesting (the object itself is 1), the longest string or member name
+ * (bytes, unescaped) and the longest array (items).
+ */
+typedef struct {
+    size_t  depth;
+    size_t  string_bytes;
+    size_t  array_items;
+} ps_parse_stats_t;
+
+
+/*
  * Parse p[0 .. len - 1] (any bytes; no NUL needed).  Returns a new
  * reference to the object, or NULL when the line is not the plain case
  * (see above; nothing is reported).  scratch is a buffer the parser may
  * use for unescaped strings; it is left with unspecified contents.
+ * *stats is filled when an object is returned.
  */
 json_t *ps_parse_object(const unsigned char *p, size_t len,
-    ps_buf_t *scratch);
+    ps_buf_t *scratch, ps_parse_stats_t *stats);
 
 
 #endif /* _PS_PARSE_H_INCLUDED_ */

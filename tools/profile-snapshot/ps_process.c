@@ -91,10 +91,12 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
 json_t *
 ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
 {
-    size_t         off, n;
-    json_t        *obj;
-    json_error_t   err;
-    ps_report_t   *rep;
+    size_t             off, n;
+    json_t            *obj;
+    json_error_t       err;
+    ps_schema_t       *s;
+    ps_report_t       *rep;
+    ps_parse_stats_t   st;
 
     rep = &b->report;
 
@@ -116,9 +118,19 @@ ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
     }
 
     /* the fast parser takes the plain lines; jansson judges the rest */
-    obj = ps_parse_object(line, len, &b->scratch);
+    obj = ps_parse_object(line, len, &b->scratch, &st);
 
     if (obj != NULL) {
+        s = &b->schema;
+
+        /* within every limit: no need to walk it (ps_check_limits()) */
+        if (st.depth <= s->max_depth
+            && st.string_bytes <= s->max_string_bytes
+            && st.array_items <= s->max_array_items)
+        {
+            return obj;
+        }
+
         goto parsed;
     }
 

@@ -57,16 +57,23 @@ ps_utf8_seq(const unsigned char *p, size_t n)
 size_t
 ps_utf8_check(const unsigned char *p, size_t n)
 {
-    size_t  i, k;
+    size_t    i, k;
+    uint64_t  m;
 
     i = 0;
 
     while (i < n) {
 
         /* fast paths over ASCII */
-        if (n - i >= 8 && ps_swar_nonascii(p + i) == 0) {
-            i += 8;
-            continue;
+        if (n - i >= 8) {
+            m = ps_swar_nonascii(p + i);
+
+            if (m == 0) {
+                i += 8;
+                continue;
+            }
+
+            i += ps_swar_skip(m);
         }
 
         if (p[i] < 0x80) {

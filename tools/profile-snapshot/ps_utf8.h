@@ -70,6 +70,38 @@ ps_swar_special(const unsigned char *p)
 }
 
 
+/* ps_swar_special() of the n < 8 bytes at p, as if padded with 'A' */
+static inline uint64_t
+ps_swar_special_n(const unsigned char *p, size_t n)
+{
+    unsigned char  w[8];
+
+    memset(w, 'A', sizeof(w));
+    memcpy(w, p, n);
+
+    return ps_swar_special(w);
+}
+
+
+/*
+ * How many bytes at p come before the first one a nonzero mask from
+ * ps_swar_special() or ps_swar_nonascii() flags.  On little-endian
+ * machines the lowest flagged byte is exact (a borrow only runs towards
+ * higher addresses), so the scanners jump straight to it; elsewhere 0,
+ * and they step over the plain bytes one at a time.
+ */
+static inline size_t
+ps_swar_skip(uint64_t mask)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t) __builtin_ctzll(mask) >> 3;
+#else
+    (void) mask;
+    return 0;
+#endif
+}
+
+
 /*
  * Length of the valid UTF-8 sequence at p[0 .. n - 1], or 0 if the bytes
  * there do not start one (n must be at least 1).
