@@ -782,30 +782,23 @@ ps_error(const char *fmt, ...)
 
 
 int
-ps_writer_seen(ps_writer_t *w, const char *id, size_t len, ps_seen_t *seen)
+ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
+    size_t rec_len, const ps_seen_t *seen, ps_seen_t *prev)
 {
     fz_kv_t  *kv;
 
     (void) w;
 
-    kv = fz_kv_find(FZ_DB_SEEN, id, len);
+    /* as ps_writer.c: with prev, a known id is reported, not replaced */
+    if (prev != NULL) {
+        kv = fz_kv_find(FZ_DB_SEEN, id, len);
 
-    if (kv == NULL) {
-        return 0;
+        if (kv != NULL) {
+            fz_assert(kv->val_len == sizeof(ps_seen_t), "seen value");
+            memcpy(prev, kv->val, sizeof(ps_seen_t));
+            return 1;
+        }
     }
-
-    fz_assert(kv->val_len == sizeof(ps_seen_t), "seen value");
-    memcpy(seen, kv->val, sizeof(ps_seen_t));
-
-    return 1;
-}
-
-
-int
-ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
-    size_t rec_len, const ps_seen_t *seen)
-{
-    (void) w;
 
     fz_assert(ngx_http_profile_id_valid((const unsigned char *) id, len),
               "the compiler writes a valid id");

@@ -405,14 +405,12 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
                  | (has_order ? PS_SEEN_HAS_ORDER : 0);
     seen.order = has_order ? order : 0;
 
-    rc = ps_writer_seen(&b->writer, b->id, b->id_len, &prev);
+    /* stored unless the id was seen before (then prev is what was) */
+    rc = ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen,
+                       &prev);
 
-    if (rc < 0) {
-        return -1;
-    }
-
-    if (rc == 0) {
-        return ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen);
+    if (rc <= 0) {
+        return rc;
     }
 
     if (prev.flags & PS_SEEN_REJECTED) {
@@ -472,7 +470,8 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
                     b->schema.duplicates == PS_DUP_NEWEST ? "newest"
                                                           : "last");
 
-    return ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen);
+    return ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen,
+                         NULL);
 }
 
 

@@ -37,8 +37,11 @@
 
 static int ps_writer_txn(ps_writer_t *w);
 static int ps_writer_commit(ps_writer_t *w);
+static int ps_writer_seen_value(ps_writer_t *w, MDB_val *val,
+    ps_seen_t *seen);
 static int ps_writer_index(ps_writer_t *w, const char *id, size_t len,
-    const ps_seen_t *seen, uint32_t flags, uint64_t off, size_t rec_len);
+    const ps_seen_t *seen, uint32_t flags, uint64_t off, size_t rec_len,
+    ps_seen_t *prev);
 static int ps_writer_spool_flush(ps_writer_t *w);
 static int ps_writer_spool_read(ps_writer_t *w, uint64_t off, size_t len,
     const void **rec);
@@ -158,49 +161,10 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
 
 
 int
-ps_writer_seen(ps_writer_t *w, const char *id, size_t len, ps_seen_t *seen)
-{
-    int                   rc;
-    MDB_val               key, val;
-    const unsigned char  *p;
-
-    if (w->txn == NULL && ps_writer_txn(w) != 0) {
-        return -1;
-    }
-
-    key.mv_data = (void *) id;
-    key.mv_size = len;
-
-    rc = mdb_get(w->txn, w->seen, &key, &val);
-
-    if (rc == MDB_NOTFOUND) {
-        return 0;
-    }
-
-    if (rc != 0) {
-        ps_writer_lmdb_err(w, "mdb_get()", rc);
-        return -1;
-    }
-
-    if (val.mv_size != PS_SEEN_SIZE) {
-        ps_error("%s: build bookkeeping is corrupt", w->work);
-        return -1;
-    }
-
-    p = val.mv_data;
-    seen->line = ngx_http_profile_get64(p);
-    seen->source = ngx_http_profile_get32(p + 8);
-    seen->flags = ngx_http_profile_get32(p + 12);
-    seen->order = (int64_t) ngx_http_profile_get64(p + 16);
-
-    return 1;
-}
-
-
-int
 ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
-    size_t rec_len, const ps_seen_t *seen)
+    size_t rec_len, const ps_seen_t *seen, ps_seen_t *prev)
 {
+    int       rc;
     uint64_t  off;
 
     if (rec_len > 0xffffffffUL) {
@@ -208,20 +172,26 @@ ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
         return -1;
     }
 
+    /* where the record goes once its id is known to be free */
     off = w->spool_size + w->spool_buf.len;
+
+    rc = ps_writer_index(w, id, len, seen, seen->flags | PS_SEEN_STORED,
+                         off, rec_len, prev);
+    if (rc != 0) {
+        return rc;
+    }
+
     ps_buf_add(&w->spool_buf, rec, rec_len);
 
     if (rec_len > w->max_rec) {
         w->max_rec = rec_len;
     }
 
-    if (w->spool_buf.len >= PS_SPOOL_CHUNK && ps_writer_spool_flush(w) != 0)
-    {
-        return -1;
+    if (w->spool_buf.len >= PS_SPOOL_CHUNK) {
+        return ps_writer_spool_flush(w);
     }
 
-    return ps_writer_index(w, id, len, seen, seen->flags | PS_SEEN_STORED,
-                           off, rec_len);
+    return 0;
 }
 
 
@@ -231,7 +201,7 @@ ps_writer_del(ps_writer_t *w, const char *id, size_t len,
 {
     /* the spooled record stays, unreferenced */
     return ps_writer_index(w, id, len, seen, seen->flags & ~PS_SEEN_STORED,
-                           0, 0);
+                           0, 0, NULL);
 }
 
 
@@ -677,9 +647,38 @@ ps_writer_commit(ps_writer_t *w)
 
 /* the bookkeeping of id: *seen with flags, and where its record is */
 
+/* ps_seen_t from a "seen" value: 1, or -1 if the value is damaged */
+
+static int
+ps_writer_seen_value(ps_writer_t *w, MDB_val *val, ps_seen_t *seen)
+{
+    const unsigned char  *p;
+
+    if (val->mv_size != PS_SEEN_SIZE) {
+        ps_error("%s: build bookkeeping is corrupt", w->work);
+        return -1;
+    }
+
+    p = val->mv_data;
+    seen->line = ngx_http_profile_get64(p);
+    seen->source = ngx_http_profile_get32(p + 8);
+    seen->flags = ngx_http_profile_get32(p + 12);
+    seen->order = (int64_t) ngx_http_profile_get64(p + 16);
+
+    return 1;
+}
+
+
+/*
+ * Write the bookkeeping of id.  With prev, only if id has none yet: the
+ * lookup and the insert are one descent of the tree, and an id already
+ * there gives 1 with *prev filled and nothing written.
+ */
+
 static int
 ps_writer_index(ps_writer_t *w, const char *id, size_t len,
-    const ps_seen_t *seen, uint32_t flags, uint64_t off, size_t rec_len)
+    const ps_seen_t *seen, uint32_t flags, uint64_t off, size_t rec_len,
+    ps_seen_t *prev)
 {
     int            rc;
     MDB_val        key, val;
@@ -701,7 +700,13 @@ ps_writer_index(ps_writer_t *w, const char *id, size_t len,
     val.mv_data = b;
     val.mv_size = PS_SEEN_SIZE;
 
-    rc = mdb_put(w->txn, w->seen, &key, &val, 0);
+    rc = mdb_put(w->txn, w->seen, &key, &val,
+                 prev != NULL ? MDB_NOOVERWRITE : 0);
+
+    if (rc == MDB_KEYEXIST && prev != NULL) {
+        return ps_writer_seen_value(w, &val, prev);
+    }
+
     if (rc != 0) {
         ps_writer_lmdb_err(w, "mdb_put()", rc);
         return -1;

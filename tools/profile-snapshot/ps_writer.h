@@ -79,13 +79,15 @@ typedef struct {
  */
 int ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize);
 
-/* what is known about id: 1 (*seen filled), 0 (never seen), -1 error */
-int ps_writer_seen(ps_writer_t *w, const char *id, size_t len,
-    ps_seen_t *seen);
-
-/* store (or replace) the record for id and its bookkeeping */
+/*
+ * Store the record for id and its bookkeeping *seen.  With prev NULL, a
+ * record stored for id before is replaced.  Otherwise only a new id is
+ * stored: for one seen before, nothing is written, *prev is filled and
+ * the return is 1.  Returns 0 when stored, -1 on error (printed).
+ */
 int ps_writer_put(ps_writer_t *w, const char *id, size_t len,
-    const void *rec, size_t rec_len, const ps_seen_t *seen);
+    const void *rec, size_t rec_len, const ps_seen_t *seen,
+    ps_seen_t *prev);
 
 /* remove the record for id, keep the bookkeeping *seen */
 int ps_writer_del(ps_writer_t *w, const char *id, size_t len,
