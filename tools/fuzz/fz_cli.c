@@ -68,6 +68,8 @@ void ps_arena_disable(void) __attribute__ ((weak));
 
 
 static void fz_cli_schema(fz_cli_t *c);
+static void fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size,
+    int arena, ps_buf_t *out);
 static void fz_cli_line(fz_cli_t *c, unsigned si, uint64_t lineno,
     const unsigned char *p, size_t n);
 static void fz_cli_report(void);
@@ -250,8 +252,49 @@ fz_cli_schema(fz_cli_t *c)
 }
 
 
+/*
+ * Run the input as "build" would (b->flat as ps_build.c sets it) and,
+ * when that took the flat path, again the general way: the two must
+ * report the same bytes and store the same records (ps_process_flat()
+ * is only a faster way to the same result).
+ */
+
 void
 fz_cli_run(fz_cli_t *c, const unsigned char *data, size_t size, int arena)
+{
+    ps_buf_t     first, second;
+    ps_schema_t  *s;
+
+    s = &c->b->schema;
+
+    memset(&first, 0, sizeof(ps_buf_t));
+    memset(&second, 0, sizeof(ps_buf_t));
+
+    c->b->flat = ((s->nsources ? s->nsources : 1) == 1
+                  && s->version_field == NULL && s->ndetect == 0
+                  && s->default_version >= s->version);
+
+    fz_cli_pass(c, data, size, arena, &first);
+
+    if (c->b->flat) {
+        c->b->flat = 0;
+        fz_cli_pass(c, data, size, arena, &second);
+
+        fz_assert(first.len == second.len
+                  && memcmp(first.data, second.data, first.len) == 0,
+                  "the flat path and the general one differ");
+    }
+
+    ps_buf_free(&first);
+    ps_buf_free(&second);
+}
+
+
+/* one run; out gets the report's bytes and then every stored item */
+
+static void
+fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size, int arena,
+    ps_buf_t *out)
 {
     FILE            *f;
     size_t           i, start, n, lines;
@@ -391,8 +434,19 @@ fz_cli_run(fz_cli_t *c, const unsigned char *data, size_t size, int arena)
     fz_cli_report();
 
     fz_assert(ps_report_close(&b->report) == 0, "report close");
+
+    ps_buf_add(out, fz_report_buf, fz_report_len);
     free(fz_report_buf);
     fz_report_buf = NULL;
+
+    for (i = 0; i < fz_nkv; i++) {
+        kv = &fz_kv[i];
+        ps_buf_addc(out, (int) kv->db);
+        ps_buf_add(out, &kv->key_len, sizeof(size_t));
+        ps_buf_add(out, kv->key, kv->key_len);
+        ps_buf_add(out, &kv->val_len, sizeof(size_t));
+        ps_buf_add(out, kv->val, kv->val_len);
+    }
 
     fz_kv_clear();
     fz_current = NULL;

@@ -96,6 +96,10 @@ ps_build_main(int argc, char **argv)
         goto report;
     }
 
+    b->flat = (b->nsources == 1 && b->schema.version_field == NULL
+               && b->schema.ndetect == 0
+               && b->schema.default_version >= b->schema.version);
+
     ps_arena_enable();
 
     rc = ps_build_sources(b);
@@ -156,6 +160,7 @@ done:
     ps_buf_free(&b->utf8);
     ps_buf_free(&b->row);
     ps_buf_free(&b->scratch);
+    ps_buf_free(&b->members);
     free(b->field_source);
     free(b->values);
     free(b->in_values);

@@ -88,6 +88,13 @@ typedef struct {
     ps_buf_t        utf8;       /* repaired line */
     ps_buf_t        row;        /* joined rows: encoded value */
     ps_buf_t        scratch;    /* the parser's unescaped strings */
+    ps_buf_t        members;    /* ps_parse_members() */
+
+    /*
+     * a record never needs to be a jansson object: one source, no
+     * version field, no detection rule, nothing to migrate
+     */
+    unsigned        flat:1;
 } ps_build_t;
 
 

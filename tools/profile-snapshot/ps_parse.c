@@ -22,6 +22,7 @@ typedef struct {
 } ps_parse_t;
 
 
+static int ps_parse_member_new(ps_member_t *m, size_t n, uint64_t *seen);
 static json_t *ps_parse_value(ps_parse_t *ps);
 static json_t *ps_parse_obj(ps_parse_t *ps);
 static json_t *ps_parse_array(ps_parse_t *ps);
@@ -81,6 +82,178 @@ ps_parse_object(const unsigned char *p, size_t len, ps_buf_t *scratch,
     }
 
     return v;
+}
+
+
+int
+ps_parse_members(const unsigned char *p, size_t len, ps_buf_t *scratch,
+    ps_parse_stats_t *stats, ps_buf_t *members)
+{
+    size_t        klen, n, mark;
+    json_t       *v;
+    uint64_t      seen;
+    const char   *key;
+    ps_parse_t    ps;
+    ps_member_t  *m;
+
+    ps.p = p;
+    ps.end = p + len;
+    ps.scratch = scratch;
+    ps.depth = 1;
+    ps.stats = stats;
+
+    stats->depth = 1;
+    stats->string_bytes = 0;
+    stats->array_items = 0;
+
+    scratch->len = 0;
+    members->len = 0;
+    seen = 0;
+    n = 0;
+
+    ps_parse_ws(&ps);
+
+    if (ps.p == ps.end || *ps.p != '{') {
+        return -1;
+    }
+
+    ps.p++;
+    ps_parse_ws(&ps);
+
+    if (ps.p < ps.end && *ps.p == '}') {
+        ps.p++;
+        goto end;
+    }
+
+    for ( ;; ) {
+        if (ps.p == ps.end || *ps.p != '"' || n == PS_PARSE_MAX_MEMBERS) {
+            goto fail;
+        }
+
+        mark = scratch->len;
+
+        if (ps_parse_string(&ps, &key, &klen) != 0
+            || scratch->len != mark)
+        {
+            /* unescaped into scratch: the general way keeps such names */
+            goto fail;
+        }
+
+        ps_parse_ws(&ps);
+
+        if (ps.p == ps.end || *ps.p != ':') {
+            goto fail;
+        }
+
+        ps.p++;
+        ps_parse_ws(&ps);
+
+        v = ps_parse_value(&ps);
+
+        if (v == NULL) {
+            goto fail;
+        }
+
+        ps_buf_reserve(members, sizeof(ps_member_t));
+        m = (ps_member_t *) members->data;
+        m[n].key = key;
+        m[n].len = klen;
+        m[n].value = v;
+        members->len += sizeof(ps_member_t);
+        n++;
+
+        if (ps_parse_member_new(m, n - 1, &seen) != 0) {
+            goto fail;
+        }
+
+        scratch->len = mark;
+
+        ps_parse_ws(&ps);
+
+        if (ps.p == ps.end) {
+            goto fail;
+        }
+
+        if (*ps.p == ',') {
+            ps.p++;
+            ps_parse_ws(&ps);
+            continue;
+        }
+
+        if (*ps.p == '}') {
+            ps.p++;
+            break;
+        }
+
+        goto fail;
+    }
+
+end:
+
+    ps_parse_ws(&ps);
+
+    if (ps.p == ps.end) {
+        return (int) n;
+    }
+
+fail:
+
+    ps_parse_members_free(members);
+
+    return -1;
+}
+
+
+void
+ps_parse_members_free(ps_buf_t *members)
+{
+    size_t        i, n;
+    ps_member_t  *m;
+
+    m = (ps_member_t *) members->data;
+    n = members->len / sizeof(ps_member_t);
+
+    for (i = 0; i < n; i++) {
+        json_decref(m[i].value);
+    }
+
+    members->len = 0;
+}
+
+
+/*
+ * Whether m[n]'s name differs from m[0 .. n - 1]'s: a 64-bit filter of
+ * (length, first byte, last byte) first, names compared only when their
+ * bits were set before.  Returns -1 for a name seen before.
+ */
+
+static int
+ps_parse_member_new(ps_member_t *m, size_t n, uint64_t *seen)
+{
+    size_t          i;
+    uint64_t        bit;
+    const unsigned char  *k;
+
+    k = (const unsigned char *) m[n].key;
+    bit = (uint64_t) 1 << ((m[n].len * 7 + (m[n].len ? k[0] * 3
+                                                    + k[m[n].len - 1]
+                                                  : 0))
+                           & 63);
+
+    if ((*seen & bit) == 0) {
+        *seen |= bit;
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (m[i].len == m[n].len
+            && memcmp(m[i].key, m[n].key, m[n].len) == 0)
+        {
+            return -1;
+        }
+    }
+
+    return 0;
 }
 
 

@@ -51,4 +51,32 @@ json_t *ps_parse_object(const unsigned char *p, size_t len,
     ps_buf_t *scratch, ps_parse_stats_t *stats);
 
 
+/* a member of the line's object, as ps_parse_members() found it */
+typedef struct {
+    const char  *key;       /* into the line: no escape in it */
+    size_t       len;
+    json_t      *value;     /* a reference of the caller's */
+} ps_member_t;
+
+
+#define PS_PARSE_MAX_MEMBERS  64
+
+
+/*
+ * ps_parse_object() without the object: the line's members, in order,
+ * appended to members (an array of ps_member_t; its len counts bytes).
+ * For the build's common case, where nothing needs the record as a
+ * jansson object, this saves hashing every member into one.  Returns
+ * the number of members, or -1 when ps_parse_object() would not return
+ * an object, or when a member name has an escape, a member name comes
+ * twice or there are more than PS_PARSE_MAX_MEMBERS members: nothing is
+ * kept then, and the caller goes the general way.
+ */
+int ps_parse_members(const unsigned char *p, size_t len, ps_buf_t *scratch,
+    ps_parse_stats_t *stats, ps_buf_t *members);
+
+/* drop the values of members (ps_parse_members()) and empty it */
+void ps_parse_members_free(ps_buf_t *members);
+
+
 #endif /* _PS_PARSE_H_INCLUDED_ */

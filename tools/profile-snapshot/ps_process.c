@@ -21,9 +21,19 @@
 #include "ps_utf8.h"
 
 
+/* ps_process_flat(): not the common case, the line goes the general way */
+#define PS_DECLINED  1
+
+
+static int ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
+    uint64_t lineno);
 static int ps_process_record(ps_build_t *b, unsigned si, json_t *obj,
     uint64_t line);
+static int ps_process_id_value(ps_build_t *b, json_t *v, const char *key);
 static int ps_process_fields(ps_build_t *b, json_t *obj);
+static int ps_process_member(ps_build_t *b, const char *key, size_t klen,
+    json_t *v);
+static int ps_process_values(ps_build_t *b);
 static int ps_process_store(ps_build_t *b, unsigned si, uint64_t line);
 static int ps_process_order(ps_build_t *b, int64_t *order);
 static void ps_process_clear(ps_build_t *b);
@@ -64,6 +74,16 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
         return 0;
     }
 
+    if (si == 0 && b->flat) {
+        rc = ps_process_flat(b, line, len, in->line);
+
+        if (rc != PS_DECLINED) {
+            ps_report_end(rep);
+            ps_arena_reset();
+            return rc;
+        }
+    }
+
     obj = ps_process_parse(b, line, len);
 
     if (obj == NULL) {
@@ -83,6 +103,83 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
 
     /* every json_t of the record is gone */
     ps_arena_reset();
+
+    return rc;
+}
+
+
+/*
+ * The common case without a jansson object for the record (b->flat):
+ * a valid UTF-8 line the fast parser takes, within every limit.  The
+ * same steps as ps_process_record() otherwise.  PS_DECLINED (nothing
+ * reported) sends the line the general way.
+ */
+
+static int
+ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
+    uint64_t lineno)
+{
+    int                rc;
+    json_t            *id;
+    size_t             i, n, klen;
+    const char        *key;
+    ps_schema_t       *s;
+    ps_member_t       *m;
+    ps_parse_stats_t   st;
+
+    s = &b->schema;
+
+    if (ps_utf8_check(line, len) < len) {
+        return PS_DECLINED;
+    }
+
+    rc = ps_parse_members(line, len, &b->scratch, &st, &b->members);
+
+    if (rc < 0) {
+        return PS_DECLINED;
+    }
+
+    n = (size_t) rc;
+    m = (ps_member_t *) b->members.data;
+
+    if (st.depth > s->max_depth || st.string_bytes > s->max_string_bytes
+        || st.array_items > s->max_array_items)
+    {
+        ps_parse_members_free(&b->members);
+        return PS_DECLINED;
+    }
+
+    key = b->sources[0].key;
+    klen = b->sources[0].key_len;
+    id = NULL;
+
+    for (i = 0; i < n; i++) {
+        if (m[i].len == klen && memcmp(m[i].key, key, klen) == 0) {
+            id = m[i].value;
+            break;
+        }
+    }
+
+    rc = 0;
+
+    if (ps_process_id_value(b, id, key) == 0) {
+
+        for (i = 0; i < n; i++) {
+            if (ps_process_member(b, m[i].key, m[i].len, m[i].value) != 0) {
+                break;
+            }
+        }
+
+        if (i == n && ps_process_values(b) == 0
+            && !ps_report_quarantined(&b->report))
+        {
+            rc = ps_process_store(b, 0, lineno);
+        }
+
+        ps_process_clear(b);
+    }
+
+    ps_parse_members_free(&b->members);
 
     return rc;
 }
@@ -173,14 +270,20 @@ parsed:
 int
 ps_process_id(ps_build_t *b, json_t *obj, const char *key)
 {
-    json_t       *v;
+    return ps_process_id_value(b, json_object_get(obj, key), key);
+}
+
+
+/* the id from v, the value of member key (NULL: absent) */
+
+static int
+ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
+{
     size_t        len;
     const char   *s;
     ps_report_t  *rep;
 
     rep = &b->report;
-
-    v = json_object_get(obj, key);
 
     if (v == NULL || json_is_null(v)) {
         ps_report_reason(rep, PS_R_MISSING_ID, NULL, "no \"%s\" member",
@@ -270,11 +373,26 @@ ps_process_record(ps_build_t *b, unsigned si, json_t *obj, uint64_t line)
 static int
 ps_process_fields(ps_build_t *b, json_t *obj)
 {
-    int           rc;
-    json_t       *v, *out;
-    size_t        klen;
-    unsigned      i, alias;
-    const char   *key;
+    json_t      *v;
+    size_t       klen;
+    const char  *key;
+
+    json_object_keylen_foreach(obj, key, klen, v) {
+        if (ps_process_member(b, key, klen, v) != 0) {
+            return -1;
+        }
+    }
+
+    return ps_process_values(b);
+}
+
+
+/* one member of the record: which field it gives, under which name */
+
+static int
+ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v)
+{
+    unsigned      alias;
     ps_field_t   *f;
     ps_schema_t  *s;
     ps_report_t  *rep;
@@ -282,42 +400,63 @@ ps_process_fields(ps_build_t *b, json_t *obj)
     s = &b->schema;
     rep = &b->report;
 
-    json_object_keylen_foreach(obj, key, klen, v) {
-        f = ps_schema_lookup(s, key, klen, &alias);
+    f = ps_schema_lookup(s, key, klen, &alias);
 
-        if (f == NULL) {
-            if ((klen == b->sources[0].key_len
-                 && memcmp(key, b->sources[0].key, klen) == 0)
-                || (s->version_field != NULL
-                    && strcmp(key, s->version_field) == 0))
-            {
-                continue;
-            }
-
-            if (s->unknown_fields == PS_ON_QUARANTINE) {
-                ps_report_reason_kind(rep, PS_R_UNKNOWN_FIELD,
-                                      PS_KIND_QUARANTINE, NULL,
-                                      "unknown field \"%s\"", key);
-                return -1;
-            }
-
-            ps_report_reason(rep, PS_R_UNKNOWN_FIELD, NULL,
-                             "unknown field \"%s\" dropped", key);
-            continue;
+    if (f == NULL) {
+        if ((klen == b->sources[0].key_len
+             && memcmp(key, b->sources[0].key, klen) == 0)
+            || (s->version_field != NULL
+                && strlen(s->version_field) == klen
+                && memcmp(key, s->version_field, klen) == 0))
+        {
+            return 0;
         }
 
-        if (alias == 0) {
-            b->in_values[f->id] = v;
-
-        } else if (b->alias_values[f->id] == NULL) {
-            b->alias_values[f->id] = v;
-            b->alias_used[f->id] = alias;
-
-        } else {
-            ps_report_reason(rep, PS_R_UNKNOWN_FIELD, f->path,
-                             "second alias \"%s\" dropped", key);
+        if (s->unknown_fields == PS_ON_QUARANTINE) {
+            ps_report_reason_kind(rep, PS_R_UNKNOWN_FIELD,
+                                  PS_KIND_QUARANTINE, NULL,
+                                  "unknown field \"%.*s\"", (int) klen,
+                                  key);
+            return -1;
         }
+
+        ps_report_reason(rep, PS_R_UNKNOWN_FIELD, NULL,
+                         "unknown field \"%.*s\" dropped", (int) klen,
+                         key);
+        return 0;
     }
+
+    if (alias == 0) {
+        b->in_values[f->id] = v;
+
+    } else if (b->alias_values[f->id] == NULL) {
+        b->alias_values[f->id] = v;
+        b->alias_used[f->id] = alias;
+
+    } else {
+        ps_report_reason(rep, PS_R_UNKNOWN_FIELD, f->path,
+                         "second alias \"%.*s\" dropped", (int) klen,
+                         key);
+    }
+
+    return 0;
+}
+
+
+/* every field of the schema from what the members gave */
+
+static int
+ps_process_values(ps_build_t *b)
+{
+    int           rc;
+    json_t       *v, *out;
+    unsigned      i, alias;
+    ps_field_t   *f;
+    ps_schema_t  *s;
+    ps_report_t  *rep;
+
+    s = &b->schema;
+    rep = &b->report;
 
     for (i = 0; i < s->nfields; i++) {
         f = &s->fields[i];
