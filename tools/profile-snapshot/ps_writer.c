@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "ps.h"
 #include "ps_buf.h"
@@ -32,7 +33,29 @@
 #define PS_SPOOL_CHUNK   (1024 * 1024)
 #define PS_OUT_TXN       ((size_t) 32 << 20)
 
+/*
+ * The copy's reading of the spool (ps_writer_spool_done()): the mapped
+ * pages are given back after so many bytes or jumps to other blocks of
+ * the spool.
+ */
+#define PS_SPOOL_WINDOW  ((size_t) 32 << 20)
+#define PS_SPOOL_JUMPS   512
+#define PS_SPOOL_BLOCK   65536
+
 #define PS_DB_SEEN       "_build_seen"
+
+
+/* the copy's reading of the spool */
+typedef struct {
+    const unsigned char  *map;       /* the spool, or NULL: pread() */
+    int                   scattered; /* pread() for this window */
+    uint64_t              lo;        /* bytes mapped in this window: */
+    uint64_t              hi;        /*     at most lo to hi */
+    uint64_t              last;      /* block the last record ended in */
+    size_t                bytes;     /* this window's bytes, records */
+    size_t                records;
+    size_t                jumps;     /*     and jumps */
+} ps_writer_spool_t;
 
 
 static int ps_writer_txn(ps_writer_t *w);
@@ -42,6 +65,11 @@ static int ps_writer_index(ps_writer_t *w, const char *id, size_t len,
 static int ps_writer_spool_flush(ps_writer_t *w);
 static int ps_writer_spool_read(ps_writer_t *w, uint64_t off, size_t len,
     const void **rec);
+static void ps_writer_spool_map(ps_writer_t *w, ps_writer_spool_t *sp);
+static void ps_writer_spool_unmap(ps_writer_t *w, ps_writer_spool_t *sp);
+static int ps_writer_spool_get(ps_writer_t *w, ps_writer_spool_t *sp,
+    uint64_t off, size_t len, const void **rec);
+static void ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp);
 static int ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
     MDB_dbi profiles, MDB_txn **txn);
 static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need);
@@ -792,6 +820,128 @@ ps_writer_spool_read(ps_writer_t *w, uint64_t off, size_t len,
 
 
 /*
+ * The whole spool, mapped for the copy once every record is in the file:
+ * a record is then read where it is, without a system call and a copy
+ * each.  No map if it cannot be mapped (an address space limit, ulimit
+ * -v): the copy reads every record with pread() then, as before.  No
+ * access advice: read-ahead only matters for pages no longer in the page
+ * cache, and the kernel's for a map adapts to the order it sees.
+ */
+
+static void
+ps_writer_spool_map(ps_writer_t *w, ps_writer_spool_t *sp)
+{
+    void  *map;
+
+    memset(sp, 0, sizeof(ps_writer_spool_t));
+    sp->lo = w->spool_size;
+
+    if (w->spool_size == 0 || w->spool_size > SIZE_MAX
+        || w->spool_buf.len != 0)
+    {
+        return;
+    }
+
+    map = mmap(NULL, (size_t) w->spool_size, PROT_READ, MAP_SHARED,
+               w->spool, 0);
+
+    if (map != MAP_FAILED) {
+        sp->map = map;
+    }
+}
+
+
+static void
+ps_writer_spool_unmap(ps_writer_t *w, ps_writer_spool_t *sp)
+{
+    if (sp->map != NULL) {
+        (void) munmap((void *) sp->map, (size_t) w->spool_size);
+        sp->map = NULL;
+    }
+}
+
+
+/*
+ * The record spooled at off, for the copy: where it is in the map, or
+ * read with pread() while the records come in scattered order (see
+ * ps_writer_spool_done()).  Valid until the next call.
+ */
+
+static int
+ps_writer_spool_get(ps_writer_t *w, ps_writer_spool_t *sp, uint64_t off,
+    size_t len, const void **rec)
+{
+    uint64_t  block;
+
+    if (off > w->spool_size || len > w->spool_size - off) {
+        ps_error("%s: build bookkeeping is corrupt", w->work);
+        return -1;
+    }
+
+    block = off / PS_SPOOL_BLOCK;
+
+    if (block != sp->last && block != sp->last + 1) {
+        sp->jumps++;
+    }
+
+    sp->last = (off + len) / PS_SPOOL_BLOCK;
+    sp->records++;
+    sp->bytes += len;
+
+    if (sp->map == NULL || sp->scattered) {
+        return ps_writer_spool_read(w, off, len, rec);
+    }
+
+    *rec = sp->map + off;
+
+    sp->lo = off < sp->lo ? off : sp->lo;
+    sp->hi = off + len > sp->hi ? off + len : sp->hi;
+
+    return 0;
+}
+
+
+/*
+ * A record is copied.  Every PS_SPOOL_WINDOW bytes or PS_SPOOL_JUMPS
+ * jumps, the pages mapped since the last time are given back, so that
+ * the process's resident memory does not grow with the spool (they stay
+ * in the page cache).  A page fault maps the pages around the one it is
+ * for too, up to 64 KiB: where the records come in scattered order (most
+ * jumps to a block of the spool other than the one the last record ended
+ * in or the next), that is a fault per record, more than a pread()
+ * costs; the next window is read with pread() then.
+ */
+
+static void
+ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp)
+{
+    uintptr_t  start, psize;
+
+    if (sp->map == NULL
+        || (sp->bytes < PS_SPOOL_WINDOW && sp->jumps < PS_SPOOL_JUMPS))
+    {
+        return;
+    }
+
+    if (sp->hi > sp->lo) {
+        psize = (uintptr_t) sysconf(_SC_PAGESIZE);
+        start = ((uintptr_t) sp->map + (uintptr_t) sp->lo) & ~(psize - 1);
+
+        (void) madvise((void *) start,
+                       (uintptr_t) sp->map + (uintptr_t) sp->hi - start,
+                       MADV_DONTNEED);
+    }
+
+    sp->scattered = sp->jumps > sp->records / 2;
+    sp->bytes = 0;
+    sp->records = 0;
+    sp->jumps = 0;
+    sp->lo = w->spool_size;
+    sp->hi = 0;
+}
+
+
+/*
  * Every stored record in key order into the new environment, appended
  * (LMDB fills each page before it starts the next), and the content
  * hash (docs/snapshot-format.md "Content hash") on the way.
@@ -803,6 +953,7 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
 {
     int                   rc;
     size_t                need, limit, rec_len;
+    uint64_t              off;
     MDB_val               key, val, v;
     MDB_txn              *rd;
     MDB_cursor           *cur;
@@ -810,6 +961,7 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
     const void           *rec;
     const unsigned char  *p;
     unsigned char         digest[PS_SHA256_SIZE];
+    ps_writer_spool_t     sp;
 
     rc = mdb_txn_begin(w->env, NULL, MDB_RDONLY, &rd);
     if (rc != 0) {
@@ -823,6 +975,8 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
         mdb_txn_abort(rd);
         return -1;
     }
+
+    ps_writer_spool_map(w, &sp);
 
     /* a transaction of at most limit bytes, plus one record */
     limit = 2 * w->spool_size + 65536;
@@ -849,11 +1003,10 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
             continue;
         }
 
+        off = ngx_http_profile_get64(p + 24);
         rec_len = ngx_http_profile_get32(p + 32);
 
-        if (ps_writer_spool_read(w, ngx_http_profile_get64(p + 24), rec_len,
-                                 &rec) != 0)
-        {
+        if (ps_writer_spool_get(w, &sp, off, rec_len, &rec) != 0) {
             goto failed;
         }
 
@@ -888,6 +1041,8 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
         ps_sha256_item(&sha, rec, rec_len);
         w->count++;
 
+        ps_writer_spool_done(w, &sp);
+
         need += ps_writer_need(key.mv_size, rec_len);
 
         if (need >= limit) {
@@ -908,6 +1063,7 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
 
     mdb_cursor_close(cur);
     mdb_txn_abort(rd);
+    ps_writer_spool_unmap(w, &sp);
 
     if (*txn != NULL) {
         rc = mdb_txn_commit(*txn);
@@ -931,6 +1087,7 @@ failed:
 
     mdb_cursor_close(cur);
     mdb_txn_abort(rd);
+    ps_writer_spool_unmap(w, &sp);
 
     return -1;
 }

@@ -6,9 +6,10 @@
  * beside the output as they come, and a scratch LMDB environment keeps
  * the build's bookkeeping (id -> where its record is in the spool, and
  * the joined sources' rows).  At the end the index is walked in key
- * order and each live record is appended (MDB_APPEND: full pages) to a
- * fresh environment under a temporary name, the content hash computed on
- * the way; then the metadata, one fsync, rename, directory fsync
+ * order and each live record, read where it is in a map of the spool, is
+ * appended (MDB_APPEND: full pages) to a fresh environment under a
+ * temporary name, the content hash computed on the way; then the
+ * metadata, one fsync, rename, directory fsync
  * (docs/snapshot-format.md).
  */
 
