@@ -36,11 +36,12 @@
 /*
  * The copy's reading of the spool (ps_writer_spool_done()): the mapped
  * pages are given back after so many bytes or jumps to other blocks of
- * the spool.
+ * the spool, and the spool is freed in pieces of so many bytes.
  */
 #define PS_SPOOL_WINDOW  ((size_t) 32 << 20)
 #define PS_SPOOL_JUMPS   512
 #define PS_SPOOL_BLOCK   65536
+#define PS_SPOOL_PIECE   ((uint64_t) 1 << 20)
 
 #define PS_DB_SEEN       "_build_seen"
 
@@ -49,6 +50,7 @@
 typedef struct {
     const unsigned char  *map;       /* the spool, or NULL: pread() */
     int                   scattered; /* pread() for this window */
+    int                   punch;     /* punching holes works */
     uint64_t              lo;        /* bytes mapped in this window: */
     uint64_t              hi;        /*     at most lo to hi */
     uint64_t              last;      /* block the last record ended in */
@@ -63,13 +65,16 @@ static int ps_writer_commit(ps_writer_t *w);
 static int ps_writer_index(ps_writer_t *w, const char *id, size_t len,
     const ps_seen_t *seen, uint32_t flags, uint64_t off, size_t rec_len);
 static int ps_writer_spool_flush(ps_writer_t *w);
+static void ps_writer_spool_count(ps_writer_t *w, uint64_t off,
+    size_t len);
 static int ps_writer_spool_read(ps_writer_t *w, uint64_t off, size_t len,
     const void **rec);
 static void ps_writer_spool_map(ps_writer_t *w, ps_writer_spool_t *sp);
 static void ps_writer_spool_unmap(ps_writer_t *w, ps_writer_spool_t *sp);
 static int ps_writer_spool_get(ps_writer_t *w, ps_writer_spool_t *sp,
     uint64_t off, size_t len, const void **rec);
-static void ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp);
+static int ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp,
+    uint64_t off, size_t len);
 static int ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
     MDB_dbi profiles, MDB_txn **txn);
 static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need);
@@ -238,6 +243,7 @@ ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
 
     off = w->spool_size + w->spool_buf.len;
     ps_buf_add(&w->spool_buf, rec, rec_len);
+    ps_writer_spool_count(w, off, rec_len);
 
     if (rec_len > w->max_rec) {
         w->max_rec = rec_len;
@@ -652,6 +658,10 @@ ps_writer_close(ps_writer_t *w)
     ps_buf_free(&w->spool_buf);
     ps_buf_free(&w->rec);
 
+    free(w->spool_live);
+    w->spool_live = NULL;
+    w->spool_pieces = 0;
+
     free(w->out);
     free(w->dir);
     free(w->work);
@@ -780,6 +790,45 @@ ps_writer_spool_flush(ps_writer_t *w)
 }
 
 
+/*
+ * The bytes of a record spooled at off, added to the count of each piece
+ * of the spool it is in: the copy takes them off again as it copies the
+ * record, and a piece whose count is back to 0 holds nothing it still
+ * needs.  A record replaced or deleted later stays counted: its piece is
+ * kept to the end.
+ */
+
+static void
+ps_writer_spool_count(ps_writer_t *w, uint64_t off, size_t len)
+{
+    size_t    n;
+    uint64_t  i, lo, hi, end;
+
+    end = off + len;
+
+    for (i = off / PS_SPOOL_PIECE; i * PS_SPOOL_PIECE < end; i++) {
+
+        if (i >= w->spool_pieces) {
+            n = w->spool_pieces ? 2 * w->spool_pieces : 1024;
+
+            while (n <= i) {
+                n *= 2;
+            }
+
+            w->spool_live = ps_realloc(w->spool_live, n * sizeof(uint32_t));
+            memset(w->spool_live + w->spool_pieces, 0,
+                   (n - w->spool_pieces) * sizeof(uint32_t));
+            w->spool_pieces = n;
+        }
+
+        lo = i * PS_SPOOL_PIECE > off ? i * PS_SPOOL_PIECE : off;
+        hi = (i + 1) * PS_SPOOL_PIECE < end ? (i + 1) * PS_SPOOL_PIECE : end;
+
+        w->spool_live[i] += (uint32_t) (hi - lo);
+    }
+}
+
+
 /* a record is either all in the file or all in the buffer */
 
 static int
@@ -834,6 +883,7 @@ ps_writer_spool_map(ps_writer_t *w, ps_writer_spool_t *sp)
     void  *map;
 
     memset(sp, 0, sizeof(ps_writer_spool_t));
+    sp->punch = 1;
     sp->lo = w->spool_size;
 
     if (w->spool_size == 0 || w->spool_size > SIZE_MAX
@@ -902,25 +952,71 @@ ps_writer_spool_get(ps_writer_t *w, ps_writer_spool_t *sp, uint64_t off,
 
 
 /*
- * A record is copied.  Every PS_SPOOL_WINDOW bytes or PS_SPOOL_JUMPS
- * jumps, the pages mapped since the last time are given back, so that
- * the process's resident memory does not grow with the spool (they stay
- * in the page cache).  A page fault maps the pages around the one it is
- * for too, up to 64 KiB: where the records come in scattered order (most
- * jumps to a block of the spool other than the one the last record ended
- * in or the next), that is a fault per record, more than a pread()
- * costs; the next window is read with pread() then.
+ * The record at off is copied.  Its bytes are taken off its pieces'
+ * counts, and a hole is punched where a piece has none left: the spool's
+ * pages are freed while the copy runs, so the spool and the new snapshot
+ * are not both in the page cache in full, and the snapshot's pages reuse
+ * memory just freed (cheaper than fresh memory, on a virtual machine
+ * that gives freed memory back to its host).  With the ids in the input
+ * roughly in key order, most pieces are freed early; in any other order,
+ * near the end.
+ *
+ * Every PS_SPOOL_WINDOW bytes or PS_SPOOL_JUMPS jumps, the pages mapped
+ * since the last time are given back, so that the process's resident
+ * memory does not grow with the spool (they stay in the page cache).  A
+ * page fault maps the pages around the one it is for too, up to 64 KiB:
+ * where the records come in scattered order (most jumps to a block of
+ * the spool other than the one the last record ended in or the next),
+ * that is a fault per record, more than a pread() costs; the next window
+ * is read with pread() then.  Returns 0, or -1 if the record is not one
+ * the spool counted.
  */
 
-static void
-ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp)
+static int
+ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp, uint64_t off,
+    size_t len)
 {
+    uint64_t   i, lo, hi, end;
     uintptr_t  start, psize;
+
+    end = off + len;
+
+    for (i = off / PS_SPOOL_PIECE; i * PS_SPOOL_PIECE < end; i++) {
+        lo = i * PS_SPOOL_PIECE > off ? i * PS_SPOOL_PIECE : off;
+        hi = (i + 1) * PS_SPOOL_PIECE < end ? (i + 1) * PS_SPOOL_PIECE : end;
+
+        if (i >= w->spool_pieces || w->spool_live[i] < hi - lo) {
+            ps_error("%s: build bookkeeping is corrupt", w->work);
+            return -1;
+        }
+
+        w->spool_live[i] -= (uint32_t) (hi - lo);
+
+        if (w->spool_live[i] != 0 || !sp->punch) {
+            continue;
+        }
+
+        lo = i * PS_SPOOL_PIECE;
+        hi = lo + PS_SPOOL_PIECE < w->spool_size ? lo + PS_SPOOL_PIECE
+                                                 : w->spool_size;
+
+#ifdef FALLOC_FL_PUNCH_HOLE
+        if (fallocate(w->spool, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                      (off_t) lo, (off_t) (hi - lo))
+            != 0)
+        {
+            /* not on this file system: the spool is freed at the end */
+            sp->punch = 0;
+        }
+#else
+        sp->punch = 0;
+#endif
+    }
 
     if (sp->map == NULL
         || (sp->bytes < PS_SPOOL_WINDOW && sp->jumps < PS_SPOOL_JUMPS))
     {
-        return;
+        return 0;
     }
 
     if (sp->hi > sp->lo) {
@@ -938,6 +1034,8 @@ ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp)
     sp->jumps = 0;
     sp->lo = w->spool_size;
     sp->hi = 0;
+
+    return 0;
 }
 
 
@@ -1041,7 +1139,9 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
         ps_sha256_item(&sha, rec, rec_len);
         w->count++;
 
-        ps_writer_spool_done(w, &sp);
+        if (ps_writer_spool_done(w, &sp, off, rec_len) != 0) {
+            goto failed;
+        }
 
         need += ps_writer_need(key.mv_size, rec_len);
 
