@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "ps.h"
 #include "ps_buf.h"
@@ -32,7 +33,31 @@
 #define PS_SPOOL_CHUNK   (1024 * 1024)
 #define PS_OUT_TXN       ((size_t) 32 << 20)
 
+/*
+ * The copy's reading of the spool (ps_writer_spool_done()): the mapped
+ * pages are given back after so many bytes or jumps to other blocks of
+ * the spool, and the spool is freed in pieces of so many bytes.
+ */
+#define PS_SPOOL_WINDOW  ((size_t) 32 << 20)
+#define PS_SPOOL_JUMPS   512
+#define PS_SPOOL_BLOCK   65536
+#define PS_SPOOL_PIECE   ((uint64_t) 1 << 20)
+
 #define PS_DB_SEEN       "_build_seen"
+
+
+/* the copy's reading of the spool */
+typedef struct {
+    const unsigned char  *map;       /* the spool, or NULL: pread() */
+    int                   scattered; /* pread() for this window */
+    int                   punch;     /* punching holes works */
+    uint64_t              lo;        /* bytes mapped in this window: */
+    uint64_t              hi;        /*     at most lo to hi */
+    uint64_t              last;      /* block the last record ended in */
+    size_t                bytes;     /* this window's bytes, records */
+    size_t                records;
+    size_t                jumps;     /*     and jumps */
+} ps_writer_spool_t;
 
 
 static int ps_writer_txn(ps_writer_t *w);
@@ -43,8 +68,16 @@ static int ps_writer_index(ps_writer_t *w, const char *id, size_t len,
     const ps_seen_t *seen, uint32_t flags, uint64_t off, size_t rec_len,
     ps_seen_t *prev);
 static int ps_writer_spool_flush(ps_writer_t *w);
+static void ps_writer_spool_count(ps_writer_t *w, uint64_t off,
+    size_t len);
 static int ps_writer_spool_read(ps_writer_t *w, uint64_t off, size_t len,
     const void **rec);
+static void ps_writer_spool_map(ps_writer_t *w, ps_writer_spool_t *sp);
+static void ps_writer_spool_unmap(ps_writer_t *w, ps_writer_spool_t *sp);
+static int ps_writer_spool_get(ps_writer_t *w, ps_writer_spool_t *sp,
+    uint64_t off, size_t len, const void **rec);
+static int ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp,
+    uint64_t off, size_t len);
 static int ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
     MDB_dbi profiles, MDB_txn **txn);
 static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need);
@@ -182,6 +215,7 @@ ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
     }
 
     ps_buf_add(&w->spool_buf, rec, rec_len);
+    ps_writer_spool_count(w, off, rec_len);
 
     if (rec_len > w->max_rec) {
         w->max_rec = rec_len;
@@ -594,6 +628,10 @@ ps_writer_close(ps_writer_t *w)
     ps_buf_free(&w->spool_buf);
     ps_buf_free(&w->rec);
 
+    free(w->spool_live);
+    w->spool_live = NULL;
+    w->spool_pieces = 0;
+
     free(w->out);
     free(w->dir);
     free(w->work);
@@ -757,6 +795,45 @@ ps_writer_spool_flush(ps_writer_t *w)
 }
 
 
+/*
+ * The bytes of a record spooled at off, added to the count of each piece
+ * of the spool it is in: the copy takes them off again as it copies the
+ * record, and a piece whose count is back to 0 holds nothing it still
+ * needs.  A record replaced or deleted later stays counted: its piece is
+ * kept to the end.
+ */
+
+static void
+ps_writer_spool_count(ps_writer_t *w, uint64_t off, size_t len)
+{
+    size_t    n;
+    uint64_t  i, lo, hi, end;
+
+    end = off + len;
+
+    for (i = off / PS_SPOOL_PIECE; i * PS_SPOOL_PIECE < end; i++) {
+
+        if (i >= w->spool_pieces) {
+            n = w->spool_pieces ? 2 * w->spool_pieces : 1024;
+
+            while (n <= i) {
+                n *= 2;
+            }
+
+            w->spool_live = ps_realloc(w->spool_live, n * sizeof(uint32_t));
+            memset(w->spool_live + w->spool_pieces, 0,
+                   (n - w->spool_pieces) * sizeof(uint32_t));
+            w->spool_pieces = n;
+        }
+
+        lo = i * PS_SPOOL_PIECE > off ? i * PS_SPOOL_PIECE : off;
+        hi = (i + 1) * PS_SPOOL_PIECE < end ? (i + 1) * PS_SPOOL_PIECE : end;
+
+        w->spool_live[i] += (uint32_t) (hi - lo);
+    }
+}
+
+
 /* a record is either all in the file or all in the buffer */
 
 static int
@@ -797,6 +874,177 @@ ps_writer_spool_read(ps_writer_t *w, uint64_t off, size_t len,
 
 
 /*
+ * The whole spool, mapped for the copy once every record is in the file:
+ * a record is then read where it is, without a system call and a copy
+ * each.  No map if it cannot be mapped (an address space limit, ulimit
+ * -v): the copy reads every record with pread() then, as before.  No
+ * access advice: read-ahead only matters for pages no longer in the page
+ * cache, and the kernel's for a map adapts to the order it sees.
+ */
+
+static void
+ps_writer_spool_map(ps_writer_t *w, ps_writer_spool_t *sp)
+{
+    void  *map;
+
+    memset(sp, 0, sizeof(ps_writer_spool_t));
+    sp->punch = 1;
+    sp->lo = w->spool_size;
+
+    if (w->spool_size == 0 || w->spool_size > SIZE_MAX
+        || w->spool_buf.len != 0)
+    {
+        return;
+    }
+
+    map = mmap(NULL, (size_t) w->spool_size, PROT_READ, MAP_SHARED,
+               w->spool, 0);
+
+    if (map != MAP_FAILED) {
+        sp->map = map;
+    }
+}
+
+
+static void
+ps_writer_spool_unmap(ps_writer_t *w, ps_writer_spool_t *sp)
+{
+    if (sp->map != NULL) {
+        (void) munmap((void *) sp->map, (size_t) w->spool_size);
+        sp->map = NULL;
+    }
+}
+
+
+/*
+ * The record spooled at off, for the copy: where it is in the map, or
+ * read with pread() while the records come in scattered order (see
+ * ps_writer_spool_done()).  Valid until the next call.
+ */
+
+static int
+ps_writer_spool_get(ps_writer_t *w, ps_writer_spool_t *sp, uint64_t off,
+    size_t len, const void **rec)
+{
+    uint64_t  block;
+
+    if (off > w->spool_size || len > w->spool_size - off) {
+        ps_error("%s: build bookkeeping is corrupt", w->work);
+        return -1;
+    }
+
+    block = off / PS_SPOOL_BLOCK;
+
+    if (block != sp->last && block != sp->last + 1) {
+        sp->jumps++;
+    }
+
+    sp->last = (off + len) / PS_SPOOL_BLOCK;
+    sp->records++;
+    sp->bytes += len;
+
+    if (sp->map == NULL || sp->scattered) {
+        return ps_writer_spool_read(w, off, len, rec);
+    }
+
+    *rec = sp->map + off;
+
+    sp->lo = off < sp->lo ? off : sp->lo;
+    sp->hi = off + len > sp->hi ? off + len : sp->hi;
+
+    return 0;
+}
+
+
+/*
+ * The record at off is copied.  Its bytes are taken off its pieces'
+ * counts, and a hole is punched where a piece has none left: the spool's
+ * pages are freed while the copy runs, so the spool and the new snapshot
+ * are not both in the page cache in full, and the snapshot's pages reuse
+ * memory just freed (cheaper than fresh memory, on a virtual machine
+ * that gives freed memory back to its host).  With the ids in the input
+ * roughly in key order, most pieces are freed early; in any other order,
+ * near the end.
+ *
+ * Every PS_SPOOL_WINDOW bytes or PS_SPOOL_JUMPS jumps, the pages mapped
+ * since the last time are given back, so that the process's resident
+ * memory does not grow with the spool (they stay in the page cache).  A
+ * page fault maps the pages around the one it is for too, up to 64 KiB:
+ * where the records come in scattered order (most jumps to a block of
+ * the spool other than the one the last record ended in or the next),
+ * that is a fault per record, more than a pread() costs; the next window
+ * is read with pread() then.  Returns 0, or -1 if the record is not one
+ * the spool counted.
+ */
+
+static int
+ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp, uint64_t off,
+    size_t len)
+{
+    uint64_t   i, lo, hi, end;
+    uintptr_t  start, psize;
+
+    end = off + len;
+
+    for (i = off / PS_SPOOL_PIECE; i * PS_SPOOL_PIECE < end; i++) {
+        lo = i * PS_SPOOL_PIECE > off ? i * PS_SPOOL_PIECE : off;
+        hi = (i + 1) * PS_SPOOL_PIECE < end ? (i + 1) * PS_SPOOL_PIECE : end;
+
+        if (i >= w->spool_pieces || w->spool_live[i] < hi - lo) {
+            ps_error("%s: build bookkeeping is corrupt", w->work);
+            return -1;
+        }
+
+        w->spool_live[i] -= (uint32_t) (hi - lo);
+
+        if (w->spool_live[i] != 0 || !sp->punch) {
+            continue;
+        }
+
+        lo = i * PS_SPOOL_PIECE;
+        hi = lo + PS_SPOOL_PIECE < w->spool_size ? lo + PS_SPOOL_PIECE
+                                                 : w->spool_size;
+
+#ifdef FALLOC_FL_PUNCH_HOLE
+        if (fallocate(w->spool, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                      (off_t) lo, (off_t) (hi - lo))
+            != 0)
+        {
+            /* not on this file system: the spool is freed at the end */
+            sp->punch = 0;
+        }
+#else
+        sp->punch = 0;
+#endif
+    }
+
+    if (sp->map == NULL
+        || (sp->bytes < PS_SPOOL_WINDOW && sp->jumps < PS_SPOOL_JUMPS))
+    {
+        return 0;
+    }
+
+    if (sp->hi > sp->lo) {
+        psize = (uintptr_t) sysconf(_SC_PAGESIZE);
+        start = ((uintptr_t) sp->map + (uintptr_t) sp->lo) & ~(psize - 1);
+
+        (void) madvise((void *) start,
+                       (uintptr_t) sp->map + (uintptr_t) sp->hi - start,
+                       MADV_DONTNEED);
+    }
+
+    sp->scattered = sp->jumps > sp->records / 2;
+    sp->bytes = 0;
+    sp->records = 0;
+    sp->jumps = 0;
+    sp->lo = w->spool_size;
+    sp->hi = 0;
+
+    return 0;
+}
+
+
+/*
  * Every stored record in key order into the new environment, appended
  * (LMDB fills each page before it starts the next), and the content
  * hash (docs/snapshot-format.md "Content hash") on the way.
@@ -808,6 +1056,7 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
 {
     int                   rc;
     size_t                need, limit, rec_len;
+    uint64_t              off;
     MDB_val               key, val, v;
     MDB_txn              *rd;
     MDB_cursor           *cur;
@@ -815,6 +1064,7 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
     const void           *rec;
     const unsigned char  *p;
     unsigned char         digest[PS_SHA256_SIZE];
+    ps_writer_spool_t     sp;
 
     rc = mdb_txn_begin(w->env, NULL, MDB_RDONLY, &rd);
     if (rc != 0) {
@@ -828,6 +1078,8 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
         mdb_txn_abort(rd);
         return -1;
     }
+
+    ps_writer_spool_map(w, &sp);
 
     /* a transaction of at most limit bytes, plus one record */
     limit = 2 * w->spool_size + 65536;
@@ -854,11 +1106,10 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
             continue;
         }
 
+        off = ngx_http_profile_get64(p + 24);
         rec_len = ngx_http_profile_get32(p + 32);
 
-        if (ps_writer_spool_read(w, ngx_http_profile_get64(p + 24), rec_len,
-                                 &rec) != 0)
-        {
+        if (ps_writer_spool_get(w, &sp, off, rec_len, &rec) != 0) {
             goto failed;
         }
 
@@ -893,6 +1144,10 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
         ps_sha256_item(&sha, rec, rec_len);
         w->count++;
 
+        if (ps_writer_spool_done(w, &sp, off, rec_len) != 0) {
+            goto failed;
+        }
+
         need += ps_writer_need(key.mv_size, rec_len);
 
         if (need >= limit) {
@@ -913,6 +1168,7 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
 
     mdb_cursor_close(cur);
     mdb_txn_abort(rd);
+    ps_writer_spool_unmap(w, &sp);
 
     if (*txn != NULL) {
         rc = mdb_txn_commit(*txn);
@@ -936,6 +1192,7 @@ failed:
 
     mdb_cursor_close(cur);
     mdb_txn_abort(rd);
+    ps_writer_spool_unmap(w, &sp);
 
     return -1;
 }

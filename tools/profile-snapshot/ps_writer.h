@@ -6,9 +6,11 @@
  * beside the output as they come, and a scratch LMDB environment keeps
  * the build's bookkeeping (id -> where its record is in the spool, and
  * the joined sources' rows).  At the end the index is walked in key
- * order and each live record is appended (MDB_APPEND: full pages) to a
- * fresh environment under a temporary name, the content hash computed on
- * the way; then the metadata, one fsync, rename, directory fsync
+ * order and each live record, read where it is in a map of the spool, is
+ * appended (MDB_APPEND: full pages) to a fresh environment under a
+ * temporary name, the content hash computed on the way; each piece of
+ * the spool whose records are all copied is freed then (a hole punched).
+ * Then the metadata, one fsync, rename, directory fsync
  * (docs/snapshot-format.md).
  */
 
@@ -63,6 +65,8 @@ typedef struct {
     ps_buf_t        spool_buf;  /* appended, not yet written */
     uint64_t        spool_size; /* bytes written to the file */
     size_t          max_rec;    /* longest record spooled */
+    uint32_t       *spool_live; /* bytes not yet copied, per piece */
+    size_t          spool_pieces;
     ps_buf_t        rec;        /* ps_writer_get()'s record */
 
     /* filled by ps_writer_finish() */
