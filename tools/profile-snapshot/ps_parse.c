@@ -22,6 +22,8 @@ typedef struct {
 } ps_parse_t;
 
 
+static void ps_parse_init(ps_parse_t *ps, const unsigned char *p,
+    size_t len, ps_buf_t *scratch, ps_parse_stats_t *stats);
 static int ps_parse_member_new(ps_member_t *m, size_t n, uint64_t *seen);
 static json_t *ps_parse_value(ps_parse_t *ps);
 static json_t *ps_parse_obj(ps_parse_t *ps);
@@ -50,17 +52,7 @@ ps_parse_object(const unsigned char *p, size_t len, ps_buf_t *scratch,
     json_t      *v;
     ps_parse_t   ps;
 
-    ps.p = p;
-    ps.end = p + len;
-    ps.scratch = scratch;
-    ps.depth = 0;
-    ps.stats = stats;
-
-    stats->depth = 0;
-    stats->string_bytes = 0;
-    stats->array_items = 0;
-
-    scratch->len = 0;
+    ps_parse_init(&ps, p, len, scratch, stats);
 
     ps_parse_ws(&ps);
 
@@ -96,17 +88,12 @@ ps_parse_members(const unsigned char *p, size_t len, ps_buf_t *scratch,
     ps_parse_t    ps;
     ps_member_t  *m;
 
-    ps.p = p;
-    ps.end = p + len;
-    ps.scratch = scratch;
+    ps_parse_init(&ps, p, len, scratch, stats);
+
+    /* the object's own level, which ps_parse_obj() would count */
     ps.depth = 1;
-    ps.stats = stats;
-
     stats->depth = 1;
-    stats->string_bytes = 0;
-    stats->array_items = 0;
 
-    scratch->len = 0;
     members->len = 0;
     seen = 0;
     n = 0;
@@ -218,6 +205,24 @@ ps_parse_members_free(ps_buf_t *members)
     }
 
     members->len = 0;
+}
+
+
+static void
+ps_parse_init(ps_parse_t *ps, const unsigned char *p, size_t len,
+    ps_buf_t *scratch, ps_parse_stats_t *stats)
+{
+    ps->p = p;
+    ps->end = p + len;
+    ps->scratch = scratch;
+    ps->depth = 0;
+    ps->stats = stats;
+
+    stats->depth = 0;
+    stats->string_bytes = 0;
+    stats->array_items = 0;
+
+    scratch->len = 0;
 }
 
 
