@@ -324,6 +324,17 @@ async function scaleMode(o) {
      */
     for (const n of ns) {
         const t0 = Date.now();
+        /*
+         * Dropped from the page cache first (clean pages: the build
+         * fsynced them), so every run reads the file back the same way,
+         * as an edge node does with a snapshot shipped to it: read() fills
+         * the page cache with large folios, which workers map with 2 MB
+         * pages.  What the build left there is in whatever folios its
+         * writes got (4 KB pages, often), which made the 10M figures
+         * depend on the build's history (docs/benchmarks.md "Scale").
+         */
+        execFileSync('dd', [`if=${snaps[n]}`, 'iflag=nocache', 'count=0',
+            'status=none']);
         execFileSync('dd', [`if=${snaps[n]}`, 'of=/dev/null', 'bs=4M',
             'status=none']);
         log(`page cache: read ${snaps[n]} in `
@@ -371,7 +382,7 @@ async function scaleMode(o) {
     const head = ['scenario', 'profiles', 'CPU us/req', 'x limit',
         'x limit (min-max)', 'vs smallest', 'user us/req', 'req/s', 'p99 ms',
         'minflt/req', 'majflt/req', 'other load %',
-        'worker anon MiB', 'worker PSS file MiB'];
+        'worker anon MiB', 'worker PSS file MiB', 'worker 2 MB-mapped MiB'];
     const base = {};
     const rows = summary.map((s) => {
         const sc = scenarios.find((x) => x.name === s.scenario);
@@ -390,7 +401,7 @@ async function scaleMode(o) {
             String(Math.round(s.rps)), s.p99_ms.toFixed(2),
             s.minflt_per_req.toFixed(3), s.majflt_per_req.toFixed(4),
             s.foreign_pct.toFixed(1), s.anon_mib.toFixed(1),
-            s.pss_file_mib.toFixed(1)];
+            s.pss_file_mib.toFixed(1), s.file_pmd_mib.toFixed(1)];
     });
     const cfg = `sizes ${ns.join(', ')}, ${o.rounds} round(s) x ${o.seconds} s,`
         + ` wrk -t1 -c${o.connections}; ids drawn uniformly over each data set`;

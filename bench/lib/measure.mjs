@@ -116,6 +116,7 @@ export function summarize(scenarios, rows, mem) {
             pss_anon_mib: mem[sc.name].pss_anon / 1024,
             pss_file_mib: mem[sc.name].pss_file / 1024,
             anon_mib: mem[sc.name].anon / 1024,
+            file_pmd_mib: (mem[sc.name].file_pmd ?? 0) / 1024,
         });
     }
     return out;

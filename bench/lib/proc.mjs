@@ -42,12 +42,14 @@ export function cpuSample(pids) {
     return { ticks, utime, minflt, majflt };
 }
 
-// PSS split into anonymous / file-backed / shmem, in KiB, summed
+// PSS split into anonymous / file-backed / shmem, and file pages mapped
+// with 2 MB entries (FilePmdMapped), in KiB, summed
 export function memSample(pids) {
     const m = { pss: 0, pss_anon: 0, pss_file: 0, pss_shmem: 0, rss: 0,
-        anon: 0 };
+        anon: 0, file_pmd: 0 };
     const keys = { Pss: 'pss', Pss_Anon: 'pss_anon', Pss_File: 'pss_file',
-        Pss_Shmem: 'pss_shmem', Rss: 'rss', Anonymous: 'anon' };
+        Pss_Shmem: 'pss_shmem', Rss: 'rss', Anonymous: 'anon',
+        FilePmdMapped: 'file_pmd' };
     for (const pid of pids) {
         const s = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
         for (const line of s.split('\n')) {
