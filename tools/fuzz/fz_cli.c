@@ -69,7 +69,7 @@ void ps_arena_disable(void) __attribute__ ((weak));
 
 static void fz_cli_schema(fz_cli_t *c);
 static void fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size,
-    int arena, ps_buf_t *out);
+    int arena, int flat, ps_buf_t *out);
 static void fz_cli_line(fz_cli_t *c, unsigned si, uint64_t lineno,
     const unsigned char *p, size_t n);
 static void fz_cli_report(void);
@@ -262,23 +262,15 @@ fz_cli_schema(fz_cli_t *c)
 void
 fz_cli_run(fz_cli_t *c, const unsigned char *data, size_t size, int arena)
 {
-    ps_buf_t     first, second;
-    ps_schema_t  *s;
-
-    s = &c->b->schema;
+    ps_buf_t  first, second;
 
     memset(&first, 0, sizeof(ps_buf_t));
     memset(&second, 0, sizeof(ps_buf_t));
 
-    c->b->flat = ((s->nsources ? s->nsources : 1) == 1
-                  && s->version_field == NULL && s->ndetect == 0
-                  && s->default_version >= s->version);
-
-    fz_cli_pass(c, data, size, arena, &first);
+    fz_cli_pass(c, data, size, arena, 1, &first);
 
     if (c->b->flat) {
-        c->b->flat = 0;
-        fz_cli_pass(c, data, size, arena, &second);
+        fz_cli_pass(c, data, size, arena, 0, &second);
 
         fz_assert(first.len == second.len
                   && memcmp(first.data, second.data, first.len) == 0,
@@ -290,11 +282,14 @@ fz_cli_run(fz_cli_t *c, const unsigned char *data, size_t size, int arena)
 }
 
 
-/* one run; out gets the report's bytes and then every stored item */
+/*
+ * One run; out gets the report's bytes and then every stored item.  With
+ * flat, b->flat is what ps_build.c would set; else 0.
+ */
 
 static void
 fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size, int arena,
-    ps_buf_t *out)
+    int flat, ps_buf_t *out)
 {
     FILE            *f;
     size_t           i, start, n, lines;
@@ -344,6 +339,7 @@ fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size, int arena,
     }
 
     b->nsources = nsrc;
+    b->flat = flat && ps_process_flat_ok(b);
     b->max_line = s->max_record_bytes ? s->max_record_bytes : 1024 * 1024;
 
     arena = arena && ps_arena_enable != NULL && ps_arena_disable != NULL;

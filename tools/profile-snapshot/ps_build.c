@@ -96,9 +96,7 @@ ps_build_main(int argc, char **argv)
         goto report;
     }
 
-    b->flat = (b->nsources == 1 && b->schema.version_field == NULL
-               && b->schema.ndetect == 0
-               && b->schema.default_version >= b->schema.version);
+    b->flat = ps_process_flat_ok(b);
 
     ps_arena_enable();
 

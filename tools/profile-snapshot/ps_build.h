@@ -107,6 +107,12 @@ int ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
     unsigned char *line, size_t len);
 
 /*
+ * Whether the build's records may skip the jansson object (b->flat):
+ * b->nsources and b->schema must be set.  (ps_process.c)
+ */
+unsigned ps_process_flat_ok(const ps_build_t *b);
+
+/*
  * Parse a line under the UTF-8 policy and the limits; returns the
  * object, or NULL (reported).  (ps_process.c)
  */

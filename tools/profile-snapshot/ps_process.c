@@ -108,6 +108,20 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
 }
 
 
+unsigned
+ps_process_flat_ok(const ps_build_t *b)
+{
+    const ps_schema_t  *s;
+
+    /* nothing needs the record as an object: no join, no migration */
+
+    s = &b->schema;
+
+    return b->nsources == 1 && s->version_field == NULL && s->ndetect == 0
+           && s->default_version >= s->version;
+}
+
+
 /*
  * The common case without a jansson object for the record (b->flat):
  * a valid UTF-8 line the fast parser takes, within every limit.  The
