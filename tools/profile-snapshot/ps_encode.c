@@ -22,6 +22,7 @@ static int ps_encode_real_fixed(ps_buf_t *b, double d, int precision);
 static int ps_encode_precision(json_t *v);
 static int ps_encode_real_precision(double d);
 static int ps_encode_real_digits(double d);
+static int ps_encode_real_decimal(double a, uint64_t *u, int *k);
 
 
 void
@@ -451,7 +452,7 @@ ps_encode_real_fixed(ps_buf_t *b, double d, int precision)
 {
     int        k, nd, n, x, i;
     char       text[40], *p;
-    double     a, m;
+    double     a;
     uint64_t   u, v;
 
     a = d < 0 ? -d : d;
@@ -461,21 +462,7 @@ ps_encode_real_fixed(ps_buf_t *b, double d, int precision)
         return -1;
     }
 
-    for (k = 0; k < (int) (sizeof(ps_pow10) / sizeof(ps_pow10[0])); k++) {
-        m = a * ps_pow10[k];
-
-        if (m >= 1e15) {
-            return -1;
-        }
-
-        u = (uint64_t) (m + 0.5);
-
-        if (u != 0 && (double) u / ps_pow10[k] == a) {
-            break;
-        }
-    }
-
-    if (k == (int) (sizeof(ps_pow10) / sizeof(ps_pow10[0]))) {
+    if (ps_encode_real_decimal(a, &u, &k) != 0) {
         return -1;
     }
 
@@ -635,12 +622,8 @@ static int
 ps_encode_real_digits(double d)
 {
     int       k, n;
-    double    a, x;
+    double    a;
     uint64_t  u;
-
-    static const double  pow10[] = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10
-    };
 
     a = d < 0 ? -d : d;
 
@@ -648,35 +631,59 @@ ps_encode_real_digits(double d)
         return 1;
     }
 
-    if (!(a < 1e15)) {
+    if (ps_encode_real_decimal(a, &u, &k) != 0) {
         return 0;
     }
 
-    for (k = 0; k < (int) (sizeof(pow10) / sizeof(pow10[0])); k++) {
-        x = a * pow10[k];
+    while (u % 10 == 0) {
+        u /= 10;
+    }
+
+    for (n = 0; u != 0; n++) {
+        u /= 10;
+    }
+
+    return n;
+}
+
+
+/*
+ * The m and k of ps_encode_real_digits() for a > 0: *u = m, the first
+ * k (0..10) for which a is the double nearest to m / 10^k.  Returns 0,
+ * or -1 if there is none with m below 10^15 (NaN and infinity included).
+ */
+
+static int
+ps_encode_real_decimal(double a, uint64_t *u, int *k)
+{
+    int       i;
+    double    x;
+    uint64_t  m;
+
+    if (!(a < 1e15)) {
+        return -1;
+    }
+
+    for (i = 0; i < (int) (sizeof(ps_pow10) / sizeof(ps_pow10[0])); i++) {
+        x = a * ps_pow10[i];
 
         if (x >= 1e15) {
-            return 0;
+            return -1;
         }
 
-        u = (uint64_t) (x + 0.5);
+        m = (uint64_t) (x + 0.5);
 
-        if ((double) u / pow10[k] == a) {
-            if (u == 0) {
-                return 0;
+        if ((double) m / ps_pow10[i] == a) {
+            if (m == 0) {
+                return -1;
             }
 
-            while (u % 10 == 0) {
-                u /= 10;
-            }
+            *u = m;
+            *k = i;
 
-            for (n = 0; u != 0; n++) {
-                u /= 10;
-            }
-
-            return n;
+            return 0;
         }
     }
 
-    return 0;
+    return -1;
 }
