@@ -128,7 +128,6 @@ fz_cli_new(void)
 int
 fz_cli_load(fz_cli_t *c, const char *path)
 {
-    unsigned     n;
     ps_build_t  *b;
 
     b = c->b;
@@ -138,16 +137,8 @@ fz_cli_load(fz_cli_t *c, const char *path)
         c->loaded = 0;
     }
 
-    free(b->values);
-    free(b->in_values);
-    free(b->alias_values);
-    free(b->alias_used);
+    ps_process_free(b);
     free(c->fields);
-
-    b->values = NULL;
-    b->in_values = NULL;
-    b->alias_values = NULL;
-    b->alias_used = NULL;
     c->fields = NULL;
 
     if (ps_schema_load(&b->schema, path) != 0) {
@@ -156,16 +147,7 @@ fz_cli_load(fz_cli_t *c, const char *path)
 
     c->loaded = 1;
 
-    n = b->schema.nfields ? b->schema.nfields : 1;
-
-    b->values = calloc(n, sizeof(json_t *));
-    b->in_values = calloc(n, sizeof(json_t *));
-    b->alias_values = calloc(n, sizeof(json_t *));
-    b->alias_used = calloc(n, sizeof(unsigned));
-
-    fz_assert(b->values != NULL && b->in_values != NULL
-              && b->alias_values != NULL && b->alias_used != NULL,
-              "out of memory");
+    ps_process_alloc(b);
 
     fz_cli_schema(c);
 
@@ -522,7 +504,7 @@ fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
     int                         rc;
     char                       *ref;
     size_t                      olen, rlen;
-    json_t                     *obj, *v, *mem;
+    json_t                     *obj, *v, *mem, *made;
     unsigned                    i, k, seen;
     ps_field_t                 *f;
     ps_schema_t                *s;
@@ -594,6 +576,14 @@ fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
          * that value, and its bytes are the ones jansson would write.
          */
         mem = c->b->values[e.field_id];
+        made = NULL;
+
+        /* or only as its text, which then is what was stored */
+        if (mem == NULL && c->b->raw[e.field_id].len != 0) {
+            made = ps_raw_value(&c->b->raw[e.field_id]);
+            mem = made;
+        }
+
         fz_assert(mem != NULL, "an entry for a field with no value");
         fz_json_same(v, mem);
 
@@ -612,6 +602,10 @@ fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
                   && memcmp(frag + f->name_len + 3, ref, rlen) == 0,
                   "fragment bytes are what jansson writes");
         free(ref);
+
+        if (made != NULL) {
+            json_decref(made);
+        }
     }
 
     for (k = 0; k < s->nfields; k++) {

@@ -73,13 +73,7 @@ ps_build_main(int argc, char **argv)
         b->max_line = b->schema.max_record_bytes;
     }
 
-    b->values = ps_alloc(b->schema.nfields * sizeof(json_t *));
-    memset(b->values, 0, b->schema.nfields * sizeof(json_t *));
-    b->in_values = ps_alloc(b->schema.nfields * sizeof(json_t *));
-    memset(b->in_values, 0, b->schema.nfields * sizeof(json_t *));
-    b->alias_values = ps_alloc(b->schema.nfields * sizeof(json_t *));
-    memset(b->alias_values, 0, b->schema.nfields * sizeof(json_t *));
-    b->alias_used = ps_alloc(b->schema.nfields * sizeof(unsigned));
+    ps_process_alloc(b);
 
     exit_code = PS_EXIT_IO;
     written = -1;
@@ -160,10 +154,7 @@ done:
     ps_buf_free(&b->scratch);
     ps_buf_free(&b->members);
     free(b->field_source);
-    free(b->values);
-    free(b->in_values);
-    free(b->alias_values);
-    free(b->alias_used);
+    ps_process_free(b);
     free(b);
 
     return exit_code;

@@ -20,6 +20,7 @@
 #include "ps_buf.h"
 #include "ps_encode.h"
 #include "ps_input.h"
+#include "ps_parse.h"
 #include "ps_report.h"
 #include "ps_schema.h"
 #include "ps_writer.h"
@@ -83,12 +84,17 @@ typedef struct {
     json_t        **in_values;  /* by field id: input values, borrowed */
     json_t        **alias_values;
     unsigned       *alias_used;
+    ps_raw_t       *in_raw;     /* by field id: in_values' texts */
+    ps_raw_t       *raw;        /* by field id: values' texts, if kept */
     char            id[NGX_HTTP_PROFILE_ID_MAX + 1];
     size_t          id_len;
     ps_buf_t        utf8;       /* repaired line */
     ps_buf_t        row;        /* joined rows: encoded value */
     ps_buf_t        scratch;    /* the parser's unescaped strings */
     ps_buf_t        members;    /* ps_parse_members() */
+
+    /* by member position: the name slot found last (lookup hints) */
+    const ps_name_slot_t  *hints[PS_PARSE_MAX_MEMBERS];
 
     /*
      * a record never needs to be a jansson object: one source, no
@@ -105,6 +111,13 @@ typedef struct {
  */
 int ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
     unsigned char *line, size_t len);
+
+/*
+ * The per-record arrays of b for its schema (b->schema loaded), empty,
+ * and the lookup hints forgotten; free them.  (ps_process.c)
+ */
+void ps_process_alloc(ps_build_t *b);
+void ps_process_free(ps_build_t *b);
 
 /*
  * Whether the build's records may skip the jansson object (b->flat):

@@ -211,6 +211,59 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 
 
 int
+ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw)
+{
+    size_t                i, n, count;
+    const unsigned char  *p;
+
+    if (f->map != NULL || f->enums != NULL) {
+        return 0;
+    }
+
+    switch (raw->data[0]) {
+
+    case '{':
+        return f->type == NGX_HTTP_PROFILE_TYPE_OBJECT && f->members == NULL;
+
+    case '[':
+        return f->type == NGX_HTTP_PROFILE_TYPE_ARRAY && f->items == NULL
+               && !f->has_max;
+
+    case '"':
+        break;
+
+    default:
+        return 0;
+    }
+
+    if (f->type != NGX_HTTP_PROFILE_TYPE_STRING || f->trim) {
+        return 0;
+    }
+
+    /* the string without its quotes; no escapes: bytes as they are */
+
+    p = (const unsigned char *) raw->data + 1;
+    n = raw->len - 2;
+
+    if (!f->has_max || n <= f->max_length) {
+        return 1;
+    }
+
+    /* code points, as ps_coerce_length() counts them */
+
+    count = 0;
+
+    for (i = 0; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80 && ++count > f->max_length) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+int
 ps_check_limits(ps_schema_t *s, json_t *v, ps_report_t *rep)
 {
     return ps_limits_walk(s, v, 1, rep);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "ps_report.h"
+#include "ps_parse.h"
 #include "ps_schema.h"
 #include "ps_time.h"
 
@@ -33,6 +34,16 @@
  */
 int ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v,
     json_t **out);
+
+/*
+ * Whether ps_coerce() would keep the value whose text is raw (a member
+ * ps_parse_members() left without a value) for f as it is, and report
+ * nothing: a string for a string field without trimming, value map or
+ * enum, within its maximum length; an object for an object field
+ * without declared members; an array for an array field without an
+ * element type or a maximum length.
+ */
+int ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw);
 
 /*
  * The schema's limits on a parsed record: nesting depth, string length

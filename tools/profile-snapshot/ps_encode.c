@@ -37,7 +37,8 @@ ps_record_reset(ps_record_t *r)
 
 
 int
-ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v)
+ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
+    const ps_raw_t *raw)
 {
     size_t          off;
     unsigned        type;
@@ -57,7 +58,10 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v)
     ps_buf_add(&r->body, f->name, f->name_len);
     ps_buf_add(&r->body, "\":", 2);
 
-    if (ps_encode_json(&r->body, v) != 0) {
+    if (raw != NULL && raw->len != 0) {
+        ps_buf_add(&r->body, raw->data, raw->len);
+
+    } else if (ps_encode_json(&r->body, v) != 0) {
         r->body.len = off ? off - 1 : 0;
         return -1;
     }

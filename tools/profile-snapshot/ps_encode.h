@@ -4,7 +4,7 @@
  *
  * Encoding one record in the format of docs/snapshot-format.md: entries
  * in ascending field id, "name":value fragments joined by ",", the
- * FNV-1a hash at offset 8.
+ * XXH64 hash at offset 8.
  */
 
 
@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "ps_buf.h"
+#include "ps_parse.h"
 #include "ps_schema.h"
 
 
@@ -32,10 +33,13 @@ void ps_record_reset(ps_record_t *r);
 
 /*
  * Add field f with value v (json null gives a null entry).  Fields must
- * come in ascending id.  Returns 0, or -1 if the value cannot be encoded
- * or the record would exceed 4 GB.
+ * come in ascending id.  raw (may be NULL or empty) is v's encoding when
+ * the caller has it already (ps_raw_t): it is copied instead.  Returns
+ * 0, or -1 if the value cannot be encoded or the record would exceed
+ * 4 GB.
  */
-int ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v);
+int ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
+    const ps_raw_t *raw);
 
 /* finish the record; returns its bytes (valid until the next reset) */
 const unsigned char *ps_record_finish(ps_record_t *r, const char *id,

@@ -25,6 +25,9 @@ typedef struct {
 static void ps_parse_init(ps_parse_t *ps, const unsigned char *p,
     size_t len, ps_buf_t *scratch, ps_parse_stats_t *stats);
 static int ps_parse_member_new(ps_member_t *m, size_t n, uint64_t *seen);
+static int ps_parse_skip(ps_parse_t *ps, unsigned level);
+static int ps_parse_skip_value(ps_parse_t *ps, unsigned level);
+static size_t ps_parse_raw(json_t *v, const unsigned char *p, size_t len);
 static json_t *ps_parse_value(ps_parse_t *ps);
 static json_t *ps_parse_obj(ps_parse_t *ps);
 static json_t *ps_parse_array(ps_parse_t *ps);
@@ -81,12 +84,14 @@ int
 ps_parse_members(const unsigned char *p, size_t len, ps_buf_t *scratch,
     ps_parse_stats_t *stats, ps_buf_t *members)
 {
-    size_t        klen, n, mark;
-    json_t       *v;
-    uint64_t      seen;
-    const char   *key;
-    ps_parse_t    ps;
-    ps_member_t  *m;
+    size_t                klen, slen, n, mark;
+    json_t               *v;
+    uint64_t              seen;
+    unsigned              depth;
+    const char           *key, *s;
+    ps_parse_t            ps;
+    ps_member_t          *m;
+    const unsigned char  *start;
 
     ps_parse_init(&ps, p, len, scratch, stats);
 
@@ -135,10 +140,50 @@ ps_parse_members(const unsigned char *p, size_t len, ps_buf_t *scratch,
         ps.p++;
         ps_parse_ws(&ps);
 
-        v = ps_parse_value(&ps);
+        start = ps.p;
 
-        if (v == NULL) {
-            goto fail;
+        if (ps.p < ps.end && *ps.p == '"') {
+            if (ps_parse_string(&ps, &s, &slen) != 0) {
+                goto fail;
+            }
+
+            /* without escapes: no value until needed */
+            v = NULL;
+
+            if (scratch->len != mark) {
+                v = json_stringn_nocheck(s, slen);
+                scratch->len = mark;
+
+                if (v == NULL) {
+                    goto fail;
+                }
+            }
+
+        } else if (ps.p < ps.end && (*ps.p == '{' || *ps.p == '[')) {
+            depth = ps.depth;
+
+            /* already as it would be written: no value until needed */
+            if (ps_parse_skip(&ps, 0) == 0) {
+                v = NULL;
+
+            } else {
+                ps.p = start;
+                ps.depth = depth;
+                scratch->len = mark;
+
+                v = ps_parse_value(&ps);
+
+                if (v == NULL) {
+                    goto fail;
+                }
+            }
+
+        } else {
+            v = ps_parse_value(&ps);
+
+            if (v == NULL) {
+                goto fail;
+            }
         }
 
         ps_buf_reserve(members, sizeof(ps_member_t));
@@ -146,6 +191,10 @@ ps_parse_members(const unsigned char *p, size_t len, ps_buf_t *scratch,
         m[n].key = key;
         m[n].len = klen;
         m[n].value = v;
+        m[n].raw.data = (const char *) start;
+        m[n].raw.len = (v == NULL) ? (size_t) (ps.p - start)
+                                   : ps_parse_raw(v, start,
+                                                  (size_t) (ps.p - start));
         members->len += sizeof(ps_member_t);
         n++;
 
@@ -201,10 +250,44 @@ ps_parse_members_free(ps_buf_t *members)
     n = members->len / sizeof(ps_member_t);
 
     for (i = 0; i < n; i++) {
-        json_decref(m[i].value);
+        if (m[i].value != NULL) {
+            json_decref(m[i].value);
+        }
     }
 
     members->len = 0;
+}
+
+
+json_t *
+ps_member_value(ps_member_t *m)
+{
+    if (m->value == NULL) {
+        m->value = ps_raw_value(&m->raw);
+    }
+
+    return m->value;
+}
+
+
+json_t *
+ps_raw_value(const ps_raw_t *raw)
+{
+    ps_buf_t          none;
+    ps_parse_t        ps;
+    ps_parse_stats_t  st;
+
+    if (raw->data[0] == '"') {
+        return json_stringn_nocheck(raw->data + 1, raw->len - 2);
+    }
+
+    /* compact, without escapes: the parser needs no scratch memory */
+
+    memset(&none, 0, sizeof(ps_buf_t));
+    ps_parse_init(&ps, (const unsigned char *) raw->data, raw->len, &none,
+                  &st);
+
+    return ps_parse_value(&ps);
 }
 
 
@@ -259,6 +342,195 @@ ps_parse_member_new(ps_member_t *m, size_t n, uint64_t *seen)
     }
 
     return 0;
+}
+
+
+/*
+ * A nested object or array at ps->p, scanned without building it, when
+ * its text is already what ps_encode_json() writes: compact, strings and
+ * names without escapes, integers other than "-0" and no reals, no name
+ * twice in an object.  Within PS_PARSE_SKIP_DEPTH levels of
+ * PS_PARSE_SKIP_MEMBERS members at most, which keeps the names on the
+ * stack.  Returns 0 with ps->p past the value and the stats counted, or
+ * -1 for anything else: the caller parses the value again from its
+ * start (restoring ps->p, ps->depth and the scratch length), and the
+ * parser proper judges it.
+ */
+
+static int
+ps_parse_skip(ps_parse_t *ps, unsigned level)
+{
+    size_t          n, len, mark;
+    uint64_t        seen;
+    const char     *s;
+    unsigned char   close;
+    ps_member_t     names[PS_PARSE_SKIP_MEMBERS];
+
+    if (level == PS_PARSE_SKIP_DEPTH || ++ps->depth > PS_PARSE_MAX_DEPTH) {
+        return -1;
+    }
+
+    if (ps->depth > ps->stats->depth) {
+        ps->stats->depth = ps->depth;
+    }
+
+    close = (*ps->p == '{') ? '}' : ']';
+    ps->p++;
+
+    if (ps->p < ps->end && *ps->p == close) {
+        ps->p++;
+        ps->depth--;
+        return 0;
+    }
+
+    n = 0;
+    seen = 0;
+
+    for ( ;; ) {
+        if (close == '}') {
+            if (ps->p == ps->end || *ps->p != '"'
+                || n == PS_PARSE_SKIP_MEMBERS)
+            {
+                return -1;
+            }
+
+            mark = ps->scratch->len;
+
+            if (ps_parse_string(ps, &s, &len) != 0
+                || ps->scratch->len != mark
+                || ps->p == ps->end || *ps->p != ':')
+            {
+                return -1;
+            }
+
+            names[n].key = s;
+            names[n].len = len;
+
+            if (ps_parse_member_new(names, n, &seen) != 0) {
+                return -1;
+            }
+
+            ps->p++;
+        }
+
+        n++;
+
+        if (ps_parse_skip_value(ps, level) != 0 || ps->p == ps->end) {
+            return -1;
+        }
+
+        if (*ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+
+        if (*ps->p != close) {
+            return -1;
+        }
+
+        if (close == ']' && n > ps->stats->array_items) {
+            ps->stats->array_items = n;
+        }
+
+        ps->p++;
+        ps->depth--;
+
+        return 0;
+    }
+}
+
+
+static int
+ps_parse_skip_value(ps_parse_t *ps, unsigned level)
+{
+    size_t                len, mark;
+    const char           *s;
+    const unsigned char  *p, *digits;
+
+    if (ps->p == ps->end) {
+        return -1;
+    }
+
+    switch (*ps->p) {
+
+    case '{':
+    case '[':
+        return ps_parse_skip(ps, level + 1);
+
+    case '"':
+        mark = ps->scratch->len;
+
+        if (ps_parse_string(ps, &s, &len) != 0 || ps->scratch->len != mark) {
+            return -1;
+        }
+
+        return 0;
+
+    case 't':
+        return ps_parse_word(ps, "true", 4, json_true()) ? 0 : -1;
+
+    case 'f':
+        return ps_parse_word(ps, "false", 5, json_false()) ? 0 : -1;
+
+    case 'n':
+        return ps_parse_word(ps, "null", 4, json_null()) ? 0 : -1;
+    }
+
+    /* an integer that fits in 64 bits for certain, and is not "-0" */
+
+    p = ps->p;
+
+    if (*p == '-') {
+        p++;
+    }
+
+    digits = p;
+
+    while (p < ps->end && *p >= '0' && *p <= '9') {
+        p++;
+    }
+
+    len = (size_t) (p - digits);
+
+    if (len == 0 || len > 18 || (*digits == '0' && (len > 1 || p - ps->p == 2))
+        || (p < ps->end && (*p == '.' || *p == 'e' || *p == 'E')))
+    {
+        return -1;
+    }
+
+    ps->p = p;
+
+    return 0;
+}
+
+
+/*
+ * len if the text p[0 .. len - 1] of v is what ps_encode_json() writes
+ * for v, or 0.  An escape always makes the text longer than the string
+ * it stands for; the line is valid UTF-8 and the parser takes no control
+ * character as it is, so a string of the same length is written as it
+ * came.  The grammar leaves one integer with two spellings: "-0".
+ */
+
+static size_t
+ps_parse_raw(json_t *v, const unsigned char *p, size_t len)
+{
+    switch (json_typeof(v)) {
+
+    case JSON_STRING:
+        return (json_string_length(v) + 2 == len) ? len : 0;
+
+    case JSON_INTEGER:
+        return (len == 2 && p[0] == '-') ? 0 : len;
+
+    case JSON_TRUE:
+    case JSON_FALSE:
+    case JSON_NULL:
+        return len;
+
+    default:
+        return 0;
+    }
 }
 
 
@@ -498,11 +770,11 @@ ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
     p = ++ps->p;
     run = p;
 
-    /* the common case: no escape */
+    /* the common case: no escape (the line is valid UTF-8 already) */
 
     for ( ;; ) {
         while (ps->end - p >= 8) {
-            m = ps_swar_special(p);
+            m = ps_swar_quote(p);
 
             if (m != 0) {
                 p += ps_swar_skip(m);
@@ -533,17 +805,7 @@ ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
             return -1;
         }
 
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-
-        k = ps_utf8_seq(p, (size_t) (ps->end - p));
-        if (k == 0) {
-            return -1;
-        }
-
-        p += k;
+        p++;
     }
 
     /* escapes: unescape into scratch */

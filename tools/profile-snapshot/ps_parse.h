@@ -41,7 +41,9 @@ typedef struct {
 
 
 /*
- * Parse p[0 .. len - 1] (any bytes; no NUL needed).  Returns a new
+ * Parse p[0 .. len - 1] (no NUL needed), which must be valid UTF-8
+ * (ps_utf8_check()): both callers check the line before it is parsed,
+ * so the parser does not check again.  Returns a new
  * reference to the object, or NULL when the line is not the plain case
  * (see above; nothing is reported).  scratch is a buffer the parser may
  * use for unescaped strings; it is left with unspecified contents.
@@ -51,15 +53,36 @@ json_t *ps_parse_object(const unsigned char *p, size_t len,
     ps_buf_t *scratch, ps_parse_stats_t *stats);
 
 
-/* a member of the line's object, as ps_parse_members() found it */
+/*
+ * A value's text in the line when it is already what ps_encode_json()
+ * writes for the value: a string without escapes, an integer other than
+ * "-0", true, false or null.  len 0: not so (or no value).
+ */
+typedef struct {
+    const char  *data;
+    size_t       len;
+} ps_raw_t;
+
+
+/*
+ * A member of the line's object, as ps_parse_members() found it.  A
+ * string without escapes, and an object or array whose text is already
+ * its encoding, get no jansson value (value NULL): raw is their text,
+ * and ps_member_value() makes the value if it is needed after all.
+ */
 typedef struct {
     const char  *key;       /* into the line: no escape in it */
     size_t       len;
-    json_t      *value;     /* a reference of the caller's */
+    json_t      *value;     /* a reference of the caller's, or NULL */
+    ps_raw_t     raw;       /* the value's text, if canonical */
 } ps_member_t;
 
 
 #define PS_PARSE_MAX_MEMBERS  64
+
+/* nested values scanned without building them (ps_parse_members()) */
+#define PS_PARSE_SKIP_DEPTH    8
+#define PS_PARSE_SKIP_MEMBERS  32
 
 
 /*
@@ -77,6 +100,12 @@ int ps_parse_members(const unsigned char *p, size_t len, ps_buf_t *scratch,
 
 /* drop the values of members (ps_parse_members()) and empty it */
 void ps_parse_members_free(ps_buf_t *members);
+
+/* m's value, made from its text if it has none yet (kept in m) */
+json_t *ps_member_value(ps_member_t *m);
+
+/* a new value from the text of a member left without one */
+json_t *ps_raw_value(const ps_raw_t *raw);
 
 
 #endif /* _PS_PARSE_H_INCLUDED_ */

@@ -32,7 +32,7 @@ static int ps_process_record(ps_build_t *b, unsigned si, json_t *obj,
 static int ps_process_id_value(ps_build_t *b, json_t *v, const char *key);
 static int ps_process_fields(ps_build_t *b, json_t *obj);
 static int ps_process_member(ps_build_t *b, const char *key, size_t klen,
-    json_t *v);
+    json_t *v, ps_member_t *m, const ps_name_slot_t **hint);
 static int ps_process_values(ps_build_t *b);
 static int ps_process_store(ps_build_t *b, unsigned si, uint64_t line);
 static int ps_process_order(ps_build_t *b, int64_t *order);
@@ -108,6 +108,51 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
 }
 
 
+void
+ps_process_alloc(ps_build_t *b)
+{
+    size_t  n;
+
+    n = b->schema.nfields ? b->schema.nfields : 1;
+
+    b->values = ps_alloc(n * sizeof(json_t *));
+    b->in_values = ps_alloc(n * sizeof(json_t *));
+    b->alias_values = ps_alloc(n * sizeof(json_t *));
+    b->alias_used = ps_alloc(n * sizeof(unsigned));
+    b->in_raw = ps_alloc(n * sizeof(ps_raw_t));
+    b->raw = ps_alloc(n * sizeof(ps_raw_t));
+
+    memset(b->values, 0, n * sizeof(json_t *));
+    memset(b->in_values, 0, n * sizeof(json_t *));
+    memset(b->alias_values, 0, n * sizeof(json_t *));
+    memset(b->alias_used, 0, n * sizeof(unsigned));
+    memset(b->in_raw, 0, n * sizeof(ps_raw_t));
+    memset(b->raw, 0, n * sizeof(ps_raw_t));
+
+    /* slots of this schema only */
+    memset(b->hints, 0, sizeof(b->hints));
+}
+
+
+void
+ps_process_free(ps_build_t *b)
+{
+    free(b->values);
+    free(b->in_values);
+    free(b->alias_values);
+    free(b->alias_used);
+    free(b->in_raw);
+    free(b->raw);
+
+    b->values = NULL;
+    b->in_values = NULL;
+    b->alias_values = NULL;
+    b->alias_used = NULL;
+    b->in_raw = NULL;
+    b->raw = NULL;
+}
+
+
 unsigned
 ps_process_flat_ok(const ps_build_t *b)
 {
@@ -169,7 +214,7 @@ ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
 
     for (i = 0; i < n; i++) {
         if (m[i].len == klen && memcmp(m[i].key, key, klen) == 0) {
-            id = m[i].value;
+            id = ps_member_value(&m[i]);
             break;
         }
     }
@@ -179,7 +224,10 @@ ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
     if (ps_process_id_value(b, id, key) == 0) {
 
         for (i = 0; i < n; i++) {
-            if (ps_process_member(b, m[i].key, m[i].len, m[i].value) != 0) {
+            if (ps_process_member(b, m[i].key, m[i].len, m[i].value, &m[i],
+                                  &b->hints[i])
+                != 0)
+            {
                 break;
             }
         }
@@ -392,7 +440,7 @@ ps_process_fields(ps_build_t *b, json_t *obj)
     const char  *key;
 
     json_object_keylen_foreach(obj, key, klen, v) {
-        if (ps_process_member(b, key, klen, v) != 0) {
+        if (ps_process_member(b, key, klen, v, NULL, NULL) != 0) {
             return -1;
         }
     }
@@ -404,7 +452,8 @@ ps_process_fields(ps_build_t *b, json_t *obj)
 /* one member of the record: which field it gives, under which name */
 
 static int
-ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v)
+ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v,
+    ps_member_t *m, const ps_name_slot_t **hint)
 {
     unsigned      alias;
     ps_field_t   *f;
@@ -414,7 +463,8 @@ ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v)
     s = &b->schema;
     rep = &b->report;
 
-    f = ps_schema_lookup(s, key, klen, &alias);
+    f = (hint != NULL) ? ps_schema_lookup_hint(s, key, klen, &alias, hint)
+                       : ps_schema_lookup(s, key, klen, &alias);
 
     if (f == NULL) {
         if ((klen == b->sources[0].key_len
@@ -441,10 +491,15 @@ ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v)
     }
 
     if (alias == 0) {
+        /* NULL with a raw text: a string without escapes, no value yet */
         b->in_values[f->id] = v;
 
+        if (m != NULL) {
+            b->in_raw[f->id] = m->raw;
+        }
+
     } else if (b->alias_values[f->id] == NULL) {
-        b->alias_values[f->id] = v;
+        b->alias_values[f->id] = (m != NULL) ? ps_member_value(m) : v;
         b->alias_used[f->id] = alias;
 
     } else {
@@ -463,8 +518,9 @@ static int
 ps_process_values(ps_build_t *b)
 {
     int           rc;
-    json_t       *v, *out;
+    json_t       *v, *in, *out, *made;
     unsigned      i, alias;
+    ps_raw_t      raw;
     ps_field_t   *f;
     ps_schema_t  *s;
     ps_report_t  *rep;
@@ -475,7 +531,27 @@ ps_process_values(ps_build_t *b)
     for (i = 0; i < s->nfields; i++) {
         f = &s->fields[i];
         v = b->in_values[i];
+        raw = b->in_raw[i];
         b->in_values[i] = NULL;
+        b->in_raw[i].len = 0;
+        made = NULL;
+
+        /* no value, but a text: a member ps_parse_members() left so */
+
+        if (v == NULL && raw.len != 0) {
+
+            /* a text already as it is written (ps_parse_members()) */
+            if (b->alias_values[i] == NULL && ps_coerce_plain(f, &raw))
+            {
+                b->raw[i] = raw;
+                continue;
+            }
+
+            made = ps_raw_value(&raw);
+            v = made;
+        }
+
+        in = v;
 
         if (b->alias_values[i] != NULL) {
             alias = b->alias_used[i];
@@ -507,12 +583,24 @@ ps_process_values(ps_build_t *b)
 
         rc = ps_coerce(rep, f, v, &out);
 
+        if (made != NULL) {
+            json_decref(made);
+        }
+
         if (rc == PS_QUARANTINE) {
             return -1;
         }
 
         if (rc == PS_KEEP) {
             b->values[i] = out;
+
+            /*
+             * kept as it came (the same value, never changed in place):
+             * its text in the line, if canonical, is its encoding
+             */
+            if (out == in && in != NULL) {
+                b->raw[i] = raw;
+            }
         }
     }
 
@@ -536,10 +624,12 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
 
     ps_record_reset(&b->record);
 
+    /* a field is there with a value, or as text only (ps_coerce_plain()) */
+
     for (i = 0; i < b->schema.nfields; i++) {
-        if (b->values[i] != NULL
+        if ((b->values[i] != NULL || b->raw[i].len != 0)
             && ps_record_add(&b->record, &b->schema.fields[i],
-                             b->values[i]) != 0)
+                             b->values[i], &b->raw[i]) != 0)
         {
             ps_report_reason(rep, PS_R_RECORD_TOO_LARGE,
                              b->schema.fields[i].path,
@@ -644,8 +734,20 @@ ps_process_order(ps_build_t *b, int64_t *order)
     f = ps_schema_lookup(&b->schema, b->schema.newest_field,
                          strlen(b->schema.newest_field), &alias);
 
-    if (f == NULL || (v = b->values[f->id]) == NULL) {
+    if (f == NULL) {
         return -1;
+    }
+
+    v = b->values[f->id];
+
+    if (v == NULL) {
+        if (b->raw[f->id].len == 0 || b->raw[f->id].data[0] != '"') {
+            return -1;
+        }
+
+        /* a string kept as its text (ps_process_values()) */
+        return ps_rfc3339_ms(b->raw[f->id].data + 1, b->raw[f->id].len - 2,
+                             order);
     }
 
     if (json_is_string(v)) {
@@ -675,5 +777,7 @@ ps_process_clear(ps_build_t *b)
 
         b->in_values[i] = NULL;
         b->alias_values[i] = NULL;
+        b->in_raw[i].len = 0;
+        b->raw[i].len = 0;
     }
 }

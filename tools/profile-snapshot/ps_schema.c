@@ -33,6 +33,8 @@ static int ps_schema_add_name(ps_schema_t *s, const char *name,
     size_t len, unsigned field, unsigned alias);
 static int ps_schema_compile(ps_schema_t *s);
 static uint64_t ps_name_hash(const char *name, size_t len);
+static const ps_name_slot_t *ps_schema_slot(ps_schema_t *s,
+    const char *name, size_t len);
 
 
 static const char  *ps_type_names[] = {
@@ -99,6 +101,49 @@ ps_field_t *
 ps_schema_lookup(ps_schema_t *s, const char *name, size_t len,
     unsigned *alias)
 {
+    const ps_name_slot_t  *slot;
+
+    slot = ps_schema_slot(s, name, len);
+
+    if (slot == NULL) {
+        return NULL;
+    }
+
+    *alias = slot->alias;
+
+    return &s->fields[slot->field];
+}
+
+
+ps_field_t *
+ps_schema_lookup_hint(ps_schema_t *s, const char *name, size_t len,
+    unsigned *alias, const ps_name_slot_t **hint)
+{
+    const ps_name_slot_t  *slot;
+
+    slot = *hint;
+
+    if (slot == NULL || slot->len != len
+        || memcmp(slot->name, name, len) != 0)
+    {
+        slot = ps_schema_slot(s, name, len);
+
+        if (slot == NULL) {
+            return NULL;
+        }
+
+        *hint = slot;
+    }
+
+    *alias = slot->alias;
+
+    return &s->fields[slot->field];
+}
+
+
+static const ps_name_slot_t *
+ps_schema_slot(ps_schema_t *s, const char *name, size_t len)
+{
     size_t           i;
     ps_name_slot_t  *slot;
 
@@ -112,8 +157,7 @@ ps_schema_lookup(ps_schema_t *s, const char *name, size_t len,
         }
 
         if (slot->len == len && memcmp(slot->name, name, len) == 0) {
-            *alias = slot->alias;
-            return &s->fields[slot->field];
+            return slot;
         }
 
         i = (i + 1) & s->names_mask;

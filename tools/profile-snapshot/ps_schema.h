@@ -193,6 +193,15 @@ void ps_schema_free(ps_schema_t *s);
 ps_field_t *ps_schema_lookup(ps_schema_t *s, const char *name, size_t len,
     unsigned *alias);
 
+/*
+ * ps_schema_lookup() for records whose members tend to come in the same
+ * order: *hint is the slot found for the member at the same position
+ * last time (NULL at first); a name equal to its name is found without
+ * hashing, any other is looked up and its slot kept in *hint.
+ */
+ps_field_t *ps_schema_lookup_hint(ps_schema_t *s, const char *name,
+    size_t len, unsigned *alias, const ps_name_slot_t **hint);
+
 /* the index of the source called name, or -1 */
 int ps_schema_source(ps_schema_t *s, const char *name);
 

@@ -70,6 +70,27 @@ ps_swar_special(const unsigned char *p)
 }
 
 
+/*
+ * ps_swar_special() without the bytes from 0x80 up: zero if none of the
+ * 8 bytes at p is '"', '\\' or a control character, for scanners of text
+ * already known to be valid UTF-8.
+ */
+static inline uint64_t
+ps_swar_quote(const unsigned char *p)
+{
+    uint64_t  w, q, s;
+
+    w = ps_swar_load(p);
+    q = w ^ (PS_SWAR_ONES * '"');
+    s = w ^ (PS_SWAR_ONES * '\\');
+
+    return (((w - PS_SWAR_ONES * 0x20) & ~w)
+            | ((q - PS_SWAR_ONES) & ~q)
+            | ((s - PS_SWAR_ONES) & ~s))
+           & PS_SWAR_HIGHS;
+}
+
+
 /* ps_swar_special() of the n < 8 bytes at p, as if padded with 'A' */
 static inline uint64_t
 ps_swar_special_n(const unsigned char *p, size_t n)
