@@ -763,7 +763,6 @@ static int
 ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
 {
     size_t                k, start;
-    uint64_t              m;
     unsigned char         c;
     const unsigned char  *p, *run;
 
@@ -772,40 +771,17 @@ ps_parse_string(ps_parse_t *ps, const char **s, size_t *len)
 
     /* the common case: no escape (the line is valid UTF-8 already) */
 
-    for ( ;; ) {
-        while (ps->end - p >= 8) {
-            m = ps_swar_quote(p);
+    p = ps_scan_quote(p, ps->end);
 
-            if (m != 0) {
-                p += ps_swar_skip(m);
-                break;
-            }
+    if (p == ps->end || *p < 0x20) {
+        return -1;
+    }
 
-            p += 8;
-        }
-
-        if (p == ps->end) {
-            return -1;
-        }
-
-        c = *p;
-
-        if (c == '"') {
-            *s = (const char *) run;
-            *len = (size_t) (p - run);
-            ps->p = p + 1;
-            goto done;
-        }
-
-        if (c == '\\') {
-            break;
-        }
-
-        if (c < 0x20) {
-            return -1;
-        }
-
-        p++;
+    if (*p == '"') {
+        *s = (const char *) run;
+        *len = (size_t) (p - run);
+        ps->p = p + 1;
+        goto done;
     }
 
     /* escapes: unescape into scratch */

@@ -57,39 +57,27 @@ ps_utf8_seq(const unsigned char *p, size_t n)
 size_t
 ps_utf8_check(const unsigned char *p, size_t n)
 {
-    size_t    i, k;
-    uint64_t  m;
+    size_t                k;
+    const unsigned char  *q, *end;
 
-    i = 0;
+    q = p;
+    end = p + n;
 
-    while (i < n) {
+    for ( ;; ) {
+        q = ps_scan_nonascii(q, end);
 
-        /* fast paths over ASCII */
-        if (n - i >= 8) {
-            m = ps_swar_nonascii(p + i);
-
-            if (m == 0) {
-                i += 8;
-                continue;
-            }
-
-            i += ps_swar_skip(m);
+        if (q == end) {
+            return n;
         }
 
-        if (p[i] < 0x80) {
-            i++;
-            continue;
-        }
+        k = ps_utf8_seq(q, (size_t) (end - q));
 
-        k = ps_utf8_seq(p + i, n - i);
         if (k == 0) {
-            return i;
+            return (size_t) (q - p);
         }
 
-        i += k;
+        q += k;
     }
-
-    return n;
 }
 
 
