@@ -31,7 +31,7 @@ options:
   --profiles N        profiles in the data set (default 100000)
   --seed S            generator and load seed (default 42)
   --seconds S         seconds per scenario per round (default 6)
-  --rounds R          rounds, interleaved (default 5)
+  --rounds R          rounds, interleaved (default 5; --cli: builds a size)
   --quick             2 s per scenario, 1 round, short warm-up
   --connections C     wrk connections (default 16)
   --warmup S          seconds of unmeasured load per scenario first (3)
@@ -424,34 +424,56 @@ async function cliMode(o) {
     for (const n of ns) {
         const input = await ndjson(n, o.seed);
         const out = dataDir(n, o.seed) + '/cli-bench.mdb';
-        log(`profile-snapshot build, ${n} records`);
-        const r = await buildSnapshot(input, out, n);
-        r.copy = timeMdbCopy(out);
-        rmSync(out, { force: true });
-        results.push(r);
-        log(`${n}: ${r.elapsed} s, ${Math.round(r.rate)} records/s, `
-            + `max RSS ${r.maxrss_kib} KiB`);
+        const runs = [];
+        for (let i = 0; i < o.rounds; i++) {
+            log(`profile-snapshot build, ${n} records, round ${i + 1}`
+                + ` of ${o.rounds}`);
+            const r = await buildSnapshot(input, out, n);
+            r.copy = timeMdbCopy(out);
+            rmSync(out, { force: true });
+            runs.push(r);
+            log(`${n}: ${r.elapsed} s, ${Math.round(r.rate)} records/s, `
+                + `max RSS ${r.maxrss_kib} KiB`);
+        }
+        const med = (f) => median(runs.map(f));
+        const rates = runs.map((r) => r.rate);
+        results.push({ records: n, rounds: runs,
+            input_bytes: runs[0].input_bytes, bytes: runs[0].bytes,
+            elapsed: med((r) => r.elapsed), user: med((r) => r.user),
+            sys: med((r) => r.sys), rate: med((r) => r.rate),
+            rate_min: Math.min(...rates), rate_max: Math.max(...rates),
+            cpu_rate: med((r) => n / (r.user + r.sys)),
+            copy_ratio: med((r) => (r.user + r.sys)
+                / (r.copy.user + r.copy.sys)),
+            maxrss_kib: Math.max(...runs.map((r) => r.maxrss_kib)),
+            peak_anon_kib: Math.max(...runs.map((r) => r.peak_anon_kib)),
+            peak_file_kib: Math.max(...runs.map((r) => r.peak_file_kib)) });
     }
-    const head = ['records', 'input MiB', 'snapshot MiB', 'wall s', 'user s',
-        'sys s', 'records/s', 'CPU x mdb_copy -c', 'peak RSS MiB',
+    const head = ['records', 'input MiB', 'snapshot MiB', 'rounds', 'wall s',
+        'user s', 'sys s', 'records/s', 'records/s min-max',
+        'records per CPU s', 'CPU x mdb_copy -c', 'peak RSS MiB',
         'peak anon MiB', 'peak file MiB'];
     const mib = (k) => (k / 1024).toFixed(1);
     const rows = results.map((r) => [String(r.records),
         (r.input_bytes / 2 ** 20).toFixed(0), (r.bytes / 2 ** 20).toFixed(0),
-        r.elapsed.toFixed(2), r.user.toFixed(2), r.sys.toFixed(2),
-        String(Math.round(r.rate)),
-        ((r.user + r.sys) / (r.copy.user + r.copy.sys)).toFixed(1),
-        mib(r.maxrss_kib), mib(r.peak_anon_kib),
-        mib(r.peak_file_kib)]);
+        String(r.rounds.length), r.elapsed.toFixed(2), r.user.toFixed(2),
+        r.sys.toFixed(2), String(Math.round(r.rate)),
+        `${Math.round(r.rate_min)}-${Math.round(r.rate_max)}`,
+        String(Math.round(r.cpu_rate)), r.copy_ratio.toFixed(1),
+        mib(r.maxrss_kib), mib(r.peak_anon_kib), mib(r.peak_file_kib)]);
     process.stdout.write(`\n${machineLine(m)}\n\n${printTable(head, rows)}\n`);
     writeFileSync(`${OUT}/cli.json`, JSON.stringify({ machine: m, results },
         null, 1));
     const md = `Measured ${m.date}; input NDJSON already in the page cache; `
-        + 'peak RSS from getrusage (`/usr/bin/time`), anon/file peaks '
-        + 'sampled from /proc/PID/status every 20 ms. "CPU x mdb_copy -c": '
-        + 'the build\'s user+sys time divided by that of LMDB\'s own '
+        + `${o.rounds} round(s) a size, one after the other; wall, user, `
+        + 'sys, records/s (records / wall), records per CPU second '
+        + '(records / (user + sys)) and "CPU x mdb_copy -c" are medians '
+        + 'over the rounds, peaks the largest of any round. Peak RSS '
+        + 'from getrusage (`/usr/bin/time`), anon/file peaks sampled from '
+        + '/proc/PID/status every 20 ms. "CPU x mdb_copy -c": the '
+        + 'build\'s user+sys time divided by that of LMDB\'s own '
         + 'compacting copy of the snapshot it wrote (`mdb_copy -n -c`), '
-        + 'timed right after it in the same run.\n\n'
+        + 'timed right after it in the same round.\n\n'
         + `${mdTable(head, rows)}\n`;
     writeFileSync(`${OUT}/cli.md`, md);
     if (o.docs && updateDocs('cli', md)) log('updated docs/benchmarks.md');
@@ -475,4 +497,3 @@ try {
     process.stderr.write(`bench: ${e.stack || e}\n`);
     process.exit(1);
 }
-void median;
