@@ -80,8 +80,9 @@ export function cliFingerprint() {
     if (!existsSync(CLI)) {
         throw new Error(`${CLI} is missing: run "make build" first`);
     }
-    const st = statSync(CLI);
-    return `${st.size}:${st.mtimeMs}`;
+    // the binary's bytes, not its mtime: relinking the same sources
+    // (a fresh clone, make after touch) keeps the cached snapshots
+    return createHash('sha256').update(readFileSync(CLI)).digest('hex');
 }
 
 // Runs `profile-snapshot build` under /usr/bin/time, sampling the CLI's
