@@ -53,31 +53,9 @@ ps_swar_nonascii(const unsigned char *p)
 
 
 /*
- * Zero if the 8 bytes at p are all printable ASCII other than '"' and
- * '\\', i.e. bytes a JSON string carries as they are.  A borrow can only
- * flag a byte above one that really matches, so zero is exact.
- */
-static inline uint64_t
-ps_swar_special(const unsigned char *p)
-{
-    uint64_t  w, q, s;
-
-    w = ps_swar_load(p);
-    q = w ^ (PS_SWAR_ONES * '"');
-    s = w ^ (PS_SWAR_ONES * '\\');
-
-    return (((w - PS_SWAR_ONES * 0x20) & ~w)
-            | ((q - PS_SWAR_ONES) & ~q)
-            | ((s - PS_SWAR_ONES) & ~s)
-            | w)
-           & PS_SWAR_HIGHS;
-}
-
-
-/*
- * ps_swar_special() without the bytes from 0x80 up: zero if none of the
- * 8 bytes at p is '"', '\\' or a control character, for scanners of text
- * already known to be valid UTF-8.
+ * Zero if none of the 8 bytes at p is '"', '\\' or a control character,
+ * for scanners of text already known to be valid UTF-8.  A borrow can
+ * only flag a byte above one that really matches, so zero is exact.
  */
 static inline uint64_t
 ps_swar_quote(const unsigned char *p)
@@ -92,6 +70,17 @@ ps_swar_quote(const unsigned char *p)
             | ((q - PS_SWAR_ONES) & ~q)
             | ((s - PS_SWAR_ONES) & ~s))
            & PS_SWAR_HIGHS;
+}
+
+
+/*
+ * Zero if the 8 bytes at p are all printable ASCII other than '"' and
+ * '\\', i.e. bytes a JSON string carries as they are.
+ */
+static inline uint64_t
+ps_swar_special(const unsigned char *p)
+{
+    return ps_swar_quote(p) | ps_swar_nonascii(p);
 }
 
 
@@ -128,31 +117,33 @@ ps_swar_skip(uint64_t mask)
 
 
 /*
- * The first byte in p .. end - 1 that is '"', '\\' or a control
- * character, or end: 16 bytes a step with SSE2 (every x86-64 has it),
- * else 8 (ps_swar_quote()), then byte by byte.
+ * The first byte in p .. end - 1 that a scanner stops at, or end: with
+ * quote, '"', '\\' or a control character (the end of a JSON string's
+ * plain run); without, a byte from 0x80 up.  16 bytes a step with SSE2
+ * (every x86-64 has it), else 8 (the SWAR masks), then byte by byte;
+ * quote is a constant at every call, so each caller gets one loop.
  */
 static inline const unsigned char *
-ps_scan_quote(const unsigned char *p, const unsigned char *end)
+ps_scan(const unsigned char *p, const unsigned char *end, int quote)
 {
     uint64_t  m;
 
 #if defined(__SSE2__)
     unsigned  bits;
-    __m128i   v, quote, backslash, ctl;
-
-    quote = _mm_set1_epi8('"');
-    backslash = _mm_set1_epi8('\\');
-    ctl = _mm_set1_epi8(0x1f);
+    __m128i   v;
 
     while (end - p >= 16) {
         v = _mm_loadu_si128((const __m128i *) p);
 
-        /* min(v, 0x1f) == v: the bytes up to 0x1f, unsigned */
-        bits = (unsigned) _mm_movemask_epi8(
-                   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                             _mm_cmpeq_epi8(v, backslash)),
-                                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v)));
+        if (quote) {
+            /* min(v, 0x1f) == v: the bytes up to 0x1f, unsigned */
+            v = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v));
+        }
+
+        bits = (unsigned) _mm_movemask_epi8(v);
 
         if (bits != 0) {
             return p + __builtin_ctz(bits);
@@ -163,7 +154,7 @@ ps_scan_quote(const unsigned char *p, const unsigned char *end)
 #endif
 
     while (end - p >= 8) {
-        m = ps_swar_quote(p);
+        m = quote ? ps_swar_quote(p) : ps_swar_nonascii(p);
 
         if (m != 0) {
             p += ps_swar_skip(m);
@@ -173,52 +164,17 @@ ps_scan_quote(const unsigned char *p, const unsigned char *end)
         p += 8;
     }
 
-    while (p < end && *p != '"' && *p != '\\' && *p >= 0x20) {
+    while (p < end
+           && (quote ? *p != '"' && *p != '\\' && *p >= 0x20 : *p < 0x80))
+    {
         p++;
     }
 
     return p;
 }
 
-
-/* the first byte in p .. end - 1 from 0x80 up, or end */
-static inline const unsigned char *
-ps_scan_nonascii(const unsigned char *p, const unsigned char *end)
-{
-    uint64_t  m;
-
-#if defined(__SSE2__)
-    unsigned  bits;
-
-    while (end - p >= 16) {
-        bits = (unsigned) _mm_movemask_epi8(
-                   _mm_loadu_si128((const __m128i *) p));
-
-        if (bits != 0) {
-            return p + __builtin_ctz(bits);
-        }
-
-        p += 16;
-    }
-#endif
-
-    while (end - p >= 8) {
-        m = ps_swar_nonascii(p);
-
-        if (m != 0) {
-            p += ps_swar_skip(m);
-            break;
-        }
-
-        p += 8;
-    }
-
-    while (p < end && *p < 0x80) {
-        p++;
-    }
-
-    return p;
-}
+#define ps_scan_quote(p, end)     ps_scan(p, end, 1)
+#define ps_scan_nonascii(p, end)  ps_scan(p, end, 0)
 
 
 /*
