@@ -491,7 +491,7 @@ ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v,
     }
 
     if (alias == 0) {
-        /* NULL with a raw text: a string without escapes, no value yet */
+        /* v NULL and a text: a member kept as text (ps_member_t) */
         b->in_values[f->id] = v;
 
         if (m != NULL) {
@@ -536,13 +536,15 @@ ps_process_values(ps_build_t *b)
         b->in_raw[i].len = 0;
         made = NULL;
 
-        /* no value, but a text: a member ps_parse_members() left so */
+        /*
+         * no value, but a text: a member ps_parse_members() kept as its
+         * written form; when the field keeps it as it is, so does the
+         * record, and no value is ever made
+         */
 
         if (v == NULL && raw.len != 0) {
 
-            /* a text already as it is written (ps_parse_members()) */
-            if (b->alias_values[i] == NULL && ps_coerce_plain(f, &raw))
-            {
+            if (b->alias_values[i] == NULL && ps_coerce_plain(f, &raw)) {
                 b->raw[i] = raw;
                 continue;
             }
