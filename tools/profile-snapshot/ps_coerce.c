@@ -594,9 +594,16 @@ ps_coerce_length(ps_report_t *rep, const ps_field_t *f, json_t **v)
         ps_report_reason(rep, PS_R_TRUNCATED, f->path,
                          "truncated to %zu items", f->max_length);
 
-        while (json_array_size(*v) > f->max_length) {
-            json_array_remove(*v, json_array_size(*v) - 1);
+        /* a new array: the input value is never changed (ps_coerce()) */
+
+        w = json_array();
+
+        for (i = 0; i < f->max_length; i++) {
+            json_array_append(w, json_array_get(*v, i));
         }
+
+        json_decref(*v);
+        *v = w;
 
         return PS_KEEP;
     }

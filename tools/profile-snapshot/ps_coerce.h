@@ -29,8 +29,10 @@
 /*
  * Check v for field f; v NULL means the member is absent (then the
  * default applies, or "required" quarantines).  On PS_KEEP *out is a
- * new reference the caller releases.  Every change or refusal is
- * reported on rep.
+ * new reference the caller releases: v itself when it is kept as it
+ * is, otherwise a new value; v is never changed in place (the build
+ * relies on that to keep a value's text from the line).  Every change
+ * or refusal is reported on rep.
  */
 int ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v,
     json_t **out);
