@@ -24,6 +24,7 @@ static json_t *ps_coerce_string_number(const char *s, int integer);
 static json_t *ps_coerce_boolean(json_t *v);
 static json_t *ps_coerce_split(const ps_field_t *f, json_t *v);
 static json_t *ps_trim(json_t *v);
+static size_t ps_coerce_cut(const unsigned char *s, size_t n, size_t max);
 static int ps_coerce_length(ps_report_t *rep, const ps_field_t *f,
     json_t **v);
 static int ps_coerce_array(ps_report_t *rep, const ps_field_t *f,
@@ -213,7 +214,7 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 int
 ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw)
 {
-    size_t                i, n, count;
+    size_t                n;
     const unsigned char  *p;
 
     if (f->map != NULL || f->enums != NULL) {
@@ -245,21 +246,31 @@ ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw)
     p = (const unsigned char *) raw->data + 1;
     n = raw->len - 2;
 
-    if (!f->has_max || n <= f->max_length) {
-        return 1;
-    }
+    return !f->has_max || n <= f->max_length
+           || ps_coerce_cut(p, n, f->max_length) == n;
+}
 
-    /* code points, as ps_coerce_length() counts them */
+
+/*
+ * Where the first max code points of the UTF-8 string s[0 .. n - 1] end:
+ * the offset of the byte that starts code point max + 1, or n if there
+ * are no more than max.
+ */
+
+static size_t
+ps_coerce_cut(const unsigned char *s, size_t n, size_t max)
+{
+    size_t  i, count;
 
     count = 0;
 
     for (i = 0; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80 && ++count > f->max_length) {
-            return 0;
+        if ((s[i] & 0xc0) != 0x80 && ++count > max) {
+            return i;
         }
     }
 
-    return 1;
+    return n;
 }
 
 
@@ -540,7 +551,7 @@ ps_trim(json_t *v)
 static int
 ps_coerce_length(ps_report_t *rep, const ps_field_t *f, json_t **v)
 {
-    size_t                i, n, count;
+    size_t                i, n;
     json_t               *w;
     const unsigned char  *s;
 
@@ -551,15 +562,9 @@ ps_coerce_length(ps_report_t *rep, const ps_field_t *f, json_t **v)
     if (json_is_string(*v)) {
         s = (const unsigned char *) json_string_value(*v);
         n = json_string_length(*v);
-        count = 0;
+        i = ps_coerce_cut(s, n, f->max_length);
 
-        for (i = 0; i < n; i++) {
-            if ((s[i] & 0xc0) != 0x80 && ++count > f->max_length) {
-                break;
-            }
-        }
-
-        if (count <= f->max_length) {
+        if (i == n) {
             return PS_KEEP;
         }
 
