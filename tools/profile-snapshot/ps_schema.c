@@ -33,8 +33,6 @@ static int ps_schema_add_name(ps_schema_t *s, const char *name,
     size_t len, unsigned field, unsigned alias);
 static int ps_schema_compile(ps_schema_t *s);
 static uint64_t ps_name_hash(const char *name, size_t len);
-static const ps_name_slot_t *ps_schema_slot(ps_schema_t *s,
-    const char *name, size_t len);
 
 
 static const char  *ps_type_names[] = {
@@ -101,17 +99,11 @@ ps_field_t *
 ps_schema_lookup(ps_schema_t *s, const char *name, size_t len,
     unsigned *alias)
 {
-    const ps_name_slot_t  *slot;
+    const ps_name_slot_t  *hint;
 
-    slot = ps_schema_slot(s, name, len);
+    hint = NULL;
 
-    if (slot == NULL) {
-        return NULL;
-    }
-
-    *alias = slot->alias;
-
-    return &s->fields[slot->field];
+    return ps_schema_lookup_hint(s, name, len, alias, &hint);
 }
 
 
@@ -119,6 +111,7 @@ ps_field_t *
 ps_schema_lookup_hint(ps_schema_t *s, const char *name, size_t len,
     unsigned *alias, const ps_name_slot_t **hint)
 {
+    size_t                 i;
     const ps_name_slot_t  *slot;
 
     slot = *hint;
@@ -126,10 +119,20 @@ ps_schema_lookup_hint(ps_schema_t *s, const char *name, size_t len,
     if (slot == NULL || slot->len != len
         || memcmp(slot->name, name, len) != 0)
     {
-        slot = ps_schema_slot(s, name, len);
+        i = ps_name_hash(name, len) & s->names_mask;
 
-        if (slot == NULL) {
-            return NULL;
+        for ( ;; ) {
+            slot = &s->names[i];
+
+            if (slot->name == NULL) {
+                return NULL;
+            }
+
+            if (slot->len == len && memcmp(slot->name, name, len) == 0) {
+                break;
+            }
+
+            i = (i + 1) & s->names_mask;
         }
 
         *hint = slot;
@@ -138,30 +141,6 @@ ps_schema_lookup_hint(ps_schema_t *s, const char *name, size_t len,
     *alias = slot->alias;
 
     return &s->fields[slot->field];
-}
-
-
-static const ps_name_slot_t *
-ps_schema_slot(ps_schema_t *s, const char *name, size_t len)
-{
-    size_t           i;
-    ps_name_slot_t  *slot;
-
-    i = ps_name_hash(name, len) & s->names_mask;
-
-    for ( ;; ) {
-        slot = &s->names[i];
-
-        if (slot->name == NULL) {
-            return NULL;
-        }
-
-        if (slot->len == len && memcmp(slot->name, name, len) == 0) {
-            return slot;
-        }
-
-        i = (i + 1) & s->names_mask;
-    }
 }
 
 
