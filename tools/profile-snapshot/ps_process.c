@@ -30,6 +30,7 @@ static int ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
 static int ps_process_record(ps_build_t *b, unsigned si, json_t *obj,
     uint64_t line);
 static int ps_process_id_value(ps_build_t *b, json_t *v, const char *key);
+static int ps_process_id_string(ps_build_t *b, const char *s, size_t len);
 static int ps_process_fields(ps_build_t *b, json_t *obj);
 static int ps_process_member(ps_build_t *b, const char *key, size_t klen,
     json_t *v, ps_member_t *m, const ps_name_slot_t **hint);
@@ -179,7 +180,6 @@ ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
     uint64_t lineno)
 {
     int                rc;
-    json_t            *id;
     size_t             i, n, klen;
     const char        *key;
     ps_schema_t       *s;
@@ -210,18 +210,31 @@ ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
 
     key = b->sources[0].key;
     klen = b->sources[0].key_len;
-    id = NULL;
 
     for (i = 0; i < n; i++) {
         if (m[i].len == klen && memcmp(m[i].key, key, klen) == 0) {
-            id = ps_member_value(&m[i]);
             break;
         }
     }
 
-    rc = 0;
+    /* an id kept as its text (a string without escapes) needs no value */
 
-    if (ps_process_id_value(b, id, key) == 0) {
+    if (i == n) {
+        rc = ps_process_id_value(b, NULL, key);
+
+    } else if (m[i].value == NULL && m[i].raw.data[0] == '"') {
+        rc = ps_process_id_string(b, m[i].raw.data + 1, m[i].raw.len - 2);
+
+    } else {
+        rc = ps_process_id_value(b, ps_member_value(&m[i]), key);
+    }
+
+    /* an invalid id is reported: the record is done, not the build */
+
+    if (rc != 0) {
+        rc = 0;
+
+    } else {
 
         for (i = 0; i < n; i++) {
             if (ps_process_member(b, m[i].key, m[i].len, m[i].value, &m[i],
@@ -341,8 +354,6 @@ ps_process_id(ps_build_t *b, json_t *obj, const char *key)
 static int
 ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
 {
-    size_t        len;
-    const char   *s;
     ps_report_t  *rep;
 
     rep = &b->report;
@@ -374,8 +385,19 @@ ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
         return -1;
     }
 
-    s = json_string_value(v);
-    len = json_string_length(v);
+    return ps_process_id_string(b, json_string_value(v),
+                                json_string_length(v));
+}
+
+
+/* a string id: b->id, or -1 if it is not a valid one (reported) */
+
+static int
+ps_process_id_string(ps_build_t *b, const char *s, size_t len)
+{
+    ps_report_t  *rep;
+
+    rep = &b->report;
 
     ps_report_id(rep, s, len);
 
