@@ -48,6 +48,7 @@ typedef struct {
 typedef struct {
     MDB_env        *env;        /* scratch: bookkeeping only */
     MDB_txn        *txn;
+    MDB_cursor     *cur;        /* on seen in txn, or NULL */
     MDB_dbi         seen;       /* id -> ps_seen_t + spool offset, length */
     char           *out;
     char           *work;       /* scratch environment */
