@@ -137,7 +137,7 @@ fz_members(const unsigned char *line, size_t size, json_t *obj)
         fz_assert(m[i].len == strlen(key)
                   && memcmp(m[i].key, key, m[i].len) == 0,
                   "ps_parse_members() finds another member name");
-        fz_assert(m[i].value != NULL || m[i].raw.len >= 2,
+        fz_assert(m[i].value != NULL || m[i].raw.len != 0,
                   "a member has neither a value nor a text");
         fz_json_same(ps_member_value(&m[i]), v);
 

@@ -214,6 +214,7 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 int
 ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw)
 {
+    char                  text[PS_TIME_TEXT];
     size_t                n;
     const unsigned char  *p;
 
@@ -230,14 +231,21 @@ ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw)
         return f->type == NGX_HTTP_PROFILE_TYPE_ARRAY && f->items == NULL
                && !f->has_max;
 
+    case 't':
+    case 'f':
+        return f->type == NGX_HTTP_PROFILE_TYPE_BOOLEAN;
+
     case '"':
         break;
 
     default:
-        return 0;
+        /* a number: an integer has neither '.' nor an exponent */
+        return f->type == NGX_HTTP_PROFILE_TYPE_NUMBER
+               || (f->type == NGX_HTTP_PROFILE_TYPE_INTEGER
+                   && memchr(raw->data, '.', raw->len) == NULL);
     }
 
-    if (f->type != NGX_HTTP_PROFILE_TYPE_STRING || f->trim) {
+    if (f->trim) {
         return 0;
     }
 
@@ -245,6 +253,16 @@ ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw)
 
     p = (const unsigned char *) raw->data + 1;
     n = raw->len - 2;
+
+    if (f->type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP) {
+        /* valid, and already its one text (ps_coerce()) */
+        return !f->has_max
+               && ps_time_canonical((const char *) p, n, text) == 0;
+    }
+
+    if (f->type != NGX_HTTP_PROFILE_TYPE_STRING) {
+        return 0;
+    }
 
     return !f->has_max || n <= f->max_length
            || ps_coerce_cut(p, n, f->max_length) == n;

@@ -28,6 +28,7 @@ static int ps_parse_member_new(ps_member_t *m, size_t n, uint64_t *seen);
 static int ps_parse_skip(ps_parse_t *ps, unsigned level);
 static int ps_parse_skip_value(ps_parse_t *ps, unsigned level);
 static size_t ps_parse_raw(json_t *v, const unsigned char *p, size_t len);
+static size_t ps_parse_plain(const unsigned char *p, const unsigned char *end);
 static json_t *ps_parse_value(ps_parse_t *ps);
 static json_t *ps_parse_obj(ps_parse_t *ps);
 static json_t *ps_parse_array(ps_parse_t *ps);
@@ -177,6 +178,11 @@ ps_parse_members(const unsigned char *p, size_t len, ps_buf_t *scratch,
                     goto fail;
                 }
             }
+
+        } else if ((slen = ps_parse_plain(ps.p, ps.end)) != 0) {
+            /* a number, true or false as it would be written */
+            ps.p += slen;
+            v = NULL;
 
         } else {
             v = ps_parse_value(&ps);
@@ -531,6 +537,111 @@ ps_parse_raw(json_t *v, const unsigned char *p, size_t len)
     default:
         return 0;
     }
+}
+
+
+/*
+ * The length of the number, true or false at p when its text is what
+ * ps_encode_json() writes for it, or 0.  Integers: at most 18 digits
+ * (always within 64 bits), not "-0".  Reals: plain decimals, not zero,
+ * of at most 15 significant digits, the last of the fraction not 0
+ * unless the fraction is just "0" after a non-zero integer part, at most
+ * three zeros between the point and the first digit of a number below
+ * 1.  Two decimals of at most 15 significant digits never give the same
+ * double, so no shorter text reads back as the real's double, and the
+ * encoder, which prints the fewest digits that do (but at least the
+ * integer part's), in plain notation for exponents -4 up to below that
+ * precision, writes exactly these digits.  What follows the text is for
+ * the caller to check, as after any value.
+ */
+
+static size_t
+ps_parse_plain(const unsigned char *p, const unsigned char *end)
+{
+    size_t                nint, nfrac, lead, sig;
+    const unsigned char  *start, *digits, *frac;
+
+    if (p == end) {
+        return 0;
+    }
+
+    start = p;
+
+    if (*p == 't') {
+        return ((size_t) (end - p) >= 4 && memcmp(p, "true", 4) == 0) ? 4
+                                                                      : 0;
+    }
+
+    if (*p == 'f') {
+        return ((size_t) (end - p) >= 5 && memcmp(p, "false", 5) == 0) ? 5
+                                                                       : 0;
+    }
+
+    if (*p == '-') {
+        p++;
+    }
+
+    digits = p;
+
+    while (p < end && *p >= '0' && *p <= '9') {
+        p++;
+    }
+
+    nint = (size_t) (p - digits);
+
+    /* no digit, or a leading zero: the parser proper judges it */
+    if (nint == 0 || (nint > 1 && digits[0] == '0')) {
+        return 0;
+    }
+
+    if (p == end || (*p != '.' && *p != 'e' && *p != 'E')) {
+        if (nint > 18 || (digits != start && nint == 1 && digits[0] == '0'))
+        {
+            return 0;
+        }
+
+        return (size_t) (p - start);
+    }
+
+    if (*p != '.') {
+        return 0;
+    }
+
+    frac = ++p;
+
+    while (p < end && *p >= '0' && *p <= '9') {
+        p++;
+    }
+
+    nfrac = (size_t) (p - frac);
+
+    if (nfrac == 0 || (p < end && (*p == 'e' || *p == 'E'))) {
+        return 0;
+    }
+
+    if (digits[0] == '0') {
+        for (lead = 0; lead < nfrac && frac[lead] == '0'; lead++) {
+            /* void */
+        }
+
+        if (lead == nfrac || lead > 3 || frac[nfrac - 1] == '0') {
+            return 0;
+        }
+
+        sig = nfrac - lead;
+
+    } else if (nfrac == 1 && frac[0] == '0') {
+        sig = nint;
+
+    } else {
+        if (frac[nfrac - 1] == '0') {
+            return 0;
+        }
+
+        sig = nint + nfrac;
+    }
+
+    return (sig <= 15) ? (size_t) (p - start) : 0;
 }
 
 

@@ -56,7 +56,9 @@ json_t *ps_parse_object(const unsigned char *p, size_t len,
 /*
  * A value's text in the line when it is already what ps_encode_json()
  * writes for the value: a string without escapes, an integer other than
- * "-0", true, false or null.  len 0: not so (or no value).
+ * "-0", true, false or null, a real in plain notation of at most 15
+ * significant digits as the encoder writes it (members without a value
+ * only).  len 0: not so (or no value).
  */
 typedef struct {
     const char  *data;
@@ -66,9 +68,10 @@ typedef struct {
 
 /*
  * A member of the line's object, as ps_parse_members() found it.  A
- * string without escapes, and an object or array whose text is already
- * its encoding, get no jansson value (value NULL): raw is their text,
- * and ps_member_value() makes the value if it is needed after all.
+ * string without escapes, an object or array, a number, true or false
+ * whose text is already its encoding get no jansson value (value NULL):
+ * raw is their text, and ps_member_value() makes the value if it is
+ * needed after all.
  */
 typedef struct {
     const char  *key;       /* into the line: no escape in it */

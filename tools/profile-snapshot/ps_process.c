@@ -747,9 +747,11 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
 static int
 ps_process_order(ps_build_t *b, int64_t *order)
 {
-    json_t      *v;
-    unsigned     alias;
-    ps_field_t  *f;
+    int              rc;
+    json_t          *v;
+    unsigned         alias;
+    ps_raw_t        *raw;
+    ps_field_t      *f;
 
     if (b->schema.duplicates != PS_DUP_NEWEST) {
         return -1;
@@ -765,13 +767,28 @@ ps_process_order(ps_build_t *b, int64_t *order)
     v = b->values[f->id];
 
     if (v == NULL) {
-        if (b->raw[f->id].len == 0 || b->raw[f->id].data[0] != '"') {
+        raw = &b->raw[f->id];
+
+        if (raw->len == 0) {
             return -1;
         }
 
         /* a string kept as its text (ps_process_values()) */
-        return ps_rfc3339_ms(b->raw[f->id].data + 1, b->raw[f->id].len - 2,
-                             order);
+        if (raw->data[0] == '"') {
+            return ps_rfc3339_ms(raw->data + 1, raw->len - 2, order);
+        }
+
+        /* or a number: only an integer is an order */
+        v = ps_raw_value(raw);
+        rc = json_is_integer(v) ? 0 : -1;
+
+        if (rc == 0) {
+            *order = json_integer_value(v);
+        }
+
+        json_decref(v);
+
+        return rc;
     }
 
     if (json_is_string(v)) {
