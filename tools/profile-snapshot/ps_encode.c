@@ -48,22 +48,36 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
         return -1;
     }
 
+    /* ',', '"', the name, '"', ':' and a value kept as its text */
+    ps_buf_reserve(&r->body, f->name_len + 4
+                             + ((raw != NULL) ? raw->len : 0));
+
+    p = r->body.data + r->body.len;
+
     if (r->n) {
-        ps_buf_addc(&r->body, ',');
+        *p++ = ',';
     }
 
-    off = r->body.len;
+    off = (size_t) (p - r->body.data);
 
-    ps_buf_addc(&r->body, '"');
-    ps_buf_add(&r->body, f->name, f->name_len);
-    ps_buf_add(&r->body, "\":", 2);
+    *p++ = '"';
+    memcpy(p, f->name, f->name_len);
+    p += f->name_len;
+    *p++ = '"';
+    *p++ = ':';
 
     if (raw != NULL && raw->len != 0) {
-        ps_buf_add(&r->body, raw->data, raw->len);
+        memcpy(p, raw->data, raw->len);
+        p += raw->len;
+        r->body.len = (size_t) (p - r->body.data);
 
-    } else if (ps_encode_json(&r->body, v) != 0) {
-        r->body.len = off ? off - 1 : 0;
-        return -1;
+    } else {
+        r->body.len = (size_t) (p - r->body.data);
+
+        if (ps_encode_json(&r->body, v) != 0) {
+            r->body.len = off ? off - 1 : 0;
+            return -1;
+        }
     }
 
     if (r->body.len > 0xffffffffUL) {

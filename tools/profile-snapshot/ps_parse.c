@@ -24,7 +24,8 @@ typedef struct {
 
 static void ps_parse_init(ps_parse_t *ps, const unsigned char *p,
     size_t len, ps_buf_t *scratch, ps_parse_stats_t *stats);
-static int ps_parse_member_new(ps_member_t *m, size_t n, uint64_t *seen);
+static inline int ps_parse_member_new(ps_member_t *m, size_t n,
+    uint64_t *seen);
 static int ps_parse_skip(ps_parse_t *ps, unsigned level);
 static int ps_parse_skip_value(ps_parse_t *ps, unsigned level);
 static size_t ps_parse_raw(json_t *v, const unsigned char *p, size_t len);
@@ -321,7 +322,7 @@ ps_parse_init(ps_parse_t *ps, const unsigned char *p, size_t len,
  * bits were set before.  Returns -1 for a name seen before.
  */
 
-static int
+static inline int
 ps_parse_member_new(ps_member_t *m, size_t n, uint64_t *seen)
 {
     size_t          i;
