@@ -825,6 +825,20 @@ ps_error(const char *fmt, ...)
 }
 
 
+unsigned char *
+ps_writer_space(ps_writer_t *w, size_t len)
+{
+    static ps_buf_t  space;
+
+    (void) w;
+
+    space.len = 0;
+    ps_buf_reserve(&space, len);
+
+    return space.data;
+}
+
+
 int
 ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
     size_t rec_len, const ps_seen_t *seen, ps_seen_t *prev)

@@ -103,20 +103,25 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
 }
 
 
-const unsigned char *
-ps_record_finish(ps_record_t *r, const char *id, size_t id_len, size_t *len)
+size_t
+ps_record_size(const ps_record_t *r, size_t id_len)
+{
+    return NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + id_len + r->entries.len
+           + r->body.len;
+}
+
+
+void
+ps_record_write(const ps_record_t *r, const char *id, size_t id_len,
+    unsigned char *out)
 {
     size_t          size;
     uint64_t        hash;
     unsigned char  *p;
 
-    size = NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + id_len + r->entries.len
-           + r->body.len;
+    size = ps_record_size(r, id_len);
 
-    r->out.len = 0;
-    ps_buf_reserve(&r->out, size);
-
-    p = r->out.data;
+    p = out;
     p[0] = NGX_HTTP_PROFILE_RECORD_VERSION;
     p[1] = 0;
     ngx_http_profile_put16(p + 2, (uint16_t) r->n);
@@ -139,8 +144,22 @@ ps_record_finish(ps_record_t *r, const char *id, size_t id_len, size_t *len)
         memcpy(p, r->body.data, r->body.len);
     }
 
-    hash = ngx_http_profile_record_hash(r->out.data, size);
-    ngx_http_profile_put64(r->out.data + 8, hash);
+    hash = ngx_http_profile_record_hash(out, size);
+    ngx_http_profile_put64(out + 8, hash);
+}
+
+
+const unsigned char *
+ps_record_finish(ps_record_t *r, const char *id, size_t id_len, size_t *len)
+{
+    size_t  size;
+
+    size = ps_record_size(r, id_len);
+
+    r->out.len = 0;
+    ps_buf_reserve(&r->out, size);
+
+    ps_record_write(r, id, id_len, r->out.data);
 
     r->out.len = size;
     *len = size;

@@ -41,6 +41,13 @@ void ps_record_reset(ps_record_t *r);
 int ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
     const ps_raw_t *raw);
 
+/* the size of the finished record with an id of id_len bytes */
+size_t ps_record_size(const ps_record_t *r, size_t id_len);
+
+/* write the finished record to out, ps_record_size() bytes */
+void ps_record_write(const ps_record_t *r, const char *id, size_t id_len,
+    unsigned char *out);
+
 /* finish the record; returns its bytes (valid until the next reset) */
 const unsigned char *ps_record_finish(ps_record_t *r, const char *id,
     size_t id_len, size_t *len);

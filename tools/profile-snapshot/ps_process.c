@@ -635,14 +635,14 @@ ps_process_values(ps_build_t *b)
 static int
 ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
 {
-    int                   rc, has_order;
-    size_t                len;
-    int64_t               order;
-    unsigned              i;
-    ps_seen_t             seen, prev;
-    ps_report_t          *rep;
-    ps_outcome_e          undo;
-    const unsigned char  *rec;
+    int             rc, has_order;
+    size_t          len;
+    int64_t         order;
+    unsigned        i;
+    ps_seen_t       seen, prev;
+    ps_report_t    *rep;
+    ps_outcome_e    undo;
+    unsigned char  *rec;
 
     rep = &b->report;
 
@@ -662,7 +662,10 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
         }
     }
 
-    rec = ps_record_finish(&b->record, b->id, b->id_len, &len);
+    /* the record is written where the spool's buffer takes it */
+    len = ps_record_size(&b->record, b->id_len);
+    rec = ps_writer_space(&b->writer, len);
+    ps_record_write(&b->record, b->id, b->id_len, rec);
 
     has_order = (ps_process_order(b, &order) == 0);
 

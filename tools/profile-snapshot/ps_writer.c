@@ -194,6 +194,16 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
 }
 
 
+unsigned char *
+ps_writer_space(ps_writer_t *w, size_t len)
+{
+    /* where ps_writer_put() appends: the end of what is not yet written */
+    ps_buf_reserve(&w->spool_buf, len);
+
+    return w->spool_buf.data + w->spool_buf.len;
+}
+
+
 int
 ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
     size_t rec_len, const ps_seen_t *seen, ps_seen_t *prev)
@@ -215,7 +225,14 @@ ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
         return rc;
     }
 
-    ps_buf_add(&w->spool_buf, rec, rec_len);
+    if ((const unsigned char *) rec == w->spool_buf.data + w->spool_buf.len) {
+        /* built in place (ps_writer_space()) */
+        w->spool_buf.len += rec_len;
+
+    } else {
+        ps_buf_add(&w->spool_buf, rec, rec_len);
+    }
+
     ps_writer_spool_count(w, off, rec_len);
 
     if (rec_len > w->max_rec) {

@@ -85,6 +85,13 @@ typedef struct {
 int ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize);
 
 /*
+ * Room for a record of len bytes, for the caller to build it in place:
+ * ps_writer_put() given this address takes the record without copying
+ * it.  Valid until a ps_writer_*() call other than ps_writer_put().
+ */
+unsigned char *ps_writer_space(ps_writer_t *w, size_t len);
+
+/*
  * Store the record for id and its bookkeeping *seen.  With prev NULL, a
  * record stored for id before is replaced.  Otherwise only a new id is
  * stored: for one seen before, nothing is written, *prev is filled and
