@@ -112,6 +112,27 @@ export function timeMdbCopy(snapshot) {
     return { elapsed, user, sys };
 }
 
+/*
+ * The machine's price of new page-cache pages, measured in the same
+ * round: dd writes as many bytes as the snapshot has into a new file next
+ * to it, and its system time (s) is what the kernel (and, in a VM that
+ * hands freed memory back to its host, the host) charges for pages
+ * touched the first time.  The build pays that for its own output too.
+ * Returns { elapsed, user, sys, bytes } in s.
+ */
+export function timeFirstTouch(snapshot, bytes) {
+    const file = snapshot + '.touch';
+    const timeFile = snapshot + '.touchtime';
+    const mib = Math.max(1, Math.round(bytes / 2 ** 20));
+    rmSync(file, { force: true });
+    execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile,
+        'dd', 'if=/dev/zero', `of=${file}`, 'bs=1M', `count=${mib}`],
+    { stdio: 'ignore' });
+    const [elapsed, user, sys] = takeTimes(timeFile);
+    rmSync(file, { force: true });
+    return { elapsed, user, sys, bytes: mib * 2 ** 20 };
+}
+
 export async function buildSnapshot(input, out, records) {
     rmSync(out, { force: true });
     const timeFile = out + '.time';
