@@ -602,6 +602,11 @@ ps_process_values(ps_build_t *b)
             && memcmp(f->name, b->sources[0].key, f->name_len) == 0)
         {
             b->values[i] = json_stringn(b->id, b->id_len);
+
+            if (made != NULL) {
+                json_decref(made);
+            }
+
             continue;
         }
 
