@@ -1129,6 +1129,7 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
     ps_sha256_init(&sha);
     w->count = 0;
     need = 0;
+    app = NULL;
 
     for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
          rc == 0;
