@@ -825,27 +825,32 @@ ps_error(const char *fmt, ...)
 }
 
 
+/* the record ps_writer_put() takes: built here, as in the spool's buffer */
+static ps_buf_t  fz_space;
+
+
 unsigned char *
 ps_writer_space(ps_writer_t *w, size_t len)
 {
-    static ps_buf_t  space;
-
     (void) w;
 
-    space.len = 0;
-    ps_buf_reserve(&space, len);
+    fz_space.len = 0;
+    ps_buf_reserve(&fz_space, len);
 
-    return space.data;
+    return fz_space.data;
 }
 
 
 int
-ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
-    size_t rec_len, const ps_seen_t *seen, ps_seen_t *prev)
+ps_writer_put(ps_writer_t *w, const char *id, size_t len, size_t rec_len,
+    const ps_seen_t *seen, ps_seen_t *prev)
 {
-    fz_kv_t  *kv;
+    fz_kv_t              *kv;
+    const unsigned char  *rec;
 
     (void) w;
+
+    rec = fz_space.data;
 
     /* as ps_writer.c: with prev, a known id is reported, not replaced */
     if (prev != NULL) {

@@ -30,7 +30,6 @@ ps_record_reset(ps_record_t *r)
 {
     r->entries.len = 0;
     r->body.len = 0;
-    r->out.len = 0;
     r->n = 0;
     r->last_field = -1;
 }
@@ -149,31 +148,11 @@ ps_record_write(const ps_record_t *r, const char *id, size_t id_len,
 }
 
 
-const unsigned char *
-ps_record_finish(ps_record_t *r, const char *id, size_t id_len, size_t *len)
-{
-    size_t  size;
-
-    size = ps_record_size(r, id_len);
-
-    r->out.len = 0;
-    ps_buf_reserve(&r->out, size);
-
-    ps_record_write(r, id, id_len, r->out.data);
-
-    r->out.len = size;
-    *len = size;
-
-    return r->out.data;
-}
-
-
 void
 ps_record_free(ps_record_t *r)
 {
     ps_buf_free(&r->entries);
     ps_buf_free(&r->body);
-    ps_buf_free(&r->out);
 }
 
 

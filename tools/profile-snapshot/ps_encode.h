@@ -22,7 +22,6 @@
 typedef struct {
     ps_buf_t        entries;
     ps_buf_t        body;
-    ps_buf_t        out;        /* the finished record */
     unsigned        n;
     int             last_field; /* -1, or the field id added last */
 } ps_record_t;
@@ -47,10 +46,6 @@ size_t ps_record_size(const ps_record_t *r, size_t id_len);
 /* write the finished record to out, ps_record_size() bytes */
 void ps_record_write(const ps_record_t *r, const char *id, size_t id_len,
     unsigned char *out);
-
-/* finish the record; returns its bytes (valid until the next reset) */
-const unsigned char *ps_record_finish(ps_record_t *r, const char *id,
-    size_t id_len, size_t *len);
 
 void ps_record_free(ps_record_t *r);
 

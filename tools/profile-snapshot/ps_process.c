@@ -681,7 +681,7 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
     seen.order = has_order ? order : 0;
 
     /* stored unless the id was seen before (then prev is what was) */
-    rc = ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen,
+    rc = ps_writer_put(&b->writer, b->id, b->id_len, len, &seen,
                        &prev);
 
     if (rc <= 0) {
@@ -745,7 +745,7 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
                     b->schema.duplicates == PS_DUP_NEWEST ? "newest"
                                                           : "last");
 
-    return ps_writer_put(&b->writer, b->id, b->id_len, rec, len, &seen,
+    return ps_writer_put(&b->writer, b->id, b->id_len, len, &seen,
                          NULL);
 }
 

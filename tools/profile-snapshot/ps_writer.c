@@ -205,8 +205,8 @@ ps_writer_space(ps_writer_t *w, size_t len)
 
 
 int
-ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
-    size_t rec_len, const ps_seen_t *seen, ps_seen_t *prev)
+ps_writer_put(ps_writer_t *w, const char *id, size_t len, size_t rec_len,
+    const ps_seen_t *seen, ps_seen_t *prev)
 {
     int       rc;
     uint64_t  off;
@@ -225,13 +225,8 @@ ps_writer_put(ps_writer_t *w, const char *id, size_t len, const void *rec,
         return rc;
     }
 
-    if ((const unsigned char *) rec == w->spool_buf.data + w->spool_buf.len) {
-        /* built in place (ps_writer_space()) */
-        w->spool_buf.len += rec_len;
-
-    } else {
-        ps_buf_add(&w->spool_buf, rec, rec_len);
-    }
+    /* built in place (ps_writer_space()) */
+    w->spool_buf.len += rec_len;
 
     ps_writer_spool_count(w, off, rec_len);
 

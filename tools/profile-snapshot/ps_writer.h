@@ -85,21 +85,21 @@ typedef struct {
 int ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize);
 
 /*
- * Room for a record of len bytes, for the caller to build it in place:
- * ps_writer_put() given this address takes the record without copying
- * it.  Valid until a ps_writer_*() call other than ps_writer_put().
+ * Room for a record of len bytes, for the caller to build it in place
+ * and hand to ps_writer_put(), which takes it there without a copy.
+ * Valid until a ps_writer_*() call other than ps_writer_put().
  */
 unsigned char *ps_writer_space(ps_writer_t *w, size_t len);
 
 /*
- * Store the record for id and its bookkeeping *seen.  With prev NULL, a
+ * Store the record of rec_len bytes built at ps_writer_space()'s address
+ * for id, and its bookkeeping *seen.  With prev NULL, a
  * record stored for id before is replaced.  Otherwise only a new id is
  * stored: for one seen before, nothing is written, *prev is filled and
  * the return is 1.  Returns 0 when stored, -1 on error (printed).
  */
 int ps_writer_put(ps_writer_t *w, const char *id, size_t len,
-    const void *rec, size_t rec_len, const ps_seen_t *seen,
-    ps_seen_t *prev);
+    size_t rec_len, const ps_seen_t *seen, ps_seen_t *prev);
 
 /* remove the record for id, keep the bookkeeping *seen */
 int ps_writer_del(ps_writer_t *w, const char *id, size_t len,
