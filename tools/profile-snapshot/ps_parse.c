@@ -450,9 +450,8 @@ ps_parse_skip(ps_parse_t *ps, unsigned level)
 static int
 ps_parse_skip_value(ps_parse_t *ps, unsigned level)
 {
-    size_t                len, mark;
-    const char           *s;
-    const unsigned char  *p, *digits;
+    size_t       len, mark;
+    const char  *s;
 
     if (ps->p == ps->end) {
         return -1;
@@ -473,39 +472,19 @@ ps_parse_skip_value(ps_parse_t *ps, unsigned level)
 
         return 0;
 
-    case 't':
-        return ps_parse_word(ps, "true", 4, json_true()) ? 0 : -1;
-
-    case 'f':
-        return ps_parse_word(ps, "false", 5, json_false()) ? 0 : -1;
-
     case 'n':
         return ps_parse_word(ps, "null", 4, json_null()) ? 0 : -1;
     }
 
-    /* an integer that fits in 64 bits for certain, and is not "-0" */
+    /* true, false or an integer as it is written: no reals in here */
 
-    p = ps->p;
+    len = ps_parse_plain(ps->p, ps->end);
 
-    if (*p == '-') {
-        p++;
-    }
-
-    digits = p;
-
-    while (p < ps->end && *p >= '0' && *p <= '9') {
-        p++;
-    }
-
-    len = (size_t) (p - digits);
-
-    if (len == 0 || len > 18 || (*digits == '0' && (len > 1 || p - ps->p == 2))
-        || (p < ps->end && (*p == '.' || *p == 'e' || *p == 'E')))
-    {
+    if (len == 0 || memchr(ps->p, '.', len) != NULL) {
         return -1;
     }
 
-    ps->p = p;
+    ps->p += len;
 
     return 0;
 }
