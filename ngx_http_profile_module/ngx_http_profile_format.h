@@ -95,6 +95,7 @@ typedef enum {
     NGX_HTTP_PROFILE_FMT_ID,            /* bad id inside the record */
     NGX_HTTP_PROFILE_FMT_SLOT,          /* index slot outside the file */
     NGX_HTTP_PROFILE_FMT_PROBE,         /* index probe limit too low */
+    NGX_HTTP_PROFILE_FMT_HASH,          /* stored hash does not match */
     NGX_HTTP_PROFILE_FMT_MISSING        /* no such id (not an error) */
 } ngx_http_profile_fmt_rc_e;
 
@@ -345,10 +346,13 @@ ngx_http_profile_index_home(const ngx_http_profile_index_t *idx,
 /*
  * Find the record of id[0 .. len - 1] through idx in the snapshot file
  * mapped at map (map_size bytes): validates the record's header into
- * rec.  Returns NGX_HTTP_PROFILE_FMT_OK, NGX_HTTP_PROFILE_FMT_MISSING if
- * there is no such id, or a problem (a slot outside the file, a record
- * whose header is bad), with *slot set to the slot at fault.  Never
- * reads outside map[0 .. map_size - 1] and the index.
+ * rec and checks the record against its stored hash, so that a damaged
+ * record is never served.  Returns NGX_HTTP_PROFILE_FMT_OK,
+ * NGX_HTTP_PROFILE_FMT_MISSING if there is no such id, or a problem (a
+ * slot outside the file, a record whose header is bad, a record that
+ * fails its hash, whether it holds id or, damaged in its id, another),
+ * with *slot set to the slot at fault.  Never reads outside
+ * map[0 .. map_size - 1] and the index.
  */
 int ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
     const unsigned char *map, size_t map_size, const unsigned char *id,

@@ -3,11 +3,12 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * The request path: method, id, viewer, pin the snapshot, read the
- * record, decide which visibility classes the viewer gets, copy their
- * fragments into one buffer, send.  No JSON parsing, no malloc(), no
- * blocking call: mdb_get() in the worker's open read transaction reads
- * the memory map, and everything else comes from r->pool.  Error
- * bodies are constants (ngx_http_profile_error.c).
+ * record through the id index (checked against its stored hash), decide
+ * which visibility classes the viewer gets, copy their fragments into
+ * one buffer, send.  No JSON parsing, no malloc(), no blocking call: the
+ * index and the record are read in LMDB's map of the file, and
+ * everything else comes from r->pool.  Error bodies are constants
+ * (ngx_http_profile_error.c).
  */
 
 
@@ -33,7 +34,9 @@ static ngx_str_t  ngx_http_profile_json_type =
 
 static ngx_str_t  ngx_http_profile_cache_control =
     ngx_string("Cache-Control");
-static ngx_str_t  ngx_http_profile_private = ngx_string("private");
+static ngx_str_t  ngx_http_profile_private =
+    ngx_string("private, no-store");
+static ngx_str_t  ngx_http_profile_vary = ngx_string("Vary");
 
 
 ngx_int_t
@@ -160,8 +163,13 @@ ngx_http_profile_handler(ngx_http_request_t *r)
     b->last_in_chain = 1;
 
     /*
-     * The self view must never be stored by a shared cache and served
-     * to someone else.  The public view is the same for every viewer.
+     * A view that depends on the viewer must never be stored by a cache
+     * and served to someone else: "no-store" for caches that would keep
+     * a "private" response, and Vary naming the request headers the
+     * viewer came from for caches told to ignore Cache-Control (which
+     * then keep one viewer's response from another).  The public view is
+     * the same for every viewer, but which view a request gets depends
+     * on those headers too, so it names them as well.
      */
 
     if (mask != ngx_http_profile_mask_class(NGX_HTTP_PROFILE_CLASS_PUBLIC)) {
@@ -173,6 +181,18 @@ ngx_http_profile_handler(ngx_http_request_t *r)
         h->hash = 1;
         h->key = ngx_http_profile_cache_control;
         h->value = ngx_http_profile_private;
+        h->lowcase_key = NULL;
+    }
+
+    if (plcf->vary.len) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        h->key = ngx_http_profile_vary;
+        h->value = plcf->vary;
         h->lowcase_key = NULL;
     }
 

@@ -19,6 +19,7 @@
 
 
 #define NGX_HTTP_PROFILE_RETRY_AFTER  5
+#define NGX_HTTP_PROFILE_CHECK        1000
 
 
 static ngx_int_t ngx_http_profile_preconfiguration(ngx_conf_t *cf);
@@ -31,6 +32,8 @@ static void ngx_http_profile_exit_process(ngx_cycle_t *cycle);
 
 static char *ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_profile_snapshot_check(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_profile(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -39,6 +42,8 @@ static char *ngx_http_profile_viewer(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_profile_value_compile(ngx_conf_t *cf,
     ngx_str_t *value, ngx_http_profile_value_t *v);
+static ngx_int_t ngx_http_profile_viewer_vary(ngx_conf_t *cf,
+    ngx_str_t *value, ngx_str_t *vary);
 static char *ngx_http_profile_merge_location(ngx_conf_t *cf,
     ngx_http_profile_loc_conf_t *conf);
 
@@ -48,6 +53,13 @@ static ngx_command_t  ngx_http_profile_commands[] = {
     { ngx_string("profile_snapshot"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_profile_snapshot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("profile_snapshot_check"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_snapshot_check,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -138,7 +150,12 @@ ngx_http_profile_create_main_conf(ngx_conf_t *cf)
      *     pmcf->snapshot = { 0, NULL };
      *     pmcf->snapshot_file = NULL;
      *     pmcf->snapshot_line = 0;
+     *     pmcf->snapshot_dev = 0;
+     *     pmcf->snapshot_ino = 0;
+     *     pmcf->snapshot_id = { 0, NULL };
      */
+
+    pmcf->check = NGX_CONF_UNSET_MSEC;
 
     return pmcf;
 }
@@ -160,6 +177,7 @@ ngx_http_profile_create_loc_conf(ngx_conf_t *cf)
      *     plcf->id.cv = NULL;
      *     plcf->viewer.cv = NULL;
      *     plcf->retry_after_value = { 0, NULL };
+     *     plcf->vary = { 0, NULL };
      *     plcf->prefix = { 0, NULL };
      *     plcf->location = NULL;
      *     plcf->profile_file = NULL;
@@ -189,6 +207,7 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->viewer.cv == NULL) {
         conf->viewer = prev->viewer;
+        conf->vary = prev->vary;
     }
 
     ngx_conf_merge_sec_value(conf->retry_after, prev->retry_after,
@@ -306,9 +325,13 @@ ngx_http_profile_init_process(ngx_cycle_t *cycle)
         return NGX_OK;
     }
 
+    if (pmcf->check == NGX_CONF_UNSET_MSEC) {
+        pmcf->check = NGX_HTTP_PROFILE_CHECK;
+    }
+
     /* logs and degrades to 503 on failure: a worker must not exit */
 
-    ngx_http_profile_snapshot_init_worker(cycle, &pmcf->snapshot);
+    ngx_http_profile_snapshot_init_worker(cycle, pmcf);
 
     return NGX_OK;
 }
@@ -363,11 +386,58 @@ ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    /* the file workers must open: not whatever the path names later */
+
+    pmcf->snapshot_dev = snap->file.dev;
+    pmcf->snapshot_ino = snap->file.ino;
+
+    pmcf->snapshot_id.len = snap->id.len;
+    pmcf->snapshot_id.data = ngx_pstrdup(cf->pool, &snap->id);
+    if (pmcf->snapshot_id.data == NULL) {
+        ngx_http_profile_snapshot_release(snap);
+        return NGX_CONF_ERROR;
+    }
+
     ngx_http_profile_snapshot_release(snap);
 
     pmcf->snapshot = path;
     pmcf->snapshot_file = cf->conf_file->file.name.data;
     pmcf->snapshot_line = cf->conf_file->line;
+
+    return NGX_CONF_OK;
+}
+
+
+/* profile_snapshot_check TIME | off; */
+
+static char *
+ngx_http_profile_snapshot_check(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_profile_main_conf_t *pmcf = conf;
+
+    ngx_str_t  *value;
+
+    if (pmcf->check != NGX_CONF_UNSET_MSEC) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        pmcf->check = 0;
+        return NGX_CONF_OK;
+    }
+
+    pmcf->check = ngx_parse_time(&value[1], 0);
+
+    if (pmcf->check == (ngx_msec_t) NGX_ERROR || pmcf->check == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"%V\" directive: "
+                           "a time above 0, or \"off\"",
+                           &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }
@@ -454,7 +524,112 @@ ngx_http_profile_viewer(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (ngx_http_profile_viewer_vary(cf, &value[1], &plcf->vary) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The Vary value of a viewer read from the request's own headers: each
+ * "$http_NAME" names the header NAME (with "-" for "_"), "$cookie_NAME"
+ * the Cookie header.  A cache that ignores Cache-Control still keeps
+ * the responses of different viewers apart when it honours Vary.  The
+ * URI and its arguments ($arg_*, $args) are in every cache key already.
+ */
+
+static ngx_int_t
+ngx_http_profile_viewer_vary(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_str_t *vary)
+{
+    u_char      *p, *last, *name, *out;
+    size_t       len;
+    ngx_uint_t   cookie;
+
+    vary->len = 0;
+    vary->data = ngx_pnalloc(cf->pool, value->len + sizeof(", Cookie"));
+    if (vary->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    out = vary->data;
+    cookie = 0;
+    last = value->data + value->len;
+
+    for (p = value->data; p < last; p++) {
+
+        if (*p != '$') {
+            continue;
+        }
+
+        p++;
+
+        if (p < last && *p == '{') {
+            p++;
+        }
+
+        name = p;
+
+        while (p < last
+               && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+                   || (*p >= '0' && *p <= '9') || *p == '_'))
+        {
+            p++;
+        }
+
+        len = p - name;
+        p--;
+
+        if (len > sizeof("cookie_") - 1
+            && ngx_strncasecmp(name, (u_char *) "cookie_",
+                               sizeof("cookie_") - 1)
+               == 0)
+        {
+            cookie = 1;
+            continue;
+        }
+
+        if (len <= sizeof("http_") - 1
+            || ngx_strncasecmp(name, (u_char *) "http_", sizeof("http_") - 1)
+               != 0)
+        {
+            continue;
+        }
+
+        if (out != vary->data) {
+            out = ngx_cpymem(out, ", ", 2);
+        }
+
+        /* "$http_x_user" is X-User: field names are case-insensitive */
+
+        for (name += sizeof("http_") - 1; name <= p; name++) {
+            if (*name == '_') {
+                *out++ = '-';
+
+            } else if (out == vary->data || out[-1] == '-'
+                       || out[-1] == ' ')
+            {
+                *out++ = ngx_toupper(*name);
+
+            } else {
+                *out++ = ngx_tolower(*name);
+            }
+        }
+    }
+
+    if (cookie) {
+        if (out != vary->data) {
+            out = ngx_cpymem(out, ", ", 2);
+        }
+
+        out = ngx_cpymem(out, "Cookie", sizeof("Cookie") - 1);
+    }
+
+    vary->len = out - vary->data;
+
+    return NGX_OK;
 }
 
 

@@ -23,6 +23,16 @@ typedef struct {
     ngx_str_t                    snapshot;     /* absolute path, or empty */
     u_char                      *snapshot_file;
     ngx_uint_t                   snapshot_line;
+
+    /*
+     * The file the master validated: a worker serves that file only,
+     * not whatever the path names when the worker starts.
+     */
+    uint64_t                     snapshot_dev;
+    uint64_t                     snapshot_ino;
+    ngx_str_t                    snapshot_id;
+
+    ngx_msec_t                   check;        /* profile_snapshot_check */
 } ngx_http_profile_main_conf_t;
 
 
@@ -43,6 +53,12 @@ typedef struct {
     ngx_http_profile_value_t     viewer;       /* profile_viewer */
     time_t                       retry_after;  /* profile_retry_after */
     ngx_str_t                    retry_after_value;  /* its header text */
+
+    /*
+     * The request headers profile_viewer reads, as a Vary value ("" if
+     * it reads none): a response that depends on the viewer names them.
+     */
+    ngx_str_t                    vary;
 
     /*
      * Without profile_id, the id is the rest of the URI after the

@@ -181,6 +181,16 @@ ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
                 return rc;
             }
 
+            /*
+             * The hash covers the id too: a record whose id was damaged
+             * is an error, not a tag collision to probe past (which is
+             * a record that passes its hash and holds another id).
+             */
+
+            if (ngx_http_profile_record_hash(map + off, size) != rec->hash) {
+                return NGX_HTTP_PROFILE_FMT_HASH;
+            }
+
             if (rec->id_len == len && memcmp(rec->id, id, len) == 0) {
                 return NGX_HTTP_PROFILE_FMT_OK;
             }
@@ -437,6 +447,7 @@ ngx_http_profile_fmt_strerror(int rc)
         "bad id in the record",
         "index slot outside the snapshot",
         "index probe limit too low",
+        "record hash mismatch",
         "no such record"
     };
 

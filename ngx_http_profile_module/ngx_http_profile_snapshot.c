@@ -4,11 +4,14 @@
  *
  * Snapshot lifecycle.  The master opens a snapshot only to validate it
  * while reading the configuration and closes it again: an LMDB
- * environment must never cross fork().  Each worker opens it in
- * init_process and keeps it, with one read-only transaction, for its
- * whole life; a request pins it (reference count plus a cleanup on the
- * request pool), so a snapshot that stops being current is closed only
- * when its last request is done.
+ * environment must never cross fork().  It remembers which file it
+ * validated (device, inode, snapshot id).  Each worker opens that file
+ * in init_process, refusing another one put at the path meanwhile, and
+ * keeps it, with one read-only transaction, for its whole life; a
+ * request pins it (reference count plus a cleanup on the request pool),
+ * so a snapshot that stops being current is closed only when its last
+ * request is done.  A timer in each worker stops using a file changed
+ * in place and opens the validated file again once it is good.
  */
 
 
@@ -26,45 +29,42 @@ static int ngx_http_profile_snapshot_meta(ngx_http_profile_snapshot_t *snap,
 static ngx_int_t ngx_http_profile_snapshot_decimal(MDB_val *val,
     uint64_t max, uint64_t *n);
 static ngx_int_t ngx_http_profile_snapshot_id_valid(MDB_val *val);
-static ngx_int_t ngx_http_profile_snapshot_map(
-    ngx_http_profile_snapshot_t *snap, u_char *err);
 static void ngx_http_profile_snapshot_close(ngx_http_profile_snapshot_t *snap);
 static void ngx_http_profile_snapshot_unpin(void *data);
+static ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_open_validated(
+    ngx_log_t *log, u_char *err);
+static void ngx_http_profile_snapshot_check(ngx_event_t *ev);
+static void ngx_http_profile_snapshot_check_later(void);
 
 
 /*
- * The per-worker state: the snapshot this worker serves, holding one
- * reference.  It is the module's only file-scope mutable variable.  It
- * is set in init_process (never in the master), read by requests that
- * pin it, and dropped in exit_process.  A later live swap replaces it
- * and releases the previous one, which then closes when its last pinned
- * request is done.
+ * The per-worker state, the module's only file-scope mutable variable:
+ * the snapshot this worker serves (holding one reference; NULL while it
+ * has none), what the master validated, and the check timer.  It is
+ * set in init_process (never in the master), read by requests that pin
+ * the snapshot, and dropped in exit_process.  A later live swap
+ * replaces current and releases the previous snapshot, which then
+ * closes when its last pinned request is done.
  */
-static ngx_http_profile_snapshot_t  *ngx_http_profile_snapshot_current;
+typedef struct {
+    ngx_http_profile_snapshot_t   *current;
+    ngx_http_profile_main_conf_t  *pmcf;
+    ngx_event_t                    timer;
+    u_char                         failed[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
+} ngx_http_profile_worker_t;
+
+
+static ngx_http_profile_worker_t  ngx_http_profile_worker;
 
 
 ngx_http_profile_snapshot_t *
 ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
 {
-    int                           rc;
     u_char                       *last;
     ngx_pool_t                   *pool;
-    ngx_file_info_t               fi;
     ngx_http_profile_snapshot_t  *snap;
 
     last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
-
-    /*
-     * mdb_env_open() on a FIFO or a device could block the master for
-     * ever; a missing file is left to mdb_env_open() to report.
-     */
-
-    if (ngx_file_info(path->data, &fi) != NGX_FILE_ERROR
-        && !ngx_is_file(&fi))
-    {
-        *ngx_slprintf(err, last, " is not a regular file") = '\0';
-        return NULL;
-    }
 
     pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, log);
     if (pool == NULL) {
@@ -85,47 +85,19 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
     snap->path.len = path->len;
     snap->path.data = ngx_pnalloc(pool, path->len + 1);
     if (snap->path.data == NULL) {
-        goto nomem;
+        *ngx_slprintf(err, last, ": out of memory") = '\0';
+        goto failed;
     }
 
     ngx_memcpy(snap->path.data, path->data, path->len);
     snap->path.data[path->len] = '\0';
 
-    rc = mdb_env_create(&snap->env);
-    if (rc != 0) {
-        snap->env = NULL;
-        *ngx_slprintf(err, last, ": mdb_env_create() failed (%d: %s)",
-                      rc, mdb_strerror(rc)) = '\0';
-        goto failed;
-    }
+    /* the file's size against LMDB's pages, before any page is read */
 
-    rc = mdb_env_set_maxdbs(snap->env, NGX_HTTP_PROFILE_MAX_DBS);
-    if (rc != 0) {
-        *ngx_slprintf(err, last, ": mdb_env_set_maxdbs() failed (%d: %s)",
-                      rc, mdb_strerror(rc)) = '\0';
-        goto failed;
-    }
-
-    /*
-     * No lock file: a published snapshot is never written again, so
-     * readers need no reader table (nothing to exhaust, no stale
-     * readers, no lock file permissions).
-     */
-
-    rc = mdb_env_open(snap->env, (char *) snap->path.data,
-                      MDB_RDONLY|MDB_NOLOCK|MDB_NOSUBDIR, 0);
-    if (rc != 0) {
-        *ngx_slprintf(err, last, "%s: mdb_env_open() failed (%d: %s)",
-                      rc == MDB_INVALID ? " is not a profile snapshot" : "",
-                      rc, mdb_strerror(rc)) = '\0';
-        goto failed;
-    }
-
-    rc = mdb_txn_begin(snap->env, NULL, MDB_RDONLY, &snap->txn);
-    if (rc != 0) {
-        snap->txn = NULL;
-        *ngx_slprintf(err, last, ": mdb_txn_begin() failed (%d: %s)",
-                      rc, mdb_strerror(rc)) = '\0';
+    if (ngx_http_profile_file_open(&snap->file, (char *) snap->path.data,
+                                   NGX_HTTP_PROFILE_MAX_DBS, (char *) err)
+        != NGX_HTTP_PROFILE_FILE_OK)
+    {
         goto failed;
     }
 
@@ -133,15 +105,7 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
         goto failed;
     }
 
-    if (ngx_http_profile_snapshot_map(snap, err) != NGX_OK) {
-        goto failed;
-    }
-
     return snap;
-
-nomem:
-
-    *ngx_slprintf(err, last, ": out of memory") = '\0';
 
 failed:
 
@@ -161,16 +125,22 @@ ngx_http_profile_snapshot_release(ngx_http_profile_snapshot_t *snap)
 
 
 void
-ngx_http_profile_snapshot_init_worker(ngx_cycle_t *cycle, ngx_str_t *path)
+ngx_http_profile_snapshot_init_worker(ngx_cycle_t *cycle,
+    ngx_http_profile_main_conf_t *pmcf)
 {
+    ngx_event_t                  *ev;
+    ngx_http_profile_worker_t    *w;
     ngx_http_profile_snapshot_t  *snap;
-    u_char                        err[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
 
-    if (path->len == 0) {
+    w = &ngx_http_profile_worker;
+
+    if (pmcf->snapshot.len == 0) {
         return;
     }
 
-    snap = ngx_http_profile_snapshot_open(path, cycle->log, err);
+    w->pmcf = pmcf;
+
+    snap = ngx_http_profile_snapshot_open_validated(cycle->log, w->failed);
 
     if (snap == NULL) {
         /*
@@ -179,24 +149,41 @@ ngx_http_profile_snapshot_init_worker(ngx_cycle_t *cycle, ngx_str_t *path)
          */
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
                       "profile snapshot \"%V\"%s, "
-                      "profile requests get 503", path, err);
+                      "profile requests get 503", &pmcf->snapshot, w->failed);
+
+    } else {
+        w->current = snap;
+
+        ngx_log_debug3(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
+                       "profile snapshot \"%V\": opened \"%V\", %uL records",
+                       &pmcf->snapshot, &snap->id, snap->record_count);
+    }
+
+    if (pmcf->check == 0) {
         return;
     }
 
-    ngx_http_profile_snapshot_current = snap;
+    ev = &w->timer;
 
-    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
-                   "profile snapshot \"%V\": opened \"%V\", %uL records",
-                   path, &snap->id, snap->record_count);
+    ev->handler = ngx_http_profile_snapshot_check;
+    ev->log = cycle->log;
+    ev->data = w;
+    ev->cancelable = 1;
+
+    ngx_http_profile_snapshot_check_later();
 }
 
 
 void
 ngx_http_profile_snapshot_exit_worker(void)
 {
-    if (ngx_http_profile_snapshot_current != NULL) {
-        ngx_http_profile_snapshot_release(ngx_http_profile_snapshot_current);
-        ngx_http_profile_snapshot_current = NULL;
+    ngx_http_profile_worker_t  *w;
+
+    w = &ngx_http_profile_worker;
+
+    if (w->current != NULL) {
+        ngx_http_profile_snapshot_release(w->current);
+        w->current = NULL;
     }
 }
 
@@ -217,7 +204,7 @@ ngx_http_profile_snapshot_pin(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (ngx_http_profile_snapshot_current == NULL) {
+    if (ngx_http_profile_worker.current == NULL) {
         return NGX_DECLINED;
     }
 
@@ -235,7 +222,7 @@ ngx_http_profile_snapshot_pin(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    ctx->snapshot = ngx_http_profile_snapshot_current;
+    ctx->snapshot = ngx_http_profile_worker.current;
     ctx->snapshot->refs++;
 
     cln->handler = ngx_http_profile_snapshot_unpin;
@@ -268,7 +255,8 @@ ngx_http_profile_snapshot_record(ngx_http_request_t *r,
 
     /*
      * Through the index: one hash of the id, one slot (rarely a few
-     * more), the record's header.  Only the header is checked here: the
+     * more), the record's header and its hash, so that a damaged record
+     * is never served.  Only the header is checked here: the
      * JSON writer checks each entry as it reads it
      * (ngx_http_profile_entry_check()), so a record's entries are
      * decoded once per request, not twice.
@@ -276,8 +264,9 @@ ngx_http_profile_snapshot_record(ngx_http_request_t *r,
 
     slot = 0;
 
-    rc = ngx_http_profile_index_find(&snap->index, snap->map, snap->map_size,
-                                     id->data, id->len, rec, &slot);
+    rc = ngx_http_profile_index_find(&snap->index, snap->file.map,
+                                     snap->file.size, id->data, id->len, rec,
+                                     &slot);
 
     if (rc == NGX_HTTP_PROFILE_FMT_OK) {
         return NGX_OK;
@@ -308,10 +297,11 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
     MDB_val      val;
     MDB_stat     st;
     const char  *name;
+    u_char       reason[NGX_HTTP_PROFILE_FILE_ERRSTR];
 
     last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
 
-    rc = mdb_dbi_open(snap->txn, NGX_HTTP_PROFILE_DB_META, 0, &meta);
+    rc = mdb_dbi_open(snap->file.txn, NGX_HTTP_PROFILE_DB_META, 0, &meta);
 
     if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE) {
         *ngx_slprintf(err, last, " is not a profile snapshot: "
@@ -504,7 +494,7 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
 
     name = NGX_HTTP_PROFILE_DB_PROFILES;
 
-    rc = mdb_dbi_open(snap->txn, name, 0, &snap->profiles);
+    rc = mdb_dbi_open(snap->file.txn, name, 0, &snap->profiles);
 
     if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE) {
         *ngx_slprintf(err, last, " is not a profile snapshot: "
@@ -516,7 +506,7 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
         goto lmdb_failed;
     }
 
-    rc = mdb_stat(snap->txn, snap->profiles, &st);
+    rc = mdb_stat(snap->file.txn, snap->profiles, &st);
     if (rc != 0) {
         goto lmdb_failed;
     }
@@ -527,6 +517,17 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
                       "holds %uz records",
                       NGX_HTTP_PROFILE_META_RECORD_COUNT,
                       snap->record_count, name, st.ms_entries) = '\0';
+        return NGX_ERROR;
+    }
+
+    /* the index against the records: a stale or foreign one is refused */
+
+    if (!ngx_http_profile_file_index_check(&snap->file, snap->profiles,
+                                           &snap->index, snap->record_count,
+                                           (char *) reason))
+    {
+        *ngx_slprintf(err, last, ": meta \"%s\"%s",
+                      NGX_HTTP_PROFILE_META_INDEX, reason) = '\0';
         return NGX_ERROR;
     }
 
@@ -564,16 +565,14 @@ nomem:
 }
 
 
+/* a meta value, inside the file (MDB_CORRUPTED if not) */
+
 static int
 ngx_http_profile_snapshot_meta(ngx_http_profile_snapshot_t *snap,
     MDB_dbi dbi, const char *name, MDB_val *val)
 {
-    MDB_val  key;
-
-    key.mv_size = ngx_strlen(name);
-    key.mv_data = (void *) name;
-
-    return mdb_get(snap->txn, dbi, &key, val);
+    return ngx_http_profile_file_get(&snap->file, dbi, name,
+                                     ngx_strlen(name), val);
 }
 
 
@@ -642,70 +641,148 @@ ngx_http_profile_snapshot_id_valid(MDB_val *val)
 }
 
 
-/*
- * Map the file LMDB has open (its descriptor: not the path, which a
- * publish may have renamed another file onto meanwhile), read-only and
- * shared: the index's offsets point into it.
- */
-
-static ngx_int_t
-ngx_http_profile_snapshot_map(ngx_http_profile_snapshot_t *snap, u_char *err)
-{
-    int              rc;
-    u_char          *last, *p;
-    ngx_fd_t         fd;
-    ngx_file_info_t  fi;
-
-    last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
-
-    rc = mdb_env_get_fd(snap->env, &fd);
-    if (rc != 0) {
-        *ngx_slprintf(err, last, ": mdb_env_get_fd() failed (%d: %s)",
-                      rc, mdb_strerror(rc)) = '\0';
-        return NGX_ERROR;
-    }
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        *ngx_slprintf(err, last, ": " ngx_fd_info_n " failed (%d: %s)",
-                      ngx_errno, mdb_strerror(ngx_errno)) = '\0';
-        return NGX_ERROR;
-    }
-
-    p = mmap(NULL, (size_t) ngx_file_size(&fi), PROT_READ, MAP_SHARED, fd,
-             0);
-
-    if (p == MAP_FAILED) {
-        *ngx_slprintf(err, last, ": mmap() failed (%d: %s)",
-                      ngx_errno, mdb_strerror(ngx_errno)) = '\0';
-        return NGX_ERROR;
-    }
-
-    snap->map = p;
-    snap->map_size = (size_t) ngx_file_size(&fi);
-
-    return NGX_OK;
-}
-
-
 static void
 ngx_http_profile_snapshot_close(ngx_http_profile_snapshot_t *snap)
 {
-    if (snap->map != NULL) {
-        munmap(snap->map, snap->map_size);
-        snap->map = NULL;
-    }
-
-    if (snap->txn != NULL) {
-        mdb_txn_abort(snap->txn);
-        snap->txn = NULL;
-    }
-
-    if (snap->env != NULL) {
-        mdb_env_close(snap->env);
-        snap->env = NULL;
-    }
-
+    ngx_http_profile_file_close(&snap->file);
     ngx_destroy_pool(snap->pool);
+}
+
+
+/*
+ * Open the snapshot the master validated: the file at the path must be
+ * the same file (device and inode) holding the same snapshot id.  A
+ * file put at the path since (renamed over it without a reload) is
+ * refused, so that a respawned worker never serves another snapshot
+ * than its siblings.
+ */
+
+static ngx_http_profile_snapshot_t *
+ngx_http_profile_snapshot_open_validated(ngx_log_t *log, u_char *err)
+{
+    u_char                        *last;
+    ngx_http_profile_snapshot_t   *snap;
+    ngx_http_profile_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_profile_worker.pmcf;
+    last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
+
+    snap = ngx_http_profile_snapshot_open(&pmcf->snapshot, log, err);
+    if (snap == NULL) {
+        return NULL;
+    }
+
+    if (snap->file.dev != pmcf->snapshot_dev
+        || snap->file.ino != pmcf->snapshot_ino)
+    {
+        *ngx_slprintf(err, last, " is not the file nginx validated at start "
+                      "or reload (another file was put at the path): "
+                      "reload nginx to use it") = '\0';
+        goto refused;
+    }
+
+    if (snap->id.len != pmcf->snapshot_id.len
+        || ngx_memcmp(snap->id.data, pmcf->snapshot_id.data, snap->id.len)
+           != 0)
+    {
+        *ngx_slprintf(err, last, " holds snapshot \"%V\", not \"%V\" that "
+                      "nginx validated at start or reload: reload nginx to "
+                      "use it", &snap->id, &pmcf->snapshot_id) = '\0';
+        goto refused;
+    }
+
+    return snap;
+
+refused:
+
+    ngx_http_profile_snapshot_release(snap);
+
+    return NULL;
+}
+
+
+/*
+ * The check timer.  With a snapshot: if its file changed in place
+ * (truncated, copied over: what must never happen to a published file),
+ * stop using it before a request reads a page that is gone, and answer
+ * 503.  Without one: try the validated file again, so that a worker
+ * recovers as soon as the good file is back, without a reload.  A
+ * failure is logged when it is new, not at every check.
+ */
+
+static void
+ngx_http_profile_snapshot_check(ngx_event_t *ev)
+{
+    ngx_http_profile_worker_t    *w;
+    ngx_http_profile_snapshot_t  *snap;
+    u_char                        err[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
+
+    w = ev->data;
+
+    if (ngx_exiting || ngx_quit || ngx_terminate) {
+        return;
+    }
+
+    if (w->current != NULL) {
+
+        if (!ngx_http_profile_file_unchanged(&w->current->file,
+                                             (char *) err))
+        {
+            ngx_log_error(NGX_LOG_ALERT, ev->log, 0,
+                          "profile snapshot \"%V\"%s: no longer used, "
+                          "profile requests get 503",
+                          &w->pmcf->snapshot, err);
+
+            /*
+             * Requests copy what they send out of the map before they
+             * return to the event loop, so no pinned request reads it
+             * after this; the last pin closes the snapshot.
+             */
+
+            ngx_http_profile_snapshot_release(w->current);
+            w->current = NULL;
+
+            ngx_cpystrn(w->failed, err, NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR);
+        }
+
+        ngx_http_profile_snapshot_check_later();
+        return;
+    }
+
+    snap = ngx_http_profile_snapshot_open_validated(ev->log, err);
+
+    if (snap != NULL) {
+        w->current = snap;
+        w->failed[0] = '\0';
+
+        ngx_log_error(NGX_LOG_NOTICE, ev->log, 0,
+                      "profile snapshot \"%V\": opened snapshot \"%V\" "
+                      "again, profile requests are served",
+                      &w->pmcf->snapshot, &snap->id);
+
+    } else if (ngx_strcmp(err, w->failed) != 0) {
+        ngx_log_error(NGX_LOG_ALERT, ev->log, 0,
+                      "profile snapshot \"%V\"%s, "
+                      "profile requests get 503", &w->pmcf->snapshot, err);
+
+        ngx_cpystrn(w->failed, err, NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR);
+    }
+
+    ngx_http_profile_snapshot_check_later();
+}
+
+
+/* the next check, with up to 1/4 of jitter so workers do not align */
+
+static void
+ngx_http_profile_snapshot_check_later(void)
+{
+    ngx_msec_t  t;
+
+    t = ngx_http_profile_worker.pmcf->check;
+    t = t - t / 8 + (ngx_msec_t) ngx_random() % (t / 4 + 1);
+
+    ngx_add_timer(&ngx_http_profile_worker.timer, t);
 }
 
 

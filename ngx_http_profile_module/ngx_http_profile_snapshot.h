@@ -17,32 +17,28 @@
 #include <lmdb.h>
 
 #include "ngx_http_profile_format.h"
+#include "ngx_http_profile_file.h"
 #include "ngx_http_profile_module.h"
 
 
 /* room for a reason text from ngx_http_profile_snapshot_open() */
-#define NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR  512
+#define NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR  NGX_HTTP_PROFILE_FILE_ERRSTR
 
 
 /*
- * An open snapshot.  It owns its pool, its LMDB environment, one
- * read-only transaction that lives as long as the snapshot, and a
- * read-only map of the file: a request finds a record through the id
- * index (meta "index") at an offset in that map, without calling LMDB.
- * The tables below point into the maps and are valid while the snapshot
- * is open.
+ * An open snapshot.  It owns its pool and its file (LMDB environment,
+ * one read-only transaction that lives as long as the snapshot, LMDB's
+ * map of the file): a request finds a record through the id index (meta
+ * "index") at an offset in that map, without calling LMDB.  The tables
+ * below point into the map and are valid while the snapshot is open.
  */
 struct ngx_http_profile_snapshot_s {
     ngx_pool_t                  *pool;       /* owns this object */
     ngx_str_t                    path;       /* null-terminated */
     ngx_str_t                    id;         /* meta "snapshot_id" */
 
-    MDB_env                     *env;
-    MDB_txn                     *txn;
+    ngx_http_profile_file_t      file;
     MDB_dbi                      profiles;
-
-    u_char                      *map;        /* the file, read-only */
-    size_t                       map_size;
     ngx_http_profile_index_t     index;
 
     ngx_http_profile_class_t    *classes;
@@ -58,9 +54,10 @@ struct ngx_http_profile_snapshot_s {
 
 /*
  * Open the snapshot file at path (absolute, null-terminated) read-only
- * without a lock file, and validate its metadata.  On success returns a
- * snapshot holding one reference, owned by the caller, who drops it with
- * ngx_http_profile_snapshot_release().  On failure returns NULL and
+ * without a lock file, and validate it: its size against LMDB's pages,
+ * its metadata, its id index against its records.  On success returns
+ * a snapshot holding one reference, owned by the caller, who drops it
+ * with ngx_http_profile_snapshot_release().  On failure returns NULL and
  * writes into err (NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR bytes, terminated) a
  * reason that reads on after the quoted path, e.g.
  * ": mdb_env_open() failed (2: No such file or directory)".
@@ -72,12 +69,16 @@ ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_open(ngx_str_t *path,
 void ngx_http_profile_snapshot_release(ngx_http_profile_snapshot_t *snap);
 
 /*
- * Worker start: open path (may be empty: no snapshot configured) as the
- * worker's current snapshot.  A failure is logged at "alert" and leaves
- * the worker without a snapshot: requests get 503.  Never fails.
+ * Worker start: open the snapshot of pmcf (none if its path is empty)
+ * as the worker's current snapshot, provided it is the file the master
+ * validated (same device, inode and snapshot id); and, unless the check
+ * interval is 0, start the worker's check timer, which stops using a
+ * snapshot whose file changed in place and opens the validated one
+ * again once it is good.  A failure is logged at "alert" and leaves the
+ * worker without a snapshot: requests get 503.  Never fails.
  */
 void ngx_http_profile_snapshot_init_worker(ngx_cycle_t *cycle,
-    ngx_str_t *path);
+    ngx_http_profile_main_conf_t *pmcf);
 
 /* worker exit: drop the worker's reference to its current snapshot */
 void ngx_http_profile_snapshot_exit_worker(void);

@@ -27,7 +27,8 @@ my %callers = (
     "$root/tools/profile-snapshot" =>
         qr/\b(?:ps_error|ps_schema_err|ps_verify_problem)\s*\(/,
     "$root/ngx_http_profile_module" =>
-        qr/\b(?:ngx_log_error|ngx_conf_log_error|ngx_slprintf)\s*\(/,
+        qr/\b(?:ngx_log_error|ngx_conf_log_error|ngx_slprintf
+               |ngx_http_profile_file_err)\s*\(/x,
 );
 
 my $checked = 0;

@@ -40,7 +40,7 @@ GET /profiles/alice
 --- more_headers
 X-Viewer: alice
 --- response_headers
-Cache-Control: private
+Cache-Control: private, no-store
 --- response_body chomp
 {"id":"alice","name":"Alice Example","email":"alice@example.com","city":"Lisbon","phone":"+351 555 0100","age":34}
 --- error_code: 200
@@ -76,7 +76,7 @@ GET /me/profiles/alice
 Authorization: Bearer token-of-alice
 X-Viewer: bob
 --- response_headers
-Cache-Control: private
+Cache-Control: private, no-store
 --- response_body chomp
 {"id":"alice","name":"Alice Example","email":"alice@example.com","city":"Lisbon","phone":"+351 555 0100","age":34}
 --- error_code: 200

@@ -50,7 +50,7 @@ X-Viewer: bob
 --- response_headers
 Content-Type: application/json; charset=utf-8
 Content-Length: 51
-Cache-Control: private
+Cache-Control: private, no-store
 --- response_body chomp
 {"id":"bob","name":"Bob","email":"bob@example.com"}
 --- error_code: 200

@@ -26,6 +26,7 @@ GET /p/alice
 Content-Type: application/json; charset=utf-8
 Content-Length: 53
 !Cache-Control
+Vary: X-Viewer
 --- response_body chomp
 {"id":"alice","name":"Alice Example","city":"Lisbon"}
 --- error_code: 200
@@ -49,7 +50,8 @@ GET /p/alice
 X-Viewer: alice
 --- response_headers
 Content-Type: application/json; charset=utf-8
-Cache-Control: private
+Cache-Control: private, no-store
+Vary: X-Viewer
 --- response_body chomp
 {"id":"alice","name":"Alice Example","email":"alice@example.com","city":"Lisbon","phone":"+351 555 0100","age":34}
 --- error_code: 200
@@ -442,7 +444,7 @@ HEAD /p/alice
 X-Viewer: alice
 --- response_headers
 Content-Length: 114
-Cache-Control: private
+Cache-Control: private, no-store
 --- response_body
 --- error_code: 200
 --- no_error_log
@@ -482,7 +484,8 @@ Content-Type: application/problem+json
 --- request
 GET /p?id=bob&viewer=bob
 --- response_headers
-Cache-Control: private
+Cache-Control: private, no-store
+!Vary
 --- response_body chomp
 {"id":"bob","name":"Bob","email":"bob@example.com"}
 --- error_code: 200

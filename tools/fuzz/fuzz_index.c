@@ -26,7 +26,8 @@
  * Each lookup is checked against a reading of docs/snapshot-format.md
  * (linear probing from XXH64(id, seed) & mask, at most max_probe slots,
  * stop at an empty slot; a slot whose tag matches must lie inside the
- * file and hold a record whose header is valid): same result, same slot
+ * file and hold a record whose header is valid and whose bytes pass its
+ * stored hash, whatever id it holds): same result, same slot
  * at fault.  An FMT_OK record lies inside the file and carries the id
  * looked up.  Under ASan, every slot outside the max_probe slots from
  * the id's home (and the index header) is poisoned during the lookup,
@@ -338,6 +339,12 @@ fz_index_model(const ngx_http_profile_index_t *idx,
         rc = ngx_http_profile_record_header(&rec, map + o, size);
         if (rc != NGX_HTTP_PROFILE_FMT_OK) {
             return rc;
+        }
+
+        /* a record that fails its hash is refused, whatever id it holds */
+
+        if (ngx_http_profile_hash64(map + o + 16, size - 16, 0) != rec.hash) {
+            return NGX_HTTP_PROFILE_FMT_HASH;
         }
 
         if (rec.id_len == len && memcmp(rec.id, id, len) == 0) {

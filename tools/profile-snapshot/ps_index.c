@@ -30,6 +30,7 @@
 #include "ps.h"
 #include "ps_index.h"
 #include "ngx_http_profile_format.h"
+#include "ngx_http_profile_file.h"
 
 
 /* check one record in so many against the file, and the first and last */
@@ -503,14 +504,15 @@ ps_index_page(ps_index_ctx_t *c, const unsigned char *p)
 int
 ps_reindex_main(int argc, char **argv)
 {
-    int               ch, rc, len;
-    char             *in, *out, *tmp;
-    MDB_env          *env;
-    MDB_txn          *txn;
-    MDB_dbi           meta;
-    MDB_val           key, val;
-    uint64_t          seed;
-    ps_index_info_t   info;
+    int                       ch, rc, len;
+    char                     *in, *out, *tmp;
+    char                      err[NGX_HTTP_PROFILE_FILE_ERRSTR];
+    const char               *key;
+    MDB_dbi                   meta;
+    MDB_val                   val;
+    uint64_t                  seed;
+    ps_index_info_t           info;
+    ngx_http_profile_file_t   f;
 
     static const struct option  opts[] = {
         { "out", required_argument, NULL, 'o' },
@@ -546,45 +548,34 @@ ps_reindex_main(int argc, char **argv)
         out = in;
     }
 
-    /* the seed, from the content hash; and is this a snapshot at all */
+    /*
+     * The seed, from the content hash; and is this a snapshot at all.
+     * Opened as the module opens it: a truncated file is refused before
+     * LMDB reads a page that is not there.
+     */
 
-    rc = mdb_env_create(&env);
-    if (rc != 0) {
-        ps_index_lmdb_err(in, "mdb_env_create()", rc);
-        return PS_EXIT_IO;
+    rc = ngx_http_profile_file_open(&f, in, NGX_HTTP_PROFILE_MAX_DBS, err);
+
+    if (rc != NGX_HTTP_PROFILE_FILE_OK) {
+        ngx_http_profile_file_close(&f);
+        ps_error("%s%s", in, err);
+        return (rc == NGX_HTTP_PROFILE_FILE_IO) ? PS_EXIT_IO
+                                                : PS_EXIT_CORRUPT;
     }
 
-    mdb_env_set_maxdbs(env, NGX_HTTP_PROFILE_MAX_DBS);
-
-    rc = mdb_env_open(env, in, MDB_RDONLY | MDB_NOLOCK | MDB_NOSUBDIR, 0);
+    seed = 0;
+    rc = mdb_dbi_open(f.txn, NGX_HTTP_PROFILE_DB_META, 0, &meta);
 
     if (rc == 0) {
-        rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
-
-        if (rc == 0) {
-            rc = mdb_dbi_open(txn, NGX_HTTP_PROFILE_DB_META, 0, &meta);
-
-            if (rc == 0) {
-                key.mv_data = NGX_HTTP_PROFILE_META_CONTENT_HASH;
-                key.mv_size = sizeof(NGX_HTTP_PROFILE_META_CONTENT_HASH) - 1;
-                rc = mdb_get(txn, meta, &key, &val);
-            }
-
-            if (rc == 0) {
-                seed = ps_index_seed(val.mv_data, val.mv_size);
-            }
-
-            mdb_txn_abort(txn);
-        }
+        key = NGX_HTTP_PROFILE_META_CONTENT_HASH;
+        rc = ngx_http_profile_file_get(&f, meta, key, strlen(key), &val);
     }
 
-    mdb_env_close(env);
-
-    if (rc == MDB_INVALID) {
-        ps_error("%s: mdb_env_open() failed (%d: %s)", in, rc,
-                 mdb_strerror(rc));
-        return PS_EXIT_CORRUPT;
+    if (rc == 0) {
+        seed = ps_index_seed(val.mv_data, val.mv_size);
     }
+
+    ngx_http_profile_file_close(&f);
 
     if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE) {
         ps_error("%s: not a profile snapshot (no meta \"%s\")", in,

@@ -211,7 +211,7 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
 {
     int                        rc, first;
     unsigned                   i;
-    MDB_val                    key, val;
+    MDB_val                    val;
     ps_buf_t                   b;
     ngx_http_profile_entry_t   e;
     ngx_http_profile_field_t  *f;
@@ -222,10 +222,8 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
         return PS_EXIT_USAGE;
     }
 
-    key.mv_data = (void *) id;
-    key.mv_size = strlen(id);
-
-    rc = mdb_get(r->txn, r->profiles, &key, &val);
+    rc = ngx_http_profile_file_get(&r->file, r->profiles, id, strlen(id),
+                                   &val);
 
     if (rc == MDB_NOTFOUND) {
         ps_error("%s: no record \"%s\"", r->path, id);

@@ -18,7 +18,6 @@
 
 
 static int ps_reader_header(ps_reader_t *r);
-static int ps_reader_map(ps_reader_t *r);
 static int ps_reader_decimal(MDB_val *v, uint64_t *n);
 
 
@@ -26,10 +25,12 @@ int
 ps_reader_open(ps_reader_t *r, const char *path)
 {
     int          rc;
+    char         err[NGX_HTTP_PROFILE_FILE_ERRSTR];
     struct stat  st;
 
     memset(r, 0, sizeof(ps_reader_t));
     r->path = path;
+    r->file.fd = -1;
 
     /* LMDB would create a missing file even read-only: check first */
     if (stat(path, &st) != 0) {
@@ -37,38 +38,18 @@ ps_reader_open(ps_reader_t *r, const char *path)
         return PS_EXIT_IO;
     }
 
-    if (!S_ISREG(st.st_mode)) {
-        ps_error("%s: not a regular file", path);
-        return PS_EXIT_IO;
+    rc = ngx_http_profile_file_open(&r->file, path, NGX_HTTP_PROFILE_MAX_DBS,
+                                    err);
+    if (rc != NGX_HTTP_PROFILE_FILE_OK) {
+        ps_error("%s%s", path, err);
+        return (rc == NGX_HTTP_PROFILE_FILE_IO) ? PS_EXIT_IO
+                                                : PS_EXIT_CORRUPT;
     }
 
-    rc = mdb_env_create(&r->env);
+    rc = mdb_dbi_open(r->file.txn, NGX_HTTP_PROFILE_DB_META, 0, &r->meta);
 
     if (rc == 0) {
-        mdb_env_set_maxdbs(r->env, NGX_HTTP_PROFILE_MAX_DBS);
-        rc = mdb_env_open(r->env, path,
-                          MDB_RDONLY | MDB_NOLOCK | MDB_NOSUBDIR, 0);
-    }
-
-    if (rc != 0) {
-        ps_error("%s: mdb_env_open() failed (%d: %s)", path, rc,
-                 mdb_strerror(rc));
-        return (rc == EACCES || rc == ENOENT) ? PS_EXIT_IO
-                                              : PS_EXIT_CORRUPT;
-    }
-
-    rc = mdb_txn_begin(r->env, NULL, MDB_RDONLY, &r->txn);
-    if (rc != 0) {
-        r->txn = NULL;
-        ps_error("%s: mdb_txn_begin() failed (%d: %s)", path, rc,
-                 mdb_strerror(rc));
-        return PS_EXIT_CORRUPT;
-    }
-
-    rc = mdb_dbi_open(r->txn, NGX_HTTP_PROFILE_DB_META, 0, &r->meta);
-
-    if (rc == 0) {
-        rc = mdb_dbi_open(r->txn, NGX_HTTP_PROFILE_DB_PROFILES, 0,
+        rc = mdb_dbi_open(r->file.txn, NGX_HTTP_PROFILE_DB_PROFILES, 0,
                           &r->profiles);
     }
 
@@ -85,35 +66,18 @@ ps_reader_open(ps_reader_t *r, const char *path)
 int
 ps_reader_meta(ps_reader_t *r, const char *key, MDB_val *val)
 {
-    MDB_val  k;
-
-    k.mv_data = (void *) key;
-    k.mv_size = strlen(key);
-
-    return mdb_get(r->txn, r->meta, &k, val);
+    return ngx_http_profile_file_get(&r->file, r->meta, key, strlen(key),
+                                     val);
 }
 
 
 void
 ps_reader_close(ps_reader_t *r)
 {
-    if (r->txn != NULL) {
-        mdb_txn_abort(r->txn);
-        r->txn = NULL;
-    }
-
-    if (r->env != NULL) {
-        mdb_env_close(r->env);
-        r->env = NULL;
-    }
+    ngx_http_profile_file_close(&r->file);
 
     free(r->fields);
     r->fields = NULL;
-
-    if (r->map != NULL) {
-        munmap((void *) r->map, r->map_size);
-        r->map = NULL;
-    }
 }
 
 
@@ -203,47 +167,6 @@ ps_reader_header(ps_reader_t *r)
         return PS_EXIT_CORRUPT;
     }
 
-    return ps_reader_map(r);
-}
-
-
-/* the file, mapped read-only: what the index's offsets point into */
-
-static int
-ps_reader_map(ps_reader_t *r)
-{
-    int          fd;
-    void        *p;
-    struct stat  st;
-
-    fd = open(r->path, O_RDONLY);
-
-    if (fd == -1 || fstat(fd, &st) != 0) {
-        ps_error("%s: %s", r->path, strerror(errno));
-
-        if (fd != -1) {
-            close(fd);
-        }
-
-        return PS_EXIT_IO;
-    }
-
-    p = MAP_FAILED;
-
-    if (st.st_size > 0) {
-        p = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-    }
-
-    close(fd);
-
-    if (p == MAP_FAILED) {
-        ps_error("%s: mmap() failed: %s", r->path, strerror(errno));
-        return PS_EXIT_IO;
-    }
-
-    r->map = p;
-    r->map_size = st.st_size;
-
     return 0;
 }
 
@@ -280,6 +203,6 @@ int
 ps_reader_find(ps_reader_t *r, const void *id, size_t len,
     ngx_http_profile_record_t *rec, uint64_t *slot)
 {
-    return ngx_http_profile_index_find(&r->index, r->map, r->map_size, id,
-                                       len, rec, slot);
+    return ngx_http_profile_index_find(&r->index, r->file.map, r->file.size,
+                                       id, len, rec, slot);
 }

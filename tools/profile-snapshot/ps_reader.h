@@ -15,12 +15,12 @@
 #include <lmdb.h>
 
 #include "ngx_http_profile_format.h"
+#include "ngx_http_profile_file.h"
 
 
 typedef struct {
     const char                *path;
-    MDB_env                   *env;
-    MDB_txn                   *txn;
+    ngx_http_profile_file_t    file;        /* env, txn, LMDB's map */
     MDB_dbi                    meta;
     MDB_dbi                    profiles;
     ngx_http_profile_class_t   classes[NGX_HTTP_PROFILE_MAX_CLASSES];
@@ -29,21 +29,24 @@ typedef struct {
     unsigned                   nfields;
     uint64_t                   count;       /* meta "record_count" */
     ngx_http_profile_index_t   index;
-    const unsigned char       *map;         /* the file, mapped by us */
-    size_t                     map_size;
 } ps_reader_t;
 
 
 /*
- * Open path and check the header metadata (format, format_version,
- * classes, fields, record_count, index), and map the file for lookups
- * through the index (ps_reader_find()).  Returns 0, or an exit code (PS_EXIT_IO if the file
- * cannot be opened, PS_EXIT_CORRUPT if it is not a valid snapshot) with
- * a message printed.  Close with ps_reader_close() in every case.
+ * Open path as the module does (ngx_http_profile_file_open(): the
+ * file's size is checked against LMDB's pages before any is read) and
+ * check the header metadata (format, format_version, classes, fields,
+ * record_count, index), for lookups through the index in LMDB's map
+ * (ps_reader_find()).  Returns 0, or an exit code (PS_EXIT_IO if the
+ * file cannot be opened, PS_EXIT_CORRUPT if it is not a valid snapshot)
+ * with a message printed.  Close with ps_reader_close() in every case.
  */
 int ps_reader_open(ps_reader_t *r, const char *path);
 
-/* a meta value: 0 and *val, or MDB_NOTFOUND / an LMDB error */
+/*
+ * A meta value: 0 and *val, or MDB_NOTFOUND / an LMDB error
+ * (MDB_CORRUPTED if the value reaches outside the file).
+ */
 int ps_reader_meta(ps_reader_t *r, const char *key, MDB_val *val);
 
 /*

@@ -181,7 +181,7 @@ ps_verify_records(ps_verify_t *v)
     ps_sha256_t    sha;
     unsigned char  digest[PS_SHA256_SIZE];
 
-    rc = mdb_cursor_open(v->r.txn, v->r.profiles, &cur);
+    rc = mdb_cursor_open(v->r.file.txn, v->r.profiles, &cur);
     if (rc != 0) {
         ps_verify_problem(v, NULL, "mdb_cursor_open() failed (%d: %s)", rc,
                           mdb_strerror(rc));
@@ -196,6 +196,17 @@ ps_verify_records(ps_verify_t *v)
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
         n++;
+
+        if (!ngx_http_profile_file_inside(&v->r.file, key.mv_data,
+                                          key.mv_size)
+            || !ngx_http_profile_file_inside(&v->r.file, val.mv_data,
+                                             val.mv_size))
+        {
+            ps_verify_problem(v, NULL, "record %llu in key order lies "
+                              "outside the file", (unsigned long long) n);
+            continue;
+        }
+
         ps_sha256_item(&sha, key.mv_data, key.mv_size);
         ps_sha256_item(&sha, val.mv_data, val.mv_size);
         ps_verify_record(v, &key, &val);
@@ -314,7 +325,7 @@ ps_verify_index(ps_verify_t *v, uint64_t records)
         used++;
         size = ngx_http_profile_get32(s + 8);
 
-        if (off > v->r.map_size || size > v->r.map_size - off) {
+        if (off > v->r.file.size || size > v->r.file.size - off) {
             ps_verify_problem(v, NULL, "index slot %llu: %s",
                               (unsigned long long) i,
                               ngx_http_profile_fmt_strerror(
