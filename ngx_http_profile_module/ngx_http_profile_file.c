@@ -18,12 +18,9 @@
 #include "ngx_http_profile_file.h"
 
 
-static int ngx_http_profile_file_slot(ngx_http_profile_file_t *f,
-    MDB_dbi dbi, const ngx_http_profile_index_t *idx, uint64_t i,
-    char *err);
-static int ngx_http_profile_file_end(ngx_http_profile_file_t *f,
-    MDB_dbi dbi, const ngx_http_profile_index_t *idx, MDB_cursor_op op,
-    char *err);
+static int ngx_http_profile_file_found(ngx_http_profile_file_t *f,
+    MDB_cursor *c, const ngx_http_profile_index_t *idx, MDB_cursor_op op,
+    MDB_val *at, char *err);
 static int64_t ngx_http_profile_file_mtime(const struct stat *st);
 
 
@@ -252,15 +249,35 @@ int
 ngx_http_profile_file_index_check(ngx_http_profile_file_t *f, MDB_dbi dbi,
     const ngx_http_profile_index_t *idx, uint64_t count, char *err)
 {
-    uint64_t  nslots, n, k, i, start, end, used;
+    int                   rc, ok;
+    size_t                len;
+    MDB_val               key;
+    uint32_t              size;
+    uint64_t              nslots, n, k, i, start, end, off, used;
+    MDB_cursor           *c;
+    const unsigned char  *s;
 
     if (count == 0) {
         return 1;
     }
 
+    rc = mdb_cursor_open(f->txn, dbi, &c);
+    if (rc != 0) {
+        ngx_http_profile_file_err(err, ": mdb_cursor_open() failed (%d: %s)",
+                                  rc, mdb_strerror(rc));
+        return 0;
+    }
+
+    ok = 1;
+
     /*
-     * One used slot from each of n stretches of the table: a scan of at
-     * most the whole table once, usually of a few slots a stretch.
+     * One used slot from each of n stretches of the table (a scan of at
+     * most the whole table once, usually of a few slots a stretch): its
+     * offset must lie inside the file, and the id its record holds picks
+     * a record of LMDB's (the first at or after it), which must be found
+     * through the index.  Only LMDB's records are checked: a damaged
+     * record is the request path's to refuse, not a reason to refuse
+     * the whole file.
      */
 
     nslots = idx->mask + 1;
@@ -268,39 +285,66 @@ ngx_http_profile_file_index_check(ngx_http_profile_file_t *f, MDB_dbi dbi,
                                              : NGX_HTTP_PROFILE_FILE_SAMPLE;
     used = 0;
 
-    for (k = 0; k < n; k++) {
+    for (k = 0; ok && k < n; k++) {
         start = k * (nslots / n);
         end = (k == n - 1) ? nslots : (k + 1) * (nslots / n);
+        s = NULL;
+        off = 0;
 
         for (i = start; i < end; i++) {
-            if (ngx_http_profile_get64(idx->slots
-                                       + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE)
-                != 0)
-            {
+            s = idx->slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
+            off = ngx_http_profile_get64(s);
+
+            if (off != 0) {
                 break;
             }
         }
 
-        if (i == end) {
+        if (off == 0) {
             continue;
         }
 
-        if (!ngx_http_profile_file_slot(f, dbi, idx, i, err)) {
-            return 0;
+        used++;
+        size = ngx_http_profile_get32(s + 8);
+
+        if (off > f->size || size > f->size - off) {
+            ngx_http_profile_file_err(err, " does not match the records: "
+                                      "slot %llu points outside the file",
+                                      (unsigned long long) i);
+            ok = 0;
+            break;
         }
 
-        used++;
+        len = (size > NGX_HTTP_PROFILE_RECORD_HEADER_SIZE)
+              ? f->map[off + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE] : 0;
+
+        if (len == 0
+            || NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + len > size)
+        {
+            continue;
+        }
+
+        key.mv_size = len;
+        key.mv_data = (void *) (f->map + off
+                                + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1);
+
+        ok = ngx_http_profile_file_found(f, c, idx, MDB_SET_RANGE, &key,
+                                         err);
     }
 
-    if (used == 0) {
+    ok = ok && ngx_http_profile_file_found(f, c, idx, MDB_FIRST, NULL, err)
+         && ngx_http_profile_file_found(f, c, idx, MDB_LAST, NULL, err);
+
+    mdb_cursor_close(c);
+
+    if (ok && used == 0) {
         ngx_http_profile_file_err(err, " has no used slot, but meta "
                                   "\"record_count\" is %llu",
                                   (unsigned long long) count);
         return 0;
     }
 
-    return ngx_http_profile_file_end(f, dbi, idx, MDB_FIRST, err)
-           && ngx_http_profile_file_end(f, dbi, idx, MDB_LAST, err);
+    return ok;
 }
 
 
@@ -365,116 +409,32 @@ ngx_http_profile_file_inside(ngx_http_profile_file_t *f, const void *data,
 }
 
 
-/* slot i is used: it must name, exactly, a record LMDB holds */
+/*
+ * The record of LMDB's that the cursor op (with *key for MDB_SET_RANGE)
+ * reaches must be found through the index: a slot within max_probe of
+ * its id's home slot, with its id's tag, naming exactly the bytes LMDB
+ * holds (offset and size).  The record's own bytes are not read.
+ */
 
 static int
-ngx_http_profile_file_slot(ngx_http_profile_file_t *f, MDB_dbi dbi,
-    const ngx_http_profile_index_t *idx, uint64_t i, char *err)
+ngx_http_profile_file_found(ngx_http_profile_file_t *f, MDB_cursor *c,
+    const ngx_http_profile_index_t *idx, MDB_cursor_op op, MDB_val *at,
+    char *err)
 {
-    int                         rc;
-    MDB_val                     val;
-    uint32_t                    size, tag, t;
-    uint64_t                    off, home;
-    const unsigned char        *s;
-    ngx_http_profile_record_t   rec;
+    int                   rc;
+    MDB_val               key, val;
+    uint32_t              n, tag;
+    uint64_t              i, off;
+    const unsigned char  *s;
 
-    s = idx->slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
-    off = ngx_http_profile_get64(s);
-    size = ngx_http_profile_get32(s + 8);
-    tag = ngx_http_profile_get32(s + 12);
-
-    if (off > f->size || size > f->size - off) {
-        ngx_http_profile_file_err(err, " does not match the records: slot "
-                                  "%llu points outside the file",
-                                  (unsigned long long) i);
-        return 0;
+    if (at != NULL) {
+        key = *at;
     }
 
-    rc = ngx_http_profile_record_header(&rec, f->map + off, size);
+    rc = mdb_cursor_get(c, &key, &val, op);
 
-    if (rc == NGX_HTTP_PROFILE_FMT_OK
-        && ngx_http_profile_record_hash(f->map + off, size) != rec.hash)
-    {
-        rc = NGX_HTTP_PROFILE_FMT_HASH;
-    }
-
-    if (rc == NGX_HTTP_PROFILE_FMT_OK
-        && !ngx_http_profile_id_valid(rec.id, rec.id_len))
-    {
-        rc = NGX_HTTP_PROFILE_FMT_ID;
-    }
-
-    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        ngx_http_profile_file_err(err, " does not match the records: slot "
-                                  "%llu does not point at a record (%s)",
-                                  (unsigned long long) i,
-                                  ngx_http_profile_fmt_strerror(rc));
-        return 0;
-    }
-
-    home = ngx_http_profile_index_home(idx, rec.id, rec.id_len, &t);
-
-    if (t != tag || ((i - home) & idx->mask) >= idx->max_probe) {
-        ngx_http_profile_file_err(err, " does not match the records: slot "
-                                  "%llu holds \"%.*s\", whose hash does not "
-                                  "lead there", (unsigned long long) i,
-                                  (int) rec.id_len, rec.id);
-        return 0;
-    }
-
-    rc = ngx_http_profile_file_get(f, dbi, rec.id, rec.id_len, &val);
-
-    if (rc == MDB_NOTFOUND) {
-        ngx_http_profile_file_err(err, " does not match the records: slot "
-                                  "%llu holds \"%.*s\", which the "
-                                  "\"profiles\" database does not",
-                                  (unsigned long long) i,
-                                  (int) rec.id_len, rec.id);
-        return 0;
-    }
-
-    if (rc != 0) {
-        ngx_http_profile_file_err(err, ": reading \"%.*s\" failed (%d: %s)",
-                                  (int) rec.id_len, rec.id,
-                                  rc, mdb_strerror(rc));
-        return 0;
-    }
-
-    if (ngx_http_profile_file_offset(f, &val) != off || val.mv_size != size
-        || memcmp(val.mv_data, f->map + off, size) != 0)
-    {
-        ngx_http_profile_file_err(err, " does not match the records: slot "
-                                  "%llu places \"%.*s\" at byte %llu, LMDB "
-                                  "holds it at byte %llu (a stale index, or "
-                                  "another file's)", (unsigned long long) i,
-                                  (int) rec.id_len, rec.id,
-                                  (unsigned long long) off,
-                                  (unsigned long long)
-                                      ngx_http_profile_file_offset(f, &val));
-        return 0;
-    }
-
-    return 1;
-}
-
-
-/* the first or last record of dbi must be found through the index */
-
-static int
-ngx_http_profile_file_end(ngx_http_profile_file_t *f, MDB_dbi dbi,
-    const ngx_http_profile_index_t *idx, MDB_cursor_op op, char *err)
-{
-    int                         rc;
-    MDB_val                     key, val;
-    uint64_t                    slot;
-    MDB_cursor                 *c;
-    ngx_http_profile_record_t   rec;
-
-    rc = mdb_cursor_open(f->txn, dbi, &c);
-
-    if (rc == 0) {
-        rc = mdb_cursor_get(c, &key, &val, op);
-        mdb_cursor_close(c);
+    if (rc == MDB_NOTFOUND && op == MDB_SET_RANGE) {
+        return 1;
     }
 
     if (rc == 0
@@ -485,42 +445,44 @@ ngx_http_profile_file_end(ngx_http_profile_file_t *f, MDB_dbi dbi,
     }
 
     if (rc != 0) {
-        ngx_http_profile_file_err(err, ": reading the %s record failed "
-                                  "(%d: %s)",
-                                  op == MDB_FIRST ? "first" : "last",
-                                  rc, mdb_strerror(rc));
+        ngx_http_profile_file_err(err, ": reading the \"profiles\" database "
+                                  "failed (%d: %s)", rc, mdb_strerror(rc));
         return 0;
     }
 
     if (!ngx_http_profile_id_valid(key.mv_data, key.mv_size)) {
         ngx_http_profile_file_err(err, " does not match the records: the "
-                                  "%s key of the \"profiles\" database is "
-                                  "not a valid id",
-                                  op == MDB_FIRST ? "first" : "last");
+                                  "\"profiles\" database holds a key that "
+                                  "is not a valid id");
         return 0;
     }
 
-    slot = 0;
+    off = ngx_http_profile_file_offset(f, &val);
+    i = ngx_http_profile_index_home(idx, key.mv_data, key.mv_size, &tag);
 
-    rc = ngx_http_profile_index_find(idx, f->map, f->size, key.mv_data,
-                                     key.mv_size, &rec, &slot);
+    for (n = 0; n < idx->max_probe; n++) {
+        s = idx->slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
 
-    if (rc != NGX_HTTP_PROFILE_FMT_OK
-        || (uint64_t) (rec.id - NGX_HTTP_PROFILE_RECORD_HEADER_SIZE - 1
-                       - f->map)
-           != ngx_http_profile_file_offset(f, &val))
-    {
-        ngx_http_profile_file_err(err, " does not match the records: "
-                                  "\"%.*s\" is not found through it at the "
-                                  "place LMDB holds it (%s)",
-                                  (int) key.mv_size, (char *) key.mv_data,
-                                  rc == NGX_HTTP_PROFILE_FMT_OK
-                                  ? "another place"
-                                  : ngx_http_profile_fmt_strerror(rc));
-        return 0;
+        if (ngx_http_profile_get64(s) == 0) {
+            break;
+        }
+
+        if (ngx_http_profile_get32(s + 12) == tag
+            && ngx_http_profile_get64(s) == off
+            && ngx_http_profile_get32(s + 8) == val.mv_size)
+        {
+            return 1;
+        }
+
+        i = (i + 1) & idx->mask;
     }
 
-    return 1;
+    ngx_http_profile_file_err(err, " does not match the records: \"%.*s\", "
+                              "which LMDB holds at byte %llu, is not found "
+                              "there through it (a stale index, or another "
+                              "file's)", (int) key.mv_size,
+                              (char *) key.mv_data, (unsigned long long) off);
+    return 0;
 }
 
 

@@ -126,12 +126,13 @@ ngx_http_profile_file_offset(const ngx_http_profile_file_t *f,
  * the profiles database dbi of this file, so that a stale index (kept
  * through an mdb_dump and mdb_load of the file) or one from another
  * file is refused when the snapshot is opened rather than on every
- * request.  Up to NGX_HTTP_PROFILE_FILE_SAMPLE used slots spread over
- * the table must each point inside the file at a valid record (header
- * and hash) whose id carries the slot's tag and is stored by LMDB at
- * exactly that offset and size; the first and the last record of dbi
- * must be found through the index at LMDB's offsets.  Returns 1 if it
- * does, 0 with a reason in err (reading on after "meta "index"").
+ * request.  The first and the last record of dbi, and up to
+ * NGX_HTTP_PROFILE_FILE_SAMPLE more picked through used slots spread
+ * over the table, must be found through the index at exactly the offset
+ * and size LMDB holds them at; the sampled slots must point inside the
+ * file.  Records' own bytes are not checked (a damaged record is
+ * refused when it is requested).  Returns 1 if the index checks out, 0
+ * with a reason in err (reading on after "meta "index"").
  */
 int ngx_http_profile_file_index_check(ngx_http_profile_file_t *f,
     MDB_dbi dbi, const ngx_http_profile_index_t *idx, uint64_t count,

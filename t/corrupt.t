@@ -148,4 +148,4 @@ qr{profile_snapshot "[^"]*/bad-slot\.snap": meta "index" does not match the reco
 --- config
 --- must_die
 --- error_log eval
-qr{profile_snapshot "[^"]*/moved-slot\.snap": meta "index" does not match the records: slot \d+ holds "(good|outside|overlap|badclass)", whose hash does not lead there}
+qr{profile_snapshot "[^"]*/moved-slot\.snap": meta "index" does not match the records: "(good|outside|overlap|badclass)", which LMDB holds at byte \d+, is not found there through it \(a stale index, or another file's\)}

@@ -79,6 +79,12 @@ ps_inspect_main(int argc, char **argv)
 
     rc = ps_reader_open(&r, argv[optind]);
 
+    /* what nginx -t refuses is not shown as a snapshot either */
+
+    if (rc == 0) {
+        rc = ps_reader_check_index(&r);
+    }
+
     if (rc == 0) {
         if (argc - optind == 1) {
             rc = ps_inspect_meta(&r, json);
@@ -239,6 +245,16 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
     rc = ngx_http_profile_record_parse(&rec, val.mv_data, val.mv_size,
                                        r->nfields, r->nclasses, r->fields,
                                        1);
+
+    /* what the module would refuse to serve is not shown either */
+
+    if (rc == NGX_HTTP_PROFILE_FMT_OK
+        && ngx_http_profile_record_hash(val.mv_data, val.mv_size)
+           != rec.hash)
+    {
+        rc = NGX_HTTP_PROFILE_FMT_HASH;
+    }
+
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         ps_error("%s: record \"%s\" is invalid: %s", r->path, id,
                  ngx_http_profile_fmt_strerror(rc));

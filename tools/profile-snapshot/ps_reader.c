@@ -64,6 +64,22 @@ ps_reader_open(ps_reader_t *r, const char *path)
 
 
 int
+ps_reader_check_index(ps_reader_t *r)
+{
+    char  err[NGX_HTTP_PROFILE_FILE_ERRSTR];
+
+    if (!ngx_http_profile_file_index_check(&r->file, r->profiles, &r->index,
+                                           r->count, err))
+    {
+        ps_error("%s: meta \"index\"%s", r->path, err);
+        return PS_EXIT_CORRUPT;
+    }
+
+    return 0;
+}
+
+
+int
 ps_reader_meta(ps_reader_t *r, const char *key, MDB_val *val)
 {
     return ngx_http_profile_file_get(&r->file, r->meta, key, strlen(key),

@@ -44,6 +44,13 @@ typedef struct {
 int ps_reader_open(ps_reader_t *r, const char *path);
 
 /*
+ * Check the id index against the records as the module does when it
+ * opens a snapshot (ngx_http_profile_file_index_check()).  Returns 0, or
+ * PS_EXIT_CORRUPT with a message printed.
+ */
+int ps_reader_check_index(ps_reader_t *r);
+
+/*
  * A meta value: 0 and *val, or MDB_NOTFOUND / an LMDB error
  * (MDB_CORRUPTED if the value reaches outside the file).
  */

@@ -1,0 +1,337 @@
+# t/integrity/Run.pm: what the integrity tests (t/integrity-*.t) share:
+# a scratch directory under build/, snapshots built by the CLI, and nginx
+# run by hand (a master with workers, started, signalled and stopped by
+# PID), since these tests damage files under a running server, which the
+# Test::Nginx block format cannot express.  Plain Perl; nothing here is
+# Test::Nginx.
+#
+# Environment: TEST_NGINX_BINARY (default /usr/sbin/nginx),
+# TEST_NGINX_LOAD_MODULES (the .so files to load, NDK first),
+# TEST_NGINX_PORT (default 1984; the tests use it and the next one),
+# PROFILE_SNAPSHOT (the CLI).  Traffic goes to 127.0.0.1 only; every
+# loop is bounded in count and time.
+
+package Run;
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Copy qw(copy);
+use File::Path qw(make_path remove_tree);
+use IO::Socket::INET;
+use POSIX qw(WNOHANG);
+use Time::HiRes qw(sleep time);
+
+our $Root = abs_path(dirname(__FILE__) . '/../..');
+our $Cli = $ENV{PROFILE_SNAPSHOT}
+           || "$Root/tools/profile-snapshot/profile-snapshot";
+our $Nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
+our $Port = $ENV{TEST_NGINX_PORT} || 1984;
+
+my @masters;
+
+
+# the reason to skip, or undef when everything needed is there
+sub missing {
+    return "no CLI at $Cli (make cli)" unless -x $Cli;
+    return "TEST_NGINX_LOAD_MODULES is not set (make test sets it)"
+        unless $ENV{TEST_NGINX_LOAD_MODULES};
+    return "needs root (workers run as nobody)" unless $> == 0;
+    return "not under valgrind (needs a master process)"
+        if $ENV{TEST_NGINX_USE_VALGRIND};
+    return undef;
+}
+
+
+# a fresh scratch directory build/integrity/NAME, readable by nobody
+sub scratch {
+    my ($name) = @_;
+    my $dir = "$Root/build/integrity/$name";
+
+    remove_tree($dir);
+    make_path("$dir/logs", "$dir/conf", { mode => 0755 });
+    chmod 0755, "$Root/build", "$Root/build/integrity", $dir;
+
+    return $dir;
+}
+
+
+sub slurp {
+    my ($path) = @_;
+    open(my $fh, '<', $path) or return '';
+    binmode $fh;
+    local $/;
+    return scalar <$fh>;
+}
+
+
+sub spew {
+    my ($path, $data) = @_;
+    open(my $fh, '>', $path) or die "$path: $!\n";
+    binmode $fh;
+    print $fh $data;
+    close($fh) or die "$path: $!\n";
+}
+
+
+# run a command; returns (exit code or -signal, stdout + stderr)
+sub run {
+    my (@cmd) = @_;
+    my $out = '';
+
+    my $pid = open(my $fh, '-|') // die "fork: $!\n";
+
+    if ($pid == 0) {
+        open(STDERR, '>&', \*STDOUT);
+        exec(@cmd) or exit 127;
+    }
+
+    { local $/; $out = <$fh> // ''; }
+    close($fh);
+
+    my $st = $?;
+    return (($st & 127) ? -($st & 127) : $st >> 8, $out);
+}
+
+
+# the snapshot of N deterministic profiles in DIR/NAME.snap; some have a
+# long bio so that their records take LMDB overflow pages
+sub build_snapshot {
+    my ($dir, $name, $n, $variant) = @_;
+    $variant //= '';
+
+    spew("$dir/schema.json", <<'EOF');
+{
+  "version": 1,
+  "id": "id",
+  "fields": [
+    {"name": "id",    "type": "string",  "visibility": "public"},
+    {"name": "name",  "type": "string",  "visibility": "public"},
+    {"name": "email", "type": "string",  "visibility": "self"},
+    {"name": "city",  "type": "string",  "visibility": "public"},
+    {"name": "age",   "type": "integer", "visibility": "self"},
+    {"name": "bio",   "type": "string",  "visibility": "public"}
+  ]
+}
+EOF
+
+    my @cities = qw(Lisbon Oslo Lima Accra Pune Quito Riga Turin);
+    my $nd = '';
+
+    for my $i (1 .. $n) {
+        my $bio = ($i % 37 == 0) ? ('long bio ' x 600) : "bio of $i";
+        $nd .= sprintf('{"id":"u%05d","name":"User %d%s","email":'
+                       . '"u%d@example.com","city":"%s","age":%d,'
+                       . '"bio":"%s"}' . "\n", $i, $i, $variant, $i,
+                       $cities[$i % @cities], 20 + $i % 50, $bio);
+    }
+
+    spew("$dir/$name.ndjson", $nd);
+
+    my ($rc, $out) = run($Cli, 'build', '-q', '--schema', "$dir/schema.json",
+                         '--source', "profiles=$dir/$name.ndjson",
+                         '--out', "$dir/$name.snap");
+    die "build $name: exit $rc: $out" if $rc != 0;
+
+    return "$dir/$name.snap";
+}
+
+
+# nginx.conf for a prefix DIR serving SNAP at /p/ on $Port
+sub write_conf {
+    my ($dir, %o) = @_;
+    my $workers = $o{workers} // 2;
+    my $check = defined $o{check} ? "profile_snapshot_check $o{check};"
+                                  : '';
+    my $loads = join '', map { "load_module $_;\n" }
+                         split ' ', $ENV{TEST_NGINX_LOAD_MODULES};
+    my $extra = $o{http} // '';
+
+    spew("$dir/conf/nginx.conf", <<"EOF");
+$loads
+daemon on;
+master_process on;
+worker_processes $workers;
+pid $dir/logs/nginx.pid;
+error_log $dir/logs/error.log info;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $dir/client_body_temp;
+    proxy_temp_path $dir/proxy_temp;
+    fastcgi_temp_path $dir/fastcgi_temp;
+    uwsgi_temp_path $dir/uwsgi_temp;
+    scgi_temp_path $dir/scgi_temp;
+    profile_snapshot $o{snapshot};
+    $check
+    $extra
+    server {
+        listen 127.0.0.1:$Port;
+        location /p/ {
+            profile;
+            profile_viewer \$http_x_viewer;
+        }
+    }
+}
+EOF
+}
+
+
+sub nginx {
+    my ($dir, @args) = @_;
+    return run($Nginx, '-p', "$dir/", '-c', "$dir/conf/nginx.conf", @args);
+}
+
+
+sub master_pid {
+    my ($dir) = @_;
+    my $pid = slurp("$dir/logs/nginx.pid");
+    return $pid =~ /^(\d+)/ ? $1 : undef;
+}
+
+
+sub alive { return kill(0, $_[0]) ? 1 : 0 }
+
+
+# start nginx; returns the master's PID once a request is answered
+sub start {
+    my ($dir) = @_;
+    unlink "$dir/logs/nginx.pid";
+
+    my ($rc, $out) = nginx($dir);
+    die "nginx start: exit $rc: $out" if $rc != 0;
+
+    my $deadline = time + 10;
+    my $pid;
+
+    while (time < $deadline) {
+        $pid = master_pid($dir);
+        last if $pid && defined((get('/p/')) [0]);
+        sleep 0.02;
+    }
+
+    die "nginx did not start\n" unless $pid;
+    push @masters, $pid;
+
+    return $pid;
+}
+
+
+# stop the master PID (QUIT, then TERM, then KILL) and wait for it
+sub stop {
+    my ($pid) = @_;
+    return unless $pid && alive($pid);
+
+    for my $sig (qw(QUIT TERM KILL)) {
+        kill $sig, $pid;
+        my $deadline = time + 5;
+        sleep 0.02 while alive($pid) && time < $deadline;
+        last unless alive($pid);
+    }
+
+    @masters = grep { $_ != $pid } @masters;
+}
+
+
+# the PIDs of the master's worker processes
+sub workers {
+    my ($master) = @_;
+    my @w;
+
+    for my $stat (glob('/proc/[0-9]*/stat')) {
+        my $s = slurp($stat);
+        next unless $s =~ /^(\d+) \((.*)\) \S (\d+)/s;
+        my ($pid, $comm, $ppid) = ($1, $2, $3);
+        push @w, $pid if $ppid == $master && $comm =~ /nginx/;
+    }
+
+    return sort { $a <=> $b } @w;
+}
+
+
+# GET (or METHOD) PATH with headers; returns (status, {headers}, body),
+# or () when nothing answers
+sub get {
+    my ($path, %h) = @_;
+    my $method = delete $h{method} // 'GET';
+
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $Port,
+                                  Proto => 'tcp', Timeout => 5)
+        or return ();
+
+    my $req = "$method $path HTTP/1.0\r\nHost: localhost\r\n";
+    $req .= "$_: $h{$_}\r\n" for sort keys %h;
+    print $s "$req\r\n";
+
+    my $raw = '';
+    local $SIG{ALRM} = sub { die "timeout\n" };
+    eval {
+        alarm 5;
+        while (my $n = sysread($s, my $buf, 65536)) { $raw .= $buf }
+        alarm 0;
+    };
+    alarm 0;
+    close $s;
+
+    return () unless $raw =~ /\AHTTP\/1\.\d (\d{3})[^\r\n]*\r\n(.*?)\r\n\r\n/s;
+
+    my ($status, $head) = ($1, $2);
+    my %hdr;
+    for my $line (split /\r\n/, $head) {
+        $hdr{lc $1} = $2 if $line =~ /^([^:]+):\s*(.*)$/;
+    }
+
+    return ($status, \%hdr, substr($raw, $+[0]));
+}
+
+
+# wait until CODE returns true, at most SECONDS; returns its last value
+sub wait_for {
+    my ($seconds, $code) = @_;
+    my $deadline = time + $seconds;
+    my $v;
+
+    until (($v = $code->()) || time > $deadline) {
+        sleep 0.02;
+    }
+
+    return $v;
+}
+
+
+# the ids of the profiles build_snapshot() made
+sub ids { return map { sprintf 'u%05d', $_ } 1 .. $_[0] }
+
+
+# where each record lies in SNAP: { id => [offset, size] }, from the id
+# index as docs/snapshot-format.md lays it out (slots of u64 offset,
+# u32 size, u32 tag) and each record's own id
+sub records {
+    my ($snap) = @_;
+    my ($rc, $dump) = run('mdb_dump', '-n', '-s', 'meta', $snap);
+    die "mdb_dump $snap: $dump" if $rc != 0;
+    $dump =~ /^ 696e646578\n ([0-9a-f]+)\n/m or die "$snap: no index\n";
+
+    my $idx = pack('H*', $1);
+    my $data = slurp($snap);
+    my %at;
+
+    for (my $o = 16; $o < length $idx; $o += 16) {
+        my ($off, $size) = unpack('QV', substr($idx, $o, 12));
+        next unless $off;
+        my $id = substr($data, $off + 17, ord(substr($data, $off + 16, 1)));
+        $at{$id} = [$off, $size];
+    }
+
+    return \%at;
+}
+
+
+END {
+    stop($_) for @masters;
+}
+
+
+1;
