@@ -129,6 +129,7 @@ ps_sha256_main(int argc, char **argv)
 
         if (got < 0) {
             ps_error("%s: read failed", in.display);
+            ps_sha256_free(&sha);
             rc = PS_EXIT_IO;
 
         } else {
