@@ -15,7 +15,8 @@
 # CC picks the compiler (default: gcc, cc, then clang).  The "ndjson",
 # "schema", "encode" and "parse" targets need jansson, LMDB and libcrypto
 # headers; without them only "record", "tables" and "index" run.  Skips
-# only when there is no compiler.
+# only when there is no compiler; without xxhash.h (libxxhash-dev), which
+# every target compiles in, it fails at once.
 
 use strict;
 use warnings;
@@ -42,6 +43,16 @@ plan skip_all => 'no make' unless system('make --version >/dev/null 2>&1') == 0;
 
 my $san = '-fsanitize=address,undefined -fno-sanitize-recover=all';
 $san = '' unless try_build($cc, $san, "int main(void) { return 0; }\n", 1);
+
+# every target compiles the module's decoder, which inlines xxhash.h
+if (!ok(try_build($cc, '', "#define XXH_INLINE_ALL\n#include <xxhash.h>\n"
+                           . "int main(void) { return XXH64(\"\", 0, 0) "
+                           . "!= 0xef46db3751d8e999ULL; }\n", 1),
+        'xxhash.h is there (libxxhash-dev)'))
+{
+    done_testing();
+    exit;
+}
 
 my $cli = try_build($cc, $san,
                     "#include <jansson.h>\n#include <lmdb.h>\n"
