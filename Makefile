@@ -22,9 +22,9 @@ MODULE_CFLAGS ?=
 
 DEB_PACKAGES := nginx-core nginx-dev libnginx-mod-http-ndk \
 	libnginx-mod-http-ndk-dev libjansson-dev liblmdb-dev lmdb-utils \
-	libtest-base-perl libtext-diff-perl liblist-moreutils-perl \
-	libwww-perl libhttp-message-perl libipc-run-perl curl \
-	postgresql
+	libssl-dev libxxhash-dev libtest-base-perl libtext-diff-perl \
+	liblist-moreutils-perl libwww-perl libhttp-message-perl \
+	libipc-run-perl curl postgresql
 
 .PHONY: all deps build module cli demo test asan clean
 

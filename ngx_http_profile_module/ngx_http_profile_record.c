@@ -10,6 +10,13 @@
 
 #include "ngx_http_profile_format.h"
 
+/*
+ * XXH64 from xxHash's header (Debian libxxhash-dev), compiled into this
+ * file with static linkage: nginx needs no new shared library.
+ */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 
 static int ngx_http_profile_name_valid(const unsigned char *p, size_t n);
 static uint64_t ngx_http_profile_record_size(const unsigned char *p);
@@ -474,106 +481,15 @@ ngx_http_profile_record_hash(const void *data, size_t size)
 
 
 /*
- * XXH64 (the xxHash 64-bit algorithm as its specification describes it):
- * a fast, well-studied non-cryptographic hash that reads 8 bytes per
- * multiply instead of FNV's one, used for per-record hashes and index
- * slots (docs/snapshot-format.md).
+ * XXH64, xxHash's own (xxhash.h, inlined above): per-record hashes and
+ * index slots (docs/snapshot-format.md).  The values are pinned by
+ * t/hash64.t.
  */
-
-#define NGX_HTTP_PROFILE_P64_1  0x9e3779b185ebca87ULL
-#define NGX_HTTP_PROFILE_P64_2  0xc2b2ae3d27d4eb4fULL
-#define NGX_HTTP_PROFILE_P64_3  0x165667b19e3779f9ULL
-#define NGX_HTTP_PROFILE_P64_4  0x85ebca77c2b2ae63ULL
-#define NGX_HTTP_PROFILE_P64_5  0x27d4eb2f165667c5ULL
-
-#define ngx_http_profile_rotl64(x, r)  (((x) << (r)) | ((x) >> (64 - (r))))
-
-
-static inline uint64_t
-ngx_http_profile_hash64_round(uint64_t acc, uint64_t in)
-{
-    acc += in * NGX_HTTP_PROFILE_P64_2;
-    acc = ngx_http_profile_rotl64(acc, 31);
-    return acc * NGX_HTTP_PROFILE_P64_1;
-}
-
-
-static inline uint64_t
-ngx_http_profile_hash64_merge(uint64_t acc, uint64_t v)
-{
-    acc ^= ngx_http_profile_hash64_round(0, v);
-    return acc * NGX_HTTP_PROFILE_P64_1 + NGX_HTTP_PROFILE_P64_4;
-}
-
 
 uint64_t
 ngx_http_profile_hash64(const void *data, size_t len, uint64_t seed)
 {
-    uint64_t              h, v1, v2, v3, v4;
-    const unsigned char  *p, *end, *limit;
-
-    p = data;
-    end = p + len;
-
-    if (len >= 32) {
-        limit = end - 32;
-
-        v1 = seed + NGX_HTTP_PROFILE_P64_1 + NGX_HTTP_PROFILE_P64_2;
-        v2 = seed + NGX_HTTP_PROFILE_P64_2;
-        v3 = seed;
-        v4 = seed - NGX_HTTP_PROFILE_P64_1;
-
-        do {
-            v1 = ngx_http_profile_hash64_round(v1, ngx_http_profile_get64(p));
-            v2 = ngx_http_profile_hash64_round(v2,
-                                               ngx_http_profile_get64(p + 8));
-            v3 = ngx_http_profile_hash64_round(v3,
-                                               ngx_http_profile_get64(p + 16));
-            v4 = ngx_http_profile_hash64_round(v4,
-                                               ngx_http_profile_get64(p + 24));
-            p += 32;
-        } while (p <= limit);
-
-        h = ngx_http_profile_rotl64(v1, 1) + ngx_http_profile_rotl64(v2, 7)
-            + ngx_http_profile_rotl64(v3, 12) + ngx_http_profile_rotl64(v4, 18);
-
-        h = ngx_http_profile_hash64_merge(h, v1);
-        h = ngx_http_profile_hash64_merge(h, v2);
-        h = ngx_http_profile_hash64_merge(h, v3);
-        h = ngx_http_profile_hash64_merge(h, v4);
-
-    } else {
-        h = seed + NGX_HTTP_PROFILE_P64_5;
-    }
-
-    h += (uint64_t) len;
-
-    while (end - p >= 8) {
-        h ^= ngx_http_profile_hash64_round(0, ngx_http_profile_get64(p));
-        h = ngx_http_profile_rotl64(h, 27) * NGX_HTTP_PROFILE_P64_1
-            + NGX_HTTP_PROFILE_P64_4;
-        p += 8;
-    }
-
-    if (end - p >= 4) {
-        h ^= (uint64_t) ngx_http_profile_get32(p) * NGX_HTTP_PROFILE_P64_1;
-        h = ngx_http_profile_rotl64(h, 23) * NGX_HTTP_PROFILE_P64_2
-            + NGX_HTTP_PROFILE_P64_3;
-        p += 4;
-    }
-
-    while (p < end) {
-        h ^= (uint64_t) *p++ * NGX_HTTP_PROFILE_P64_5;
-        h = ngx_http_profile_rotl64(h, 11) * NGX_HTTP_PROFILE_P64_1;
-    }
-
-    h ^= h >> 33;
-    h *= NGX_HTTP_PROFILE_P64_2;
-    h ^= h >> 29;
-    h *= NGX_HTTP_PROFILE_P64_3;
-    h ^= h >> 32;
-
-    return h;
+    return XXH64(data, len, seed);
 }
 
 

@@ -13,9 +13,10 @@
 #                                 as TODO tests
 #
 # CC picks the compiler (default: gcc, cc, then clang).  The "ndjson",
-# "schema", "encode" and "parse" targets need jansson and LMDB headers;
-# without them only "record", "tables" and "index" run.  Skips only when
-# there is no compiler.
+# "schema", "encode" and "parse" targets need jansson, LMDB and libcrypto
+# headers; without them only "record", "tables" and "index" run.  Skips
+# only when there is no compiler; without xxhash.h (libxxhash-dev), which
+# every target compiles in, it fails at once.
 
 use strict;
 use warnings;
@@ -43,11 +44,23 @@ plan skip_all => 'no make' unless system('make --version >/dev/null 2>&1') == 0;
 my $san = '-fsanitize=address,undefined -fno-sanitize-recover=all';
 $san = '' unless try_build($cc, $san, "int main(void) { return 0; }\n", 1);
 
+# every target compiles the module's decoder, which inlines xxhash.h
+if (!ok(try_build($cc, '', "#define XXH_INLINE_ALL\n#include <xxhash.h>\n"
+                           . "int main(void) { return XXH64(\"\", 0, 0) "
+                           . "!= 0xef46db3751d8e999ULL; }\n", 1),
+        'xxhash.h is there (libxxhash-dev)'))
+{
+    done_testing();
+    exit;
+}
+
 my $cli = try_build($cc, $san,
                     "#include <jansson.h>\n#include <lmdb.h>\n"
+                    . "#include <openssl/evp.h>\n"
                     . "int main(void) { json_decref(json_null()); "
+                    . "EVP_MD_CTX_free(EVP_MD_CTX_new()); "
                     . "return mdb_version(0, 0, 0) == 0; }\n",
-                    0, '-ljansson -llmdb');
+                    0, '-ljansson -llmdb -lcrypto');
 
 my @targets = ('record', 'tables', 'index',
                $cli ? ('ndjson', 'schema', 'encode') : ());
@@ -57,7 +70,8 @@ push @targets, 'parse'
     if $cli && -f "$root/tools/profile-snapshot/ps_parse.h";
 
 note("compiler $cc, sanitizers: " . ($san || 'none')
-     . ($cli ? '' : '; no jansson/LMDB: ndjson and schema skipped'));
+     . ($cli ? '' : '; no jansson/LMDB/libcrypto: the CLI\'s targets '
+                    . 'skipped'));
 
 local $ENV{ASAN_OPTIONS} = 'detect_leaks=1:abort_on_error=0'
     . ($ENV{ASAN_OPTIONS} ? ":$ENV{ASAN_OPTIONS}" : '');

@@ -33,7 +33,6 @@
 int ps_build_main(int argc, char **argv);
 int ps_inspect_main(int argc, char **argv);
 int ps_verify_main(int argc, char **argv);
-int ps_sha256_main(int argc, char **argv);
 int ps_reindex_main(int argc, char **argv);
 
 /* print "profile-snapshot: " + the message + "\n" to stderr */

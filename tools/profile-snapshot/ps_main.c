@@ -9,11 +9,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ps.h"
-#include "ps_input.h"
-#include "ps_sha256.h"
 
 
 typedef struct {
@@ -35,8 +32,6 @@ static const ps_command_t  ps_commands[] = {
       "check a snapshot completely; exit 6 if it is invalid" },
     { "reindex", ps_reindex_main,
       "write the id index of a snapshot made by other means" },
-    { "sha256", ps_sha256_main,
-      "print the SHA-256 of files (checks the built-in SHA-256)" },
     { NULL, NULL, NULL }
 };
 
@@ -87,60 +82,6 @@ ps_error(const char *fmt, ...)
     va_end(ap);
 
     fputc('\n', stderr);
-}
-
-
-int
-ps_sha256_main(int argc, char **argv)
-{
-    int              i, rc;
-    char             text[PS_SHA256_TEXT];
-    size_t           n;
-    ssize_t          got;
-    ps_input_t       in;
-    ps_sha256_t      sha;
-    unsigned char    digest[PS_SHA256_SIZE];
-
-    if (argc < 2) {
-        ps_error("sha256: wants FILE... (\"-\" is stdin)");
-        return PS_EXIT_USAGE;
-    }
-
-    rc = PS_EXIT_OK;
-
-    for (i = 1; i < argc; i++) {
-        if (ps_input_open(&in, argv[i], 0) != 0) {
-            rc = PS_EXIT_IO;
-            continue;
-        }
-
-        ps_sha256_init(&sha);
-
-        for ( ;; ) {
-            got = read(in.fd, in.buf, in.cap);
-
-            if (got <= 0) {
-                break;
-            }
-
-            n = (size_t) got;
-            ps_sha256_update(&sha, in.buf, n);
-        }
-
-        if (got < 0) {
-            ps_error("%s: read failed", in.display);
-            rc = PS_EXIT_IO;
-
-        } else {
-            ps_sha256_final(&sha, digest);
-            ps_sha256_text(digest, text);
-            printf("%s  %s\n", text, argv[i]);
-        }
-
-        ps_input_close(&in);
-    }
-
-    return rc;
 }
 
 

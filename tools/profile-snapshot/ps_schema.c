@@ -753,8 +753,7 @@ ps_schema_compile(ps_schema_t *s)
     char           *text;
     unsigned        i;
     ps_field_t     *f;
-    ps_sha256_t     sha;
-    unsigned char   digest[PS_SHA256_SIZE], *p;
+    unsigned char  *p;
 
     text = json_dumps(s->json, JSON_COMPACT | JSON_SORT_KEYS);
     if (text == NULL) {
@@ -765,10 +764,7 @@ ps_schema_compile(ps_schema_t *s)
     ps_buf_adds(&s->canonical, text);
     free(text);
 
-    ps_sha256_init(&sha);
-    ps_sha256_update(&sha, s->canonical.data, s->canonical.len);
-    ps_sha256_final(&sha, digest);
-    ps_sha256_text(digest, s->digest);
+    ps_sha256_digest(s->canonical.data, s->canonical.len, s->digest);
 
     ps_buf_addc(&s->classes_bin, (int) s->nclasses);
 

@@ -123,10 +123,8 @@ ps_verify_main(int argc, char **argv)
 static void
 ps_verify_meta(ps_verify_t *v)
 {
-    char           text[PS_SHA256_TEXT];
-    MDB_val        val;
-    ps_sha256_t    sha;
-    unsigned char  digest[PS_SHA256_SIZE];
+    char      text[PS_SHA256_TEXT];
+    MDB_val   val;
 
     if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SNAPSHOT_ID, &val) != 0
         || !ps_verify_text(&val, "._-", 1, 64))
@@ -155,10 +153,7 @@ ps_verify_meta(ps_verify_t *v)
         return;
     }
 
-    ps_sha256_init(&sha);
-    ps_sha256_update(&sha, val.mv_data, val.mv_size);
-    ps_sha256_final(&sha, digest);
-    ps_sha256_text(digest, text);
+    ps_sha256_digest(val.mv_data, val.mv_size, text);
 
     if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SCHEMA_DIGEST, &val) != 0
         || val.mv_size != PS_SHA256_TEXT - 1
@@ -218,6 +213,7 @@ ps_verify_records(ps_verify_t *v)
     if (rc != MDB_NOTFOUND) {
         ps_verify_problem(v, NULL, "mdb_cursor_get() failed (%d: %s)", rc,
                           mdb_strerror(rc));
+        ps_sha256_free(&sha);
         return;
     }
 

@@ -1220,6 +1220,7 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
 
         if (rc != 0) {
             ps_writer_out_err(w, "mdb_txn_commit()", rc);
+            ps_sha256_free(&sha);
             return -1;
         }
     }
@@ -1237,6 +1238,7 @@ failed:
     mdb_cursor_close(cur);
     mdb_txn_abort(rd);
     ps_writer_spool_unmap(w, &sp);
+    ps_sha256_free(&sha);
 
     return -1;
 }
