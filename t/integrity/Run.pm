@@ -192,7 +192,14 @@ sub master_pid {
 }
 
 
-sub alive { return kill(0, $_[0]) ? 1 : 0 }
+# a process that exists and is not a zombie (a daemonized master's
+# parent may be slow to reap it, or never)
+sub alive {
+    my ($pid) = @_;
+    return 0 unless kill(0, $pid);
+    my $stat = slurp("/proc/$pid/stat");
+    return $stat =~ /^\d+ \(.*\) ([A-Za-z])/s && $1 ne 'Z' ? 1 : 0;
+}
 
 
 # start nginx; returns the master's PID once a request is answered
