@@ -65,6 +65,8 @@ typedef struct {
     const char     *snapshot_id;
     time_t          created;
     double          max_reject_ratio;
+    double          max_shrink;     /* -1: off */
+    uint64_t        min_records;    /* 0: off */
     uint64_t        max_messages;
     size_t          map_size;
     size_t          max_line;
