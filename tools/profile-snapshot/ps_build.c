@@ -25,6 +25,7 @@
 #include "ps_reader.h"
 #include "ps_report.h"
 #include "ps_schema.h"
+#include "ps_signal.h"
 #include "ps_writer.h"
 
 
@@ -80,6 +81,8 @@ ps_build_main(int argc, char **argv)
     exit_code = PS_EXIT_IO;
     written = -1;
 
+    ps_signal_init();
+
     if (ps_report_open(&b->report, b->report_path, b->quiet,
                        b->max_messages) != 0)
     {
@@ -91,6 +94,8 @@ ps_build_main(int argc, char **argv)
     {
         goto report;
     }
+
+    ps_signal_point("start");
 
     b->flat = ps_process_flat_ok(b);
 
@@ -548,6 +553,8 @@ ps_build_source(ps_build_t *b, unsigned si)
 
     b->progress.done += in.bytes;
     ps_input_close(&in);
+
+    ps_signal_point(si == 0 ? "read" : "join");
 
     if (rc < 0) {
         ps_progress_done(&b->progress);

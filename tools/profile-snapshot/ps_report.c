@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "ps.h"
 #include "ps_report.h"
+#include "ps_signal.h"
 
 
 typedef struct {
@@ -86,6 +88,7 @@ static void ps_report_line(ps_report_t *r, ps_report_rec_t *e,
 static void ps_report_amend(ps_report_t *r, ps_report_rec_t *e,
     ps_outcome_e outcome);
 static void ps_report_unspool(ps_report_t *r);
+static void ps_report_forget(ps_report_t *r);
 static void ps_report_write(ps_report_t *r, ps_buf_t *b,
     const unsigned char *prefix, size_t prefix_len, ps_outcome_e outcome,
     const unsigned char *reasons, size_t reasons_len,
@@ -102,24 +105,64 @@ int
 ps_report_open(ps_report_t *r, const char *path, int quiet,
     uint64_t max_messages)
 {
+    size_t       dir, n;
+    const char  *slash;
+    struct stat  st;
+
     memset(r, 0, sizeof(ps_report_t));
 
     r->quiet = quiet;
     r->max_messages = max_messages;
+    r->ndjson_sig = -1;
 
     if (path == NULL) {
         return 0;
     }
 
     r->ndjson_path = path;
-    r->ndjson = (strcmp(path, "-") == 0) ? stdout : fopen(path, "w");
+
+    if (strcmp(path, "-") == 0) {
+        r->ndjson = stdout;
+        return 0;
+    }
+
+    /* a fifo or a device is written as it is: it cannot be renamed over */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        r->ndjson = fopen(path, "w");
+
+    } else {
+        slash = strrchr(path, '/');
+        dir = (slash != NULL) ? (size_t) (slash - path) + 1 : 0;
+        n = strlen(path) + 32;
+
+        r->ndjson_tmp = ps_alloc(n);
+        memcpy(r->ndjson_tmp, path, dir);
+        snprintf(r->ndjson_tmp + dir, n - dir, ".%s.tmp.%ld", path + dir,
+                 (long) getpid());
+
+        r->ndjson_sig = ps_signal_track(r->ndjson_tmp);
+        r->ndjson = fopen(r->ndjson_tmp, "w");
+    }
 
     if (r->ndjson == NULL) {
         ps_error("%s: cannot open the report: %s", path, strerror(errno));
+        ps_report_forget(r);
         return -1;
     }
 
     return 0;
+}
+
+
+/* the temporary report is no longer ours to remove */
+
+static void
+ps_report_forget(ps_report_t *r)
+{
+    ps_signal_forget(r->ndjson_sig);
+    r->ndjson_sig = -1;
+    free(r->ndjson_tmp);
+    r->ndjson_tmp = NULL;
 }
 
 
@@ -143,16 +186,20 @@ ps_report_spool(ps_report_t *r, const char *out, ps_writer_t *w)
     memcpy(path, out, dir);
     sprintf(path + dir, ".%s.report.XXXXXX", out + dir);
 
+    /* nothing is left behind, whatever happens (no signal in between) */
+    ps_signal_block();
+
     fd = mkstemp(path);
 
     if (fd == -1) {
+        ps_signal_unblock();
         ps_error("%s: mkstemp() failed: %s", path, strerror(errno));
         free(path);
         return -1;
     }
 
-    /* nothing is left behind, whatever happens */
     (void) unlink(path);
+    ps_signal_unblock();
 
     r->spool = fdopen(fd, "w+");
 
@@ -447,6 +494,22 @@ ps_report_close(ps_report_t *r)
         }
 
         r->ndjson = NULL;
+
+        if (r->ndjson_tmp != NULL) {
+            ps_signal_point("report");
+
+            if (rc != 0) {
+                (void) unlink(r->ndjson_tmp);
+
+            } else if (rename(r->ndjson_tmp, r->ndjson_path) != 0) {
+                ps_error("%s: rename() to %s failed: %s", r->ndjson_tmp,
+                         r->ndjson_path, strerror(errno));
+                (void) unlink(r->ndjson_tmp);
+                rc = -1;
+            }
+
+            ps_report_forget(r);
+        }
     }
 
     ps_report_rec_free(&r->cur);

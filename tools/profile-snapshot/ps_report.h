@@ -95,6 +95,8 @@ typedef struct {
 typedef struct {
     FILE           *ndjson;     /* --report, or NULL */
     const char     *ndjson_path;
+    char           *ndjson_tmp; /* written here, renamed at the end */
+    int             ndjson_sig; /* its ps_signal_track() slot */
 
     /*
      * With a spool, record lines wait in it until the end, so that a
@@ -129,7 +131,10 @@ typedef struct {
 
 /*
  * Open the report; path may be NULL (stderr messages and summary only).
- * Returns 0, or -1 with a message printed.
+ * A regular file (or a new one) is written as ".NAME.tmp.PID" beside it
+ * and renamed by ps_report_close(), so that a build that fails to write
+ * it, or is interrupted, leaves the previous report as it was.  Returns
+ * 0, or -1 with a message printed.
  */
 int ps_report_open(ps_report_t *r, const char *path, int quiet,
     uint64_t max_messages);
@@ -195,7 +200,10 @@ void ps_report_event(ps_report_t *r, ps_outcome_e outcome, ps_outcome_e undo,
 void ps_report_summary(ps_report_t *r, int64_t written, const char *out,
     const char *content_hash, int exit_code);
 
-/* close the report file; returns -1 if writing it failed */
+/*
+ * Close the report file and rename it into place (or remove it if
+ * writing it failed); returns -1 if writing or renaming it failed.
+ */
 int ps_report_close(ps_report_t *r);
 
 const char *ps_reason_name(ps_reason_e code);

@@ -14,6 +14,7 @@
 
 #include "ps.h"
 #include "ps_buf.h"
+#include "ps_signal.h"
 #include "ps_writer.h"
 #include "ps_index.h"
 
@@ -100,6 +101,9 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
 
     memset(w, 0, sizeof(ps_writer_t));
     w->spool = -1;
+    w->sig[0] = -1;
+    w->sig[1] = -1;
+    w->sig[2] = -1;
 
     w->out = ps_strdup(out);
 
@@ -131,16 +135,28 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
     (void) unlink(w->tmp);
     (void) unlink(spool);
 
-    /* unlinked at once: nothing is left behind, whatever happens */
+    /* removed if a signal ends the build (ps_signal.c) */
+    w->sig[0] = ps_signal_track(w->work);
+    w->sig[1] = ps_signal_track(w->work_lock);
+    w->sig[2] = ps_signal_track(w->tmp);
+
+    /*
+     * unlinked at once: nothing is left behind, whatever happens (and
+     * no signal comes in between)
+     */
+    ps_signal_block();
+
     w->spool = open(spool, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
     if (w->spool == -1) {
+        ps_signal_unblock();
         ps_error("%s: cannot create: %s", spool, strerror(errno));
         free(spool);
         return -1;
     }
 
     (void) unlink(spool);
+    ps_signal_unblock();
     free(spool);
 
     rc = mdb_env_create(&w->env);
@@ -517,6 +533,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
 
     /* the records, in key order, and the content hash */
 
+    ps_signal_point("copy");
+
     if (ps_writer_copy(w, s, out, profiles, &txn) != 0) {
         goto failed;
     }
@@ -594,6 +612,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
 
     /* the id index, once every record is where it stays */
 
+    ps_signal_point("index");
+
     if (ps_index_write(w->tmp, ps_index_seed(w->content_hash,
                                              strlen(w->content_hash)),
                        &info)
@@ -601,6 +621,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     {
         return -1;
     }
+
+    ps_signal_point("publish");
 
     return ps_writer_publish(w);
 
@@ -639,6 +661,13 @@ ps_writer_close(ps_writer_t *w)
         (void) unlink(w->work);
         (void) unlink(w->work_lock);
         (void) unlink(w->tmp);
+
+        ps_signal_forget(w->sig[0]);
+        ps_signal_forget(w->sig[1]);
+        ps_signal_forget(w->sig[2]);
+        w->sig[0] = -1;
+        w->sig[1] = -1;
+        w->sig[2] = -1;
     }
 
     ps_buf_free(&w->spool_buf);

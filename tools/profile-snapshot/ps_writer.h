@@ -55,6 +55,7 @@ typedef struct {
     char           *work_lock;
     char           *tmp;        /* the new snapshot, renamed to out */
     char           *dir;        /* directory of out, for fsync */
+    int             sig[3];     /* ps_signal_track() of work, lock, tmp */
     size_t          txn_puts;
     size_t          txn_bytes;
     size_t          mapsize;
