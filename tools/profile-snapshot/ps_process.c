@@ -67,6 +67,13 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
     ps_report_begin(rep, b->sources[si].name, in->display, in->line,
                     si != 0);
 
+    if (in->bom) {
+        in->bom = 0;
+        ps_report_reason(rep, PS_R_BOM, NULL,
+                         "a UTF-8 byte order mark at the start of the file "
+                         "was removed");
+    }
+
     if (line == NULL) {
         ps_report_reason(rep, PS_R_RECORD_TOO_LARGE, NULL,
                          "record of %zu bytes exceeds the limit of %zu",

@@ -70,7 +70,8 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "joined", PS_KIND_NOTE },
     { "superseded", PS_KIND_NOTE },
     { "orphan", PS_KIND_NOTE },
-    { "not_in_source", PS_KIND_NOTE }
+    { "not_in_source", PS_KIND_NOTE },
+    { "bom", PS_KIND_NOTE }
 };
 
 

@@ -62,6 +62,7 @@ typedef enum {
     PS_R_SUPERSEDED,
     PS_R_ORPHAN,
     PS_R_NOT_IN_SOURCE,
+    PS_R_BOM,
     PS_R_MAX
 } ps_reason_e;
 
