@@ -160,6 +160,7 @@ done:
     ps_buf_free(&b->row);
     ps_buf_free(&b->scratch);
     ps_buf_free(&b->members);
+    ps_buf_free(&b->bignum);
     free(b->field_source);
     ps_process_free(b);
     free(b);

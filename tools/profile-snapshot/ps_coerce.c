@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "ps.h"
+#include "ps_bignum.h"
 #include "ps_coerce.h"
 #include "ps_encode.h"
 #include "ps_utf8.h"
@@ -66,6 +67,7 @@ int
 ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 {
     int          rc;
+    size_t       n;
     char         text[PS_TIME_TEXT];
     json_t      *w, *m;
     const char  *from;
@@ -95,6 +97,12 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 
         return ps_coerce_invalid(rep, f, PS_R_INVALID_VALUE, out,
                                  "null is not allowed");
+    }
+
+    if (ps_bignum_marker(v, &from, &n)) {
+        snprintf(text, sizeof(text), "a number out of range: %.*s",
+                 (int) n, from);
+        return ps_coerce_invalid(rep, f, PS_R_INVALID_VALUE, out, text);
     }
 
     v = json_incref(v);

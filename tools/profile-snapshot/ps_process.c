@@ -14,6 +14,7 @@
 
 #include "ps.h"
 #include "ps_arena.h"
+#include "ps_bignum.h"
 #include "ps_build.h"
 #include "ps_coerce.h"
 #include "ps_migrate.h"
@@ -92,7 +93,7 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
         }
     }
 
-    obj = ps_process_parse(b, line, len);
+    obj = ps_process_parse(b, si, line, len);
 
     if (obj == NULL) {
         ps_report_end(rep);
@@ -268,11 +269,13 @@ ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
 
 
 json_t *
-ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
+ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
+    size_t len)
 {
-    size_t             off, n;
+    size_t             off, n, nmarks;
+    size_t             marks[PS_BIGNUM_MAX_MARKS];
     json_t            *obj;
-    json_error_t       err;
+    json_error_t       err, err2;
     ps_schema_t       *s;
     ps_report_t       *rep;
     ps_parse_stats_t   st;
@@ -315,6 +318,28 @@ ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
 
     obj = json_loadb((const char *) line, len,
                      JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+
+    /*
+     * A number out of range (1e400, beyond 64 bits) in a record: parse
+     * the rest, and leave the member to its field's on_invalid.  Rows of
+     * joined sources have no field checks of their own: they stay
+     * invalid_json.
+     */
+    if (obj == NULL && si == 0
+        && json_error_code(&err) == json_error_numeric_overflow
+        && ps_bignum_mask(line, len, &b->bignum, marks, &nmarks) == 0)
+    {
+        obj = json_loadb((const char *) b->bignum.data, b->bignum.len,
+                         JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err2);
+
+        if (obj != NULL
+            && (!json_is_object(obj)
+                || ps_bignum_mark(obj, line, len, marks, nmarks) != 0))
+        {
+            json_decref(obj);
+            obj = NULL;
+        }
+    }
 
     if (obj == NULL) {
         if (json_error_code(&err) == json_error_duplicate_key) {
@@ -361,6 +386,8 @@ ps_process_id(ps_build_t *b, json_t *obj, const char *key)
 static int
 ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
 {
+    size_t        n;
+    const char   *text;
     ps_report_t  *rep;
 
     rep = &b->report;
@@ -368,6 +395,13 @@ ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
     if (v == NULL || json_is_null(v)) {
         ps_report_reason(rep, PS_R_MISSING_ID, NULL, "no \"%s\" member",
                          key);
+        return -1;
+    }
+
+    if (ps_bignum_marker(v, &text, &n)) {
+        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
+                         "the id is a number out of range: %.*s", (int) n,
+                         text);
         return -1;
     }
 
