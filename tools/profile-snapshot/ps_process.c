@@ -392,9 +392,15 @@ ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
 
     rep = &b->report;
 
-    if (v == NULL || json_is_null(v)) {
+    if (v == NULL) {
         ps_report_reason(rep, PS_R_MISSING_ID, NULL, "no \"%s\" member",
                          key);
+        return -1;
+    }
+
+    if (json_is_null(v)) {
+        ps_report_reason(rep, PS_R_MISSING_ID, NULL,
+                         "the \"%s\" member is null", key);
         return -1;
     }
 
