@@ -210,6 +210,13 @@ policies.newest_field: must be a field name
 --- error
 policies.invalid_utf8: must be one of "quarantine", "replace"
 
+=== policies: nul
+--- schema
+{"policies": {"nul": "keep"},
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+policies.nul: must be one of "quarantine", "strip", "replace"
+
 === policies: unknown_fields
 --- schema
 {"policies": {"unknown_fields": "keep"},

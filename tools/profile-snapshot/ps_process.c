@@ -39,6 +39,9 @@ static int ps_process_values(ps_build_t *b);
 static int ps_process_store(ps_build_t *b, unsigned si, uint64_t line);
 static int ps_process_order(ps_build_t *b, int64_t *order);
 static void ps_process_clear(ps_build_t *b);
+static void ps_process_nul(ps_build_t *b, json_t *obj,
+    const unsigned char *line, size_t len, const char *id);
+static size_t ps_process_nul_walk(ps_build_t *b, json_t *v);
 
 
 int
@@ -274,6 +277,7 @@ ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
 {
     size_t             off, n, nmarks;
     size_t             marks[PS_BIGNUM_MAX_MARKS];
+    int                flags;
     json_t            *obj;
     json_error_t       err, err2;
     ps_schema_t       *s;
@@ -316,8 +320,18 @@ ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
         goto parsed;
     }
 
-    obj = json_loadb((const char *) line, len,
-                     JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    /* "\u0000" in a string: jansson refuses it, unless the policy says */
+    flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES;
+
+    if (b->schema.nul != PS_NUL_QUARANTINE) {
+        flags |= JSON_ALLOW_NUL;
+    }
+
+    obj = json_loadb((const char *) line, len, flags, &err);
+
+    if (obj != NULL) {
+        ps_process_nul(b, obj, line, len, b->sources[si].key);
+    }
 
     /*
      * A number out of range (1e400, beyond 64 bits) in a record: parse
@@ -330,8 +344,13 @@ ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
         && ps_bignum_mask(line, len, &b->bignum, marks, &nmarks) == 0)
     {
         obj = json_loadb((const char *) b->bignum.data, b->bignum.len,
-                         JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err2);
+                         flags, &err2);
 
+        if (obj != NULL) {
+            ps_process_nul(b, obj, line, len, b->sources[si].key);
+        }
+
+        /* after the NULs are gone: a marker starts with one */
         if (obj != NULL
             && (!json_is_object(obj)
                 || ps_bignum_mark(obj, line, len, marks, nmarks) != 0))
@@ -876,4 +895,104 @@ ps_process_clear(ps_build_t *b)
         b->in_raw[i].len = 0;
         b->raw[i].len = 0;
     }
+}
+
+
+/*
+ * Policy "nul" strip or replace: the NUL characters jansson let into
+ * obj's strings (JSON_ALLOW_NUL) removed or made U+FFFD, and reported.
+ * Only for a line that spells one.  The id member is left as it is (an
+ * id is not repaired: it is invalid_id).
+ */
+
+static void
+ps_process_nul(ps_build_t *b, json_t *obj, const unsigned char *line,
+    size_t len, const char *id)
+{
+    size_t       n;
+    json_t      *m;
+    const char  *key;
+
+    if (b->schema.nul == PS_NUL_QUARANTINE
+        || memmem(line, len, "\\u0000", 6) == NULL)
+    {
+        return;
+    }
+
+    n = 0;
+
+    json_object_foreach(obj, key, m) {
+        if (strcmp(key, id) != 0) {
+            n += ps_process_nul_walk(b, m);
+        }
+    }
+
+    if (n == 0) {
+        return;
+    }
+
+    ps_report_reason(&b->report, PS_R_NUL, NULL,
+                     b->schema.nul == PS_NUL_STRIP
+                     ? "%zu NUL characters (\\u0000) removed"
+                     : "%zu NUL characters (\\u0000) replaced by U+FFFD",
+                     n);
+}
+
+
+static size_t
+ps_process_nul_walk(ps_build_t *b, json_t *v)
+{
+    size_t       i, n, len;
+    json_t      *m;
+    ps_buf_t    *t;
+    const char  *s, *key;
+
+    n = 0;
+
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, m) {
+            n += ps_process_nul_walk(b, m);
+        }
+
+        return n;
+    }
+
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, m) {
+            n += ps_process_nul_walk(b, m);
+        }
+
+        return n;
+    }
+
+    if (!json_is_string(v)) {
+        return 0;
+    }
+
+    s = json_string_value(v);
+    len = json_string_length(v);
+
+    if (memchr(s, '\0', len) == NULL) {
+        return 0;
+    }
+
+    t = &b->scratch;
+    t->len = 0;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] != '\0') {
+            ps_buf_addc(t, s[i]);
+            continue;
+        }
+
+        n++;
+
+        if (b->schema.nul == PS_NUL_REPLACE) {
+            ps_buf_add(t, "\xef\xbf\xbd", 3);
+        }
+    }
+
+    (void) json_string_setn_nocheck(v, (const char *) t->data, t->len);
+
+    return n;
 }

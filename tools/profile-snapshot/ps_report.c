@@ -71,7 +71,8 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "superseded", PS_KIND_NOTE },
     { "orphan", PS_KIND_NOTE },
     { "not_in_source", PS_KIND_NOTE },
-    { "bom", PS_KIND_NOTE }
+    { "bom", PS_KIND_NOTE },
+    { "nul", PS_KIND_FIX }
 };
 
 

@@ -63,6 +63,7 @@ typedef enum {
     PS_R_ORPHAN,
     PS_R_NOT_IN_SOURCE,
     PS_R_BOM,
+    PS_R_NUL,
     PS_R_MAX
 } ps_reason_e;
 

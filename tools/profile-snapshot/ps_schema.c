@@ -589,7 +589,7 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
 
     static const char  *allowed[] = {
         "duplicates", "newest_field", "invalid_utf8", "unknown_fields",
-        "description", NULL
+        "nul", "description", NULL
     };
 
     static const char  *dup_names[] = {
@@ -602,6 +602,12 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
     static const int    utf8_values[] = {
         PS_UTF8_QUARANTINE, PS_UTF8_REPLACE
     };
+    static const char  *nul_names[] = {
+        "quarantine", "strip", "replace", NULL
+    };
+    static const int    nul_values[] = {
+        PS_NUL_QUARANTINE, PS_NUL_STRIP, PS_NUL_REPLACE
+    };
     static const char  *unknown_names[] = { "drop", "quarantine", NULL };
     static const int    unknown_values[] = {
         PS_ON_DROP, PS_ON_QUARANTINE
@@ -609,6 +615,7 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
 
     s->duplicates = PS_DUP_LAST;
     s->invalid_utf8 = PS_UTF8_QUARANTINE;
+    s->nul = PS_NUL_QUARANTINE;
     s->unknown_fields = PS_ON_DROP;
     s->newest_field = "updated_at";
 
@@ -633,6 +640,8 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
                                                "invalid_utf8", utf8_names,
                                                utf8_values,
                                                PS_UTF8_QUARANTINE)) < 0
+        || (s->nul = ps_schema_choice(s, v, "policies", "nul", nul_names,
+                                      nul_values, PS_NUL_QUARANTINE)) < 0
         || (s->unknown_fields = ps_schema_choice(s, v, "policies",
                                                  "unknown_fields",
                                                  unknown_names,

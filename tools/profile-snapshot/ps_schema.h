@@ -115,6 +115,10 @@ typedef struct {
 #define PS_UTF8_QUARANTINE  0
 #define PS_UTF8_REPLACE     1
 
+#define PS_NUL_QUARANTINE   0
+#define PS_NUL_STRIP        1
+#define PS_NUL_REPLACE      2
+
 
 /* name -> field id, including aliases; open addressing */
 typedef struct {
@@ -160,6 +164,7 @@ typedef struct {
     int             duplicates;     /* PS_DUP_* */
     const char     *newest_field;
     int             invalid_utf8;   /* PS_UTF8_* */
+    int             nul;            /* PS_NUL_*: "\u0000" in strings */
     int             unknown_fields; /* PS_ON_DROP / PS_ON_QUARANTINE */
     size_t          max_record_bytes;
     size_t          max_depth;
