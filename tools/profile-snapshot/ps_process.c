@@ -320,6 +320,23 @@ ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
         goto parsed;
     }
 
+    /*
+     * An escaped lone surrogate ("\ud800") is invalid UTF-8 in disguise:
+     * under "replace" it becomes U+FFFD like a bad byte.  The fast
+     * parser refuses such lines, so only lines it refused are looked at.
+     */
+    if (b->schema.invalid_utf8 == PS_UTF8_REPLACE
+        && memmem(line, len, "\\u", 2) != NULL)
+    {
+        n = ps_utf8_surrogates(line, len);
+
+        if (n) {
+            ps_report_reason(rep, PS_R_UTF8_REPLACED, NULL,
+                             "%zu escaped lone surrogates replaced by "
+                             "U+FFFD", n);
+        }
+    }
+
     /* "\u0000" in a string: jansson refuses it, unless the policy says */
     flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES;
 
