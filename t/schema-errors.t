@@ -236,6 +236,12 @@ limits: must be an object
 --- error
 limits.record_size: unknown key
 
+=== limits: depth beyond the parser's
+--- schema
+{"limits": {"depth": 2049}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+limits.depth: at most 2048 (the deepest nesting the JSON parser reads)
+
 === limits: not positive
 --- schema
 {"limits": {"depth": 0}, "fields": [{"name": "a", "type": "string"}]}

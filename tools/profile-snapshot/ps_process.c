@@ -378,7 +378,13 @@ ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
     }
 
     if (obj == NULL) {
-        if (json_error_code(&err) == json_error_duplicate_key) {
+        if (json_error_code(&err) == json_error_stack_overflow) {
+            /* deeper than jansson reads, so deeper than limits.depth */
+            ps_report_reason(rep, PS_R_TOO_DEEP, NULL,
+                             "nested deeper than limits.depth %zu",
+                             b->schema.max_depth);
+
+        } else if (json_error_code(&err) == json_error_duplicate_key) {
             ps_report_reason(rep, PS_R_DUPLICATE_KEY, NULL,
                              "%s at column %d", err.text, err.column);
 

@@ -697,6 +697,12 @@ ps_schema_limits(ps_schema_t *s, json_t *v)
         return -1;
     }
 
+    if (s->max_depth > PS_MAX_DEPTH) {
+        ps_schema_err(s, "limits.depth: at most %d (the deepest nesting "
+                      "the JSON parser reads)", PS_MAX_DEPTH);
+        return -1;
+    }
+
     return 0;
 }
 

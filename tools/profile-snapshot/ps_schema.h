@@ -115,6 +115,12 @@ typedef struct {
 #define PS_UTF8_QUARANTINE  0
 #define PS_UTF8_REPLACE     1
 
+/*
+ * The deepest nesting a record may have: jansson's JSON_PARSER_MAX_DEPTH
+ * (not in its public header), beyond which it refuses the line.
+ */
+#define PS_MAX_DEPTH        2048
+
 #define PS_NUL_QUARANTINE   0
 #define PS_NUL_STRIP        1
 #define PS_NUL_REPLACE      2
