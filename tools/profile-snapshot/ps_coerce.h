@@ -40,7 +40,7 @@ int ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v,
 /*
  * Whether ps_coerce() would keep the value whose text is raw (a member
  * ps_parse_members() left without a value) for f as it is, and report
- * nothing.  Never with a value map or an enum.  A string for a string
+ * nothing.  Never with a value map, an enum, bounds or a pattern.  A string for a string
  * field without trimming, within its maximum length; a canonical RFC
  * 3339 text for a timestamp field without trimming or maximum length;
  * an object for an object field without declared members; an array for

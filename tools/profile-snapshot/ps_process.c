@@ -36,6 +36,7 @@ static int ps_process_fields(ps_build_t *b, json_t *obj);
 static int ps_process_member(ps_build_t *b, const char *key, size_t klen,
     json_t *v, ps_member_t *m, const ps_name_slot_t **hint);
 static int ps_process_values(ps_build_t *b);
+static int ps_process_one_of(ps_build_t *b);
 static int ps_process_store(ps_build_t *b, unsigned si, uint64_t line);
 static int ps_process_order(ps_build_t *b, int64_t *order);
 static void ps_process_clear(ps_build_t *b);
@@ -719,6 +720,47 @@ ps_process_values(ps_build_t *b)
             if (out == in && in != NULL) {
                 b->raw[i] = raw;
             }
+        }
+    }
+
+    return s->none_of ? ps_process_one_of(b) : 0;
+}
+
+
+/*
+ * one_of_required: at least one field of each list has a value other
+ * than null (kept as a value or as its text); -1 quarantines (reported)
+ */
+
+static int
+ps_process_one_of(ps_build_t *b)
+{
+    unsigned      i, j, id;
+    ps_schema_t  *s;
+    ps_one_of_t  *g;
+
+    s = &b->schema;
+
+    for (i = 0; i < s->none_of; i++) {
+        g = &s->one_of[i];
+
+        for (j = 0; j < g->nfields; j++) {
+            id = g->fields[j];
+
+            if (b->values[id] != NULL ? !json_is_null(b->values[id])
+                : (b->raw[id].len != 0
+                   && !(b->raw[id].len == 4
+                        && memcmp(b->raw[id].data, "null", 4) == 0)))
+            {
+                break;
+            }
+        }
+
+        if (j == g->nfields) {
+            ps_report_reason(&b->report, PS_R_REQUIRED, NULL,
+                             "one of %s is required, but none is present",
+                             g->names);
+            return -1;
         }
     }
 

@@ -81,6 +81,12 @@ ps_schema_free(ps_schema_t *s)
         free(s->allocs[i]);
     }
 
+    for (i = 0; i < s->nregexes; i++) {
+        regfree(s->regexes[i]);
+        free(s->regexes[i]);
+    }
+
+    free(s->regexes);
     free(s->allocs);
     free(s->names);
     ps_buf_free(&s->canonical);
@@ -280,7 +286,7 @@ ps_schema_top(ps_schema_t *s)
     static const char  *allowed[] = {
         "version", "id", "classes", "fields", "description", "coerce",
         "trim", "version_field", "default_version", "detect", "migrations",
-        "sources", "policies", "limits", NULL
+        "sources", "policies", "limits", "one_of_required", NULL
     };
 
     if (!json_is_object(s->json)) {
@@ -345,7 +351,9 @@ ps_schema_top(ps_schema_t *s)
         || ps_schema_policies(s, json_object_get(s->json, "policies")) != 0
         || ps_schema_limits(s, json_object_get(s->json, "limits")) != 0
         || ps_schema_fields(s, json_object_get(s->json, "fields")) != 0
-        || ps_schema_names(s) != 0)
+        || ps_schema_names(s) != 0
+        || ps_schema_one_of(s, json_object_get(s->json, "one_of_required"))
+           != 0)
     {
         return -1;
     }
@@ -504,6 +512,12 @@ ps_schema_names(ps_schema_t *s)
                           f->name);
             return -1;
         }
+    }
+
+    /* the aliases after every name: a clash is the alias's fault */
+
+    for (i = 0; i < s->nfields; i++) {
+        f = &s->fields[i];
 
         for (a = 0; a < f->naliases; a++) {
             if (ps_schema_add_name(s, f->aliases[a], strlen(f->aliases[a]),
