@@ -581,7 +581,8 @@ ps_build_guard(ps_build_t *b)
 
     /* the records that win their id: superseded ones left clean/fixed */
     live = b->report.outcomes[PS_OUT_CLEAN]
-           + b->report.outcomes[PS_OUT_FIXED];
+           + b->report.outcomes[PS_OUT_FIXED]
+           + b->report.outcomes[PS_OUT_DEFAULTED];
 
     if (live == 0 && !b->allow_empty) {
         if (b->report.lines == 0) {

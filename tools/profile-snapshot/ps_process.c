@@ -807,7 +807,8 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
 
     seen.line = line;
     seen.source = si;
-    seen.flags = (rep->cur.worst == PS_KIND_FIX ? PS_SEEN_FIXED : 0)
+    seen.flags = (rep->cur.worst == PS_KIND_FIX ? PS_SEEN_FIXED
+                  : rep->cur.worst == PS_KIND_DEFAULT ? PS_SEEN_DEFAULTED : 0)
                  | (has_order ? PS_SEEN_HAS_ORDER : 0);
     seen.order = has_order ? order : 0;
 
@@ -826,7 +827,9 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
         return 0;
     }
 
-    undo = (prev.flags & PS_SEEN_FIXED) ? PS_OUT_FIXED : PS_OUT_CLEAN;
+    undo = (prev.flags & PS_SEEN_FIXED) ? PS_OUT_FIXED
+           : (prev.flags & PS_SEEN_DEFAULTED) ? PS_OUT_DEFAULTED
+           : PS_OUT_CLEAN;
 
     switch (b->schema.duplicates) {
 

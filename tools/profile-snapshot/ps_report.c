@@ -61,7 +61,7 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "coerced", PS_KIND_FIX },
     { "trimmed", PS_KIND_FIX },
     { "alias", PS_KIND_FIX },
-    { "default", PS_KIND_FIX },
+    { "default", PS_KIND_DEFAULT },
     { "truncated", PS_KIND_FIX },
     { "mapped", PS_KIND_FIX },
     { "migrated", PS_KIND_FIX },
@@ -76,10 +76,12 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
 };
 
 
-static const char  *ps_kind_names[] = { "quarantine", "fix", "note" };
+static const char  *ps_kind_names[PS_KIND_MAX] = {
+    "quarantine", "fix", "default", "note"
+};
 
 static const char  *ps_outcome_names[PS_OUT_MAX] = {
-    "clean", "fixed", "quarantined", "superseded", "orphan"
+    "clean", "fixed", "defaulted", "quarantined", "superseded", "orphan"
 };
 
 
@@ -298,6 +300,9 @@ ps_report_end(ps_report_t *r)
     case PS_KIND_FIX:
         outcome = PS_OUT_FIXED;
         break;
+    case PS_KIND_DEFAULT:
+        outcome = PS_OUT_DEFAULTED;
+        break;
     default:
         outcome = PS_OUT_CLEAN;
     }
@@ -386,7 +391,7 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
 
         first = 1;
 
-        for (k = 0; k < 3; k++) {
+        for (k = 0; k < PS_KIND_MAX; k++) {
             for (i = 0; i < PS_R_MAX; i++) {
                 if (r->reasons_count[i][k] == 0) {
                     continue;
@@ -432,10 +437,11 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
     }
 
     fprintf(stderr, PS_NAME ": %llu records read: %llu clean, %llu fixed, "
-            "%llu quarantined, %llu superseded",
+            "%llu defaulted, %llu quarantined, %llu superseded",
             (unsigned long long) r->lines,
             (unsigned long long) r->outcomes[PS_OUT_CLEAN],
             (unsigned long long) r->outcomes[PS_OUT_FIXED],
+            (unsigned long long) r->outcomes[PS_OUT_DEFAULTED],
             (unsigned long long) r->outcomes[PS_OUT_QUARANTINED],
             (unsigned long long) r->outcomes[PS_OUT_SUPERSEDED]);
 
@@ -452,7 +458,7 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
                 (unsigned long long) r->rows_quarantined);
     }
 
-    for (k = 0; k < 3; k++) {
+    for (k = 0; k < PS_KIND_MAX; k++) {
         for (i = 0; i < PS_R_MAX; i++) {
             if (r->reasons_count[i][k]) {
                 fprintf(stderr, "  %-10s %-20s %llu\n", ps_kind_names[k],

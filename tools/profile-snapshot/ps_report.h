@@ -23,7 +23,9 @@
 typedef enum {
     PS_KIND_QUARANTINE = 0,     /* the record is not written */
     PS_KIND_FIX,                /* written, with this change */
-    PS_KIND_NOTE                /* written unchanged; worth knowing */
+    PS_KIND_DEFAULT,            /* written, an absent field defaulted */
+    PS_KIND_NOTE,               /* written unchanged; worth knowing */
+    PS_KIND_MAX
 } ps_kind_e;
 
 
@@ -71,6 +73,7 @@ typedef enum {
 typedef enum {
     PS_OUT_CLEAN = 0,           /* accepted as is */
     PS_OUT_FIXED,               /* accepted with fixes */
+    PS_OUT_DEFAULTED,           /* accepted; only defaults filled in */
     PS_OUT_QUARANTINED,         /* not written */
     PS_OUT_SUPERSEDED,          /* was written, replaced by a duplicate */
     PS_OUT_ORPHAN,              /* row of a joined source with no record */
@@ -123,7 +126,7 @@ typedef struct {
     /* totals */
     uint64_t        lines;      /* records read (blank lines excluded) */
     uint64_t        outcomes[PS_OUT_MAX];
-    uint64_t        reasons_count[PS_R_MAX][3];     /* by kind */
+    uint64_t        reasons_count[PS_R_MAX][PS_KIND_MAX];
     uint64_t        rows;       /* rows read from joined sources */
     uint64_t        rows_quarantined;
 
