@@ -443,6 +443,13 @@ fields[0].fields: a non-empty array, for objects only
 --- error
 fields[0].fields[0]: must be an object with a "name"
 
+=== fields: alias that a later field's name clashes with
+--- schema
+{"fields": [{"name": "a", "type": "string", "aliases": ["b"]},
+            {"name": "b", "type": "string"}]}
+--- error
+fields[0].aliases[0]: "b" is already a field name or alias
+
 === field: nested member name used twice
 --- schema
 {"fields": [{"name": "a", "type": "object",

@@ -9,10 +9,12 @@
  */
 
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ps.h"
 #include "ps_schema.h"
@@ -44,12 +46,29 @@ static const char  *ps_type_names[] = {
 int
 ps_schema_load(ps_schema_t *s, const char *path)
 {
-    json_error_t  err;
+    FILE          *f;
+    struct stat    st;
+    json_error_t   err;
 
     memset(s, 0, sizeof(ps_schema_t));
     s->path = path;
 
-    s->json = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    /* opened here: jansson's own message would name the file twice */
+    f = fopen(path, "r");
+
+    if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        f = NULL;
+        errno = EISDIR;
+    }
+
+    if (f == NULL) {
+        ps_error("%s: cannot open the schema: %s", path, strerror(errno));
+        return -1;
+    }
+
+    s->json = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+    fclose(f);
 
     if (s->json == NULL) {
         if (err.line > 0) {
