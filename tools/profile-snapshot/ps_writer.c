@@ -81,7 +81,8 @@ static int ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp,
     uint64_t off, size_t len);
 static int ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
     MDB_dbi profiles, MDB_txn **txn);
-static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need);
+static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need,
+    int exact);
 static void ps_writer_writeback(MDB_env *out);
 static size_t ps_writer_need(size_t key_len, size_t rec_len);
 static int ps_writer_meta(ps_writer_t *w, MDB_txn *txn, MDB_dbi meta,
@@ -552,8 +553,14 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
         strncat(w->snapshot_id, w->content_hash + 7, 8);
     }
 
+    /*
+     * Exactly the pages in use and room for the metadata: the map size
+     * the meta page records then depends on the live records only, not
+     * on the superseded ones the copy's reservations saw (w->max_rec).
+     */
     if (ps_writer_room(w, out, 2 * (s->canonical.len + s->fields_bin.len
-                                    + s->classes_bin.len) + 65536) != 0)
+                                    + s->classes_bin.len) + 65536, 1)
+        != 0)
     {
         goto failed;
     }
@@ -1144,11 +1151,14 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
 
     ps_writer_spool_map(w, &sp);
 
-    /* a transaction of at most limit bytes, plus one record */
-    limit = 2 * w->spool_size + 65536;
-    if (limit > PS_OUT_TXN) {
-        limit = PS_OUT_TXN;
-    }
+    /*
+     * A transaction of at most limit bytes, plus one record.  The same
+     * for every build: where a transaction ends shapes the pages, and
+     * must depend on the live records only (not on the spool, which
+     * holds superseded records too, more or fewer by input order), so
+     * that the same records give the same bytes.
+     */
+    limit = PS_OUT_TXN;
 
     ps_sha256_init(&sha);
     w->count = 0;
@@ -1180,7 +1190,8 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
         if (*txn == NULL) {
             if (ps_writer_room(w, out, limit + limit / 8
                                        + ps_writer_need(key.mv_size,
-                                                        w->max_rec)) != 0)
+                                                        w->max_rec), 0)
+                != 0)
             {
                 goto failed;
             }
@@ -1293,10 +1304,12 @@ ps_writer_writeback(MDB_env *out)
  * Make sure the output's map has need bytes free beyond its last page
  * (between transactions only).  The map starts small and grows: LMDB
  * records the largest map size in the meta page, and readers map that.
+ * With exact, the map is set to the pages in use plus need, also when
+ * that is smaller than it is (LMDB keeps at least the pages in use).
  */
 
 static int
-ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need)
+ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need, int exact)
 {
     int           rc;
     size_t        used;
@@ -1316,7 +1329,7 @@ ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need)
 
     used = (info.me_last_pgno + 1) * (size_t) st.ms_psize;
 
-    if (info.me_mapsize >= used + need) {
+    if (!exact && info.me_mapsize >= used + need) {
         return 0;
     }
 
