@@ -110,7 +110,7 @@ ps_report_open(ps_report_t *r, const char *path, int quiet,
     uint64_t max_messages)
 {
     size_t       dir, n;
-    const char  *slash;
+    const char  *slash, *to;
     struct stat  st;
 
     memset(r, 0, sizeof(ps_report_t));
@@ -135,13 +135,22 @@ ps_report_open(ps_report_t *r, const char *path, int quiet,
         r->ndjson = fopen(path, "w");
 
     } else {
-        slash = strrchr(path, '/');
-        dir = (slash != NULL) ? (size_t) (slash - path) + 1 : 0;
-        n = strlen(path) + 32;
+        /* a symbolic link stays one: its target is replaced */
+        r->ndjson_to = (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+                       ? realpath(path, NULL) : NULL;
+
+        if (r->ndjson_to == NULL) {
+            r->ndjson_to = ps_strdup(path);
+        }
+
+        to = r->ndjson_to;
+        slash = strrchr(to, '/');
+        dir = (slash != NULL) ? (size_t) (slash - to) + 1 : 0;
+        n = strlen(to) + 32;
 
         r->ndjson_tmp = ps_alloc(n);
-        memcpy(r->ndjson_tmp, path, dir);
-        snprintf(r->ndjson_tmp + dir, n - dir, ".%s.tmp.%ld", path + dir,
+        memcpy(r->ndjson_tmp, to, dir);
+        snprintf(r->ndjson_tmp + dir, n - dir, ".%s.tmp.%ld", to + dir,
                  (long) getpid());
 
         r->ndjson_sig = ps_signal_track(r->ndjson_tmp);
@@ -166,7 +175,9 @@ ps_report_forget(ps_report_t *r)
     ps_signal_forget(r->ndjson_sig);
     r->ndjson_sig = -1;
     free(r->ndjson_tmp);
+    free(r->ndjson_to);
     r->ndjson_tmp = NULL;
+    r->ndjson_to = NULL;
 }
 
 
@@ -509,9 +520,9 @@ ps_report_close(ps_report_t *r)
             if (rc != 0) {
                 (void) unlink(r->ndjson_tmp);
 
-            } else if (rename(r->ndjson_tmp, r->ndjson_path) != 0) {
+            } else if (rename(r->ndjson_tmp, r->ndjson_to) != 0) {
                 ps_error("%s: rename() to %s failed: %s", r->ndjson_tmp,
-                         r->ndjson_path, strerror(errno));
+                         r->ndjson_to, strerror(errno));
                 (void) unlink(r->ndjson_tmp);
                 rc = -1;
             }

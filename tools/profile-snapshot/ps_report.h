@@ -101,6 +101,7 @@ typedef struct {
     FILE           *ndjson;     /* --report, or NULL */
     const char     *ndjson_path;
     char           *ndjson_tmp; /* written here, renamed at the end */
+    char           *ndjson_to;  /* to this: ndjson_path, or its target */
     int             ndjson_sig; /* its ps_signal_track() slot */
 
     /*
