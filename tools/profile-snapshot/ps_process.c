@@ -352,12 +352,11 @@ ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
     }
 
     /*
-     * A number out of range (1e400, beyond 64 bits) in a record: parse
-     * the rest, and leave the member to its field's on_invalid.  Rows of
-     * joined sources have no field checks of their own: they stay
-     * invalid_json.
+     * A number out of range (1e400, beyond 64 bits): parse the rest, and
+     * leave the member to its field's on_invalid (in a row of a joined
+     * source, the field of the record that takes the member).
      */
-    if (obj == NULL && si == 0
+    if (obj == NULL
         && json_error_code(&err) == json_error_numeric_overflow
         && ps_bignum_mask(line, len, &b->bignum, marks, &nmarks) == 0)
     {
