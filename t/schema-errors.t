@@ -210,6 +210,68 @@ policies.newest_field: must be a field name
 --- error
 policies.invalid_utf8: must be one of "quarantine", "replace"
 
+=== minimum on a string
+--- schema
+{"fields": [{"name": "a", "type": "string", "minimum": 1}]}
+--- error
+fields[0].minimum: a number, for integer and number fields only
+
+=== maximum not a number
+--- schema
+{"fields": [{"name": "a", "type": "integer", "maximum": "9"}]}
+--- error
+fields[0].maximum: a number, for integer and number fields only
+
+=== minimum not a number
+--- schema
+{"fields": [{"name": "a", "type": "number", "minimum": null}]}
+--- error
+fields[0].minimum: a number, for integer and number fields only
+
+=== maximum below minimum
+--- schema
+{"fields": [{"name": "a", "type": "number", "minimum": 2, "maximum": 1.5}]}
+--- error
+fields[0].maximum: below the minimum
+
+=== pattern on an integer
+--- schema
+{"fields": [{"name": "a", "type": "integer", "pattern": "^1"}]}
+--- error
+fields[0].pattern: a regular expression, for string fields only
+
+=== pattern that does not compile
+--- schema
+{"fields": [{"name": "a", "type": "string", "pattern": "(ab"}]}
+--- error
+fields[0].pattern: not a POSIX extended regular expression: Unmatched ( or \(
+
+=== one_of_required: not an array
+--- schema
+{"fields": [{"name": "a", "type": "string"}], "one_of_required": {}}
+--- error
+one_of_required: must be a non-empty array of lists of field names
+
+=== one_of_required: one name
+--- schema
+{"fields": [{"name": "a", "type": "string"}], "one_of_required": [["a"]]}
+--- error
+one_of_required[0]: must list at least two field names
+
+=== one_of_required: unknown field
+--- schema
+{"fields": [{"name": "a", "type": "string", "aliases": ["b"]}],
+ "one_of_required": [["a", "b"]]}
+--- error
+one_of_required[0][1]: must be the name of a top-level field
+
+=== policies: nul
+--- schema
+{"policies": {"nul": "keep"},
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+policies.nul: must be one of "quarantine", "strip", "replace"
+
 === policies: unknown_fields
 --- schema
 {"policies": {"unknown_fields": "keep"},
@@ -228,6 +290,12 @@ limits: must be an object
 {"limits": {"record_size": 10}, "fields": [{"name": "a", "type": "string"}]}
 --- error
 limits.record_size: unknown key
+
+=== limits: depth beyond the parser's
+--- schema
+{"limits": {"depth": 2049}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+limits.depth: at most 2048 (the deepest nesting the JSON parser reads)
 
 === limits: not positive
 --- schema
@@ -374,6 +442,13 @@ fields[0].fields: a non-empty array, for objects only
 {"fields": [{"name": "a", "type": "object", "fields": [{"type": "string"}]}]}
 --- error
 fields[0].fields[0]: must be an object with a "name"
+
+=== fields: alias that a later field's name clashes with
+--- schema
+{"fields": [{"name": "a", "type": "string", "aliases": ["b"]},
+            {"name": "b", "type": "string"}]}
+--- error
+fields[0].aliases[0]: "b" is already a field name or alias
 
 === field: nested member name used twice
 --- schema

@@ -390,6 +390,7 @@ fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size, int arena,
     fz_assert(b->report.lines == lines, "report: records counted");
     fz_assert(b->report.outcomes[PS_OUT_CLEAN]
               + b->report.outcomes[PS_OUT_FIXED]
+              + b->report.outcomes[PS_OUT_DEFAULTED]
               + b->report.outcomes[PS_OUT_QUARANTINED]
               + b->report.outcomes[PS_OUT_SUPERSEDED] == lines,
               "report: every record has one outcome");
@@ -402,10 +403,12 @@ fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size, int arena,
     }
 
     written = b->report.outcomes[PS_OUT_CLEAN]
-              + b->report.outcomes[PS_OUT_FIXED];
+              + b->report.outcomes[PS_OUT_FIXED]
+              + b->report.outcomes[PS_OUT_DEFAULTED];
 
     fz_assert(stored == written,
-              "report: clean + fixed equals the records written");
+              "report: clean + fixed + defaulted equals the records "
+              "written");
 
     ps_report_summary(&b->report, (int64_t) stored, "fuzz.snap", NULL,
                       PS_EXIT_OK);

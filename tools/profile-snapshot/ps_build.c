@@ -22,8 +22,10 @@
 #include "ps_coerce.h"
 #include "ps_encode.h"
 #include "ps_input.h"
+#include "ps_reader.h"
 #include "ps_report.h"
 #include "ps_schema.h"
+#include "ps_signal.h"
 #include "ps_writer.h"
 
 
@@ -35,6 +37,7 @@ static int ps_build_names(ps_build_t *b);
 static void ps_build_field_sources(ps_build_t *b);
 static int ps_build_sources(ps_build_t *b);
 static int ps_build_source(ps_build_t *b, unsigned si);
+static int ps_build_guard(ps_build_t *b);
 static int ps_parse_time(const char *s, time_t *t);
 static int ps_snapshot_id_valid(const char *s);
 static void ps_build_usage(FILE *f);
@@ -78,6 +81,8 @@ ps_build_main(int argc, char **argv)
     exit_code = PS_EXIT_IO;
     written = -1;
 
+    ps_signal_init();
+
     if (ps_report_open(&b->report, b->report_path, b->quiet,
                        b->max_messages) != 0)
     {
@@ -90,6 +95,8 @@ ps_build_main(int argc, char **argv)
         goto report;
     }
 
+    ps_signal_point("start");
+
     b->flat = ps_process_flat_ok(b);
 
     ps_arena_enable();
@@ -99,12 +106,6 @@ ps_build_main(int argc, char **argv)
     ps_arena_disable();
 
     if (rc != 0) {
-        goto report;
-    }
-
-    if (b->report.lines == 0 && !b->allow_empty) {
-        ps_error("no records in the input; refusing to write an empty "
-                 "snapshot (use --allow-empty)");
         goto report;
     }
 
@@ -122,6 +123,12 @@ ps_build_main(int argc, char **argv)
                  b->report.rows ? "records and rows" : "records",
                  (double) bad / (double) total, b->max_reject_ratio);
         exit_code = PS_EXIT_RATIO;
+        goto report;
+    }
+
+    rc = ps_build_guard(b);
+    if (rc != 0) {
+        exit_code = rc;
         goto report;
     }
 
@@ -153,6 +160,7 @@ done:
     ps_buf_free(&b->row);
     ps_buf_free(&b->scratch);
     ps_buf_free(&b->members);
+    ps_buf_free(&b->bignum);
     free(b->field_source);
     ps_process_free(b);
     free(b);
@@ -178,6 +186,8 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
         { "snapshot-id", required_argument, NULL, 'n' },
         { "created-at", required_argument, NULL, 't' },
         { "max-reject-ratio", required_argument, NULL, 'x' },
+        { "max-shrink", required_argument, NULL, 'S' },
+        { "min-records", required_argument, NULL, 'R' },
         { "max-messages", required_argument, NULL, 'm' },
         { "max-record-size", required_argument, NULL, 'L' },
         { "map-size", required_argument, NULL, 'M' },
@@ -190,6 +200,7 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
     };
 
     b->max_reject_ratio = -1;
+    b->max_shrink = -1;
     b->max_messages = 20;
     b->max_line = 0;
     b->progress_opt = -1;
@@ -265,9 +276,22 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
             }
             break;
 
+        case 'S':
+            errno = 0;
+            b->max_shrink = strtod(optarg, &end);
+
+            if (errno || *end != '\0' || end == optarg
+                || !(b->max_shrink >= 0 && b->max_shrink <= 1))
+            {
+                ps_error("build: --max-shrink wants a number from 0 to 1");
+                return PS_EXIT_USAGE;
+            }
+            break;
+
         case 'm':
         case 'L':
         case 'M':
+        case 'R':
             errno = 0;
             {
                 unsigned long long  v;
@@ -279,7 +303,8 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
                 {
                     ps_error("build: --%s wants a positive integer",
                              c == 'm' ? "max-messages"
-                             : c == 'L' ? "max-record-size" : "map-size");
+                             : c == 'L' ? "max-record-size"
+                             : c == 'R' ? "min-records" : "map-size");
                     return PS_EXIT_USAGE;
                 }
 
@@ -288,6 +313,9 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
 
                 } else if (c == 'L') {
                     b->max_line = (size_t) v;
+
+                } else if (c == 'R') {
+                    b->min_records = v;
 
                 } else {
                     b->map_size = (size_t) v;
@@ -527,11 +555,85 @@ ps_build_source(ps_build_t *b, unsigned si)
     b->progress.done += in.bytes;
     ps_input_close(&in);
 
+    ps_signal_point(si == 0 ? "read" : "join");
+
     if (rc < 0) {
         ps_progress_done(&b->progress);
     }
 
     return rc;
+}
+
+
+/*
+ * What the snapshot would hold against what it must: records to write
+ * (--allow-empty), --min-records, and --max-shrink against the snapshot
+ * at --out.  Returns 0 to write it, or the exit code (message printed).
+ */
+
+static int
+ps_build_guard(ps_build_t *b)
+{
+    int          rc;
+    uint64_t     live, old;
+    struct stat  st;
+    ps_reader_t  r;
+
+    /* the records that win their id: superseded ones left clean/fixed */
+    live = b->report.outcomes[PS_OUT_CLEAN]
+           + b->report.outcomes[PS_OUT_FIXED]
+           + b->report.outcomes[PS_OUT_DEFAULTED];
+
+    if (live == 0 && !b->allow_empty) {
+        if (b->report.lines == 0) {
+            ps_error("no records in the input; refusing to write an empty "
+                     "snapshot (use --allow-empty)");
+
+        } else {
+            ps_error("all %llu records were quarantined; refusing to write "
+                     "an empty snapshot (use --allow-empty)",
+                     (unsigned long long) b->report.lines);
+        }
+
+        return PS_EXIT_IO;
+    }
+
+    if (live < b->min_records) {
+        ps_error("%llu records to write, fewer than --min-records %llu; "
+                 "no snapshot written", (unsigned long long) live,
+                 (unsigned long long) b->min_records);
+        return PS_EXIT_RATIO;
+    }
+
+    if (b->max_shrink < 0) {
+        return 0;
+    }
+
+    if (stat(b->out, &st) != 0 && errno == ENOENT) {
+        /* nothing to replace */
+        return 0;
+    }
+
+    rc = ps_reader_open(&r, b->out);
+    old = r.count;
+    ps_reader_close(&r);
+
+    if (rc != 0) {
+        ps_error("%s: --max-shrink: the snapshot it would replace cannot be "
+                 "read; no snapshot written", b->out);
+        return PS_EXIT_IO;
+    }
+
+    if (live < old && (double) (old - live) > b->max_shrink * (double) old)
+    {
+        ps_error("%llu records to write, %llu in %s (%.4g fewer) exceeds "
+                 "--max-shrink %g; no snapshot written",
+                 (unsigned long long) live, (unsigned long long) old, b->out,
+                 (double) (old - live) / (double) old, b->max_shrink);
+        return PS_EXIT_RATIO;
+    }
+
+    return 0;
 }
 
 
@@ -601,6 +703,11 @@ ps_build_usage(FILE *f)
         "SOURCE_DATE_EPOCH or now\n"
         "  --max-reject-ratio R     fail (exit 5) above this share of "
         "rejected lines\n"
+        "  --min-records N          fail (exit 5) with fewer records to "
+        "write\n"
+        "  --max-shrink R           fail (exit 5) if the snapshot at --out "
+        "would lose\n"
+        "                           more than this share of its records\n"
         "  --max-messages N         stderr messages shown (default 20)\n"
         "  --max-record-size BYTES  longest input line (default: schema "
         "limits.record_bytes)\n"

@@ -65,6 +65,8 @@ typedef struct {
     const char     *snapshot_id;
     time_t          created;
     double          max_reject_ratio;
+    double          max_shrink;     /* -1: off */
+    uint64_t        min_records;    /* 0: off */
     uint64_t        max_messages;
     size_t          map_size;
     size_t          max_line;
@@ -92,6 +94,7 @@ typedef struct {
     ps_buf_t        row;        /* joined rows: encoded value */
     ps_buf_t        scratch;    /* the parser's unescaped strings */
     ps_buf_t        members;    /* ps_parse_members() */
+    ps_buf_t        bignum;     /* the line, numbers out of range masked */
 
     /* by member position: the name slot found last (lookup hints) */
     const ps_name_slot_t  *hints[PS_PARSE_MAX_MEMBERS];
@@ -126,10 +129,11 @@ void ps_process_free(ps_build_t *b);
 unsigned ps_process_flat_ok(const ps_build_t *b);
 
 /*
- * Parse a line under the UTF-8 policy and the limits; returns the
- * object, or NULL (reported).  (ps_process.c)
+ * Parse a line of source si under the UTF-8 policy and the limits;
+ * returns the object, or NULL (reported).  (ps_process.c)
  */
-json_t *ps_process_parse(ps_build_t *b, unsigned char *line, size_t len);
+json_t *ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
+    size_t len);
 
 /* the id of obj's member key into b->id; -1 if invalid (reported) */
 int ps_process_id(ps_build_t *b, json_t *obj, const char *key);

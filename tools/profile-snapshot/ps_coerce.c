@@ -12,11 +12,14 @@
 #include <strings.h>
 
 #include "ps.h"
+#include "ps_bignum.h"
 #include "ps_coerce.h"
 #include "ps_encode.h"
 #include "ps_utf8.h"
 
 
+static void ps_coerce_bound(char *buf, size_t size, const json_t *v,
+    const ps_field_t *f);
 static int ps_coerce_invalid(ps_report_t *rep, const ps_field_t *f,
     ps_reason_e code, json_t **out, const char *msg);
 static json_t *ps_coerce_type(const ps_field_t *f, json_t *v);
@@ -66,6 +69,7 @@ int
 ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 {
     int          rc;
+    size_t       n;
     char         text[PS_TIME_TEXT];
     json_t      *w, *m;
     const char  *from;
@@ -95,6 +99,12 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 
         return ps_coerce_invalid(rep, f, PS_R_INVALID_VALUE, out,
                                  "null is not allowed");
+    }
+
+    if (ps_bignum_marker(v, &from, &n)) {
+        snprintf(text, sizeof(text), "a number out of range: %.*s",
+                 (int) n, from);
+        return ps_coerce_invalid(rep, f, PS_R_INVALID_VALUE, out, text);
     }
 
     v = json_incref(v);
@@ -184,6 +194,22 @@ ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
         }
     }
 
+    if ((f->minimum != NULL && ps_number_cmp(v, f->minimum) < 0)
+        || (f->maximum != NULL && ps_number_cmp(v, f->maximum) > 0))
+    {
+        ps_coerce_bound(text, sizeof(text), v, f);
+        json_decref(v);
+        return ps_coerce_invalid(rep, f, PS_R_INVALID_VALUE, out, text);
+    }
+
+    if (f->pattern != NULL
+        && regexec(f->pattern, json_string_value(v), 0, NULL, 0) != 0)
+    {
+        json_decref(v);
+        return ps_coerce_invalid(rep, f, PS_R_INVALID_VALUE, out,
+                                 "does not match the pattern");
+    }
+
     if (f->enums != NULL && !ps_in_enum(f, v)) {
         json_decref(v);
         return ps_coerce_invalid(rep, f, PS_R_INVALID_VALUE, out,
@@ -218,7 +244,9 @@ ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw)
     size_t                n;
     const unsigned char  *p;
 
-    if (f->map != NULL || f->enums != NULL) {
+    if (f->map != NULL || f->enums != NULL || f->minimum != NULL
+        || f->maximum != NULL || f->pattern != NULL)
+    {
         return 0;
     }
 
@@ -296,6 +324,39 @@ int
 ps_check_limits(ps_schema_t *s, json_t *v, ps_report_t *rep)
 {
     return ps_limits_walk(s, v, 1, rep);
+}
+
+
+/* "V is below the minimum M" or "V is above the maximum M" */
+
+static void
+ps_coerce_bound(char *buf, size_t size, const json_t *v, const ps_field_t *f)
+{
+    int            below;
+    char           a[28], b[28];
+    const json_t  *m;
+
+    below = (f->minimum != NULL && ps_number_cmp(v, f->minimum) < 0);
+    m = below ? f->minimum : f->maximum;
+
+    if (json_is_integer(v)) {
+        snprintf(a, sizeof(a), "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(v));
+
+    } else {
+        snprintf(a, sizeof(a), "%.17g", json_real_value(v));
+    }
+
+    if (json_is_integer(m)) {
+        snprintf(b, sizeof(b), "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(m));
+
+    } else {
+        snprintf(b, sizeof(b), "%.17g", json_real_value(m));
+    }
+
+    snprintf(buf, size, "%s is %s %s", a,
+             below ? "below the minimum" : "above the maximum", b);
 }
 
 

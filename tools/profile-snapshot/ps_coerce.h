@@ -40,13 +40,13 @@ int ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v,
 /*
  * Whether ps_coerce() would keep the value whose text is raw (a member
  * ps_parse_members() left without a value) for f as it is, and report
- * nothing.  Never with a value map or an enum.  A string for a string
- * field without trimming, within its maximum length; a canonical RFC
- * 3339 text for a timestamp field without trimming or maximum length;
- * an object for an object field without declared members; an array for
- * an array field without an element type or a maximum length; true or
- * false for a boolean field; a number for a number field, an integer for
- * an integer field.
+ * nothing.  Never with a value map, an enum, bounds or a pattern.  A
+ * string for a string field without trimming, within its maximum
+ * length; a canonical RFC 3339 text for a timestamp field without
+ * trimming or maximum length; an object for an object field without
+ * declared members; an array for an array field without an element
+ * type or a maximum length; true or false for a boolean field; a
+ * number for a number field, an integer for an integer field.
  */
 int ps_coerce_plain(const ps_field_t *f, const ps_raw_t *raw);
 

@@ -95,6 +95,14 @@ ps_input_next(ps_input_t *in, unsigned char **line, size_t *len)
                 nl--;
             }
 
+            /* spreadsheet and database exports start with a BOM */
+            if (in->line == 1 && nl - p >= 3
+                && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+            {
+                p += 3;
+                in->bom = 1;
+            }
+
             *line = p;
             *len = nl - p;
 

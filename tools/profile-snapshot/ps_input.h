@@ -28,6 +28,7 @@ typedef struct {
     uint64_t        bytes;      /* bytes consumed so far */
     int64_t         size;       /* file size, or -1 when unknown */
     int             eof;
+    int             bom;        /* a UTF-8 BOM was removed, not reported */
 } ps_input_t;
 
 
@@ -39,7 +40,9 @@ typedef struct {
 int ps_input_open(ps_input_t *in, const char *path, size_t max_line);
 
 /*
- * The next line, without its "\n" or "\r\n": *line points into the
+ * The next line, without its "\n" or "\r\n" (and, on the first line, a
+ * UTF-8 byte order mark, which sets bom for the caller to report and
+ * clear): *line points into the
  * reader's buffer and stays valid until the next call.  A line longer
  * than max_line is consumed and returned with *line NULL and *len its
  * full length.  Returns 1 for a line, 0 at the end, -1 on a read error

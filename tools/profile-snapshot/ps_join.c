@@ -121,7 +121,12 @@ ps_join_merge(ps_build_t *b, json_t *obj)
             continue;
         }
 
-        row = json_loadb((const char *) val + 8, len - 8, 0, &err);
+        /*
+         * JSON_ALLOW_NUL: a member that held a number out of range is
+         * stored as its marker, which starts with a NUL (ps_bignum.h)
+         */
+        row = json_loadb((const char *) val + 8, len - 8, JSON_ALLOW_NUL,
+                         &err);
 
         if (row == NULL) {
             ps_error("build database: row \"%s\" of \"%s\": %s", b->id,

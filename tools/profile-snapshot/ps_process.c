@@ -14,6 +14,7 @@
 
 #include "ps.h"
 #include "ps_arena.h"
+#include "ps_bignum.h"
 #include "ps_build.h"
 #include "ps_coerce.h"
 #include "ps_migrate.h"
@@ -35,9 +36,13 @@ static int ps_process_fields(ps_build_t *b, json_t *obj);
 static int ps_process_member(ps_build_t *b, const char *key, size_t klen,
     json_t *v, ps_member_t *m, const ps_name_slot_t **hint);
 static int ps_process_values(ps_build_t *b);
+static int ps_process_one_of(ps_build_t *b);
 static int ps_process_store(ps_build_t *b, unsigned si, uint64_t line);
 static int ps_process_order(ps_build_t *b, int64_t *order);
 static void ps_process_clear(ps_build_t *b);
+static void ps_process_nul(ps_build_t *b, json_t *obj,
+    const unsigned char *line, size_t len, const char *id);
+static size_t ps_process_nul_walk(ps_build_t *b, json_t *v);
 
 
 int
@@ -67,6 +72,13 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
     ps_report_begin(rep, b->sources[si].name, in->display, in->line,
                     si != 0);
 
+    if (in->bom) {
+        in->bom = 0;
+        ps_report_reason(rep, PS_R_BOM, NULL,
+                         "a UTF-8 byte order mark at the start of the file "
+                         "was removed");
+    }
+
     if (line == NULL) {
         ps_report_reason(rep, PS_R_RECORD_TOO_LARGE, NULL,
                          "record of %zu bytes exceeds the limit of %zu",
@@ -85,7 +97,7 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
         }
     }
 
-    obj = ps_process_parse(b, line, len);
+    obj = ps_process_parse(b, si, line, len);
 
     if (obj == NULL) {
         ps_report_end(rep);
@@ -261,11 +273,14 @@ ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
 
 
 json_t *
-ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
+ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
+    size_t len)
 {
-    size_t             off, n;
+    size_t             off, n, nmarks;
+    size_t             marks[PS_BIGNUM_MAX_MARKS];
+    int                flags;
     json_t            *obj;
-    json_error_t       err;
+    json_error_t       err, err2;
     ps_schema_t       *s;
     ps_report_t       *rep;
     ps_parse_stats_t   st;
@@ -306,11 +321,70 @@ ps_process_parse(ps_build_t *b, unsigned char *line, size_t len)
         goto parsed;
     }
 
-    obj = json_loadb((const char *) line, len,
-                     JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
+    /*
+     * An escaped lone surrogate ("\ud800") is invalid UTF-8 in disguise:
+     * under "replace" it becomes U+FFFD like a bad byte.  The fast
+     * parser refuses such lines, so only lines it refused are looked at.
+     */
+    if (b->schema.invalid_utf8 == PS_UTF8_REPLACE
+        && memmem(line, len, "\\u", 2) != NULL)
+    {
+        n = ps_utf8_surrogates(line, len);
+
+        if (n) {
+            ps_report_reason(rep, PS_R_UTF8_REPLACED, NULL,
+                             "%zu escaped lone surrogates replaced by "
+                             "U+FFFD", n);
+        }
+    }
+
+    /* "\u0000" in a string: jansson refuses it, unless the policy says */
+    flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES;
+
+    if (b->schema.nul != PS_NUL_QUARANTINE) {
+        flags |= JSON_ALLOW_NUL;
+    }
+
+    obj = json_loadb((const char *) line, len, flags, &err);
+
+    if (obj != NULL) {
+        ps_process_nul(b, obj, line, len, b->sources[si].key);
+    }
+
+    /*
+     * A number out of range (1e400, beyond 64 bits): parse the rest, and
+     * leave the member to its field's on_invalid (in a row of a joined
+     * source, the field of the record that takes the member).
+     */
+    if (obj == NULL
+        && json_error_code(&err) == json_error_numeric_overflow
+        && ps_bignum_mask(line, len, &b->bignum, marks, &nmarks) == 0)
+    {
+        obj = json_loadb((const char *) b->bignum.data, b->bignum.len,
+                         flags, &err2);
+
+        if (obj != NULL) {
+            ps_process_nul(b, obj, line, len, b->sources[si].key);
+        }
+
+        /* after the NULs are gone: a marker starts with one */
+        if (obj != NULL
+            && (!json_is_object(obj)
+                || ps_bignum_mark(obj, line, len, marks, nmarks) != 0))
+        {
+            json_decref(obj);
+            obj = NULL;
+        }
+    }
 
     if (obj == NULL) {
-        if (json_error_code(&err) == json_error_duplicate_key) {
+        if (json_error_code(&err) == json_error_stack_overflow) {
+            /* deeper than jansson reads, so deeper than limits.depth */
+            ps_report_reason(rep, PS_R_TOO_DEEP, NULL,
+                             "nested deeper than limits.depth %zu",
+                             b->schema.max_depth);
+
+        } else if (json_error_code(&err) == json_error_duplicate_key) {
             ps_report_reason(rep, PS_R_DUPLICATE_KEY, NULL,
                              "%s at column %d", err.text, err.column);
 
@@ -354,13 +428,28 @@ ps_process_id(ps_build_t *b, json_t *obj, const char *key)
 static int
 ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
 {
+    size_t        n;
+    const char   *text;
     ps_report_t  *rep;
 
     rep = &b->report;
 
-    if (v == NULL || json_is_null(v)) {
+    if (v == NULL) {
         ps_report_reason(rep, PS_R_MISSING_ID, NULL, "no \"%s\" member",
                          key);
+        return -1;
+    }
+
+    if (json_is_null(v)) {
+        ps_report_reason(rep, PS_R_MISSING_ID, NULL,
+                         "the \"%s\" member is null", key);
+        return -1;
+    }
+
+    if (ps_bignum_marker(v, &text, &n)) {
+        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
+                         "the id is a number out of range: %.*s", (int) n,
+                         text);
         return -1;
     }
 
@@ -633,6 +722,47 @@ ps_process_values(ps_build_t *b)
         }
     }
 
+    return s->none_of ? ps_process_one_of(b) : 0;
+}
+
+
+/*
+ * one_of_required: at least one field of each list has a value other
+ * than null (kept as a value or as its text); -1 quarantines (reported)
+ */
+
+static int
+ps_process_one_of(ps_build_t *b)
+{
+    unsigned      i, j, id;
+    ps_schema_t  *s;
+    ps_one_of_t  *g;
+
+    s = &b->schema;
+
+    for (i = 0; i < s->none_of; i++) {
+        g = &s->one_of[i];
+
+        for (j = 0; j < g->nfields; j++) {
+            id = g->fields[j];
+
+            if (b->values[id] != NULL ? !json_is_null(b->values[id])
+                : (b->raw[id].len != 0
+                   && !(b->raw[id].len == 4
+                        && memcmp(b->raw[id].data, "null", 4) == 0)))
+            {
+                break;
+            }
+        }
+
+        if (j == g->nfields) {
+            ps_report_reason(&b->report, PS_R_REQUIRED, NULL,
+                             "one of %s is required, but none is present",
+                             g->names);
+            return -1;
+        }
+    }
+
     return 0;
 }
 
@@ -676,7 +806,8 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
 
     seen.line = line;
     seen.source = si;
-    seen.flags = (rep->cur.worst == PS_KIND_FIX ? PS_SEEN_FIXED : 0)
+    seen.flags = (rep->cur.worst == PS_KIND_FIX ? PS_SEEN_FIXED
+                  : rep->cur.worst == PS_KIND_DEFAULT ? PS_SEEN_DEFAULTED : 0)
                  | (has_order ? PS_SEEN_HAS_ORDER : 0);
     seen.order = has_order ? order : 0;
 
@@ -695,7 +826,9 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
         return 0;
     }
 
-    undo = (prev.flags & PS_SEEN_FIXED) ? PS_OUT_FIXED : PS_OUT_CLEAN;
+    undo = (prev.flags & PS_SEEN_FIXED) ? PS_OUT_FIXED
+           : (prev.flags & PS_SEEN_DEFAULTED) ? PS_OUT_DEFAULTED
+           : PS_OUT_CLEAN;
 
     switch (b->schema.duplicates) {
 
@@ -829,4 +962,104 @@ ps_process_clear(ps_build_t *b)
         b->in_raw[i].len = 0;
         b->raw[i].len = 0;
     }
+}
+
+
+/*
+ * Policy "nul" strip or replace: the NUL characters jansson let into
+ * obj's strings (JSON_ALLOW_NUL) removed or made U+FFFD, and reported.
+ * Only for a line that spells one.  The id member is left as it is (an
+ * id is not repaired: it is invalid_id).
+ */
+
+static void
+ps_process_nul(ps_build_t *b, json_t *obj, const unsigned char *line,
+    size_t len, const char *id)
+{
+    size_t       n;
+    json_t      *m;
+    const char  *key;
+
+    if (b->schema.nul == PS_NUL_QUARANTINE
+        || memmem(line, len, "\\u0000", 6) == NULL)
+    {
+        return;
+    }
+
+    n = 0;
+
+    json_object_foreach(obj, key, m) {
+        if (strcmp(key, id) != 0) {
+            n += ps_process_nul_walk(b, m);
+        }
+    }
+
+    if (n == 0) {
+        return;
+    }
+
+    ps_report_reason(&b->report, PS_R_NUL, NULL,
+                     b->schema.nul == PS_NUL_STRIP
+                     ? "%zu NUL characters (\\u0000) removed"
+                     : "%zu NUL characters (\\u0000) replaced by U+FFFD",
+                     n);
+}
+
+
+static size_t
+ps_process_nul_walk(ps_build_t *b, json_t *v)
+{
+    size_t       i, n, len;
+    json_t      *m;
+    ps_buf_t    *t;
+    const char  *s, *key;
+
+    n = 0;
+
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, m) {
+            n += ps_process_nul_walk(b, m);
+        }
+
+        return n;
+    }
+
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, m) {
+            n += ps_process_nul_walk(b, m);
+        }
+
+        return n;
+    }
+
+    if (!json_is_string(v)) {
+        return 0;
+    }
+
+    s = json_string_value(v);
+    len = json_string_length(v);
+
+    if (memchr(s, '\0', len) == NULL) {
+        return 0;
+    }
+
+    t = &b->scratch;
+    t->len = 0;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] != '\0') {
+            ps_buf_addc(t, s[i]);
+            continue;
+        }
+
+        n++;
+
+        if (b->schema.nul == PS_NUL_REPLACE) {
+            ps_buf_add(t, "\xef\xbf\xbd", 3);
+        }
+    }
+
+    (void) json_string_setn_nocheck(v, (const char *) t->data, t->len);
+
+    return n;
 }

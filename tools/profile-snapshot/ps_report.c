@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "ps.h"
 #include "ps_report.h"
+#include "ps_signal.h"
 
 
 typedef struct {
@@ -59,7 +61,7 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "coerced", PS_KIND_FIX },
     { "trimmed", PS_KIND_FIX },
     { "alias", PS_KIND_FIX },
-    { "default", PS_KIND_FIX },
+    { "default", PS_KIND_DEFAULT },
     { "truncated", PS_KIND_FIX },
     { "mapped", PS_KIND_FIX },
     { "migrated", PS_KIND_FIX },
@@ -68,14 +70,18 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "joined", PS_KIND_NOTE },
     { "superseded", PS_KIND_NOTE },
     { "orphan", PS_KIND_NOTE },
-    { "not_in_source", PS_KIND_NOTE }
+    { "not_in_source", PS_KIND_NOTE },
+    { "bom", PS_KIND_NOTE },
+    { "nul", PS_KIND_FIX }
 };
 
 
-static const char  *ps_kind_names[] = { "quarantine", "fix", "note" };
+static const char  *ps_kind_names[PS_KIND_MAX] = {
+    "quarantine", "fix", "default", "note"
+};
 
 static const char  *ps_outcome_names[PS_OUT_MAX] = {
-    "clean", "fixed", "quarantined", "superseded", "orphan"
+    "clean", "fixed", "defaulted", "quarantined", "superseded", "orphan"
 };
 
 
@@ -86,6 +92,7 @@ static void ps_report_line(ps_report_t *r, ps_report_rec_t *e,
 static void ps_report_amend(ps_report_t *r, ps_report_rec_t *e,
     ps_outcome_e outcome);
 static void ps_report_unspool(ps_report_t *r);
+static void ps_report_forget(ps_report_t *r);
 static void ps_report_write(ps_report_t *r, ps_buf_t *b,
     const unsigned char *prefix, size_t prefix_len, ps_outcome_e outcome,
     const unsigned char *reasons, size_t reasons_len,
@@ -102,24 +109,75 @@ int
 ps_report_open(ps_report_t *r, const char *path, int quiet,
     uint64_t max_messages)
 {
+    size_t       dir, n;
+    const char  *slash, *to;
+    struct stat  st;
+
     memset(r, 0, sizeof(ps_report_t));
 
     r->quiet = quiet;
     r->max_messages = max_messages;
+    r->ndjson_sig = -1;
 
     if (path == NULL) {
         return 0;
     }
 
     r->ndjson_path = path;
-    r->ndjson = (strcmp(path, "-") == 0) ? stdout : fopen(path, "w");
+
+    if (strcmp(path, "-") == 0) {
+        r->ndjson = stdout;
+        return 0;
+    }
+
+    /* a fifo or a device is written as it is: it cannot be renamed over */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        r->ndjson = fopen(path, "w");
+
+    } else {
+        /* a symbolic link stays one: its target is replaced */
+        r->ndjson_to = (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+                       ? realpath(path, NULL) : NULL;
+
+        if (r->ndjson_to == NULL) {
+            r->ndjson_to = ps_strdup(path);
+        }
+
+        to = r->ndjson_to;
+        slash = strrchr(to, '/');
+        dir = (slash != NULL) ? (size_t) (slash - to) + 1 : 0;
+        n = strlen(to) + 32;
+
+        r->ndjson_tmp = ps_alloc(n);
+        memcpy(r->ndjson_tmp, to, dir);
+        snprintf(r->ndjson_tmp + dir, n - dir, ".%s.tmp.%ld", to + dir,
+                 (long) getpid());
+
+        r->ndjson_sig = ps_signal_track(r->ndjson_tmp);
+        r->ndjson = fopen(r->ndjson_tmp, "w");
+    }
 
     if (r->ndjson == NULL) {
         ps_error("%s: cannot open the report: %s", path, strerror(errno));
+        ps_report_forget(r);
         return -1;
     }
 
     return 0;
+}
+
+
+/* the temporary report is no longer ours to remove */
+
+static void
+ps_report_forget(ps_report_t *r)
+{
+    ps_signal_forget(r->ndjson_sig);
+    r->ndjson_sig = -1;
+    free(r->ndjson_tmp);
+    free(r->ndjson_to);
+    r->ndjson_tmp = NULL;
+    r->ndjson_to = NULL;
 }
 
 
@@ -143,16 +201,20 @@ ps_report_spool(ps_report_t *r, const char *out, ps_writer_t *w)
     memcpy(path, out, dir);
     sprintf(path + dir, ".%s.report.XXXXXX", out + dir);
 
+    /* nothing is left behind, whatever happens (no signal in between) */
+    ps_signal_block();
+
     fd = mkstemp(path);
 
     if (fd == -1) {
+        ps_signal_unblock();
         ps_error("%s: mkstemp() failed: %s", path, strerror(errno));
         free(path);
         return -1;
     }
 
-    /* nothing is left behind, whatever happens */
     (void) unlink(path);
+    ps_signal_unblock();
 
     r->spool = fdopen(fd, "w+");
 
@@ -249,6 +311,9 @@ ps_report_end(ps_report_t *r)
     case PS_KIND_FIX:
         outcome = PS_OUT_FIXED;
         break;
+    case PS_KIND_DEFAULT:
+        outcome = PS_OUT_DEFAULTED;
+        break;
     default:
         outcome = PS_OUT_CLEAN;
     }
@@ -337,7 +402,7 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
 
         first = 1;
 
-        for (k = 0; k < 3; k++) {
+        for (k = 0; k < PS_KIND_MAX; k++) {
             for (i = 0; i < PS_R_MAX; i++) {
                 if (r->reasons_count[i][k] == 0) {
                     continue;
@@ -383,10 +448,11 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
     }
 
     fprintf(stderr, PS_NAME ": %llu records read: %llu clean, %llu fixed, "
-            "%llu quarantined, %llu superseded",
+            "%llu defaulted, %llu quarantined, %llu superseded",
             (unsigned long long) r->lines,
             (unsigned long long) r->outcomes[PS_OUT_CLEAN],
             (unsigned long long) r->outcomes[PS_OUT_FIXED],
+            (unsigned long long) r->outcomes[PS_OUT_DEFAULTED],
             (unsigned long long) r->outcomes[PS_OUT_QUARANTINED],
             (unsigned long long) r->outcomes[PS_OUT_SUPERSEDED]);
 
@@ -403,7 +469,7 @@ ps_report_summary(ps_report_t *r, int64_t written, const char *out,
                 (unsigned long long) r->rows_quarantined);
     }
 
-    for (k = 0; k < 3; k++) {
+    for (k = 0; k < PS_KIND_MAX; k++) {
         for (i = 0; i < PS_R_MAX; i++) {
             if (r->reasons_count[i][k]) {
                 fprintf(stderr, "  %-10s %-20s %llu\n", ps_kind_names[k],
@@ -447,6 +513,22 @@ ps_report_close(ps_report_t *r)
         }
 
         r->ndjson = NULL;
+
+        if (r->ndjson_tmp != NULL) {
+            ps_signal_point("report");
+
+            if (rc != 0) {
+                (void) unlink(r->ndjson_tmp);
+
+            } else if (rename(r->ndjson_tmp, r->ndjson_to) != 0) {
+                ps_error("%s: rename() to %s failed: %s", r->ndjson_tmp,
+                         r->ndjson_to, strerror(errno));
+                (void) unlink(r->ndjson_tmp);
+                rc = -1;
+            }
+
+            ps_report_forget(r);
+        }
     }
 
     ps_report_rec_free(&r->cur);

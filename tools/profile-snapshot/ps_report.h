@@ -23,7 +23,9 @@
 typedef enum {
     PS_KIND_QUARANTINE = 0,     /* the record is not written */
     PS_KIND_FIX,                /* written, with this change */
-    PS_KIND_NOTE                /* written unchanged; worth knowing */
+    PS_KIND_DEFAULT,            /* written, an absent field defaulted */
+    PS_KIND_NOTE,               /* written unchanged; worth knowing */
+    PS_KIND_MAX
 } ps_kind_e;
 
 
@@ -62,6 +64,8 @@ typedef enum {
     PS_R_SUPERSEDED,
     PS_R_ORPHAN,
     PS_R_NOT_IN_SOURCE,
+    PS_R_BOM,
+    PS_R_NUL,
     PS_R_MAX
 } ps_reason_e;
 
@@ -69,6 +73,7 @@ typedef enum {
 typedef enum {
     PS_OUT_CLEAN = 0,           /* accepted as is */
     PS_OUT_FIXED,               /* accepted with fixes */
+    PS_OUT_DEFAULTED,           /* accepted; only defaults filled in */
     PS_OUT_QUARANTINED,         /* not written */
     PS_OUT_SUPERSEDED,          /* was written, replaced by a duplicate */
     PS_OUT_ORPHAN,              /* row of a joined source with no record */
@@ -95,6 +100,9 @@ typedef struct {
 typedef struct {
     FILE           *ndjson;     /* --report, or NULL */
     const char     *ndjson_path;
+    char           *ndjson_tmp; /* written here, renamed at the end */
+    char           *ndjson_to;  /* to this: ndjson_path, or its target */
+    int             ndjson_sig; /* its ps_signal_track() slot */
 
     /*
      * With a spool, record lines wait in it until the end, so that a
@@ -119,7 +127,7 @@ typedef struct {
     /* totals */
     uint64_t        lines;      /* records read (blank lines excluded) */
     uint64_t        outcomes[PS_OUT_MAX];
-    uint64_t        reasons_count[PS_R_MAX][3];     /* by kind */
+    uint64_t        reasons_count[PS_R_MAX][PS_KIND_MAX];
     uint64_t        rows;       /* rows read from joined sources */
     uint64_t        rows_quarantined;
 
@@ -129,7 +137,10 @@ typedef struct {
 
 /*
  * Open the report; path may be NULL (stderr messages and summary only).
- * Returns 0, or -1 with a message printed.
+ * A regular file (or a new one) is written as ".NAME.tmp.PID" beside it
+ * and renamed by ps_report_close(), so that a build that fails to write
+ * it, or is interrupted, leaves the previous report as it was.  Returns
+ * 0, or -1 with a message printed.
  */
 int ps_report_open(ps_report_t *r, const char *path, int quiet,
     uint64_t max_messages);
@@ -195,7 +206,10 @@ void ps_report_event(ps_report_t *r, ps_outcome_e outcome, ps_outcome_e undo,
 void ps_report_summary(ps_report_t *r, int64_t written, const char *out,
     const char *content_hash, int exit_code);
 
-/* close the report file; returns -1 if writing it failed */
+/*
+ * Close the report file and rename it into place (or remove it if
+ * writing it failed); returns -1 if writing or renaming it failed.
+ */
 int ps_report_close(ps_report_t *r);
 
 const char *ps_reason_name(ps_reason_e code);

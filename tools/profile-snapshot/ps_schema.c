@@ -9,10 +9,12 @@
  */
 
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ps.h"
 #include "ps_schema.h"
@@ -44,12 +46,29 @@ static const char  *ps_type_names[] = {
 int
 ps_schema_load(ps_schema_t *s, const char *path)
 {
-    json_error_t  err;
+    FILE          *f;
+    struct stat    st;
+    json_error_t   err;
 
     memset(s, 0, sizeof(ps_schema_t));
     s->path = path;
 
-    s->json = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    /* opened here: jansson's own message would name the file twice */
+    f = fopen(path, "r");
+
+    if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        f = NULL;
+        errno = EISDIR;
+    }
+
+    if (f == NULL) {
+        ps_error("%s: cannot open the schema: %s", path, strerror(errno));
+        return -1;
+    }
+
+    s->json = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+    fclose(f);
 
     if (s->json == NULL) {
         if (err.line > 0) {
@@ -81,6 +100,12 @@ ps_schema_free(ps_schema_t *s)
         free(s->allocs[i]);
     }
 
+    for (i = 0; i < s->nregexes; i++) {
+        regfree(s->regexes[i]);
+        free(s->regexes[i]);
+    }
+
+    free(s->regexes);
     free(s->allocs);
     free(s->names);
     ps_buf_free(&s->canonical);
@@ -280,7 +305,7 @@ ps_schema_top(ps_schema_t *s)
     static const char  *allowed[] = {
         "version", "id", "classes", "fields", "description", "coerce",
         "trim", "version_field", "default_version", "detect", "migrations",
-        "sources", "policies", "limits", NULL
+        "sources", "policies", "limits", "one_of_required", NULL
     };
 
     if (!json_is_object(s->json)) {
@@ -345,7 +370,9 @@ ps_schema_top(ps_schema_t *s)
         || ps_schema_policies(s, json_object_get(s->json, "policies")) != 0
         || ps_schema_limits(s, json_object_get(s->json, "limits")) != 0
         || ps_schema_fields(s, json_object_get(s->json, "fields")) != 0
-        || ps_schema_names(s) != 0)
+        || ps_schema_names(s) != 0
+        || ps_schema_one_of(s, json_object_get(s->json, "one_of_required"))
+           != 0)
     {
         return -1;
     }
@@ -504,6 +531,12 @@ ps_schema_names(ps_schema_t *s)
                           f->name);
             return -1;
         }
+    }
+
+    /* the aliases after every name: a clash is the alias's fault */
+
+    for (i = 0; i < s->nfields; i++) {
+        f = &s->fields[i];
 
         for (a = 0; a < f->naliases; a++) {
             if (ps_schema_add_name(s, f->aliases[a], strlen(f->aliases[a]),
@@ -589,7 +622,7 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
 
     static const char  *allowed[] = {
         "duplicates", "newest_field", "invalid_utf8", "unknown_fields",
-        "description", NULL
+        "nul", "description", NULL
     };
 
     static const char  *dup_names[] = {
@@ -602,6 +635,12 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
     static const int    utf8_values[] = {
         PS_UTF8_QUARANTINE, PS_UTF8_REPLACE
     };
+    static const char  *nul_names[] = {
+        "quarantine", "strip", "replace", NULL
+    };
+    static const int    nul_values[] = {
+        PS_NUL_QUARANTINE, PS_NUL_STRIP, PS_NUL_REPLACE
+    };
     static const char  *unknown_names[] = { "drop", "quarantine", NULL };
     static const int    unknown_values[] = {
         PS_ON_DROP, PS_ON_QUARANTINE
@@ -609,6 +648,7 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
 
     s->duplicates = PS_DUP_LAST;
     s->invalid_utf8 = PS_UTF8_QUARANTINE;
+    s->nul = PS_NUL_QUARANTINE;
     s->unknown_fields = PS_ON_DROP;
     s->newest_field = "updated_at";
 
@@ -633,6 +673,8 @@ ps_schema_policies(ps_schema_t *s, json_t *v)
                                                "invalid_utf8", utf8_names,
                                                utf8_values,
                                                PS_UTF8_QUARANTINE)) < 0
+        || (s->nul = ps_schema_choice(s, v, "policies", "nul", nul_names,
+                                      nul_values, PS_NUL_QUARANTINE)) < 0
         || (s->unknown_fields = ps_schema_choice(s, v, "policies",
                                                  "unknown_fields",
                                                  unknown_names,
@@ -685,6 +727,12 @@ ps_schema_limits(ps_schema_t *s, json_t *v)
         || ps_schema_size(s, v, "string_bytes", &s->max_string_bytes) != 0
         || ps_schema_size(s, v, "array_items", &s->max_array_items) != 0)
     {
+        return -1;
+    }
+
+    if (s->max_depth > PS_MAX_DEPTH) {
+        ps_schema_err(s, "limits.depth: at most %d (the deepest nesting "
+                      "the JSON parser reads)", PS_MAX_DEPTH);
         return -1;
     }
 

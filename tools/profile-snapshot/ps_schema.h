@@ -12,6 +12,7 @@
 
 
 #include <stddef.h>
+#include <regex.h>
 #include <jansson.h>
 
 #include "ngx_http_profile_format.h"
@@ -51,6 +52,10 @@ struct ps_field_s {
     json_t         *map;        /* object: input string -> value */
     const char     *split;      /* array from a string: separator */
     json_t         *formats;    /* timestamp: strptime formats */
+    json_t         *minimum;    /* integer, number: bounds, or NULL */
+    json_t         *maximum;
+    regex_t        *pattern;    /* string: compiled once, or NULL */
+    const char     *pattern_text;
 
     const char    **aliases;
     unsigned        naliases;
@@ -115,6 +120,24 @@ typedef struct {
 #define PS_UTF8_QUARANTINE  0
 #define PS_UTF8_REPLACE     1
 
+/*
+ * The deepest nesting a record may have: jansson's JSON_PARSER_MAX_DEPTH
+ * (not in its public header), beyond which it refuses the line.
+ */
+#define PS_MAX_DEPTH        2048
+
+#define PS_NUL_QUARANTINE   0
+#define PS_NUL_STRIP        1
+#define PS_NUL_REPLACE      2
+
+
+/* one_of_required: a record needs at least one of these fields */
+typedef struct {
+    unsigned       *fields;     /* top-level field ids */
+    unsigned        nfields;
+    const char     *names;      /* "\"email\", \"phone\"", for messages */
+} ps_one_of_t;
+
 
 /* name -> field id, including aliases; open addressing */
 typedef struct {
@@ -160,6 +183,7 @@ typedef struct {
     int             duplicates;     /* PS_DUP_* */
     const char     *newest_field;
     int             invalid_utf8;   /* PS_UTF8_* */
+    int             nul;            /* PS_NUL_*: "\u0000" in strings */
     int             unknown_fields; /* PS_ON_DROP / PS_ON_QUARANTINE */
     size_t          max_record_bytes;
     size_t          max_depth;
@@ -174,6 +198,10 @@ typedef struct {
     ps_buf_t        strings;    /* storage for generated paths */
     void          **allocs;     /* everything else allocated */
     size_t          nallocs;
+    ps_one_of_t    *one_of;     /* one_of_required */
+    unsigned        none_of;
+    regex_t       **regexes;    /* the fields' patterns, to regfree() */
+    size_t          nregexes;
 } ps_schema_t;
 
 
@@ -218,6 +246,16 @@ int ps_schema_migrations(ps_schema_t *s);
 
 /* allocate memory freed with the schema */
 void *ps_schema_alloc(ps_schema_t *s, size_t size);
+
+/*
+ * The top-level "one_of_required" (v may be NULL), once the fields and
+ * their names are known.  Returns 0, or -1 (reported).
+ * (ps_schema_field.c)
+ */
+int ps_schema_one_of(ps_schema_t *s, json_t *v);
+
+/* -1, 0 or 1 as the JSON number a is below, equal to or above b */
+int ps_number_cmp(const json_t *a, const json_t *b);
 
 /* print "FILE: where: message" for a schema error */
 void ps_schema_err(ps_schema_t *s, const char *fmt, ...)

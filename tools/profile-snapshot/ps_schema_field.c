@@ -25,6 +25,8 @@ static int ps_field_time(ps_schema_t *s, ps_field_t *f, json_t *v,
     const char *where, const char *what);
 static int ps_field_values(ps_schema_t *s, json_t *v, const char *where,
     ps_field_t *f);
+static int ps_field_bounds(ps_schema_t *s, json_t *v, const char *where,
+    ps_field_t *f);
 static int ps_field_nested(ps_schema_t *s, json_t *v, const char *where,
     ps_field_t *f);
 static int ps_field_aliases(ps_schema_t *s, json_t *v, const char *where,
@@ -47,7 +49,8 @@ ps_schema_field(ps_schema_t *s, json_t *v, const char *where,
         "type", "description", "required", "default", "nullable",
         "coerce", "trim", "max_length", "on_too_long", "on_invalid",
         "enum", "map", "split", "formats", "items", "fields",
-        "keep_unknown", "name", "aliases", NULL
+        "keep_unknown", "name", "aliases", "minimum", "maximum", "pattern",
+        NULL
     };
 
     unsigned  i;
@@ -95,6 +98,7 @@ ps_schema_field(ps_schema_t *s, json_t *v, const char *where,
     if (ps_field_type(s, v, where, f) != 0
         || ps_field_flags(s, v, where, f) != 0
         || ps_field_values(s, v, where, f) != 0
+        || ps_field_bounds(s, v, where, f) != 0
         || ps_field_nested(s, v, where, f) != 0
         || ps_field_aliases(s, v, where, f) != 0)
     {
@@ -389,6 +393,82 @@ ps_field_values(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
 }
 
 
+/* minimum, maximum (integer, number) and pattern (string) */
+
+static int
+ps_field_bounds(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
+{
+    int       rc;
+    char      msg[256];
+    json_t   *m;
+    regex_t  *re;
+
+    f->minimum = json_object_get(v, "minimum");
+    f->maximum = json_object_get(v, "maximum");
+
+    if ((f->minimum != NULL || f->maximum != NULL)
+        && f->type != NGX_HTTP_PROFILE_TYPE_INTEGER
+        && f->type != NGX_HTTP_PROFILE_TYPE_NUMBER)
+    {
+        ps_schema_err(s, "%s.%s: a number, for integer and number fields "
+                      "only", where, f->minimum ? "minimum" : "maximum");
+        return -1;
+    }
+
+    if (f->minimum != NULL && !json_is_number(f->minimum)) {
+        ps_schema_err(s, "%s.minimum: a number, for integer and number "
+                      "fields only", where);
+        return -1;
+    }
+
+    if (f->maximum != NULL && !json_is_number(f->maximum)) {
+        ps_schema_err(s, "%s.maximum: a number, for integer and number "
+                      "fields only", where);
+        return -1;
+    }
+
+    if (f->minimum != NULL && f->maximum != NULL
+        && ps_number_cmp(f->maximum, f->minimum) < 0)
+    {
+        ps_schema_err(s, "%s.maximum: below the minimum", where);
+        return -1;
+    }
+
+    m = json_object_get(v, "pattern");
+
+    if (m == NULL) {
+        return 0;
+    }
+
+    if (!json_is_string(m) || f->type != NGX_HTTP_PROFILE_TYPE_STRING) {
+        ps_schema_err(s, "%s.pattern: a regular expression, for string "
+                      "fields only", where);
+        return -1;
+    }
+
+    /* compiled once, here; matched only for fields that have one */
+    re = ps_alloc(sizeof(regex_t));
+    rc = regcomp(re, json_string_value(m), REG_EXTENDED | REG_NOSUB);
+
+    if (rc != 0) {
+        regerror(rc, re, msg, sizeof(msg));
+        free(re);
+        ps_schema_err(s, "%s.pattern: not a POSIX extended regular "
+                      "expression: %s", where, msg);
+        return -1;
+    }
+
+    s->regexes = ps_realloc(s->regexes,
+                            (s->nregexes + 1) * sizeof(regex_t *));
+    s->regexes[s->nregexes++] = re;
+
+    f->pattern = re;
+    f->pattern_text = json_string_value(m);
+
+    return 0;
+}
+
+
 static int
 ps_field_nested(ps_schema_t *s, json_t *v, const char *where, ps_field_t *f)
 {
@@ -536,4 +616,88 @@ ps_field_path(ps_schema_t *s, const char *parent, const char *name)
     snprintf(p, n, "%s%s%s", parent, name[0] == '[' ? "" : ".", name);
 
     return p;
+}
+
+
+int
+ps_number_cmp(const json_t *a, const json_t *b)
+{
+    double        x, y;
+    json_int_t    i, j;
+
+    if (json_is_integer(a) && json_is_integer(b)) {
+        i = json_integer_value(a);
+        j = json_integer_value(b);
+
+        return (i > j) - (i < j);
+    }
+
+    x = json_number_value(a);
+    y = json_number_value(b);
+
+    return (x > y) - (x < y);
+}
+
+
+int
+ps_schema_one_of(ps_schema_t *s, json_t *v)
+{
+    char         *text;
+    size_t        i, j;
+    json_t       *group, *name;
+    unsigned      alias;
+    ps_buf_t      names;
+    ps_field_t   *f;
+    ps_one_of_t  *g;
+
+    if (v == NULL) {
+        return 0;
+    }
+
+    if (!json_is_array(v) || json_array_size(v) == 0) {
+        ps_schema_err(s, "one_of_required: must be a non-empty array of "
+                      "lists of field names");
+        return -1;
+    }
+
+    s->none_of = (unsigned) json_array_size(v);
+    s->one_of = ps_schema_alloc(s, s->none_of * sizeof(ps_one_of_t));
+
+    json_array_foreach(v, i, group) {
+        if (!json_is_array(group) || json_array_size(group) < 2) {
+            ps_schema_err(s, "one_of_required[%zu]: must list at least two "
+                          "field names", i);
+            return -1;
+        }
+
+        g = &s->one_of[i];
+        g->nfields = (unsigned) json_array_size(group);
+        g->fields = ps_schema_alloc(s, g->nfields * sizeof(unsigned));
+
+        memset(&names, 0, sizeof(ps_buf_t));
+
+        json_array_foreach(group, j, name) {
+            f = json_is_string(name)
+                ? ps_schema_lookup(s, json_string_value(name),
+                                   json_string_length(name), &alias)
+                : NULL;
+
+            if (f == NULL || alias != 0) {
+                ps_schema_err(s, "one_of_required[%zu][%zu]: must be the "
+                              "name of a top-level field", i, j);
+                ps_buf_free(&names);
+                return -1;
+            }
+
+            g->fields[j] = f->id;
+            ps_buf_printf(&names, "%s\"%s\"", j ? ", " : "", f->name);
+        }
+
+        text = ps_schema_alloc(s, names.len + 1);
+        memcpy(text, names.data, names.len);
+        g->names = text;
+        ps_buf_free(&names);
+    }
+
+    return 0;
 }

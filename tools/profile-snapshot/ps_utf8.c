@@ -108,3 +108,83 @@ ps_utf8_repair(const unsigned char *p, size_t n, ps_buf_t *out)
 
     return bad;
 }
+
+
+static int ps_utf8_hex4(const unsigned char *p, unsigned *v);
+
+
+size_t
+ps_utf8_surrogates(unsigned char *p, size_t n)
+{
+    size_t    i, count;
+    unsigned  u, w;
+    int       in_string;
+
+    count = 0;
+    in_string = 0;
+
+    for (i = 0; i < n; i++) {
+        if (!in_string) {
+            in_string = (p[i] == '"');
+            continue;
+        }
+
+        if (p[i] == '"') {
+            in_string = 0;
+            continue;
+        }
+
+        if (p[i] != '\\' || i + 1 >= n) {
+            continue;
+        }
+
+        if (p[i + 1] != 'u' || i + 6 > n || !ps_utf8_hex4(p + i + 2, &u)) {
+            i++;        /* the escaped character */
+            continue;
+        }
+
+        if (u >= 0xd800 && u <= 0xdbff && i + 12 <= n && p[i + 6] == '\\'
+            && p[i + 7] == 'u' && ps_utf8_hex4(p + i + 8, &w)
+            && w >= 0xdc00 && w <= 0xdfff)
+        {
+            i += 11;    /* a pair */
+            continue;
+        }
+
+        if (u >= 0xd800 && u <= 0xdfff) {
+            memcpy(p + i + 2, "fffd", 4);
+            count++;
+        }
+
+        i += 5;
+    }
+
+    return count;
+}
+
+
+static int
+ps_utf8_hex4(const unsigned char *p, unsigned *v)
+{
+    unsigned  i, c;
+
+    *v = 0;
+
+    for (i = 0; i < 4; i++) {
+        c = p[i];
+
+        if (c >= '0' && c <= '9') {
+            c -= '0';
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            c = (c | 0x20) - 'a' + 10;
+
+        } else {
+            return 0;
+        }
+
+        *v = *v * 16 + c;
+    }
+
+    return 1;
+}

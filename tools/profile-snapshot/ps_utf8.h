@@ -192,5 +192,13 @@ size_t ps_utf8_check(const unsigned char *p, size_t n);
  */
 size_t ps_utf8_repair(const unsigned char *p, size_t n, ps_buf_t *out);
 
+/*
+ * In the JSON text p[0 .. n - 1], make every escaped lone surrogate in a
+ * string ("\ud800" without a low one after it, "\udc00" without a high
+ * one before it) "\ufffd", in place (the same length: columns do not
+ * move); returns the number of replacements.
+ */
+size_t ps_utf8_surrogates(unsigned char *p, size_t n);
+
 
 #endif /* _PS_UTF8_H_INCLUDED_ */

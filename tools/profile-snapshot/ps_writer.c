@@ -14,6 +14,7 @@
 
 #include "ps.h"
 #include "ps_buf.h"
+#include "ps_signal.h"
 #include "ps_writer.h"
 #include "ps_index.h"
 
@@ -80,7 +81,8 @@ static int ps_writer_spool_done(ps_writer_t *w, ps_writer_spool_t *sp,
     uint64_t off, size_t len);
 static int ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
     MDB_dbi profiles, MDB_txn **txn);
-static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need);
+static int ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need,
+    int exact);
 static void ps_writer_writeback(MDB_env *out);
 static size_t ps_writer_need(size_t key_len, size_t rec_len);
 static int ps_writer_meta(ps_writer_t *w, MDB_txn *txn, MDB_dbi meta,
@@ -100,6 +102,9 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
 
     memset(w, 0, sizeof(ps_writer_t));
     w->spool = -1;
+    w->sig[0] = -1;
+    w->sig[1] = -1;
+    w->sig[2] = -1;
 
     w->out = ps_strdup(out);
 
@@ -131,16 +136,28 @@ ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize)
     (void) unlink(w->tmp);
     (void) unlink(spool);
 
-    /* unlinked at once: nothing is left behind, whatever happens */
+    /* removed if a signal ends the build (ps_signal.c) */
+    w->sig[0] = ps_signal_track(w->work);
+    w->sig[1] = ps_signal_track(w->work_lock);
+    w->sig[2] = ps_signal_track(w->tmp);
+
+    /*
+     * unlinked at once: nothing is left behind, whatever happens (and
+     * no signal comes in between)
+     */
+    ps_signal_block();
+
     w->spool = open(spool, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
     if (w->spool == -1) {
+        ps_signal_unblock();
         ps_error("%s: cannot create: %s", spool, strerror(errno));
         free(spool);
         return -1;
     }
 
     (void) unlink(spool);
+    ps_signal_unblock();
     free(spool);
 
     rc = mdb_env_create(&w->env);
@@ -517,6 +534,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
 
     /* the records, in key order, and the content hash */
 
+    ps_signal_point("copy");
+
     if (ps_writer_copy(w, s, out, profiles, &txn) != 0) {
         goto failed;
     }
@@ -534,8 +553,14 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
         strncat(w->snapshot_id, w->content_hash + 7, 8);
     }
 
+    /*
+     * Exactly the pages in use and room for the metadata: the map size
+     * the meta page records then depends on the live records only, not
+     * on the superseded ones the copy's reservations saw (w->max_rec).
+     */
     if (ps_writer_room(w, out, 2 * (s->canonical.len + s->fields_bin.len
-                                    + s->classes_bin.len) + 65536) != 0)
+                                    + s->classes_bin.len) + 65536, 1)
+        != 0)
     {
         goto failed;
     }
@@ -594,6 +619,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
 
     /* the id index, once every record is where it stays */
 
+    ps_signal_point("index");
+
     if (ps_index_write(w->tmp, ps_index_seed(w->content_hash,
                                              strlen(w->content_hash)),
                        &info)
@@ -601,6 +628,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     {
         return -1;
     }
+
+    ps_signal_point("publish");
 
     return ps_writer_publish(w);
 
@@ -639,6 +668,13 @@ ps_writer_close(ps_writer_t *w)
         (void) unlink(w->work);
         (void) unlink(w->work_lock);
         (void) unlink(w->tmp);
+
+        ps_signal_forget(w->sig[0]);
+        ps_signal_forget(w->sig[1]);
+        ps_signal_forget(w->sig[2]);
+        w->sig[0] = -1;
+        w->sig[1] = -1;
+        w->sig[2] = -1;
     }
 
     ps_buf_free(&w->spool_buf);
@@ -1115,11 +1151,14 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
 
     ps_writer_spool_map(w, &sp);
 
-    /* a transaction of at most limit bytes, plus one record */
-    limit = 2 * w->spool_size + 65536;
-    if (limit > PS_OUT_TXN) {
-        limit = PS_OUT_TXN;
-    }
+    /*
+     * A transaction of at most limit bytes, plus one record.  The same
+     * for every build: where a transaction ends shapes the pages, and
+     * must depend on the live records only (not on the spool, which
+     * holds superseded records too, more or fewer by input order), so
+     * that the same records give the same bytes.
+     */
+    limit = PS_OUT_TXN;
 
     ps_sha256_init(&sha);
     w->count = 0;
@@ -1151,7 +1190,8 @@ ps_writer_copy(ps_writer_t *w, ps_schema_t *s, MDB_env *out,
         if (*txn == NULL) {
             if (ps_writer_room(w, out, limit + limit / 8
                                        + ps_writer_need(key.mv_size,
-                                                        w->max_rec)) != 0)
+                                                        w->max_rec), 0)
+                != 0)
             {
                 goto failed;
             }
@@ -1266,10 +1306,12 @@ ps_writer_writeback(MDB_env *out)
  * Make sure the output's map has need bytes free beyond its last page
  * (between transactions only).  The map starts small and grows: LMDB
  * records the largest map size in the meta page, and readers map that.
+ * With exact, the map is set to the pages in use plus need, also when
+ * that is smaller than it is (LMDB keeps at least the pages in use).
  */
 
 static int
-ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need)
+ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need, int exact)
 {
     int           rc;
     size_t        used;
@@ -1289,7 +1331,7 @@ ps_writer_room(ps_writer_t *w, MDB_env *out, size_t need)
 
     used = (info.me_last_pgno + 1) * (size_t) st.ms_psize;
 
-    if (info.me_mapsize >= used + need) {
+    if (!exact && info.me_mapsize >= used + need) {
         return 0;
     }
 

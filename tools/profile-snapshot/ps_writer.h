@@ -41,6 +41,7 @@ typedef struct {
 #define PS_SEEN_REJECTED  0x02  /* duplicates rejected: id is banned */
 #define PS_SEEN_HAS_ORDER 0x04  /* order is meaningful */
 #define PS_SEEN_FIXED     0x08  /* the stored record's outcome was fixed */
+#define PS_SEEN_DEFAULTED 0x10  /* ... was defaulted */
 
 #define PS_WRITER_MAX_AUX  20
 
@@ -55,6 +56,7 @@ typedef struct {
     char           *work_lock;
     char           *tmp;        /* the new snapshot, renamed to out */
     char           *dir;        /* directory of out, for fsync */
+    int             sig[3];     /* ps_signal_track() of work, lock, tmp */
     size_t          txn_puts;
     size_t          txn_bytes;
     size_t          mapsize;
