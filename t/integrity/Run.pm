@@ -168,7 +168,8 @@ http {
     $check
     $extra
     server {
-        listen 127.0.0.1:$Port;
+        listen 127.0.0.1:$Port reuseport;
+        add_header X-Worker \$pid always;
         location /p/ {
             profile;
             profile_viewer \$http_x_viewer;
@@ -211,12 +212,22 @@ sub start {
     die "nginx start: exit $rc: $out" if $rc != 0;
 
     my $deadline = time + 10;
-    my $pid;
+    my ($pid, %seen);
+
+    # every worker has answered once (listen ... reuseport spreads the
+    # connections), so each has opened its snapshot in init_process
 
     while (time < $deadline) {
-        $pid = master_pid($dir);
-        last if $pid && defined((get('/p/')) [0]);
-        sleep 0.02;
+        $pid //= master_pid($dir);
+
+        if ($pid) {
+            my ($st, $h) = get('/p/');
+            $seen{$h->{'x-worker'}} = 1 if defined $st && $h->{'x-worker'};
+            my @w = workers($pid);
+            last if @w && !grep { !$seen{$_} } @w;
+        }
+
+        sleep 0.01;
     }
 
     die "nginx did not start\n" unless $pid;
