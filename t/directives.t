@@ -93,7 +93,37 @@ qr{profile_snapshot "/[^"]*/conf/relative\.snap": mdb_env_open\(\) failed \(2: N
 
 
 
-=== TEST 9: profile_snapshot: not an LMDB file
+=== TEST 9: profile_snapshot: an empty file
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/empty.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/build/fixtures/empty\.snap" is empty}
+
+
+
+=== TEST 10: profile_snapshot: a truncated file is refused before LMDB reads past its end
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/truncated.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/build/fixtures/truncated\.snap" is truncated: the file has \d+ bytes, LMDB's last page \(\d+, of 4096 bytes\) ends at byte \d+}
+
+
+
+=== TEST 11: profile_snapshot: a stale index (mdb_dump and mdb_load) is refused
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/stale.snap;
+--- config
+--- must_die
+--- error_log eval
+qr{profile_snapshot "[^"]*/build/fixtures/stale\.snap": meta "index" does not match the records: "(alice|bob|12345|[^"]+)", which LMDB holds at byte \d+, is not found there through it \(a stale index, or another file's\)}
+
+
+
+=== TEST 12: profile_snapshot: not an LMDB file
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/not-lmdb.snap;
 --- config
@@ -103,7 +133,7 @@ qr{profile_snapshot "[^"]*/not-lmdb\.snap" is not a profile snapshot: mdb_env_op
 
 
 
-=== TEST 10: profile_snapshot: a directory
+=== TEST 13: profile_snapshot: a directory
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES;
 --- config
@@ -113,7 +143,7 @@ qr{profile_snapshot "[^"]*/build/fixtures" is not a regular file}
 
 
 
-=== TEST 11: profile_snapshot: format version 1 (before the id index)
+=== TEST 14: profile_snapshot: format version 1 (before the id index)
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/version1.snap;
 --- config
@@ -123,7 +153,7 @@ qr{profile_snapshot "[^"]*/version1\.snap": format version 1 is not supported \(
 
 
 
-=== TEST 11a: profile_snapshot: no id index
+=== TEST 15: profile_snapshot: no id index
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/no-index.snap;
 --- config
@@ -133,7 +163,7 @@ qr{profile_snapshot "[^"]*/no-index\.snap" is not a profile snapshot: meta "inde
 
 
 
-=== TEST 11b: profile_snapshot: an id index whose size does not match its header
+=== TEST 16: profile_snapshot: an id index whose size does not match its header
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/bad-index.snap;
 --- config
@@ -143,7 +173,7 @@ qr{profile_snapshot "[^"]*/bad-index\.snap" is not a profile snapshot: meta "ind
 
 
 
-=== TEST 12: profile_snapshot: LMDB, but another format
+=== TEST 17: profile_snapshot: LMDB, but another format
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/wrong-format.snap;
 --- config
@@ -153,7 +183,7 @@ qr{profile_snapshot "[^"]*/wrong-format\.snap" is not a profile snapshot: meta "
 
 
 
-=== TEST 13: profile_snapshot: LMDB without metadata
+=== TEST 18: profile_snapshot: LMDB without metadata
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/no-meta.snap;
 --- config
@@ -163,7 +193,7 @@ qr{profile_snapshot "[^"]*/no-meta\.snap" is not a profile snapshot: no "meta" d
 
 
 
-=== TEST 14: profile_snapshot: malformed classes table
+=== TEST 19: profile_snapshot: malformed classes table
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/bad-classes.snap;
 --- config
@@ -173,7 +203,7 @@ qr{profile_snapshot "[^"]*/bad-classes\.snap" is not a profile snapshot: meta "c
 
 
 
-=== TEST 15: profile_snapshot: record_count does not match
+=== TEST 20: profile_snapshot: record_count does not match
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/count.snap;
 --- config
@@ -183,7 +213,7 @@ qr{profile_snapshot "[^"]*/count\.snap" is not a profile snapshot: meta "record_
 
 
 
-=== TEST 16: profile: takes no argument
+=== TEST 21: profile: takes no argument
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -197,7 +227,7 @@ invalid number of arguments in "profile" directive
 
 
 
-=== TEST 17: profile: not allowed in server
+=== TEST 22: profile: not allowed in server
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -208,7 +238,7 @@ invalid number of arguments in "profile" directive
 
 
 
-=== TEST 18: profile: not allowed in http
+=== TEST 23: profile: not allowed in http
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
     profile;
@@ -219,7 +249,7 @@ invalid number of arguments in "profile" directive
 
 
 
-=== TEST 19: profile: duplicate
+=== TEST 24: profile: duplicate
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -234,7 +264,7 @@ invalid number of arguments in "profile" directive
 
 
 
-=== TEST 20: profile without profile_snapshot
+=== TEST 25: profile without profile_snapshot
 --- config
     location /p {
         profile;
@@ -246,7 +276,7 @@ qr{no "profile_snapshot" is defined for the "profile" directive in \S+nginx\.con
 
 
 
-=== TEST 21: profile without profile_id: a prefix not ending in "/"
+=== TEST 26: profile without profile_id: a prefix not ending in "/"
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -259,7 +289,7 @@ qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+:
 
 
 
-=== TEST 21a: profile without profile_id: a regex location
+=== TEST 27: profile without profile_id: a regex location
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -272,7 +302,7 @@ qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+:
 
 
 
-=== TEST 21b: profile without profile_id: an exact-match location
+=== TEST 28: profile without profile_id: an exact-match location
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -285,7 +315,7 @@ qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+:
 
 
 
-=== TEST 21c: profile without profile_id: a named location
+=== TEST 29: profile without profile_id: a named location
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -298,7 +328,7 @@ qr{no "profile_id" is defined for the "profile" directive in \S+nginx\.conf:\d+:
 
 
 
-=== TEST 21d: profile without profile_id: a prefix location ending in "/" is accepted
+=== TEST 30: profile without profile_id: a prefix location ending in "/" is accepted
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -319,7 +349,7 @@ GET /q/bob
 
 
 
-=== TEST 21e: profile_viewer: duplicate
+=== TEST 31: profile_viewer: duplicate
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -334,7 +364,7 @@ GET /q/bob
 
 
 
-=== TEST 22: profile_id: no argument
+=== TEST 32: profile_id: no argument
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -348,7 +378,7 @@ invalid number of arguments in "profile_id" directive
 
 
 
-=== TEST 23: profile_id: two arguments
+=== TEST 33: profile_id: two arguments
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -362,7 +392,7 @@ invalid number of arguments in "profile_id" directive
 
 
 
-=== TEST 24: profile_id: empty value
+=== TEST 34: profile_id: empty value
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -376,7 +406,7 @@ empty value in "profile_id" directive
 
 
 
-=== TEST 25: profile_id: a constant outside the id grammar
+=== TEST 35: profile_id: a constant outside the id grammar
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -390,7 +420,7 @@ invalid profile id "a b" in "profile_id" directive
 
 
 
-=== TEST 26: profile_id: unknown variable
+=== TEST 36: profile_id: unknown variable
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -404,7 +434,7 @@ unknown "no_such_variable" variable
 
 
 
-=== TEST 27: profile_id: duplicate
+=== TEST 37: profile_id: duplicate
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -419,7 +449,7 @@ unknown "no_such_variable" variable
 
 
 
-=== TEST 28: profile_id: not allowed in "if"
+=== TEST 38: profile_id: not allowed in "if"
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -434,7 +464,7 @@ unknown "no_such_variable" variable
 
 
 
-=== TEST 29: profile_viewer: no argument
+=== TEST 39: profile_viewer: no argument
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
@@ -449,7 +479,7 @@ invalid number of arguments in "profile_viewer" directive
 
 
 
-=== TEST 30: profile_viewer: two arguments
+=== TEST 40: profile_viewer: two arguments
 --- config
     profile_viewer $remote_user $http_x_user;
 --- must_die
@@ -458,7 +488,7 @@ invalid number of arguments in "profile_viewer" directive
 
 
 
-=== TEST 31: profile_viewer: unknown variable
+=== TEST 41: profile_viewer: unknown variable
 --- config
     profile_viewer $no_such_viewer;
 --- must_die
@@ -467,7 +497,7 @@ unknown "no_such_viewer" variable
 
 
 
-=== TEST 32: profile_viewer: duplicate
+=== TEST 42: profile_viewer: duplicate
 --- config
     profile_viewer $remote_user;
     profile_viewer $http_x_user;
@@ -477,7 +507,7 @@ unknown "no_such_viewer" variable
 
 
 
-=== TEST 33: profile_viewer: not allowed in "if"
+=== TEST 43: profile_viewer: not allowed in "if"
 --- config
     if ($arg_x) {
         profile_viewer $arg_v;
@@ -488,7 +518,7 @@ unknown "no_such_viewer" variable
 
 
 
-=== TEST 34: profile_retry_after: not a time
+=== TEST 44: profile_retry_after: not a time
 --- config
     profile_retry_after soon;
 --- must_die
@@ -497,7 +527,7 @@ unknown "no_such_viewer" variable
 
 
 
-=== TEST 35: profile_retry_after: negative
+=== TEST 45: profile_retry_after: negative
 --- config
     profile_retry_after -5;
 --- must_die
@@ -506,7 +536,7 @@ unknown "no_such_viewer" variable
 
 
 
-=== TEST 36: profile_retry_after: no argument
+=== TEST 46: profile_retry_after: no argument
 --- config
     profile_retry_after;
 --- must_die
@@ -515,7 +545,7 @@ invalid number of arguments in "profile_retry_after" directive
 
 
 
-=== TEST 37: profile_retry_after: duplicate
+=== TEST 47: profile_retry_after: duplicate
 --- config
     profile_retry_after 5;
     profile_retry_after 10;
@@ -525,7 +555,7 @@ invalid number of arguments in "profile_retry_after" directive
 
 
 
-=== TEST 38: every directive, valid, in its contexts
+=== TEST 48: every directive, valid, in its contexts
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
     profile_id $arg_id;
@@ -549,3 +579,67 @@ GET /p?id=alice
 --- error_code: 200
 --- no_error_log
 [error]
+
+
+
+=== TEST 49: profile_snapshot_check: not a time
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+    profile_snapshot_check soon;
+--- config
+--- must_die
+--- error_log
+invalid value "soon" in "profile_snapshot_check" directive: a time above 0, or "off"
+
+
+
+=== TEST 50: profile_snapshot_check: 0 is not a period
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+    profile_snapshot_check 0;
+--- config
+--- must_die
+--- error_log
+invalid value "0" in "profile_snapshot_check" directive: a time above 0, or "off"
+
+
+
+=== TEST 51: profile_snapshot_check: duplicate
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+    profile_snapshot_check 1s;
+    profile_snapshot_check off;
+--- config
+--- must_die
+--- error_log
+"profile_snapshot_check" directive is duplicate
+
+
+
+=== TEST 52: profile_snapshot_check: http level only
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+--- config
+    profile_snapshot_check 1s;
+--- must_die
+--- error_log
+"profile_snapshot_check" directive is not allowed here
+
+
+
+=== TEST 53: profile_snapshot_check: a time and "off" are accepted
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
+    profile_snapshot_check 250ms;
+--- config
+    location /p/ {
+        profile;
+    }
+--- request
+GET /p/alice
+--- response_body chomp
+{"id":"alice","name":"Alice Example","city":"Lisbon"}
+--- error_code: 200
+--- no_error_log
+[error]
+[alert]
