@@ -7,7 +7,7 @@
 #
 # Environment: TEST_NGINX_BINARY (default /usr/sbin/nginx),
 # TEST_NGINX_LOAD_MODULES (the .so files to load, NDK first),
-# TEST_NGINX_PORT (default 1984; the tests use it and the next one),
+# TEST_NGINX_PORT (default: a free port picked at random),
 # PROFILE_SNAPSHOT (the CLI).  Traffic goes to 127.0.0.1 only; every
 # loop is bounded in count and time.
 
@@ -28,9 +28,26 @@ our $Root = abs_path(dirname(__FILE__) . '/../..');
 our $Cli = $ENV{PROFILE_SNAPSHOT}
            || "$Root/tools/profile-snapshot/profile-snapshot";
 our $Nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
-our $Port = $ENV{TEST_NGINX_PORT} || 1984;
+our $Port = $ENV{TEST_NGINX_PORT} || pick_port();
 
 my @masters;
+
+
+# a free port of 10000-29999 on 127.0.0.1, so that test files may run in
+# parallel (prove -j), as t/lib's harness does
+sub pick_port {
+    for (1 .. 100) {
+        my $p = 10000 + int rand 20000;
+        my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+                                      LocalPort => $p, Proto => 'tcp',
+                                      Listen => 1, ReuseAddr => 0)
+            or next;
+        close $s;
+        return $p;
+    }
+
+    die "no free port\n";
+}
 
 
 # the reason to skip, or undef when everything needed is there
