@@ -347,16 +347,21 @@ ngx_http_profile_index_home(const ngx_http_profile_index_t *idx,
  * Find the record of id[0 .. len - 1] through idx in the snapshot file
  * mapped at map (map_size bytes): validates the record's header into
  * rec and checks the record against its stored hash, so that a damaged
- * record is never served.  Returns NGX_HTTP_PROFILE_FMT_OK,
- * NGX_HTTP_PROFILE_FMT_MISSING if there is no such id, or a problem (a
- * slot outside the file, a record whose header is bad, a record that
- * fails its hash, whether it holds id or, damaged in its id, another),
- * with *slot set to the slot at fault.  Never reads outside
- * map[0 .. map_size - 1] and the index.
+ * record is never served.  checked, if not NULL, is a bitmap of
+ * 2^idx->bits bits, zeroed when the file is opened and kept by the
+ * caller: the hash of the record a slot names is checked only while the
+ * slot's bit is 0, and the bit is set when it passes (the file never
+ * changes, so a record that passed once passes again).  Returns
+ * NGX_HTTP_PROFILE_FMT_OK, NGX_HTTP_PROFILE_FMT_MISSING if there is no
+ * such id, or a problem (a slot outside the file, a record whose header
+ * is bad, a record that fails its hash, whether it holds id or, damaged
+ * in its id, another), with *slot set to the slot at fault.  Never
+ * reads outside map[0 .. map_size - 1] and the index.
  */
 int ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
     const unsigned char *map, size_t map_size, const unsigned char *id,
-    size_t len, ngx_http_profile_record_t *rec, uint64_t *slot);
+    size_t len, ngx_http_profile_record_t *rec, uint64_t *slot,
+    unsigned char *checked);
 
 
 #endif /* _NGX_HTTP_PROFILE_FORMAT_H_INCLUDED_ */

@@ -152,7 +152,8 @@ ngx_http_profile_index_parse(ngx_http_profile_index_t *idx,
 int
 ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
     const unsigned char *map, size_t map_size, const unsigned char *id,
-    size_t len, ngx_http_profile_record_t *rec, uint64_t *slot)
+    size_t len, ngx_http_profile_record_t *rec, uint64_t *slot,
+    unsigned char *checked)
 {
     int                   rc;
     uint32_t              tag, n, size;
@@ -194,8 +195,17 @@ ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
              * a record that passes its hash and holds another id).
              */
 
-            if (ngx_http_profile_record_hash(map + off, size) != rec->hash) {
-                return NGX_HTTP_PROFILE_FMT_HASH;
+            if (checked == NULL || !(checked[i >> 3] & (1 << (i & 7)))) {
+
+                if (ngx_http_profile_record_hash(map + off, size)
+                    != rec->hash)
+                {
+                    return NGX_HTTP_PROFILE_FMT_HASH;
+                }
+
+                if (checked != NULL) {
+                    checked[i >> 3] |= (unsigned char) (1 << (i & 7));
+                }
             }
 
             if (rec->id_len == len && memcmp(rec->id, id, len) == 0) {

@@ -105,6 +105,14 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
         goto failed;
     }
 
+    /* 2^bits bits: at most 512 MiB for the largest index, 2 MiB at 10M */
+
+    snap->checked = ngx_pcalloc(pool, ((size_t) snap->index.mask + 8) / 8);
+    if (snap->checked == NULL) {
+        *ngx_slprintf(err, last, ": out of memory") = '\0';
+        goto failed;
+    }
+
     return snap;
 
 failed:
@@ -255,8 +263,9 @@ ngx_http_profile_snapshot_record(ngx_http_request_t *r,
 
     /*
      * Through the index: one hash of the id, one slot (rarely a few
-     * more), the record's header and its hash, so that a damaged record
-     * is never served.  Only the header is checked here: the
+     * more), the record's header and, the first time this worker serves
+     * it from this snapshot, its hash, so that a damaged record is never
+     * served.  Only the header is checked here: the
      * JSON writer checks each entry as it reads it
      * (ngx_http_profile_entry_check()), so a record's entries are
      * decoded once per request, not twice.
@@ -266,7 +275,7 @@ ngx_http_profile_snapshot_record(ngx_http_request_t *r,
 
     rc = ngx_http_profile_index_find(&snap->index, snap->file.map,
                                      snap->file.size, id->data, id->len, rec,
-                                     &slot);
+                                     &slot, snap->checked);
 
     if (rc == NGX_HTTP_PROFILE_FMT_OK) {
         return NGX_OK;

@@ -41,6 +41,13 @@ struct ngx_http_profile_snapshot_s {
     MDB_dbi                      profiles;
     ngx_http_profile_index_t     index;
 
+    /*
+     * One bit per index slot: the record it names passed its hash in
+     * this worker (ngx_http_profile_index_find()), so each record is
+     * hashed once per snapshot per worker, not on every request.
+     */
+    u_char                      *checked;
+
     ngx_http_profile_class_t    *classes;
     ngx_http_profile_field_t    *fields;
     ngx_uint_t                   nclasses;

@@ -149,3 +149,39 @@ qr{profile_snapshot "[^"]*/bad-slot\.snap": meta "index" does not match the reco
 --- must_die
 --- error_log eval
 qr{profile_snapshot "[^"]*/moved-slot\.snap": meta "index" does not match the records: "(good|outside|overlap|badclass)", which LMDB holds at byte \d+, is not found there through it \(a stale index, or another file's\)}
+
+
+
+=== TEST 9: a record that fails its stored hash: 500 every time it is asked for, never its bytes
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/badhash.snap;
+--- config
+    location /p/ {
+        profile;
+    }
+--- request eval
+["GET /p/badhash", "GET /p/badhash"]
+--- response_body eval
+['{"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}',
+ '{"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}']
+--- error_code eval
+[500, 500]
+--- error_log eval
+qr{\[error\] .*profile snapshot "[^"]*/badhash\.snap": bad record for id "badhash" at index slot \d+ \(record hash mismatch\)}
+
+
+
+=== TEST 10: the good record of a file with a damaged one is served
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/badhash.snap;
+--- config
+    location /p/ {
+        profile;
+    }
+--- request
+GET /p/good
+--- response_body chomp
+{"id":"good","name":"Good"}
+--- error_code: 200
+--- no_error_log
+[error]

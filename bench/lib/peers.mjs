@@ -14,7 +14,10 @@ export const BENCH = ROOT + '/bench';
 export const NGINX = process.env.NGINX || '/usr/sbin/nginx';
 export const NDK_SO = '/usr/lib/nginx/modules/ndk_http_module.so';
 export const LUA_SO = '/usr/lib/nginx/modules/ngx_http_lua_module.so';
-export const MODULE_SO = ROOT + '/build/modules/ngx_http_profile_module.so';
+// BENCH_MODULE_SO: another build of the module (e.g. an older commit's),
+// to compare two builds in the same sitting
+export const MODULE_SO = process.env.BENCH_MODULE_SO
+    || ROOT + '/build/modules/ngx_http_profile_module.so';
 export const SERVER_CPU = process.env.BENCH_SERVER_CPU || '0';
 
 function header(prefix, modules, httpExtra) {

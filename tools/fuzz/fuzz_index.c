@@ -232,11 +232,12 @@ fz_index_lookup(const ngx_http_profile_index_t *idx,
     const unsigned char *index, const unsigned char *map, size_t map_size,
     const unsigned char *id, size_t len)
 {
-    int                         rc, want;
+    int                         rc, rc2, want, pass;
     uint32_t                    tag;
-    uint64_t                    h, home, slot, want_slot, want_off;
+    uint64_t                    h, home, slot, slot2, want_slot, want_off;
+    unsigned char              *checked;
     const unsigned char        *start;
-    ngx_http_profile_record_t   rec;
+    ngx_http_profile_record_t   rec, rec2;
 
     h = ngx_http_profile_hash64(id, len, idx->seed);
     home = ngx_http_profile_index_home(idx, id, len, &tag);
@@ -248,8 +249,28 @@ fz_index_lookup(const ngx_http_profile_index_t *idx,
 
     fz_index_poison(idx, index, home, 1);
     rc = ngx_http_profile_index_find(idx, map, map_size, id, len, &rec,
-                                     &slot);
+                                     &slot, NULL);
     fz_index_poison(idx, index, home, 0);
+
+    /*
+     * With the bitmap of records already checked (the module's): the
+     * same result the first time, when it fills the bitmap, and the
+     * second, when it skips the hashes of the records that passed.
+     */
+
+    checked = calloc(1, (size_t) ((idx->mask + 8) / 8));
+    fz_assert(checked != NULL, "calloc");
+
+    for (pass = 0; pass < 2; pass++) {
+        slot2 = (uint64_t) -1;
+        rc2 = ngx_http_profile_index_find(idx, map, map_size, id, len,
+                                          &rec2, &slot2, checked);
+        fz_assert(rc2 == rc && (rc == NGX_HTTP_PROFILE_FMT_MISSING
+                                || slot2 == slot),
+                  "index_find gives the same result with the bitmap");
+    }
+
+    free(checked);
 
     fz_assert(ngx_http_profile_fmt_strerror(rc) != NULL, "strerror");
 

@@ -220,5 +220,5 @@ ps_reader_find(ps_reader_t *r, const void *id, size_t len,
     ngx_http_profile_record_t *rec, uint64_t *slot)
 {
     return ngx_http_profile_index_find(&r->index, r->file.map, r->file.size,
-                                       id, len, rec, slot);
+                                       id, len, rec, slot, NULL);
 }
