@@ -135,9 +135,6 @@ unsigned ps_process_flat_ok(const ps_build_t *b);
 json_t *ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
     size_t len);
 
-/* the id of obj's member key into b->id; -1 if invalid (reported) */
-int ps_process_id(ps_build_t *b, json_t *obj, const char *key);
-
 /* joined sources (ps_join.c) */
 int ps_join_store(ps_build_t *b, unsigned si, uint64_t line, json_t *obj);
 int ps_join_merge(ps_build_t *b, json_t *obj);

@@ -17,6 +17,7 @@
 #include "ps_bignum.h"
 #include "ps_build.h"
 #include "ps_coerce.h"
+#include "ps_id.h"
 #include "ps_migrate.h"
 #include "ps_parse.h"
 #include "ps_utf8.h"
@@ -30,8 +31,6 @@ static int ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
     uint64_t lineno);
 static int ps_process_record(ps_build_t *b, unsigned si, json_t *obj,
     uint64_t line);
-static int ps_process_id_value(ps_build_t *b, json_t *v, const char *key);
-static int ps_process_id_string(ps_build_t *b, const char *s, size_t len);
 static int ps_process_fields(ps_build_t *b, json_t *obj);
 static int ps_process_member(ps_build_t *b, const char *key, size_t klen,
     json_t *v, ps_member_t *m, const ps_name_slot_t **hint);
@@ -232,13 +231,15 @@ ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
     /* an id kept as its text (a string without escapes) needs no value */
 
     if (i == n) {
-        rc = ps_process_id_value(b, NULL, key);
+        rc = ps_id_value(&b->report, NULL, key, b->id, &b->id_len);
 
     } else if (m[i].value == NULL && m[i].raw.data[0] == '"') {
-        rc = ps_process_id_string(b, m[i].raw.data + 1, m[i].raw.len - 2);
+        rc = ps_id_string(&b->report, m[i].raw.data + 1,
+                          m[i].raw.len - 2, b->id, &b->id_len);
 
     } else {
-        rc = ps_process_id_value(b, ps_member_value(&m[i]), key);
+        rc = ps_id_value(&b->report, ps_member_value(&m[i]), key, b->id,
+                         &b->id_len);
     }
 
     /* an invalid id is reported: the record is done, not the build */
@@ -416,108 +417,13 @@ parsed:
 }
 
 
-int
-ps_process_id(ps_build_t *b, json_t *obj, const char *key)
-{
-    return ps_process_id_value(b, json_object_get(obj, key), key);
-}
-
-
-/* the id from v, the value of member key (NULL: absent) */
-
-static int
-ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
-{
-    size_t        n;
-    const char   *text;
-    ps_report_t  *rep;
-
-    rep = &b->report;
-
-    if (v == NULL) {
-        ps_report_reason(rep, PS_R_MISSING_ID, NULL, "no \"%s\" member",
-                         key);
-        return -1;
-    }
-
-    if (json_is_null(v)) {
-        ps_report_reason(rep, PS_R_MISSING_ID, NULL,
-                         "the \"%s\" member is null", key);
-        return -1;
-    }
-
-    if (ps_bignum_marker(v, &text, &n)) {
-        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                         "the id is a number out of range: %.*s", (int) n,
-                         text);
-        return -1;
-    }
-
-    if (json_is_integer(v)) {
-        if (json_integer_value(v) < 0) {
-            ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                             "a numeric id must not be negative");
-            return -1;
-        }
-
-        b->id_len = (size_t) snprintf(b->id, sizeof(b->id),
-                                      "%" JSON_INTEGER_FORMAT,
-                                      json_integer_value(v));
-        ps_report_id(rep, b->id, b->id_len);
-        return 0;
-    }
-
-    if (!json_is_string(v)) {
-        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                         "the id must be a string or an integer, not %s",
-                         ps_json_type_name(v));
-        return -1;
-    }
-
-    return ps_process_id_string(b, json_string_value(v),
-                                json_string_length(v));
-}
-
-
-/* a string id: b->id, or -1 if it is not a valid one (reported) */
-
-static int
-ps_process_id_string(ps_build_t *b, const char *s, size_t len)
-{
-    ps_report_t  *rep;
-
-    rep = &b->report;
-
-    ps_report_id(rep, s, len);
-
-    if (len > NGX_HTTP_PROFILE_ID_MAX) {
-        ps_report_reason(rep, PS_R_ID_TOO_LONG, NULL,
-                         "the id is %zu bytes, more than %d", len,
-                         NGX_HTTP_PROFILE_ID_MAX);
-        return -1;
-    }
-
-    if (!ngx_http_profile_id_valid((const unsigned char *) s, len)) {
-        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                         len ? "the id has bytes outside [A-Za-z0-9._~-]"
-                             : "the id is empty");
-        return -1;
-    }
-
-    memcpy(b->id, s, len);
-    b->id[len] = '\0';
-    b->id_len = len;
-
-    return 0;
-}
-
-
 static int
 ps_process_record(ps_build_t *b, unsigned si, json_t *obj, uint64_t line)
 {
     int  rc;
 
-    if (ps_process_id(b, obj, b->sources[si].key) != 0
+    if (ps_id_member(&b->report, obj, b->sources[si].key, b->id,
+                     &b->id_len) != 0
         || ps_migrate(&b->schema, obj, &b->report) != 0)
     {
         return 0;
