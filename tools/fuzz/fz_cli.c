@@ -578,12 +578,12 @@ fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
          * The value as the compiler held it: the fragment reads back as
          * that value, and its bytes are the ones jansson would write.
          */
-        mem = c->b->values[e.field_id];
+        mem = c->b->fields[e.field_id].value;
         made = NULL;
 
         /* or only as its text, which then is what was stored */
-        if (mem == NULL && c->b->raw[e.field_id].len != 0) {
-            made = ps_raw_value(&c->b->raw[e.field_id]);
+        if (mem == NULL && c->b->fields[e.field_id].raw.len != 0) {
+            made = ps_raw_value(&c->b->fields[e.field_id].raw);
             mem = made;
         }
 

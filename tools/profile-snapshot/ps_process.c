@@ -127,19 +127,8 @@ ps_process_alloc(ps_build_t *b)
 
     n = b->schema.nfields ? b->schema.nfields : 1;
 
-    b->values = ps_alloc(n * sizeof(json_t *));
-    b->in_values = ps_alloc(n * sizeof(json_t *));
-    b->alias_values = ps_alloc(n * sizeof(json_t *));
-    b->alias_used = ps_alloc(n * sizeof(unsigned));
-    b->in_raw = ps_alloc(n * sizeof(ps_raw_t));
-    b->raw = ps_alloc(n * sizeof(ps_raw_t));
-
-    memset(b->values, 0, n * sizeof(json_t *));
-    memset(b->in_values, 0, n * sizeof(json_t *));
-    memset(b->alias_values, 0, n * sizeof(json_t *));
-    memset(b->alias_used, 0, n * sizeof(unsigned));
-    memset(b->in_raw, 0, n * sizeof(ps_raw_t));
-    memset(b->raw, 0, n * sizeof(ps_raw_t));
+    b->fields = ps_alloc(n * sizeof(ps_build_field_t));
+    memset(b->fields, 0, n * sizeof(ps_build_field_t));
 
     /* slots of this schema only */
     memset(b->hints, 0, sizeof(b->hints));
@@ -149,19 +138,8 @@ ps_process_alloc(ps_build_t *b)
 void
 ps_process_free(ps_build_t *b)
 {
-    free(b->values);
-    free(b->in_values);
-    free(b->alias_values);
-    free(b->alias_used);
-    free(b->in_raw);
-    free(b->raw);
-
-    b->values = NULL;
-    b->in_values = NULL;
-    b->alias_values = NULL;
-    b->alias_used = NULL;
-    b->in_raw = NULL;
-    b->raw = NULL;
+    free(b->fields);
+    b->fields = NULL;
 }
 
 
@@ -447,7 +425,7 @@ ps_process_record(ps_build_t *b, unsigned si, json_t *obj, uint64_t line)
 }
 
 
-/* b->values from the object: names, aliases, then each field checked */
+/* b->fields from the object: names, aliases, then each field checked */
 
 static int
 ps_process_fields(ps_build_t *b, json_t *obj)
@@ -509,15 +487,15 @@ ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v,
 
     if (alias == 0) {
         /* v NULL and a text: a member kept as text (ps_member_t) */
-        b->in_values[f->id] = v;
+        b->fields[f->id].in_value = v;
 
         if (m != NULL) {
-            b->in_raw[f->id] = m->raw;
+            b->fields[f->id].in_raw = m->raw;
         }
 
-    } else if (b->alias_values[f->id] == NULL) {
-        b->alias_values[f->id] = (m != NULL) ? ps_member_value(m) : v;
-        b->alias_used[f->id] = alias;
+    } else if (b->fields[f->id].alias_value == NULL) {
+        b->fields[f->id].alias_value = (m != NULL) ? ps_member_value(m) : v;
+        b->fields[f->id].alias_used = alias;
 
     } else {
         ps_report_reason(rep, PS_R_UNKNOWN_FIELD, f->path,
@@ -547,10 +525,10 @@ ps_process_values(ps_build_t *b)
 
     for (i = 0; i < s->nfields; i++) {
         f = &s->fields[i];
-        v = b->in_values[i];
-        raw = b->in_raw[i];
-        b->in_values[i] = NULL;
-        b->in_raw[i].len = 0;
+        v = b->fields[i].in_value;
+        raw = b->fields[i].in_raw;
+        b->fields[i].in_value = NULL;
+        b->fields[i].in_raw.len = 0;
         made = NULL;
 
         /*
@@ -561,8 +539,8 @@ ps_process_values(ps_build_t *b)
 
         if (v == NULL && raw.len != 0) {
 
-            if (b->alias_values[i] == NULL && ps_coerce_plain(f, &raw)) {
-                b->raw[i] = raw;
+            if (b->fields[i].alias_value == NULL && ps_coerce_plain(f, &raw)) {
+                b->fields[i].raw = raw;
                 continue;
             }
 
@@ -572,11 +550,11 @@ ps_process_values(ps_build_t *b)
 
         in = v;
 
-        if (b->alias_values[i] != NULL) {
-            alias = b->alias_used[i];
+        if (b->fields[i].alias_value != NULL) {
+            alias = b->fields[i].alias_used;
 
             if (v == NULL) {
-                v = b->alias_values[i];
+                v = b->fields[i].alias_value;
                 ps_report_reason(rep, PS_R_ALIAS, f->path,
                                  "from legacy name \"%s\"",
                                  f->aliases[alias - 1]);
@@ -587,7 +565,7 @@ ps_process_values(ps_build_t *b)
                                  f->aliases[alias - 1], f->name);
             }
 
-            b->alias_values[i] = NULL;
+            b->fields[i].alias_value = NULL;
         }
 
         /* the id field as a string: the normalized id, no report */
@@ -596,7 +574,7 @@ ps_process_values(ps_build_t *b)
             && f->name_len == b->sources[0].key_len
             && memcmp(f->name, b->sources[0].key, f->name_len) == 0)
         {
-            b->values[i] = json_stringn(b->id, b->id_len);
+            b->fields[i].value = json_stringn(b->id, b->id_len);
 
             if (made != NULL) {
                 json_decref(made);
@@ -616,14 +594,14 @@ ps_process_values(ps_build_t *b)
         }
 
         if (rc == PS_KEEP) {
-            b->values[i] = out;
+            b->fields[i].value = out;
 
             /*
              * kept as it came (the same value, never changed in place):
              * its text in the line, if canonical, is its encoding
              */
             if (out == in && in != NULL) {
-                b->raw[i] = raw;
+                b->fields[i].raw = raw;
             }
         }
     }
@@ -640,9 +618,10 @@ ps_process_values(ps_build_t *b)
 static int
 ps_process_one_of(ps_build_t *b)
 {
-    unsigned      i, j, id;
-    ps_schema_t  *s;
-    ps_one_of_t  *g;
+    unsigned           i, j;
+    ps_schema_t       *s;
+    ps_one_of_t       *g;
+    ps_build_field_t  *bf;
 
     s = &b->schema;
 
@@ -650,12 +629,12 @@ ps_process_one_of(ps_build_t *b)
         g = &s->one_of[i];
 
         for (j = 0; j < g->nfields; j++) {
-            id = g->fields[j];
+            bf = &b->fields[g->fields[j]];
 
-            if (b->values[id] != NULL ? !json_is_null(b->values[id])
-                : (b->raw[id].len != 0
-                   && !(b->raw[id].len == 4
-                        && memcmp(b->raw[id].data, "null", 4) == 0)))
+            if (bf->value != NULL ? !json_is_null(bf->value)
+                : (bf->raw.len != 0
+                   && !(bf->raw.len == 4
+                        && memcmp(bf->raw.data, "null", 4) == 0)))
             {
                 break;
             }
@@ -692,9 +671,9 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
     /* a field is there with a value, or as text only (ps_coerce_plain()) */
 
     for (i = 0; i < b->schema.nfields; i++) {
-        if ((b->values[i] != NULL || b->raw[i].len != 0)
+        if ((b->fields[i].value != NULL || b->fields[i].raw.len != 0)
             && ps_record_add(&b->record, &b->schema.fields[i],
-                             b->values[i], &b->raw[i]) != 0)
+                             b->fields[i].value, &b->fields[i].raw) != 0)
         {
             ps_report_reason(rep, PS_R_RECORD_TOO_LARGE,
                              b->schema.fields[i].path,
@@ -811,10 +790,10 @@ ps_process_order(ps_build_t *b, int64_t *order)
         return -1;
     }
 
-    v = b->values[f->id];
+    v = b->fields[f->id].value;
 
     if (v == NULL) {
-        raw = &b->raw[f->id];
+        raw = &b->fields[f->id].raw;
 
         if (raw->len == 0) {
             return -1;
@@ -858,15 +837,15 @@ ps_process_clear(ps_build_t *b)
     unsigned  i;
 
     for (i = 0; i < b->schema.nfields; i++) {
-        if (b->values[i] != NULL) {
-            json_decref(b->values[i]);
-            b->values[i] = NULL;
+        if (b->fields[i].value != NULL) {
+            json_decref(b->fields[i].value);
+            b->fields[i].value = NULL;
         }
 
-        b->in_values[i] = NULL;
-        b->alias_values[i] = NULL;
-        b->in_raw[i].len = 0;
-        b->raw[i].len = 0;
+        b->fields[i].in_value = NULL;
+        b->fields[i].alias_value = NULL;
+        b->fields[i].in_raw.len = 0;
+        b->fields[i].raw.len = 0;
     }
 }
 
