@@ -19,12 +19,6 @@
 
 
 /*
- * Parse the schema's "migrations" and "detect" (s->json loaded, the
- * fields known).  Returns 0, or -1 after ps_schema_err().
- */
-int ps_schema_migrations(ps_schema_t *s);
-
-/*
  * Migrate obj (a record, modified in place) to s->version.  Reports
  * "migrated" fixes, or a quarantining reason and returns -1.
  */

@@ -4,10 +4,10 @@
  *
  * Loading and checking the schema (docs/schema.md): the top level, the
  * name table, the canonical text and the binary tables.  Field
- * declarations are in ps_schema_field.c, migrations in ps_migrate.c,
- * what they share in ps_schema_read.c; the loaded schema is queried
- * through ps_schema_lookup.c.  Every message names the schema file and
- * the JSON path of the problem.
+ * declarations are in ps_schema_field.c, migrations in
+ * ps_schema_migrations.c, what they share in ps_schema_read.c; the
+ * loaded schema is queried through ps_schema_lookup.c.  Every message
+ * names the schema file and the JSON path of the problem.
  */
 
 
@@ -19,9 +19,9 @@
 #include <sys/stat.h>
 
 #include "ps.h"
-#include "ps_migrate.h"
 #include "ps_schema.h"
 #include "ps_schema_field.h"
+#include "ps_schema_migrations.h"
 
 
 static int ps_schema_top(ps_schema_t *s);

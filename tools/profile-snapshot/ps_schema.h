@@ -4,9 +4,9 @@
  *
  * The schema: what docs/schema.md describes, loaded from JSON, checked,
  * and compiled into the tables the writer and the record builder use.
- * Loading is ps_schema.c (with ps_schema_field.c and ps_migrate.c
- * below it), what those readers share ps_schema_read.c, and the loaded
- * schema's lookups ps_schema_lookup.c.
+ * Loading is ps_schema.c (with ps_schema_field.c and
+ * ps_schema_migrations.c below it), what those readers share is
+ * ps_schema_read.c, and the loaded schema's lookups ps_schema_lookup.c.
  */
 
 

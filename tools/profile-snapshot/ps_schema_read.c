@@ -3,9 +3,9 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * What the readers of a schema file share (ps_schema.c,
- * ps_schema_field.c, ps_migrate.c): memory freed with the schema,
- * messages naming the file, a member that names one of a list of
- * choices, and the grammar of a name.
+ * ps_schema_field.c, ps_schema_migrations.c): memory freed with the
+ * schema, messages naming the file, a member that names one of a list
+ * of choices, and the grammar of a name.
  */
 
 
