@@ -63,6 +63,19 @@ for my $case (@cases) {
     run_case($case);
 }
 
+# the naming of a failing cmd's command, on a made-up transcript
+{
+    my $t = "+[cmd] echo one\none\n+[cmd] echo two\ntwo\n+[cmd] false\n";
+
+    is(culprit($t, 'stdout', "one\ntwo\n", "one\n2\n"),
+       'line 2 from `echo two`', 'cli.t: a differing line names its command');
+    is(culprit($t, 'stdout', "one\ntwo\n", "one\ntwo\nthree\n"),
+       'line 3 missing, after `false`',
+       'cli.t: a missing line names the command after the last one found');
+    is(culprit($t, 'exit', "1\n", "0\n"), 'last command `false`',
+       'cli.t: a wrong exit code names the last command');
+}
+
 done_testing();
 
 
