@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void fz_encode_check(json_t *v);
 
 
-/* ps_buf.c reports out of memory through ps_main.c's ps_error() */
+/* ps_buf.c reports out of memory through ps_error.c's ps_error() */
 void ps_error(const char *fmt, ...);
 
 

@@ -44,7 +44,7 @@ static ps_buf_t          fz_text;
 static ps_parse_stats_t  fz_stats;
 
 
-/* ps_buf.c reports out of memory through ps_main.c's ps_error() */
+/* ps_buf.c reports out of memory through ps_error.c's ps_error() */
 void ps_error(const char *fmt, ...);
 
 

@@ -3,8 +3,8 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * The CLI's record path under the fuzzer.  profile-snapshot's objects
- * (all but ps_main.o and ps_writer.o) are linked as they are; this file
- * supplies what those two would: ps_error(), and the ps_writer_*()
+ * (all but ps_main.o, ps_error.o and ps_writer.o) are linked as they
+ * are; this file supplies what they would: ps_error(), and the ps_writer_*()
  * calls as an in-memory store.  Every record the compiler writes goes
  * through fz_cli_record(): the module's deep parse, its renderer, and
  * jansson, as docs/fuzzing.md lists.
@@ -578,12 +578,12 @@ fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
          * The value as the compiler held it: the fragment reads back as
          * that value, and its bytes are the ones jansson would write.
          */
-        mem = c->b->values[e.field_id];
+        mem = c->b->fields[e.field_id].value;
         made = NULL;
 
         /* or only as its text, which then is what was stored */
-        if (mem == NULL && c->b->raw[e.field_id].len != 0) {
-            made = ps_raw_value(&c->b->raw[e.field_id]);
+        if (mem == NULL && c->b->fields[e.field_id].raw.len != 0) {
+            made = ps_raw_value(&c->b->fields[e.field_id].raw);
             mem = made;
         }
 
@@ -819,7 +819,7 @@ fz_cli_stats(void)
 }
 
 
-/* what ps_main.c and ps_writer.c provide to the CLI */
+/* what ps_error.c and ps_writer.c provide to the CLI */
 
 void
 ps_error(const char *fmt, ...)

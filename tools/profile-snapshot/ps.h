@@ -28,14 +28,15 @@
 
 /*
  * Each command gets argv without the program name (argv[0] is the
- * command) and returns an exit code.
+ * command) and returns an exit code.  (ps_build.c, ps_inspect.c,
+ * ps_verify.c, ps_reindex.c; dispatched by ps_main.c)
  */
 int ps_build_main(int argc, char **argv);
 int ps_inspect_main(int argc, char **argv);
 int ps_verify_main(int argc, char **argv);
 int ps_reindex_main(int argc, char **argv);
 
-/* print "profile-snapshot: " + the message + "\n" to stderr */
+/* print "profile-snapshot: " + the message + "\n" to stderr (ps_error.c) */
 void ps_error(const char *fmt, ...)
     __attribute__ ((format (printf, 1, 2)));
 

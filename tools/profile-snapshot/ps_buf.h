@@ -66,9 +66,6 @@ void ps_buf_adds(ps_buf_t *b, const char *s);
 void ps_buf_printf(ps_buf_t *b, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
-/* append s as a JSON string (quotes included; s must be valid UTF-8) */
-void ps_buf_add_json_string(ps_buf_t *b, const char *s, size_t n);
-
 /* a NUL-terminated view of the contents (does not change len) */
 const char *ps_buf_cstr(ps_buf_t *b);
 

@@ -39,6 +39,17 @@ typedef struct {
 } ps_source_t;
 
 
+/* what one record holds for one of the schema's top-level fields */
+typedef struct {
+    json_t         *value;      /* the checked value, owned, or NULL */
+    json_t         *in_value;   /* the input value, borrowed, or NULL */
+    json_t         *alias_value; /* the value under an alias, borrowed */
+    unsigned        alias_used; /* which alias (ps_schema_lookup()) */
+    ps_raw_t        in_raw;     /* in_value's text */
+    ps_raw_t        raw;        /* value's text, if kept instead */
+} ps_build_field_t;
+
+
 typedef struct {
     int             enabled;
     double          start;
@@ -81,13 +92,8 @@ typedef struct {
      */
     int            *field_source;
 
-    /* per record */
-    json_t        **values;     /* by field id: checked values, owned */
-    json_t        **in_values;  /* by field id: input values, borrowed */
-    json_t        **alias_values;
-    unsigned       *alias_used;
-    ps_raw_t       *in_raw;     /* by field id: in_values' texts */
-    ps_raw_t       *raw;        /* by field id: values' texts, if kept */
+    /* per record: by top-level field id */
+    ps_build_field_t  *fields;
     char            id[NGX_HTTP_PROFILE_ID_MAX + 1];
     size_t          id_len;
     ps_buf_t        utf8;       /* repaired line */
@@ -134,9 +140,6 @@ unsigned ps_process_flat_ok(const ps_build_t *b);
  */
 json_t *ps_process_parse(ps_build_t *b, unsigned si, unsigned char *line,
     size_t len);
-
-/* the id of obj's member key into b->id; -1 if invalid (reported) */
-int ps_process_id(ps_build_t *b, json_t *obj, const char *key);
 
 /* joined sources (ps_join.c) */
 int ps_join_store(ps_build_t *b, unsigned si, uint64_t line, json_t *obj);

@@ -40,32 +40,6 @@ static int ps_limits_walk(ps_schema_t *s, json_t *v, size_t depth,
 
 
 int
-ps_type_matches(unsigned type, json_t *v)
-{
-    switch (type) {
-    case NGX_HTTP_PROFILE_TYPE_STRING:
-        return json_is_string(v);
-    case NGX_HTTP_PROFILE_TYPE_INTEGER:
-        return json_is_integer(v);
-    case NGX_HTTP_PROFILE_TYPE_NUMBER:
-        return json_is_number(v);
-    case NGX_HTTP_PROFILE_TYPE_BOOLEAN:
-        return json_is_boolean(v);
-    case NGX_HTTP_PROFILE_TYPE_TIMESTAMP:
-        return json_is_string(v)
-               && ps_rfc3339_valid(json_string_value(v),
-                                   json_string_length(v));
-    case NGX_HTTP_PROFILE_TYPE_OBJECT:
-        return json_is_object(v);
-    case NGX_HTTP_PROFILE_TYPE_ARRAY:
-        return json_is_array(v);
-    default:
-        return 0;
-    }
-}
-
-
-int
 ps_coerce(ps_report_t *rep, const ps_field_t *f, json_t *v, json_t **out)
 {
     int          rc;

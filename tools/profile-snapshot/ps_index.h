@@ -3,8 +3,9 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * The id index of a snapshot (meta "index", docs/snapshot-format.md):
- * written by "build" once the records are in place, and by "reindex"
- * for a snapshot whose records were written by other means.
+ * written by "build" once the records are in place (ps_writer.c), and
+ * by "reindex" for a snapshot whose records were written by other means
+ * (ps_reindex.c).
  */
 
 
@@ -35,15 +36,6 @@ unsigned ps_index_bits(uint64_t count);
  * or -1 after ps_error().
  */
 int ps_index_write(const char *path, uint64_t seed, ps_index_info_t *info);
-
-/* open path (a directory if is_dir), fsync() it; -1 after ps_error() */
-int ps_fsync_path(const char *path, int is_dir);
-
-/*
- * Publish a finished file: fsync tmp, rename it to out, fsync out's
- * directory.  Returns 0, or -1 after ps_error().
- */
-int ps_publish(const char *tmp, const char *out);
 
 /* the seed of a snapshot's index: from its content hash text */
 uint64_t ps_index_seed(const void *content_hash, size_t len);

@@ -14,6 +14,7 @@
 
 #include "ps.h"
 #include "ps_buf.h"
+#include "ps_json.h"
 #include "ps_reader.h"
 #include "ps_schema.h"
 

@@ -15,6 +15,7 @@
 
 #include "ps.h"
 #include "ps_build.h"
+#include "ps_id.h"
 
 
 typedef struct {
@@ -40,7 +41,7 @@ ps_join_store(ps_build_t *b, unsigned si, uint64_t line, json_t *obj)
 
     src = &b->sources[si];
 
-    if (ps_process_id(b, obj, src->key) != 0) {
+    if (ps_id_member(&b->report, obj, src->key, b->id, &b->id_len) != 0) {
         return 0;
     }
 

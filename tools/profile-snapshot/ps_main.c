@@ -6,7 +6,6 @@
  */
 
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,21 +66,6 @@ main(int argc, char **argv)
     ps_error("unknown command \"%s\" (try --help)", argv[1]);
 
     return PS_EXIT_USAGE;
-}
-
-
-void
-ps_error(const char *fmt, ...)
-{
-    va_list  ap;
-
-    fputs(PS_NAME ": ", stderr);
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-
-    fputc('\n', stderr);
 }
 
 

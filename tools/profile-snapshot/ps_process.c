@@ -17,6 +17,7 @@
 #include "ps_bignum.h"
 #include "ps_build.h"
 #include "ps_coerce.h"
+#include "ps_id.h"
 #include "ps_migrate.h"
 #include "ps_parse.h"
 #include "ps_utf8.h"
@@ -30,8 +31,6 @@ static int ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
     uint64_t lineno);
 static int ps_process_record(ps_build_t *b, unsigned si, json_t *obj,
     uint64_t line);
-static int ps_process_id_value(ps_build_t *b, json_t *v, const char *key);
-static int ps_process_id_string(ps_build_t *b, const char *s, size_t len);
 static int ps_process_fields(ps_build_t *b, json_t *obj);
 static int ps_process_member(ps_build_t *b, const char *key, size_t klen,
     json_t *v, ps_member_t *m, const ps_name_slot_t **hint);
@@ -128,19 +127,8 @@ ps_process_alloc(ps_build_t *b)
 
     n = b->schema.nfields ? b->schema.nfields : 1;
 
-    b->values = ps_alloc(n * sizeof(json_t *));
-    b->in_values = ps_alloc(n * sizeof(json_t *));
-    b->alias_values = ps_alloc(n * sizeof(json_t *));
-    b->alias_used = ps_alloc(n * sizeof(unsigned));
-    b->in_raw = ps_alloc(n * sizeof(ps_raw_t));
-    b->raw = ps_alloc(n * sizeof(ps_raw_t));
-
-    memset(b->values, 0, n * sizeof(json_t *));
-    memset(b->in_values, 0, n * sizeof(json_t *));
-    memset(b->alias_values, 0, n * sizeof(json_t *));
-    memset(b->alias_used, 0, n * sizeof(unsigned));
-    memset(b->in_raw, 0, n * sizeof(ps_raw_t));
-    memset(b->raw, 0, n * sizeof(ps_raw_t));
+    b->fields = ps_alloc(n * sizeof(ps_build_field_t));
+    memset(b->fields, 0, n * sizeof(ps_build_field_t));
 
     /* slots of this schema only */
     memset(b->hints, 0, sizeof(b->hints));
@@ -150,19 +138,8 @@ ps_process_alloc(ps_build_t *b)
 void
 ps_process_free(ps_build_t *b)
 {
-    free(b->values);
-    free(b->in_values);
-    free(b->alias_values);
-    free(b->alias_used);
-    free(b->in_raw);
-    free(b->raw);
-
-    b->values = NULL;
-    b->in_values = NULL;
-    b->alias_values = NULL;
-    b->alias_used = NULL;
-    b->in_raw = NULL;
-    b->raw = NULL;
+    free(b->fields);
+    b->fields = NULL;
 }
 
 
@@ -232,13 +209,15 @@ ps_process_flat(ps_build_t *b, unsigned char *line, size_t len,
     /* an id kept as its text (a string without escapes) needs no value */
 
     if (i == n) {
-        rc = ps_process_id_value(b, NULL, key);
+        rc = ps_id_value(&b->report, NULL, key, b->id, &b->id_len);
 
     } else if (m[i].value == NULL && m[i].raw.data[0] == '"') {
-        rc = ps_process_id_string(b, m[i].raw.data + 1, m[i].raw.len - 2);
+        rc = ps_id_string(&b->report, m[i].raw.data + 1,
+                          m[i].raw.len - 2, b->id, &b->id_len);
 
     } else {
-        rc = ps_process_id_value(b, ps_member_value(&m[i]), key);
+        rc = ps_id_value(&b->report, ps_member_value(&m[i]), key, b->id,
+                         &b->id_len);
     }
 
     /* an invalid id is reported: the record is done, not the build */
@@ -416,108 +395,13 @@ parsed:
 }
 
 
-int
-ps_process_id(ps_build_t *b, json_t *obj, const char *key)
-{
-    return ps_process_id_value(b, json_object_get(obj, key), key);
-}
-
-
-/* the id from v, the value of member key (NULL: absent) */
-
-static int
-ps_process_id_value(ps_build_t *b, json_t *v, const char *key)
-{
-    size_t        n;
-    const char   *text;
-    ps_report_t  *rep;
-
-    rep = &b->report;
-
-    if (v == NULL) {
-        ps_report_reason(rep, PS_R_MISSING_ID, NULL, "no \"%s\" member",
-                         key);
-        return -1;
-    }
-
-    if (json_is_null(v)) {
-        ps_report_reason(rep, PS_R_MISSING_ID, NULL,
-                         "the \"%s\" member is null", key);
-        return -1;
-    }
-
-    if (ps_bignum_marker(v, &text, &n)) {
-        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                         "the id is a number out of range: %.*s", (int) n,
-                         text);
-        return -1;
-    }
-
-    if (json_is_integer(v)) {
-        if (json_integer_value(v) < 0) {
-            ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                             "a numeric id must not be negative");
-            return -1;
-        }
-
-        b->id_len = (size_t) snprintf(b->id, sizeof(b->id),
-                                      "%" JSON_INTEGER_FORMAT,
-                                      json_integer_value(v));
-        ps_report_id(rep, b->id, b->id_len);
-        return 0;
-    }
-
-    if (!json_is_string(v)) {
-        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                         "the id must be a string or an integer, not %s",
-                         ps_json_type_name(v));
-        return -1;
-    }
-
-    return ps_process_id_string(b, json_string_value(v),
-                                json_string_length(v));
-}
-
-
-/* a string id: b->id, or -1 if it is not a valid one (reported) */
-
-static int
-ps_process_id_string(ps_build_t *b, const char *s, size_t len)
-{
-    ps_report_t  *rep;
-
-    rep = &b->report;
-
-    ps_report_id(rep, s, len);
-
-    if (len > NGX_HTTP_PROFILE_ID_MAX) {
-        ps_report_reason(rep, PS_R_ID_TOO_LONG, NULL,
-                         "the id is %zu bytes, more than %d", len,
-                         NGX_HTTP_PROFILE_ID_MAX);
-        return -1;
-    }
-
-    if (!ngx_http_profile_id_valid((const unsigned char *) s, len)) {
-        ps_report_reason(rep, PS_R_INVALID_ID, NULL,
-                         len ? "the id has bytes outside [A-Za-z0-9._~-]"
-                             : "the id is empty");
-        return -1;
-    }
-
-    memcpy(b->id, s, len);
-    b->id[len] = '\0';
-    b->id_len = len;
-
-    return 0;
-}
-
-
 static int
 ps_process_record(ps_build_t *b, unsigned si, json_t *obj, uint64_t line)
 {
     int  rc;
 
-    if (ps_process_id(b, obj, b->sources[si].key) != 0
+    if (ps_id_member(&b->report, obj, b->sources[si].key, b->id,
+                     &b->id_len) != 0
         || ps_migrate(&b->schema, obj, &b->report) != 0)
     {
         return 0;
@@ -541,7 +425,7 @@ ps_process_record(ps_build_t *b, unsigned si, json_t *obj, uint64_t line)
 }
 
 
-/* b->values from the object: names, aliases, then each field checked */
+/* b->fields from the object: names, aliases, then each field checked */
 
 static int
 ps_process_fields(ps_build_t *b, json_t *obj)
@@ -603,15 +487,15 @@ ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v,
 
     if (alias == 0) {
         /* v NULL and a text: a member kept as text (ps_member_t) */
-        b->in_values[f->id] = v;
+        b->fields[f->id].in_value = v;
 
         if (m != NULL) {
-            b->in_raw[f->id] = m->raw;
+            b->fields[f->id].in_raw = m->raw;
         }
 
-    } else if (b->alias_values[f->id] == NULL) {
-        b->alias_values[f->id] = (m != NULL) ? ps_member_value(m) : v;
-        b->alias_used[f->id] = alias;
+    } else if (b->fields[f->id].alias_value == NULL) {
+        b->fields[f->id].alias_value = (m != NULL) ? ps_member_value(m) : v;
+        b->fields[f->id].alias_used = alias;
 
     } else {
         ps_report_reason(rep, PS_R_UNKNOWN_FIELD, f->path,
@@ -641,10 +525,10 @@ ps_process_values(ps_build_t *b)
 
     for (i = 0; i < s->nfields; i++) {
         f = &s->fields[i];
-        v = b->in_values[i];
-        raw = b->in_raw[i];
-        b->in_values[i] = NULL;
-        b->in_raw[i].len = 0;
+        v = b->fields[i].in_value;
+        raw = b->fields[i].in_raw;
+        b->fields[i].in_value = NULL;
+        b->fields[i].in_raw.len = 0;
         made = NULL;
 
         /*
@@ -655,8 +539,8 @@ ps_process_values(ps_build_t *b)
 
         if (v == NULL && raw.len != 0) {
 
-            if (b->alias_values[i] == NULL && ps_coerce_plain(f, &raw)) {
-                b->raw[i] = raw;
+            if (b->fields[i].alias_value == NULL && ps_coerce_plain(f, &raw)) {
+                b->fields[i].raw = raw;
                 continue;
             }
 
@@ -666,11 +550,11 @@ ps_process_values(ps_build_t *b)
 
         in = v;
 
-        if (b->alias_values[i] != NULL) {
-            alias = b->alias_used[i];
+        if (b->fields[i].alias_value != NULL) {
+            alias = b->fields[i].alias_used;
 
             if (v == NULL) {
-                v = b->alias_values[i];
+                v = b->fields[i].alias_value;
                 ps_report_reason(rep, PS_R_ALIAS, f->path,
                                  "from legacy name \"%s\"",
                                  f->aliases[alias - 1]);
@@ -681,7 +565,7 @@ ps_process_values(ps_build_t *b)
                                  f->aliases[alias - 1], f->name);
             }
 
-            b->alias_values[i] = NULL;
+            b->fields[i].alias_value = NULL;
         }
 
         /* the id field as a string: the normalized id, no report */
@@ -690,7 +574,7 @@ ps_process_values(ps_build_t *b)
             && f->name_len == b->sources[0].key_len
             && memcmp(f->name, b->sources[0].key, f->name_len) == 0)
         {
-            b->values[i] = json_stringn(b->id, b->id_len);
+            b->fields[i].value = json_stringn(b->id, b->id_len);
 
             if (made != NULL) {
                 json_decref(made);
@@ -710,14 +594,14 @@ ps_process_values(ps_build_t *b)
         }
 
         if (rc == PS_KEEP) {
-            b->values[i] = out;
+            b->fields[i].value = out;
 
             /*
              * kept as it came (the same value, never changed in place):
              * its text in the line, if canonical, is its encoding
              */
             if (out == in && in != NULL) {
-                b->raw[i] = raw;
+                b->fields[i].raw = raw;
             }
         }
     }
@@ -734,9 +618,10 @@ ps_process_values(ps_build_t *b)
 static int
 ps_process_one_of(ps_build_t *b)
 {
-    unsigned      i, j, id;
-    ps_schema_t  *s;
-    ps_one_of_t  *g;
+    unsigned           i, j;
+    ps_schema_t       *s;
+    ps_one_of_t       *g;
+    ps_build_field_t  *bf;
 
     s = &b->schema;
 
@@ -744,12 +629,12 @@ ps_process_one_of(ps_build_t *b)
         g = &s->one_of[i];
 
         for (j = 0; j < g->nfields; j++) {
-            id = g->fields[j];
+            bf = &b->fields[g->fields[j]];
 
-            if (b->values[id] != NULL ? !json_is_null(b->values[id])
-                : (b->raw[id].len != 0
-                   && !(b->raw[id].len == 4
-                        && memcmp(b->raw[id].data, "null", 4) == 0)))
+            if (bf->value != NULL ? !json_is_null(bf->value)
+                : (bf->raw.len != 0
+                   && !(bf->raw.len == 4
+                        && memcmp(bf->raw.data, "null", 4) == 0)))
             {
                 break;
             }
@@ -786,9 +671,9 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
     /* a field is there with a value, or as text only (ps_coerce_plain()) */
 
     for (i = 0; i < b->schema.nfields; i++) {
-        if ((b->values[i] != NULL || b->raw[i].len != 0)
+        if ((b->fields[i].value != NULL || b->fields[i].raw.len != 0)
             && ps_record_add(&b->record, &b->schema.fields[i],
-                             b->values[i], &b->raw[i]) != 0)
+                             b->fields[i].value, &b->fields[i].raw) != 0)
         {
             ps_report_reason(rep, PS_R_RECORD_TOO_LARGE,
                              b->schema.fields[i].path,
@@ -905,10 +790,10 @@ ps_process_order(ps_build_t *b, int64_t *order)
         return -1;
     }
 
-    v = b->values[f->id];
+    v = b->fields[f->id].value;
 
     if (v == NULL) {
-        raw = &b->raw[f->id];
+        raw = &b->fields[f->id].raw;
 
         if (raw->len == 0) {
             return -1;
@@ -952,15 +837,15 @@ ps_process_clear(ps_build_t *b)
     unsigned  i;
 
     for (i = 0; i < b->schema.nfields; i++) {
-        if (b->values[i] != NULL) {
-            json_decref(b->values[i]);
-            b->values[i] = NULL;
+        if (b->fields[i].value != NULL) {
+            json_decref(b->fields[i].value);
+            b->fields[i].value = NULL;
         }
 
-        b->in_values[i] = NULL;
-        b->alias_values[i] = NULL;
-        b->in_raw[i].len = 0;
-        b->raw[i].len = 0;
+        b->fields[i].in_value = NULL;
+        b->fields[i].alias_value = NULL;
+        b->fields[i].in_raw.len = 0;
+        b->fields[i].raw.len = 0;
     }
 }
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "ps.h"
+#include "ps_json.h"
 #include "ps_report.h"
 #include "ps_signal.h"
 

@@ -4,8 +4,10 @@
  *
  * Loading and checking the schema (docs/schema.md): the top level, the
  * name table, the canonical text and the binary tables.  Field
- * declarations are in ps_schema_field.c, migrations in ps_migrate.c.
- * Every message names the schema file and the JSON path of the problem.
+ * declarations are in ps_schema_field.c, migrations in
+ * ps_schema_migrations.c, what they share in ps_schema_read.c; the
+ * loaded schema is queried through ps_schema_lookup.c.  Every message
+ * names the schema file and the JSON path of the problem.
  */
 
 
@@ -18,6 +20,8 @@
 
 #include "ps.h"
 #include "ps_schema.h"
+#include "ps_schema_field.h"
+#include "ps_schema_migrations.h"
 
 
 static int ps_schema_top(ps_schema_t *s);
@@ -34,13 +38,6 @@ static int ps_schema_size(ps_schema_t *s, json_t *obj, const char *key,
 static int ps_schema_add_name(ps_schema_t *s, const char *name,
     size_t len, unsigned field, unsigned alias);
 static int ps_schema_compile(ps_schema_t *s);
-static uint64_t ps_name_hash(const char *name, size_t len);
-
-
-static const char  *ps_type_names[] = {
-    "null", "string", "integer", "number", "boolean", "timestamp",
-    "object", "array"
-};
 
 
 int
@@ -117,183 +114,6 @@ ps_schema_free(ps_schema_t *s)
     }
 
     memset(s, 0, sizeof(ps_schema_t));
-}
-
-
-ps_field_t *
-ps_schema_lookup(ps_schema_t *s, const char *name, size_t len,
-    unsigned *alias)
-{
-    const ps_name_slot_t  *hint;
-
-    hint = NULL;
-
-    return ps_schema_lookup_hint(s, name, len, alias, &hint);
-}
-
-
-ps_field_t *
-ps_schema_lookup_hint(ps_schema_t *s, const char *name, size_t len,
-    unsigned *alias, const ps_name_slot_t **hint)
-{
-    size_t                 i;
-    const ps_name_slot_t  *slot;
-
-    slot = *hint;
-
-    if (slot == NULL || slot->len != len
-        || memcmp(slot->name, name, len) != 0)
-    {
-        i = ps_name_hash(name, len) & s->names_mask;
-
-        for ( ;; ) {
-            slot = &s->names[i];
-
-            if (slot->name == NULL) {
-                return NULL;
-            }
-
-            if (slot->len == len && memcmp(slot->name, name, len) == 0) {
-                break;
-            }
-
-            i = (i + 1) & s->names_mask;
-        }
-
-        *hint = slot;
-    }
-
-    *alias = slot->alias;
-
-    return &s->fields[slot->field];
-}
-
-
-int
-ps_schema_source(ps_schema_t *s, const char *name)
-{
-    unsigned  i;
-
-    for (i = 0; i < s->nsources; i++) {
-        if (strcmp(s->sources[i].name, name) == 0) {
-            return (int) i;
-        }
-    }
-
-    return -1;
-}
-
-
-void *
-ps_schema_alloc(ps_schema_t *s, size_t size)
-{
-    void  *p;
-
-    p = ps_alloc(size);
-    memset(p, 0, size);
-
-    s->allocs = ps_realloc(s->allocs, (s->nallocs + 1) * sizeof(void *));
-    s->allocs[s->nallocs++] = p;
-
-    return p;
-}
-
-
-void
-ps_schema_err(ps_schema_t *s, const char *fmt, ...)
-{
-    va_list  ap;
-
-    fprintf(stderr, PS_NAME ": %s: ", s->path);
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-
-    fputc('\n', stderr);
-}
-
-
-int
-ps_schema_choice(ps_schema_t *s, json_t *obj, const char *where,
-    const char *key, const char **names, const int *values, int dflt)
-{
-    char       list[256], *p, *last;
-    json_t    *m;
-    unsigned   i;
-
-    m = json_object_get(obj, key);
-
-    if (m == NULL) {
-        return dflt;
-    }
-
-    for (i = 0; json_is_string(m) && names[i] != NULL; i++) {
-        if (strcmp(json_string_value(m), names[i]) == 0) {
-            return values[i];
-        }
-    }
-
-    p = list;
-    last = list + sizeof(list);
-    *p = '\0';
-
-    for (i = 0; names[i] != NULL && p < last; i++) {
-        p += snprintf(p, last - p, "%s\"%s\"", i ? ", " : "", names[i]);
-    }
-
-    ps_schema_err(s, "%s.%s: must be one of %s", where, key, list);
-
-    return -1;
-}
-
-
-const char *
-ps_type_name(unsigned type)
-{
-    if (type > NGX_HTTP_PROFILE_TYPE_MAX) {
-        return "unknown";
-    }
-
-    return ps_type_names[type];
-}
-
-
-const char *
-ps_type_name_a(unsigned type)
-{
-    static const char  *names[] = {
-        "null", "a string", "an integer", "a number", "a boolean",
-        "a timestamp", "an object", "an array"
-    };
-
-    if (type > NGX_HTTP_PROFILE_TYPE_MAX) {
-        return "unknown";
-    }
-
-    return names[type];
-}
-
-
-int
-ps_name_valid(const char *name, size_t len)
-{
-    size_t  i;
-
-    if (len == 0 || len > NGX_HTTP_PROFILE_FIELD_NAME_MAX) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        if (!((name[i] >= 'a' && name[i] <= 'z')
-              || (name[i] >= 'A' && name[i] <= 'Z')
-              || (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
 }
 
 
@@ -842,8 +662,3 @@ ps_schema_compile(ps_schema_t *s)
 }
 
 
-static uint64_t
-ps_name_hash(const char *name, size_t len)
-{
-    return ngx_http_profile_hash64(name, len, 0);
-}

@@ -4,6 +4,9 @@
  *
  * The schema: what docs/schema.md describes, loaded from JSON, checked,
  * and compiled into the tables the writer and the record builder use.
+ * Loading is ps_schema.c (with ps_schema_field.c and
+ * ps_schema_migrations.c below it), what those readers share is
+ * ps_schema_read.c, and the loaded schema's lookups ps_schema_lookup.c.
  */
 
 
@@ -18,6 +21,7 @@
 #include "ngx_http_profile_format.h"
 #include "ps_buf.h"
 #include "ps_sha256.h"
+#include "ps_type.h"
 
 
 typedef struct ps_field_s  ps_field_t;
@@ -212,6 +216,7 @@ typedef struct {
  */
 int ps_schema_load(ps_schema_t *s, const char *path);
 
+/* free what ps_schema_load() allocated (ps_schema.c) */
 void ps_schema_free(ps_schema_t *s);
 
 /*
@@ -233,29 +238,11 @@ ps_field_t *ps_schema_lookup_hint(ps_schema_t *s, const char *name,
 /* the index of the source called name, or -1 */
 int ps_schema_source(ps_schema_t *s, const char *name);
 
-/*
- * Parse one field declaration (fields[] and nested "fields"/"items");
- * top is 1 for top-level fields (name, visibility, source allowed).
- * Errors are printed with where as the JSON path.  (ps_schema_field.c)
- */
-int ps_schema_field(ps_schema_t *s, json_t *v, const char *where,
-    ps_field_t *f, int top);
+/* the hash of a name in the name table (ps_schema_lookup.c) */
+uint64_t ps_name_hash(const char *name, size_t len);
 
-/* parse "migrations", "detect" (ps_migrate.c) */
-int ps_schema_migrations(ps_schema_t *s);
-
-/* allocate memory freed with the schema */
+/* allocate memory freed with the schema (ps_schema_read.c) */
 void *ps_schema_alloc(ps_schema_t *s, size_t size);
-
-/*
- * The top-level "one_of_required" (v may be NULL), once the fields and
- * their names are known.  Returns 0, or -1 (reported).
- * (ps_schema_field.c)
- */
-int ps_schema_one_of(ps_schema_t *s, json_t *v);
-
-/* -1, 0 or 1 as the JSON number a is below, equal to or above b */
-int ps_number_cmp(const json_t *a, const json_t *b);
 
 /* print "FILE: where: message" for a schema error */
 void ps_schema_err(ps_schema_t *s, const char *fmt, ...)
@@ -268,15 +255,6 @@ void ps_schema_err(ps_schema_t *s, const char *fmt, ...)
  */
 int ps_schema_choice(ps_schema_t *s, json_t *obj, const char *where,
     const char *key, const char **names, const int *values, int dflt);
-
-/* 1 if v's JSON type is acceptable as is for a field of type t */
-int ps_type_matches(unsigned t, json_t *v);
-
-/* text name of a type code ("string"...), "null" for 0 */
-const char *ps_type_name(unsigned type);
-
-/* the same with its article, for messages: "a string", "an integer" */
-const char *ps_type_name_a(unsigned type);
 
 /* 1 if name[0 .. len - 1] is 1..255 bytes of [A-Za-z0-9_] */
 int ps_name_valid(const char *name, size_t len);

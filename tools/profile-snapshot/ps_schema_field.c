@@ -14,6 +14,7 @@
 
 #include "ps.h"
 #include "ps_schema.h"
+#include "ps_schema_field.h"
 #include "ps_time.h"
 
 
@@ -616,26 +617,6 @@ ps_field_path(ps_schema_t *s, const char *parent, const char *name)
     snprintf(p, n, "%s%s%s", parent, name[0] == '[' ? "" : ".", name);
 
     return p;
-}
-
-
-int
-ps_number_cmp(const json_t *a, const json_t *b)
-{
-    double        x, y;
-    json_int_t    i, j;
-
-    if (json_is_integer(a) && json_is_integer(b)) {
-        i = json_integer_value(a);
-        j = json_integer_value(b);
-
-        return (i > j) - (i < j);
-    }
-
-    x = json_number_value(a);
-    y = json_number_value(b);
-
-    return (x > y) - (x < y);
 }
 
 

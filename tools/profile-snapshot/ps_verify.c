@@ -17,6 +17,7 @@
 
 #include "ps.h"
 #include "ps_buf.h"
+#include "ps_json.h"
 #include "ps_coerce.h"
 #include "ps_reader.h"
 #include "ps_sha256.h"

@@ -2,16 +2,15 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * Writing a snapshot: records are appended to an unlinked spool file
- * beside the output as they come, and a scratch LMDB environment keeps
- * the build's bookkeeping (id -> where its record is in the spool, and
- * the joined sources' rows).  At the end the index is walked in key
- * order and each live record, read where it is in a map of the spool, is
- * appended (MDB_APPEND: full pages) to a fresh environment under a
- * temporary name, the content hash computed on the way; each piece of
- * the spool whose records are all copied is freed then (a hole punched).
- * Then the metadata, one fsync, rename, directory fsync
- * (docs/snapshot-format.md).
+ * Writing a snapshot, the build's one entry: names the files beside the
+ * output and removes them in the end, and ties the steps together.
+ * Records are appended to an unlinked spool file (ps_spool.c) as they
+ * come, and a scratch LMDB environment keeps the build's bookkeeping
+ * (ps_scratch.c: id -> where its record is in the spool, and the joined
+ * sources' rows).  At the end each live record is appended in key order
+ * to a fresh environment under a temporary name (ps_copy.c), then the
+ * metadata (ps_meta.c), the id index (ps_index.c), one fsync, rename and
+ * directory fsync (ps_publish.c) (docs/snapshot-format.md).
  */
 
 
@@ -26,51 +25,23 @@
 
 #include "ps_buf.h"
 #include "ps_schema.h"
+#include "ps_scratch.h"
 #include "ps_sha256.h"
+#include "ps_spool.h"
 
 
-/* what the build remembers about an id already written */
-typedef struct {
-    uint64_t        line;       /* line of the stored record */
-    uint32_t        source;     /* its source index */
-    uint32_t        flags;      /* PS_SEEN_* */
-    int64_t         order;      /* duplicate ordering value (newest) */
-} ps_seen_t;
-
-#define PS_SEEN_STORED    0x01  /* a record with this id is stored */
-#define PS_SEEN_REJECTED  0x02  /* duplicates rejected: id is banned */
-#define PS_SEEN_HAS_ORDER 0x04  /* order is meaningful */
-#define PS_SEEN_FIXED     0x08  /* the stored record's outcome was fixed */
-#define PS_SEEN_DEFAULTED 0x10  /* ... was defaulted */
-
-#define PS_WRITER_MAX_AUX  20
+#define PS_WRITER_MAX_AUX  PS_SCRATCH_MAX_AUX
 
 
 typedef struct {
-    MDB_env        *env;        /* scratch: bookkeeping only */
-    MDB_txn        *txn;
-    MDB_cursor     *cur;        /* on seen in txn, or NULL */
-    MDB_dbi         seen;       /* id -> ps_seen_t + spool offset, length */
+    ps_scratch_t    scratch;    /* bookkeeping */
+    ps_spool_t      spool;      /* every record written, in input order */
     char           *out;
     char           *work;       /* scratch environment */
     char           *work_lock;
     char           *tmp;        /* the new snapshot, renamed to out */
     char           *dir;        /* directory of out, for fsync */
     int             sig[3];     /* ps_signal_track() of work, lock, tmp */
-    size_t          txn_puts;
-    size_t          txn_bytes;
-    size_t          mapsize;
-    MDB_dbi         aux[PS_WRITER_MAX_AUX];
-    unsigned        naux;
-
-    /* the spool: every record written, in input order */
-    int             spool;      /* fd of the unlinked file, or -1 */
-    ps_buf_t        spool_buf;  /* appended, not yet written */
-    uint64_t        spool_size; /* bytes written to the file */
-    size_t          max_rec;    /* longest record spooled */
-    uint32_t       *spool_live; /* bytes not yet copied, per piece */
-    size_t          spool_pieces;
-    ps_buf_t        rec;        /* ps_writer_get()'s record */
 
     /* filled by ps_writer_finish() */
     uint64_t        count;
@@ -81,8 +52,9 @@ typedef struct {
 
 
 /*
- * Create the scratch environment for out.  mapsize 0 picks the default.
- * Returns 0, or -1 with a message printed.
+ * Create the spool and the scratch environment for out.  mapsize 0
+ * picks the default.  Returns 0, or -1 with a message printed; call
+ * ps_writer_close() in both cases.
  */
 int ps_writer_open(ps_writer_t *w, const char *out, size_t mapsize);
 
@@ -115,10 +87,11 @@ int ps_writer_get(ps_writer_t *w, const char *id, size_t len,
     const void **rec, size_t *rec_len);
 
 /*
- * Build-time databases beside the snapshot's own (dropped before it is
- * published): open or create one, put, get (1 and the value, valid
- * until the next write call; 0 if none; -1 on error), and walk one in
- * key order (stop when cb returns non-zero; that value is returned).
+ * Build-time databases beside the snapshot's own (never in it): open or
+ * create one, put, get (1 and the value, valid until the next write
+ * call; 0 if none; -1 on error), and walk one in key order (stop when
+ * cb returns non-zero; that value is returned).  The scratch
+ * environment's (ps_scratch_aux*()).
  */
 int ps_writer_aux(ps_writer_t *w, const char *name, MDB_dbi *dbi);
 int ps_writer_aux_put(ps_writer_t *w, MDB_dbi dbi, const void *key,
@@ -129,9 +102,10 @@ int ps_writer_aux_each(ps_writer_t *w, MDB_dbi dbi,
     int (*cb)(void *ctx, MDB_val *key, MDB_val *val), void *ctx);
 
 /*
- * Write the metadata and publish the snapshot at out.  snapshot_id may
- * be NULL (generated from created and the content hash).  Returns 0, or
- * -1 with a message printed (nothing is left at out then).
+ * Copy the records, write the metadata and the index, and publish the
+ * snapshot at out.  snapshot_id may be NULL (generated from created and
+ * the content hash).  Returns 0, or -1 with a message printed (nothing
+ * is left at out then).
  */
 int ps_writer_finish(ps_writer_t *w, ps_schema_t *s,
     const char *snapshot_id, time_t created);
