@@ -3,7 +3,11 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * The one response path.  A profile is 200 with its JSON; a problem is
- * its fixed RFC 9457 body (ngx_http_profile_error.c).  Hidden profiles
+ * its fixed RFC 9457 body (ngx_http_profile_error.c), unless the
+ * location has an error_page for its status: nginx users expect
+ * error_page to apply to a module's errors, as it does to those of
+ * nginx's own content handlers, which return the status and let
+ * ngx_http_special_response_handler() find the page.  Hidden profiles
  * (later) get the not-found problem here, byte for byte.
  */
 
@@ -16,6 +20,10 @@
 #include "ngx_http_profile_error.h"
 #include "ngx_http_profile_cache.h"
 #include "ngx_http_profile_response.h"
+
+
+static ngx_uint_t ngx_http_profile_response_error_page(ngx_http_request_t *r,
+    ngx_uint_t status);
 
 
 static ngx_str_t  ngx_http_profile_json_type =
@@ -60,6 +68,13 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
 
     if (ngx_http_profile_cache_headers(r, status, mask) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (problem != NULL && ngx_http_profile_response_error_page(r, status)) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "profile: %ui left to error_page", status);
+
+        return status;
     }
 
     r->headers_out.status = status;
@@ -111,4 +126,38 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * Whether ngx_http_special_response_handler() would answer status with
+ * an error_page of this location: the same test as nginx's, which sets
+ * r->error_page once it has redirected (unless recursive_error_pages is
+ * on), so that a page that fails again gets our problem and never loops;
+ * r->uri_changes is 0 after too many redirects.
+ */
+
+static ngx_uint_t
+ngx_http_profile_response_error_page(ngx_http_request_t *r,
+    ngx_uint_t status)
+{
+    ngx_uint_t                 i;
+    ngx_http_err_page_t       *err_page;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (r->error_page || clcf->error_pages == NULL || r->uri_changes == 0) {
+        return 0;
+    }
+
+    err_page = clcf->error_pages->elts;
+
+    for (i = 0; i < clcf->error_pages->nelts; i++) {
+        if (err_page[i].status == (ngx_int_t) status) {
+            return 1;
+        }
+    }
+
+    return 0;
 }

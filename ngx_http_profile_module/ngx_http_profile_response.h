@@ -55,9 +55,13 @@ typedef struct {
  * resp: set the status and the headers (those of the problem,
  * ngx_http_profile_error_headers(), then the caching ones,
  * ngx_http_profile_cache_headers()) and send the body, or only the
- * headers for HEAD.  Returns what a content handler returns.  Every
- * outcome passes here: the place for what each one must do alike (a
- * variable naming it, a metrics counter).
+ * headers for HEAD.  A problem whose status has an error_page that
+ * nginx would apply in the location (not while nginx is already
+ * answering with an error_page, unless recursive_error_pages is on) is
+ * left to nginx: its headers are set, and its status is returned for
+ * nginx to redirect to that page.  Returns what a content handler
+ * returns.  Every outcome passes here: the place for what each one must
+ * do alike (a variable naming it, a metrics counter).
  */
 ngx_int_t ngx_http_profile_response_send(ngx_http_request_t *r,
     ngx_http_profile_response_t *resp);
