@@ -6,10 +6,12 @@
  * record through the id index (checked against its stored hash), ask
  * the access rules which visibility classes the viewer gets, copy their
  * fragments into one buffer.  No JSON parsing, no malloc(), no LMDB
- * call, no blocking call: the index and the record are read in memory
- * maps of the file, and everything else comes from r->pool.  The
- * handler only decides the outcome; ngx_http_profile_response.c answers
- * it, the one place where a response is sent.
+ * call (no mdb_get(), no transaction: the snapshot's one read
+ * transaction was begun when it was opened), no blocking call: the
+ * index is read in LMDB's map and the record in the module's own map of
+ * the file, and everything else comes from r->pool.  The handler only
+ * decides the outcome; ngx_http_profile_response.c answers it, the one
+ * place where a response is sent.
  */
 
 
