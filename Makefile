@@ -68,7 +68,7 @@ test: build
 # reports land in the error logs, which the harness checks
 # (docs/testing.md).
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
-ASAN_TESTS := t/profile.t t/prefix.t t/corrupt.t t/directives.t \
+ASAN_TESTS := t/profile.t t/prefix.t t/corrupt.t t/error-page.t t/directives.t \
 	t/unavailable.t t/lua-free-examples.t
 
 asan: cli

@@ -3,7 +3,8 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * Error responses: RFC 9457 application/problem+json bodies with stable
- * "type" URIs (docs/errors.md lists them).
+ * "type" URIs (docs/errors.md lists them), and the headers that go with
+ * each.  Sending them is ngx_http_profile_response.c's.
  */
 
 
@@ -17,10 +18,11 @@
 
 
 #define NGX_HTTP_PROFILE_PROBLEM_PREFIX  "urn:ngx-http-profile:problem:"
+#define NGX_HTTP_PROFILE_PROBLEM_TYPE    "application/problem+json"
 
 
 /*
- * The error responses the module sends, one per body: each body is
+ * The error responses the module gives, one per body: each body is
  * fixed text, rendered when the module is compiled (docs/errors.md).
  */
 typedef enum {
@@ -34,14 +36,28 @@ typedef enum {
 } ngx_http_profile_error_e;
 
 
+/* a problem response: its status and its body, static memory */
+typedef struct {
+    ngx_uint_t  status;
+    ngx_str_t   body;
+} ngx_http_profile_problem_t;
+
+
 /*
- * Send the problem response err, with the headers that go with it:
- * Allow for 405, Retry-After (profile_retry_after) for 503,
- * Cache-Control: no-store for 5xx.  The body is static: nothing is
- * formatted and nothing from the request is echoed.  The request body
- * must already be discarded.  Returns what a content handler returns.
+ * The problem response of err: a constant, never NULL.  Nothing in it
+ * is formatted and nothing from the request is echoed.
  */
-ngx_int_t ngx_http_profile_error_send(ngx_http_request_t *r,
+const ngx_http_profile_problem_t *ngx_http_profile_error_problem(
+    ngx_http_profile_error_e err);
+
+/*
+ * Add to r's output headers those that err needs whoever sends its
+ * body (the module, or an error_page): Allow for 405, Retry-After
+ * (profile_retry_after, rendered at configuration time) for 503; none
+ * for the others.  Caching headers are ngx_http_profile_cache.c's.
+ * Returns NGX_OK, or NGX_ERROR when out of memory.
+ */
+ngx_int_t ngx_http_profile_error_headers(ngx_http_request_t *r,
     ngx_http_profile_error_e err);
 
 

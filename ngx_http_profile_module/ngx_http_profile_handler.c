@@ -2,13 +2,16 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * The request path: method, id, viewer, pin the snapshot, read the
- * record through the id index (checked against its stored hash), decide
- * which visibility classes the viewer gets, copy their fragments into
- * one buffer, send.  No JSON parsing, no malloc(), no blocking call: the
- * index and the record are read in LMDB's map of the file, and
- * everything else comes from r->pool.  Error bodies are constants
- * (ngx_http_profile_error.c).
+ * The request path: method, id, viewer, pin the snapshot, find the
+ * record through the id index (checked against its stored hash), ask
+ * the access rules which visibility classes the viewer gets, copy their
+ * fragments into one buffer.  No JSON parsing, no malloc(), no LMDB
+ * call (no mdb_get(), no transaction: the snapshot's one read
+ * transaction was begun when it was opened), no blocking call: the
+ * index is read in LMDB's map and the record in the module's own map of
+ * the file, and everything else comes from r->pool.  The handler only
+ * decides the outcome; ngx_http_profile_response.c answers it, the one
+ * place where a response is sent.
  */
 
 
@@ -18,57 +21,72 @@
 
 #include "ngx_http_profile_module.h"
 #include "ngx_http_profile_snapshot.h"
+#include "ngx_http_profile_rules.h"
 #include "ngx_http_profile_json.h"
 #include "ngx_http_profile_error.h"
+#include "ngx_http_profile_response.h"
 #include "ngx_http_profile_handler.h"
 
 
-static ngx_int_t ngx_http_profile_handler_invalid_id(ngx_http_request_t *r,
-    ngx_str_t *id);
-static ngx_http_profile_mask_t ngx_http_profile_handler_grant(
-    ngx_str_t *id, ngx_str_t *viewer);
-
-
-static ngx_str_t  ngx_http_profile_json_type =
-    ngx_string("application/json; charset=utf-8");
-
-static ngx_str_t  ngx_http_profile_cache_control =
-    ngx_string("Cache-Control");
-static ngx_str_t  ngx_http_profile_private =
-    ngx_string("private, no-store");
-static ngx_str_t  ngx_http_profile_vary = ngx_string("Vary");
+static void ngx_http_profile_handler_decide(ngx_http_request_t *r,
+    ngx_http_profile_response_t *resp);
+static ngx_http_profile_error_e ngx_http_profile_handler_invalid_id(
+    ngx_http_request_t *r, ngx_str_t *id);
+static void ngx_http_profile_handler_bad_record(ngx_http_request_t *r,
+    ngx_http_profile_snapshot_t *snap, ngx_str_t *id, uint64_t slot,
+    int problem);
 
 
 ngx_int_t
 ngx_http_profile_handler(ngx_http_request_t *r)
 {
-    int                           fmt;
-    ngx_int_t                     rc;
+    ngx_http_profile_response_t  resp;
+
+    ngx_memzero(&resp, sizeof(ngx_http_profile_response_t));
+
+    ngx_http_profile_handler_decide(r, &resp);
+
+    return ngx_http_profile_response_send(r, &resp);
+}
+
+
+/* fill resp with the outcome of r; the checks run in docs/errors.md's order */
+
+static void
+ngx_http_profile_handler_decide(ngx_http_request_t *r,
+    ngx_http_profile_response_t *resp)
+{
+    int                           rc;
+    uint64_t                      slot;
+    ngx_int_t                     nrc;
     ngx_str_t                     id, viewer;
     ngx_buf_t                    *b;
-    ngx_chain_t                   out;
-    ngx_table_elt_t              *h;
     ngx_http_profile_mask_t       mask;
     ngx_http_profile_record_t     rec;
     ngx_http_profile_loc_conf_t  *plcf;
     ngx_http_profile_snapshot_t  *snap;
 
-    rc = ngx_http_discard_request_body(r);
+    nrc = ngx_http_discard_request_body(r);
 
-    if (rc != NGX_OK) {
-        return rc;
+    if (nrc != NGX_OK) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = nrc;
+        return;
     }
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        return ngx_http_profile_error_send(r,
-                   NGX_HTTP_PROFILE_ERROR_METHOD_NOT_ALLOWED);
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_METHOD_NOT_ALLOWED;
+        return;
     }
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
 
     if (plcf->id.cv != NULL) {
         if (ngx_http_profile_value(r, &plcf->id, &id) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+            resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return;
         }
 
     } else if (r->uri.len >= plcf->prefix.len
@@ -88,7 +106,9 @@ ngx_http_profile_handler(ngx_http_request_t *r)
     }
 
     if (!ngx_http_profile_id_valid(id.data, id.len)) {
-        return ngx_http_profile_handler_invalid_id(r, &id);
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = ngx_http_profile_handler_invalid_id(r, &id);
+        return;
     }
 
     /* no profile_viewer, or an empty value: an anonymous viewer */
@@ -98,39 +118,48 @@ ngx_http_profile_handler(ngx_http_request_t *r)
     if (plcf->viewer.cv != NULL
         && ngx_http_profile_value(r, &plcf->viewer, &viewer) != NGX_OK)
     {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return;
     }
 
-    rc = ngx_http_profile_snapshot_pin(r, &snap);
+    nrc = ngx_http_profile_snapshot_pin(r, &snap);
 
-    if (rc == NGX_DECLINED) {
+    if (nrc == NGX_DECLINED) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "profile: no snapshot");
 
-        return ngx_http_profile_error_send(r,
-                   NGX_HTTP_PROFILE_ERROR_SNAPSHOT_UNAVAILABLE);
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_SNAPSHOT_UNAVAILABLE;
+        return;
     }
 
-    if (rc != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (nrc != NGX_OK) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return;
     }
 
-    rc = ngx_http_profile_snapshot_record(r, snap, &id, &rec);
+    rc = ngx_http_profile_snapshot_record(snap, &id, &rec, &slot);
 
-    if (rc == NGX_DECLINED) {
+    if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "profile: \"%V\" not found", &id);
 
-        return ngx_http_profile_error_send(r,
-                   NGX_HTTP_PROFILE_ERROR_NOT_FOUND);
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
+        return;
     }
 
-    if (rc != NGX_OK) {
-        return ngx_http_profile_error_send(r,
-                   NGX_HTTP_PROFILE_ERROR_INTERNAL);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ngx_http_profile_handler_bad_record(r, snap, &id, slot, rc);
+
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
+        return;
     }
 
-    mask = ngx_http_profile_handler_grant(&id, &viewer);
+    mask = ngx_http_profile_rules_grant(&id, &viewer);
 
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "profile: \"%V\" from snapshot \"%V\", classes %uxL",
@@ -142,82 +171,33 @@ ngx_http_profile_handler(ngx_http_request_t *r)
      * corrupt record gets the same 500 as with GET.
      */
 
-    fmt = ngx_http_profile_json_write(r->pool, &rec, snap->nfields,
-                                      snap->nclasses, mask, &b);
-
-    if (fmt == -1) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    b = ngx_create_temp_buf(r->pool, ngx_http_profile_json_size(&rec));
+    if (b == NULL) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return;
     }
 
-    if (fmt != NGX_HTTP_PROFILE_FMT_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "profile snapshot \"%V\": bad record for id \"%V\" "
-                      "(%s)", &snap->path, &id,
-                      ngx_http_profile_fmt_strerror(fmt));
+    rc = ngx_http_profile_json_write(b, &rec, snap->nfields, snap->nclasses,
+                                     mask);
 
-        return ngx_http_profile_error_send(r,
-                   NGX_HTTP_PROFILE_ERROR_INTERNAL);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ngx_http_profile_handler_bad_record(r, snap, &id, slot, rc);
+
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
+        return;
     }
 
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    /*
-     * A view that depends on the viewer must never be stored by a cache
-     * and served to someone else: "no-store" for caches that would keep
-     * a "private" response, and Vary naming the request headers the
-     * viewer came from for caches told to ignore Cache-Control (which
-     * then keep one viewer's response from another).  The public view is
-     * the same for every viewer, but which view a request gets depends
-     * on those headers too, so it names them as well.
-     */
-
-    if (mask != ngx_http_profile_mask_class(NGX_HTTP_PROFILE_CLASS_PUBLIC)) {
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        h->hash = 1;
-        h->key = ngx_http_profile_cache_control;
-        h->value = ngx_http_profile_private;
-        h->lowcase_key = NULL;
-    }
-
-    if (plcf->vary.len) {
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        h->hash = 1;
-        h->key = ngx_http_profile_vary;
-        h->value = plcf->vary;
-        h->lowcase_key = NULL;
-    }
-
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_type = ngx_http_profile_json_type;
-    r->headers_out.content_type_len = sizeof("application/json") - 1;
-    r->headers_out.content_type_lowcase = NULL;
-    r->headers_out.content_length_n = b->last - b->pos;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
+    resp->body = b;
+    resp->mask = mask;
 }
 
 
 /* 400, with a detail that says what is wrong but never echoes the id */
 
-static ngx_int_t
+static ngx_http_profile_error_e
 ngx_http_profile_handler_invalid_id(ngx_http_request_t *r, ngx_str_t *id)
 {
     char                      *reason;
@@ -239,24 +219,23 @@ ngx_http_profile_handler_invalid_id(ngx_http_request_t *r, ngx_str_t *id)
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "profile: client sent an invalid id (%s)", reason);
 
-    return ngx_http_profile_error_send(r, err);
+    return err;
 }
 
 
 /*
- * The access decision of v0: the profile's owner gets every class, any
- * other viewer the public class.  Relations and roles will add classes
- * to the mask here (a rules concern of its own).
+ * The one "bad record" line, whether the index lookup (slot, header,
+ * hash) or the writer (an entry) found the problem: slot is the index
+ * slot that led to the record.
  */
 
-static ngx_http_profile_mask_t
-ngx_http_profile_handler_grant(ngx_str_t *id, ngx_str_t *viewer)
+static void
+ngx_http_profile_handler_bad_record(ngx_http_request_t *r,
+    ngx_http_profile_snapshot_t *snap, ngx_str_t *id, uint64_t slot,
+    int problem)
 {
-    if (viewer->len == id->len
-        && ngx_memcmp(viewer->data, id->data, id->len) == 0)
-    {
-        return NGX_HTTP_PROFILE_MASK_ALL;
-    }
-
-    return ngx_http_profile_mask_class(NGX_HTTP_PROFILE_CLASS_PUBLIC);
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "profile snapshot \"%V\": bad record for id \"%V\" "
+                  "at index slot %uL (%s)", &snap->path, id, slot,
+                  ngx_http_profile_fmt_strerror(problem));
 }

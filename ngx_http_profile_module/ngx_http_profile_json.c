@@ -4,8 +4,9 @@
  *
  * JSON writing.  Records hold their fields as ready-made JSON members
  * ("name":value, escaped by the compiler), so a response is assembled by
- * copying bytes: no parsing, no escaping, one allocation, one pass over
- * the record's entries (which also validates them).
+ * copying bytes: no parsing, no escaping, no allocation (the caller's
+ * one buffer, sized by ngx_http_profile_json_size()), one pass over the
+ * record's entries (which also validates them).
  */
 
 
@@ -17,30 +18,21 @@
 
 
 int
-ngx_http_profile_json_write(ngx_pool_t *pool,
+ngx_http_profile_json_write(ngx_buf_t *b,
     const ngx_http_profile_record_t *rec, ngx_uint_t nfields,
-    ngx_uint_t nclasses, ngx_http_profile_mask_t mask, ngx_buf_t **out)
+    ngx_uint_t nclasses, ngx_http_profile_mask_t mask)
 {
     int                        rc;
     u_char                    *p, *last;
     size_t                     len;
     uint32_t                   start, end;
-    ngx_buf_t                 *b;
     ngx_uint_t                 i, found;
     ngx_http_profile_entry_t   e;
 
-    *out = NULL;
+    /* "{}" at least: less room than json_size() gives does not fit */
 
-    /*
-     * Fragments that do not overlap hold at most body_len bytes, and at
-     * most one "," is added per entry; "{" and "}" complete the object.
-     * A record written by profile-snapshot separates its fragments by
-     * "," in the body, so its self view is exactly body_len + 2 bytes.
-     */
-
-    b = ngx_create_temp_buf(pool, (size_t) rec->body_len + rec->nentries + 2);
-    if (b == NULL) {
-        return -1;
+    if ((size_t) (b->end - b->last) < 2) {
+        return NGX_HTTP_PROFILE_FMT_OVERLAP;
     }
 
     p = b->last;
@@ -112,7 +104,6 @@ ngx_http_profile_json_write(ngx_pool_t *pool,
     *p++ = '}';
 
     b->last = p;
-    *out = b;
 
     return NGX_HTTP_PROFILE_FMT_OK;
 }

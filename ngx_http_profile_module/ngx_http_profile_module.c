@@ -3,8 +3,8 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * Wiring: directives, configuration, process hooks.  The work is done
- * in the files named after their concern (snapshot, handler, json,
- * error, variables).
+ * in the files named after their concern (snapshot, rules, json, cache,
+ * error, response, handler, variables).
  */
 
 

@@ -2,7 +2,8 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * Types shared by the files of the module: its configuration.
+ * Types shared by the files of the module (its configuration), and two
+ * request-time helpers: a directive value, an output header.
  */
 
 
@@ -113,6 +114,32 @@ ngx_http_profile_value(ngx_http_request_t *r, ngx_http_profile_value_t *v,
 
     value->len = vv->len;
     value->data = vv->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Add the output header "key: value" to r (after those already added);
+ * key and value are not copied: they must live as long as r (static or
+ * configuration memory).  Returns NGX_OK, or NGX_ERROR when out of
+ * memory.
+ */
+static ngx_inline ngx_int_t
+ngx_http_profile_header_add(ngx_http_request_t *r, ngx_str_t *key,
+    ngx_str_t *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key = *key;
+    h->value = *value;
+    h->lowcase_key = NULL;
 
     return NGX_OK;
 }

@@ -253,14 +253,10 @@ ngx_http_profile_snapshot_pinned(ngx_http_request_t *r)
 }
 
 
-ngx_int_t
-ngx_http_profile_snapshot_record(ngx_http_request_t *r,
-    ngx_http_profile_snapshot_t *snap, ngx_str_t *id,
-    ngx_http_profile_record_t *rec)
+int
+ngx_http_profile_snapshot_record(ngx_http_profile_snapshot_t *snap,
+    ngx_str_t *id, ngx_http_profile_record_t *rec, uint64_t *slot)
 {
-    int       rc;
-    uint64_t  slot;
-
     /*
      * Through the index: one hash of the id, one slot (rarely a few
      * more), the record's header and, the first time this worker serves
@@ -271,26 +267,11 @@ ngx_http_profile_snapshot_record(ngx_http_request_t *r,
      * decoded once per request, not twice.
      */
 
-    slot = 0;
+    *slot = 0;
 
-    rc = ngx_http_profile_index_find(&snap->index, snap->file.map,
-                                     snap->file.size, id->data, id->len, rec,
-                                     &slot, snap->checked);
-
-    if (rc == NGX_HTTP_PROFILE_FMT_OK) {
-        return NGX_OK;
-    }
-
-    if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
-        return NGX_DECLINED;
-    }
-
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                  "profile snapshot \"%V\": bad record for id \"%V\" "
-                  "at index slot %uL (%s)", &snap->path, id, slot,
-                  ngx_http_profile_fmt_strerror(rc));
-
-    return NGX_ERROR;
+    return ngx_http_profile_index_find(&snap->index, snap->file.map,
+                                       snap->file.size, id->data, id->len,
+                                       rec, slot, snap->checked);
 }
 
 

@@ -106,15 +106,17 @@ ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_pinned(
 
 /*
  * Look up the record of profile id (already valid by
- * ngx_http_profile_id_valid()) in snap, pinned by r, and validate its
- * header into rec; its entries are checked as they are rendered.
- * Returns NGX_OK, NGX_DECLINED if there is no such profile, or
- * NGX_ERROR after logging the reason at "error" level.  rec points
- * into the snapshot's map: valid while r keeps snap pinned.
+ * ngx_http_profile_id_valid()) in snap, which the caller has pinned, and
+ * validate its header into rec; its entries are checked as they are
+ * rendered.  Returns NGX_HTTP_PROFILE_FMT_OK, NGX_HTTP_PROFILE_FMT_MISSING
+ * if there is no such profile, or the problem of the record found (a
+ * slot outside the file, a bad header, a hash mismatch); logs nothing.
+ * *slot is the index slot of the record, or of the problem (0 when
+ * none was reached).  rec points into the snapshot's map: valid while
+ * the pin lasts.
  */
-ngx_int_t ngx_http_profile_snapshot_record(ngx_http_request_t *r,
-    ngx_http_profile_snapshot_t *snap, ngx_str_t *id,
-    ngx_http_profile_record_t *rec);
+int ngx_http_profile_snapshot_record(ngx_http_profile_snapshot_t *snap,
+    ngx_str_t *id, ngx_http_profile_record_t *rec, uint64_t *slot);
 
 
 #endif /* _NGX_HTTP_PROFILE_SNAPSHOT_H_INCLUDED_ */

@@ -47,7 +47,7 @@ GET /p/outside
 {"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}
 --- error_code: 500
 --- error_log eval
-qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "outside" \(entry outside the record body\)}
+qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "outside" at index slot \d+ \(entry outside the record body\)}
 
 
 
@@ -109,7 +109,7 @@ Cache-Control: no-store
 {"type":"urn:ngx-http-profile:problem:internal-error","title":"Internal error","status":500,"detail":"The profile could not be read."}
 --- error_code: 500
 --- error_log eval
-qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "overlap" \(fragments overlap\)}
+qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "overlap" at index slot \d+ \(fragments overlap\)}
 
 
 
@@ -128,7 +128,7 @@ qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "overlap"
 --- error_code eval
 [500, 500]
 --- error_log eval
-qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "badclass" \(unknown visibility class\)}
+qr{\[error\] .*profile snapshot "[^"]*/lying\.snap": bad record for id "badclass" at index slot \d+ \(unknown visibility class\)}
 
 
 

@@ -133,3 +133,58 @@ fine
 profile requests get 503
 --- no_error_log
 [error]
+
+
+
+=== TEST 6: error_page 503: nginx's page, with Retry-After and no-store
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/unreadable.snap;
+--- config
+    location ~ ^/p/(.*)$ {
+        profile;
+        profile_id $1;
+        error_page 503 @down;
+    }
+
+    location @down {
+        return 200 "profiles are resting\n";
+    }
+--- request
+GET /p/alice
+--- response_headers
+Content-Type: text/plain
+Retry-After: 5
+Cache-Control: no-store
+--- response_body
+profiles are resting
+--- error_code: 503
+--- error_log
+[alert]
+mdb_env_open() failed (13: Permission denied), profile requests get 503
+
+
+
+=== TEST 7: error_page 503 to a URI, HEAD: no body, the same headers
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/unreadable.snap;
+--- config
+    profile_retry_after 30;
+
+    location /p/ {
+        profile;
+        error_page 503 /down.html;
+    }
+--- user_files
+>>> down.html
+<p>later</p>
+--- request
+HEAD /p/alice
+--- response_headers
+Content-Type: text/html
+Retry-After: 30
+Cache-Control: no-store
+--- response_body
+--- error_code: 503
+--- error_log
+[alert]
+mdb_env_open() failed (13: Permission denied), profile requests get 503

@@ -27,7 +27,7 @@ ngx_create_temp_buf(ngx_pool_t *pool, size_t size)
 {
     ngx_buf_t  *b;
 
-    fz_assert(pool->buf == NULL, "the renderer allocates one buffer");
+    fz_assert(pool->buf == NULL, "the renderer's caller allocates once");
 
     b = malloc(sizeof(ngx_buf_t));
     if (b == NULL) {
@@ -149,24 +149,25 @@ fz_render(const ngx_http_profile_record_t *rec, uint64_t mask, size_t *len)
      * is within the real table sizes, which are at most these maxima.
      */
 
-    rc = ngx_http_profile_json_write(&pool, rec, NGX_HTTP_PROFILE_MAX_FIELDS,
-                                     NGX_HTTP_PROFILE_MAX_CLASSES, mask, &b);
+    b = ngx_create_temp_buf(&pool, ngx_http_profile_json_size(rec));
+    fz_assert(b != NULL, "out of memory");
+
+    rc = ngx_http_profile_json_write(b, rec, NGX_HTTP_PROFILE_MAX_FIELDS,
+                                     NGX_HTTP_PROFILE_MAX_CLASSES, mask);
 
     if (rc == NGX_HTTP_PROFILE_FMT_OVERLAP) {
         /* refused only when overlapping fragments exceed its one buffer */
-        fz_assert(b == NULL, "json_write refused but returned a buffer");
+        fz_assert(b->last == b->pos, "json_write refused but wrote");
         fz_assert(size > (size_t) rec->body_len + rec->nentries + 2,
                   "json_write refused a record whose output fits");
 
-        /* nginx frees it with the request's pool */
-        fz_ngx_buf_free(pool.buf);
+        fz_ngx_buf_free(b);
 
         *len = size;
         return model;
     }
 
     fz_assert(rc == NGX_HTTP_PROFILE_FMT_OK, "json_write failed");
-    fz_assert(b != NULL && b == pool.buf, "json_write returned no buffer");
     fz_assert(fz_ngx_alerts == 0, "json_write logged an alert");
     fz_assert(b->last <= b->end, "json_write wrote past its buffer");
     fz_assert((size_t) (b->last - b->pos) == size,

@@ -22,6 +22,8 @@ typedef intptr_t   ngx_int_t;
 typedef uintptr_t  ngx_uint_t;
 typedef unsigned char  u_char;
 
+#define ngx_inline  inline
+
 #define NGX_OK     0
 #define NGX_ERROR  -1
 #define NGX_DONE   -4

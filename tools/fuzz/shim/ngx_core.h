@@ -24,6 +24,12 @@ typedef struct {
 
 
 typedef struct {
+    size_t          len;
+    u_char         *data;
+} ngx_str_t;
+
+
+typedef struct {
     ngx_log_t      *log;
     void           *buf;        /* the ngx_buf_t allocated, or NULL */
 } ngx_pool_t;
@@ -48,7 +54,8 @@ extern unsigned long  fz_ngx_alerts;
 
 /*
  * One exact-size malloc(): ASan sees any write past size.  Remembered in
- * pool->buf; a pool gives out only one (the renderer allocates once).
+ * pool->buf; a pool gives out only one (the renderer's caller allocates
+ * once, ngx_http_profile_json_size() bytes).
  */
 ngx_buf_t *ngx_create_temp_buf(ngx_pool_t *pool, size_t size);
 
