@@ -252,10 +252,9 @@ ngx_http_profile_file_index_check(ngx_http_profile_file_t *f, MDB_dbi dbi,
     int                   rc, ok;
     size_t                len;
     MDB_val               key;
-    uint32_t              size;
+    uint32_t              size, tag;
     uint64_t              nslots, n, k, i, start, end, off, used;
     MDB_cursor           *c;
-    const unsigned char  *s;
 
     if (count == 0) {
         return 1;
@@ -288,12 +287,11 @@ ngx_http_profile_file_index_check(ngx_http_profile_file_t *f, MDB_dbi dbi,
     for (k = 0; ok && k < n; k++) {
         start = k * (nslots / n);
         end = (k == n - 1) ? nslots : (k + 1) * (nslots / n);
-        s = NULL;
         off = 0;
 
         for (i = start; i < end; i++) {
-            s = idx->slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
-            off = ngx_http_profile_get64(s);
+            off = ngx_http_profile_slot_decode(
+                      ngx_http_profile_index_slot(idx, i), &size, &tag);
 
             if (off != 0) {
                 break;
@@ -305,7 +303,6 @@ ngx_http_profile_file_index_check(ngx_http_profile_file_t *f, MDB_dbi dbi,
         }
 
         used++;
-        size = ngx_http_profile_get32(s + 8);
 
         if (off > f->size || size > f->size - off) {
             ngx_http_profile_file_err(err, " does not match the records: "
@@ -315,18 +312,15 @@ ngx_http_profile_file_index_check(ngx_http_profile_file_t *f, MDB_dbi dbi,
             break;
         }
 
-        len = (size > NGX_HTTP_PROFILE_RECORD_HEADER_SIZE)
-              ? f->map[off + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE] : 0;
+        len = (size > NGX_HTTP_PROFILE_REC_ID_LEN)
+              ? f->map[off + NGX_HTTP_PROFILE_REC_ID_LEN] : 0;
 
-        if (len == 0
-            || NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + len > size)
-        {
+        if (len == 0 || NGX_HTTP_PROFILE_REC_ID + len > size) {
             continue;
         }
 
         key.mv_size = len;
-        key.mv_data = (void *) (f->map + off
-                                + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1);
+        key.mv_data = (void *) (f->map + off + NGX_HTTP_PROFILE_REC_ID);
 
         ok = ngx_http_profile_file_found(f, c, idx, MDB_SET_RANGE, &key,
                                          err);
@@ -421,11 +415,11 @@ ngx_http_profile_file_found(ngx_http_profile_file_t *f, MDB_cursor *c,
     const ngx_http_profile_index_t *idx, MDB_cursor_op op, MDB_val *at,
     char *err)
 {
-    int                   rc;
-    MDB_val               key, val;
-    uint32_t              n, tag;
-    uint64_t              i, off;
-    const unsigned char  *s;
+    int                        rc;
+    MDB_val                    key, val;
+    uint32_t                   size;
+    uint64_t                   off, at_off;
+    ngx_http_profile_probe_t   pr;
 
     if (at != NULL) {
         key = *at;
@@ -458,23 +452,13 @@ ngx_http_profile_file_found(ngx_http_profile_file_t *f, MDB_cursor *c,
     }
 
     off = ngx_http_profile_file_offset(f, &val);
-    i = ngx_http_profile_index_home(idx, key.mv_data, key.mv_size, &tag);
 
-    for (n = 0; n < idx->max_probe; n++) {
-        s = idx->slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
+    ngx_http_profile_probe_start(&pr, idx, key.mv_data, key.mv_size);
 
-        if (ngx_http_profile_get64(s) == 0) {
-            break;
-        }
-
-        if (ngx_http_profile_get32(s + 12) == tag
-            && ngx_http_profile_get64(s) == off
-            && ngx_http_profile_get32(s + 8) == val.mv_size)
-        {
+    while (ngx_http_profile_probe_next(&pr, &at_off, &size)) {
+        if (at_off == off && size == val.mv_size) {
             return 1;
         }
-
-        i = (i + 1) & idx->mask;
     }
 
     ngx_http_profile_file_err(err, " does not match the records: \"%.*s\", "

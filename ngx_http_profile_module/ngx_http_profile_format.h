@@ -53,18 +53,59 @@
 #define NGX_HTTP_PROFILE_CLASS_SELF          1
 
 /*
- * record layout: a 16-byte header, the id (a length byte, then the id),
- * the entries, the body
+ * Every layout below is written and read only through the names and
+ * the functions of this header and ngx_http_profile_record.c: no byte
+ * offset is spelled anywhere else (docs/snapshot-format.md).
+ *
+ * Record: a 16-byte header, the id (a length byte, then the id), the
+ * entries, the body.  The hash covers bytes HASHED .. end.
  */
 #define NGX_HTTP_PROFILE_RECORD_VERSION      2
 #define NGX_HTTP_PROFILE_RECORD_HEADER_SIZE  16
 #define NGX_HTTP_PROFILE_RECORD_MIN_SIZE     18
-#define NGX_HTTP_PROFILE_ENTRY_SIZE          12
 
-/* index layout (meta "index"): a 16-byte header, then 16-byte slots */
+#define NGX_HTTP_PROFILE_REC_VERSION         0     /* u8 */
+#define NGX_HTTP_PROFILE_REC_FLAGS           1     /* u8, reserved: 0 */
+#define NGX_HTTP_PROFILE_REC_NENTRIES        2     /* u16 */
+#define NGX_HTTP_PROFILE_REC_BODY_LEN        4     /* u32 */
+#define NGX_HTTP_PROFILE_REC_HASH            8     /* u64 */
+#define NGX_HTTP_PROFILE_REC_HASHED          16
+#define NGX_HTTP_PROFILE_REC_ID_LEN          16    /* u8 */
+#define NGX_HTTP_PROFILE_REC_ID              17
+
+/* an entry of the record's field table */
+#define NGX_HTTP_PROFILE_ENTRY_SIZE          12
+#define NGX_HTTP_PROFILE_ENTRY_FIELD         0     /* u16 */
+#define NGX_HTTP_PROFILE_ENTRY_CLASS         2     /* u8 */
+#define NGX_HTTP_PROFILE_ENTRY_TYPE          3     /* u8 */
+#define NGX_HTTP_PROFILE_ENTRY_OFF           4     /* u32, in the body */
+#define NGX_HTTP_PROFILE_ENTRY_LEN           8     /* u32 */
+
+/*
+ * A keyed table (meta "index" over "profiles"): a 16-byte header, then
+ * 2^bits 16-byte slots, each naming a value by its file offset and size
+ * (offset 0: an empty slot) with 32 bits of its key's hash as a tag.
+ */
 #define NGX_HTTP_PROFILE_INDEX_HEADER_SIZE   16
-#define NGX_HTTP_PROFILE_INDEX_SLOT_SIZE     16
+#define NGX_HTTP_PROFILE_INDEX_SEED          0     /* u64 */
+#define NGX_HTTP_PROFILE_INDEX_BITS          8     /* u32 */
+#define NGX_HTTP_PROFILE_INDEX_PROBE         12    /* u32, max_probe */
 #define NGX_HTTP_PROFILE_INDEX_MAX_BITS      32
+
+#define NGX_HTTP_PROFILE_INDEX_SLOT_SIZE     16
+#define NGX_HTTP_PROFILE_SLOT_OFF            0     /* u64 */
+#define NGX_HTTP_PROFILE_SLOT_LEN            8     /* u32 */
+#define NGX_HTTP_PROFILE_SLOT_TAG            12    /* u32 */
+
+/* the "fields" table: u16 count, then per field this 4-byte head + name */
+#define NGX_HTTP_PROFILE_FIELDS_COUNT_SIZE   2
+#define NGX_HTTP_PROFILE_FIELD_HEAD_SIZE     4
+#define NGX_HTTP_PROFILE_FIELD_TYPE          0     /* u8 */
+#define NGX_HTTP_PROFILE_FIELD_CLASS         1     /* u8 */
+#define NGX_HTTP_PROFILE_FIELD_NAME_LEN      2     /* u16 */
+
+/* the "classes" table: u8 count, then per class u8 length + name */
+#define NGX_HTTP_PROFILE_CLASSES_COUNT_SIZE  1
 
 /* field value types, stored per field and per entry */
 #define NGX_HTTP_PROFILE_TYPE_NULL           0
@@ -219,11 +260,60 @@ ngx_http_profile_record_entry(const ngx_http_profile_record_t *rec,
 
     p = rec->entries + (size_t) i * NGX_HTTP_PROFILE_ENTRY_SIZE;
 
-    e->field_id = ngx_http_profile_get16(p);
-    e->cls = p[2];
-    e->type = p[3];
-    e->off = ngx_http_profile_get32(p + 4);
-    e->len = ngx_http_profile_get32(p + 8);
+    e->field_id = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_ENTRY_FIELD);
+    e->cls = p[NGX_HTTP_PROFILE_ENTRY_CLASS];
+    e->type = p[NGX_HTTP_PROFILE_ENTRY_TYPE];
+    e->off = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_ENTRY_OFF);
+    e->len = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_ENTRY_LEN);
+}
+
+
+/*
+ * Encode entry e at p (NGX_HTTP_PROFILE_ENTRY_SIZE bytes); returns the
+ * byte after it.  The writer's side of ngx_http_profile_record_entry().
+ */
+static inline unsigned char *
+ngx_http_profile_entry_encode(unsigned char *p,
+    const ngx_http_profile_entry_t *e)
+{
+    ngx_http_profile_put16(p + NGX_HTTP_PROFILE_ENTRY_FIELD, e->field_id);
+    p[NGX_HTTP_PROFILE_ENTRY_CLASS] = e->cls;
+    p[NGX_HTTP_PROFILE_ENTRY_TYPE] = e->type;
+    ngx_http_profile_put32(p + NGX_HTTP_PROFILE_ENTRY_OFF, e->off);
+    ngx_http_profile_put32(p + NGX_HTTP_PROFILE_ENTRY_LEN, e->len);
+
+    return p + NGX_HTTP_PROFILE_ENTRY_SIZE;
+}
+
+
+/*
+ * Encode a record's header and id at p: version, flags 0, nentries and
+ * body_len, the hash left 0 for ngx_http_profile_record_seal(), then
+ * id_len (1 .. NGX_HTTP_PROFILE_ID_MAX) and the id.  Returns the byte
+ * after the id, where the entries go.
+ */
+static inline unsigned char *
+ngx_http_profile_record_encode(unsigned char *p, uint16_t nentries,
+    uint32_t body_len, const void *id, size_t id_len)
+{
+    p[NGX_HTTP_PROFILE_REC_VERSION] = NGX_HTTP_PROFILE_RECORD_VERSION;
+    p[NGX_HTTP_PROFILE_REC_FLAGS] = 0;
+    ngx_http_profile_put16(p + NGX_HTTP_PROFILE_REC_NENTRIES, nentries);
+    ngx_http_profile_put32(p + NGX_HTTP_PROFILE_REC_BODY_LEN, body_len);
+    ngx_http_profile_put64(p + NGX_HTTP_PROFILE_REC_HASH, 0);
+    p[NGX_HTTP_PROFILE_REC_ID_LEN] = (unsigned char) id_len;
+    memcpy(p + NGX_HTTP_PROFILE_REC_ID, id, id_len);
+
+    return p + NGX_HTTP_PROFILE_REC_ID + id_len;
+}
+
+
+/* the size of a record of id_len, n entries and body_len body bytes */
+static inline uint64_t
+ngx_http_profile_record_size_of(size_t id_len, uint64_t n, uint64_t body_len)
+{
+    return (uint64_t) NGX_HTTP_PROFILE_REC_ID + id_len
+           + n * NGX_HTTP_PROFILE_ENTRY_SIZE + body_len;
 }
 
 
@@ -311,8 +401,15 @@ const char *ngx_http_profile_fmt_strerror(int rc);
  */
 uint64_t ngx_http_profile_hash64(const void *data, size_t len, uint64_t seed);
 
-/* per-record hash as stored at offset 8: XXH64 of bytes 16 .. end */
+/*
+ * The per-record hash of a record of size bytes, as stored at
+ * NGX_HTTP_PROFILE_REC_HASH: XXH64 (seed 0) of bytes
+ * NGX_HTTP_PROFILE_REC_HASHED .. end.
+ */
 uint64_t ngx_http_profile_record_hash(const void *data, size_t size);
+
+/* store the per-record hash of a complete record of size bytes */
+void ngx_http_profile_record_seal(unsigned char *data, size_t size);
 
 /*
  * The size of the record that starts at data, from its own header, if
@@ -341,6 +438,110 @@ ngx_http_profile_index_home(const ngx_http_profile_index_t *idx,
     *tag = (uint32_t) (h >> 32);
 
     return h & idx->mask;
+}
+
+
+/* encode the header of a keyed table at p */
+static inline void
+ngx_http_profile_index_encode(unsigned char *p, uint64_t seed,
+    uint32_t bits, uint32_t max_probe)
+{
+    ngx_http_profile_put64(p + NGX_HTTP_PROFILE_INDEX_SEED, seed);
+    ngx_http_profile_put32(p + NGX_HTTP_PROFILE_INDEX_BITS, bits);
+    ngx_http_profile_put32(p + NGX_HTTP_PROFILE_INDEX_PROBE, max_probe);
+}
+
+
+/* slot i of a keyed table (i <= mask); its bytes, for reading */
+static inline const unsigned char *
+ngx_http_profile_index_slot(const ngx_http_profile_index_t *idx, uint64_t i)
+{
+    return idx->slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
+}
+
+
+/* decode a slot: the value's offset (0: empty), size and tag */
+static inline uint64_t
+ngx_http_profile_slot_decode(const unsigned char *s, uint32_t *size,
+    uint32_t *tag)
+{
+    *size = ngx_http_profile_get32(s + NGX_HTTP_PROFILE_SLOT_LEN);
+    *tag = ngx_http_profile_get32(s + NGX_HTTP_PROFILE_SLOT_TAG);
+
+    return ngx_http_profile_get64(s + NGX_HTTP_PROFILE_SLOT_OFF);
+}
+
+
+/* encode a slot at s (a writer's table) */
+static inline void
+ngx_http_profile_slot_encode(unsigned char *s, uint64_t off, uint32_t size,
+    uint32_t tag)
+{
+    ngx_http_profile_put64(s + NGX_HTTP_PROFILE_SLOT_OFF, off);
+    ngx_http_profile_put32(s + NGX_HTTP_PROFILE_SLOT_LEN, size);
+    ngx_http_profile_put32(s + NGX_HTTP_PROFILE_SLOT_TAG, tag);
+}
+
+
+/*
+ * A lookup in a keyed table, whatever the values are: the slots a key's
+ * probe visits whose tag matches, in order.  The caller decides whether
+ * the value a candidate names holds the key (a profile record does at
+ * NGX_HTTP_PROFILE_REC_ID; every value reached through a table carries
+ * its key, so that a tag collision is told from a match).
+ */
+typedef struct {
+    const ngx_http_profile_index_t  *idx;
+    uint64_t                         slot;     /* the candidate's slot */
+    uint32_t                         tag;
+    uint32_t                         probed;   /* slots visited */
+} ngx_http_profile_probe_t;
+
+
+static inline void
+ngx_http_profile_probe_start(ngx_http_profile_probe_t *pr,
+    const ngx_http_profile_index_t *idx, const unsigned char *key,
+    size_t len)
+{
+    pr->idx = idx;
+    pr->slot = ngx_http_profile_index_home(idx, key, len, &pr->tag);
+    pr->probed = 0;
+}
+
+
+/*
+ * The next candidate: returns 1 with pr->slot, *off and *size set, or 0
+ * when the probe ends (an empty slot, or max_probe slots visited): the
+ * key is not in the table.
+ */
+static inline int
+ngx_http_profile_probe_next(ngx_http_profile_probe_t *pr, uint64_t *off,
+    uint32_t *size)
+{
+    uint32_t  tag;
+
+    if (pr->probed != 0) {
+        pr->slot = (pr->slot + 1) & pr->idx->mask;
+    }
+
+    while (pr->probed < pr->idx->max_probe) {
+        pr->probed++;
+
+        *off = ngx_http_profile_slot_decode(
+                   ngx_http_profile_index_slot(pr->idx, pr->slot), size, &tag);
+
+        if (*off == 0) {
+            return 0;
+        }
+
+        if (tag == pr->tag) {
+            return 1;
+        }
+
+        pr->slot = (pr->slot + 1) & pr->idx->mask;
+    }
+
+    return 0;
 }
 
 /*

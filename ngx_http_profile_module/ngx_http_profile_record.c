@@ -34,15 +34,15 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
         return NGX_HTTP_PROFILE_FMT_SHORT;
     }
 
-    if (p[0] != NGX_HTTP_PROFILE_RECORD_VERSION) {
+    if (p[NGX_HTTP_PROFILE_REC_VERSION] != NGX_HTTP_PROFILE_RECORD_VERSION) {
         return NGX_HTTP_PROFILE_FMT_VERSION;
     }
 
-    rec->flags = p[1];
-    rec->nentries = ngx_http_profile_get16(p + 2);
-    rec->body_len = ngx_http_profile_get32(p + 4);
-    rec->hash = ngx_http_profile_get64(p + 8);
-    rec->id_len = p[16];
+    rec->flags = p[NGX_HTTP_PROFILE_REC_FLAGS];
+    rec->nentries = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_REC_NENTRIES);
+    rec->body_len = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_REC_BODY_LEN);
+    rec->hash = ngx_http_profile_get64(p + NGX_HTTP_PROFILE_REC_HASH);
+    rec->id_len = p[NGX_HTTP_PROFILE_REC_ID_LEN];
 
     if (rec->id_len == 0 || rec->id_len > NGX_HTTP_PROFILE_ID_MAX) {
         return NGX_HTTP_PROFILE_FMT_ID;
@@ -52,7 +52,7 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
         return NGX_HTTP_PROFILE_FMT_LENGTH;
     }
 
-    rec->id = p + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1;
+    rec->id = p + NGX_HTTP_PROFILE_REC_ID;
     rec->entries = rec->id + rec->id_len;
     rec->body = rec->entries
                 + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE;
@@ -73,7 +73,7 @@ ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
         return NGX_HTTP_PROFILE_FMT_SHORT;
     }
 
-    if (p[0] != NGX_HTTP_PROFILE_RECORD_VERSION) {
+    if (p[NGX_HTTP_PROFILE_REC_VERSION] != NGX_HTTP_PROFILE_RECORD_VERSION) {
         return NGX_HTTP_PROFILE_FMT_VERSION;
     }
 
@@ -92,16 +92,16 @@ ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
 /*
  * The size equation of a record whose fixed bytes (0 .. 16) are readable:
  * 17 + id_len + 12 * n + body_len, in 64 bits, which none of the terms
- * can overflow.
+ * can overflow (ngx_http_profile_record_size_of()).
  */
 
 static uint64_t
 ngx_http_profile_record_size(const unsigned char *p)
 {
-    return (uint64_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + p[16]
-           + (uint64_t) ngx_http_profile_get16(p + 2)
-             * NGX_HTTP_PROFILE_ENTRY_SIZE
-           + ngx_http_profile_get32(p + 4);
+    return ngx_http_profile_record_size_of(
+               p[NGX_HTTP_PROFILE_REC_ID_LEN],
+               ngx_http_profile_get16(p + NGX_HTTP_PROFILE_REC_NENTRIES),
+               ngx_http_profile_get32(p + NGX_HTTP_PROFILE_REC_BODY_LEN));
 }
 
 
@@ -118,9 +118,9 @@ ngx_http_profile_index_parse(ngx_http_profile_index_t *idx,
         return NGX_HTTP_PROFILE_FMT_SHORT;
     }
 
-    idx->seed = ngx_http_profile_get64(p);
-    idx->bits = ngx_http_profile_get32(p + 8);
-    idx->max_probe = ngx_http_profile_get32(p + 12);
+    idx->seed = ngx_http_profile_get64(p + NGX_HTTP_PROFILE_INDEX_SEED);
+    idx->bits = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_INDEX_BITS);
+    idx->max_probe = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_INDEX_PROBE);
 
     if (idx->bits > NGX_HTTP_PROFILE_INDEX_MAX_BITS) {
         return NGX_HTTP_PROFILE_FMT_COUNT;
@@ -155,65 +155,53 @@ ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
     size_t len, ngx_http_profile_record_t *rec, uint64_t *slot,
     unsigned char *checked)
 {
-    int                   rc;
-    uint32_t              tag, n, size;
-    uint64_t              i, off;
-    const unsigned char  *s;
-
-    i = ngx_http_profile_index_home(idx, id, len, &tag);
+    int                        rc;
+    uint32_t                   size;
+    uint64_t                   i, off;
+    ngx_http_profile_probe_t   pr;
 
     /*
      * Linear probing, at most max_probe slots: the writer records the
      * longest probe any stored id needs, so a lookup of an unknown id
-     * stops there even in a table without an empty slot.
+     * stops there even in a table without an empty slot.  A candidate
+     * is a slot whose tag matches.
      */
 
-    for (n = 0; n < idx->max_probe; n++) {
-        s = idx->slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
-        off = ngx_http_profile_get64(s);
+    ngx_http_profile_probe_start(&pr, idx, id, len);
 
-        if (off == 0) {
-            return NGX_HTTP_PROFILE_FMT_MISSING;
+    while (ngx_http_profile_probe_next(&pr, &off, &size)) {
+        i = pr.slot;
+        *slot = i;
+
+        if (off > map_size || size > map_size - off) {
+            return NGX_HTTP_PROFILE_FMT_SLOT;
         }
 
-        if (ngx_http_profile_get32(s + 12) == tag) {
-            size = ngx_http_profile_get32(s + 8);
-            *slot = i;
+        rc = ngx_http_profile_record_header(rec, map + off, size);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return rc;
+        }
 
-            if (off > map_size || size > map_size - off) {
-                return NGX_HTTP_PROFILE_FMT_SLOT;
+        /*
+         * The hash covers the id too: a record whose id was damaged
+         * is an error, not a tag collision to probe past (which is
+         * a record that passes its hash and holds another id).
+         */
+
+        if (checked == NULL || !(checked[i >> 3] & (1 << (i & 7)))) {
+
+            if (ngx_http_profile_record_hash(map + off, size) != rec->hash) {
+                return NGX_HTTP_PROFILE_FMT_HASH;
             }
 
-            rc = ngx_http_profile_record_header(rec, map + off, size);
-            if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-                return rc;
-            }
-
-            /*
-             * The hash covers the id too: a record whose id was damaged
-             * is an error, not a tag collision to probe past (which is
-             * a record that passes its hash and holds another id).
-             */
-
-            if (checked == NULL || !(checked[i >> 3] & (1 << (i & 7)))) {
-
-                if (ngx_http_profile_record_hash(map + off, size)
-                    != rec->hash)
-                {
-                    return NGX_HTTP_PROFILE_FMT_HASH;
-                }
-
-                if (checked != NULL) {
-                    checked[i >> 3] |= (unsigned char) (1 << (i & 7));
-                }
-            }
-
-            if (rec->id_len == len && memcmp(rec->id, id, len) == 0) {
-                return NGX_HTTP_PROFILE_FMT_OK;
+            if (checked != NULL) {
+                checked[i >> 3] |= (unsigned char) (1 << (i & 7));
             }
         }
 
-        i = (i + 1) & idx->mask;
+        if (rec->id_len == len && memcmp(rec->id, id, len) == 0) {
+            return NGX_HTTP_PROFILE_FMT_OK;
+        }
     }
 
     return NGX_HTTP_PROFILE_FMT_MISSING;
@@ -302,12 +290,12 @@ ngx_http_profile_fields_parse(const void *data, size_t size,
     p = data;
     end = p + size;
 
-    if (size < 2) {
+    if (size < NGX_HTTP_PROFILE_FIELDS_COUNT_SIZE) {
         return NGX_HTTP_PROFILE_FMT_SHORT;
     }
 
     n = ngx_http_profile_get16(p);
-    p += 2;
+    p += NGX_HTTP_PROFILE_FIELDS_COUNT_SIZE;
 
     if (n == 0 || (out != NULL && n > max)) {
         return NGX_HTTP_PROFILE_FMT_COUNT;
@@ -315,38 +303,40 @@ ngx_http_profile_fields_parse(const void *data, size_t size,
 
     for (i = 0; i < n; i++) {
 
-        if (end - p < 4) {
+        if (end - p < NGX_HTTP_PROFILE_FIELD_HEAD_SIZE) {
             return NGX_HTTP_PROFILE_FMT_SHORT;
         }
 
-        if (p[0] > NGX_HTTP_PROFILE_TYPE_MAX
-            || p[0] == NGX_HTTP_PROFILE_TYPE_NULL)
+        if (p[NGX_HTTP_PROFILE_FIELD_TYPE] > NGX_HTTP_PROFILE_TYPE_MAX
+            || p[NGX_HTTP_PROFILE_FIELD_TYPE] == NGX_HTTP_PROFILE_TYPE_NULL)
         {
             return NGX_HTTP_PROFILE_FMT_TYPE;
         }
 
-        if (p[1] >= nclasses) {
+        if (p[NGX_HTTP_PROFILE_FIELD_CLASS] >= nclasses) {
             return NGX_HTTP_PROFILE_FMT_CLASS;
         }
 
-        len = ngx_http_profile_get16(p + 2);
+        len = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_FIELD_NAME_LEN);
 
-        if ((size_t) (end - p - 4) < len) {
+        if ((size_t) (end - p - NGX_HTTP_PROFILE_FIELD_HEAD_SIZE) < len) {
             return NGX_HTTP_PROFILE_FMT_SHORT;
         }
 
-        if (!ngx_http_profile_name_valid(p + 4, len)) {
+        if (!ngx_http_profile_name_valid(p + NGX_HTTP_PROFILE_FIELD_HEAD_SIZE,
+                                         len))
+        {
             return NGX_HTTP_PROFILE_FMT_NAME;
         }
 
         if (out != NULL) {
-            out[i].type = p[0];
-            out[i].cls = p[1];
+            out[i].type = p[NGX_HTTP_PROFILE_FIELD_TYPE];
+            out[i].cls = p[NGX_HTTP_PROFILE_FIELD_CLASS];
             out[i].name_len = len;
-            out[i].name = p + 4;
+            out[i].name = p + NGX_HTTP_PROFILE_FIELD_HEAD_SIZE;
         }
 
-        p += 4 + (size_t) len;
+        p += NGX_HTTP_PROFILE_FIELD_HEAD_SIZE + (size_t) len;
     }
 
     if (p != end) {
@@ -369,12 +359,12 @@ ngx_http_profile_classes_parse(const void *data, size_t size,
     p = data;
     end = p + size;
 
-    if (size < 1) {
+    if (size < NGX_HTTP_PROFILE_CLASSES_COUNT_SIZE) {
         return NGX_HTTP_PROFILE_FMT_SHORT;
     }
 
     n = p[0];
-    p++;
+    p += NGX_HTTP_PROFILE_CLASSES_COUNT_SIZE;
 
     if (n < 2 || n > NGX_HTTP_PROFILE_MAX_CLASSES) {
         return NGX_HTTP_PROFILE_FMT_COUNT;
@@ -479,14 +469,21 @@ ngx_http_profile_fmt_strerror(int rc)
 uint64_t
 ngx_http_profile_record_hash(const void *data, size_t size)
 {
-    if (size < NGX_HTTP_PROFILE_RECORD_HEADER_SIZE) {
+    if (size < NGX_HTTP_PROFILE_REC_HASHED) {
         return 0;
     }
 
     return ngx_http_profile_hash64((const unsigned char *) data
-                                   + NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
-                                   size - NGX_HTTP_PROFILE_RECORD_HEADER_SIZE,
-                                   0);
+                                   + NGX_HTTP_PROFILE_REC_HASHED,
+                                   size - NGX_HTTP_PROFILE_REC_HASHED, 0);
+}
+
+
+void
+ngx_http_profile_record_seal(unsigned char *data, size_t size)
+{
+    ngx_http_profile_put64(data + NGX_HTTP_PROFILE_REC_HASH,
+                           ngx_http_profile_record_hash(data, size));
 }
 
 

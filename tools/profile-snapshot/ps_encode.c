@@ -39,9 +39,10 @@ int
 ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
     const ps_raw_t *raw)
 {
-    size_t          off;
-    unsigned        type;
-    unsigned char  *p;
+    size_t                     off;
+    unsigned                   type;
+    unsigned char             *p;
+    ngx_http_profile_entry_t   e;
 
     if ((int) f->id <= r->last_field) {
         return -1;
@@ -85,14 +86,14 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
 
     type = json_is_null(v) ? NGX_HTTP_PROFILE_TYPE_NULL : f->type;
 
-    ps_buf_reserve(&r->entries, NGX_HTTP_PROFILE_ENTRY_SIZE);
-    p = r->entries.data + r->entries.len;
+    e.field_id = (uint16_t) f->id;
+    e.cls = (uint8_t) f->cls;
+    e.type = (uint8_t) type;
+    e.off = (uint32_t) off;
+    e.len = (uint32_t) (r->body.len - off);
 
-    p = ngx_http_profile_put16(p, (uint16_t) f->id);
-    *p++ = (unsigned char) f->cls;
-    *p++ = (unsigned char) type;
-    p = ngx_http_profile_put32(p, (uint32_t) off);
-    ngx_http_profile_put32(p, (uint32_t) (r->body.len - off));
+    ps_buf_reserve(&r->entries, NGX_HTTP_PROFILE_ENTRY_SIZE);
+    ngx_http_profile_entry_encode(r->entries.data + r->entries.len, &e);
 
     r->entries.len += NGX_HTTP_PROFILE_ENTRY_SIZE;
     r->n++;
@@ -105,8 +106,8 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
 size_t
 ps_record_size(const ps_record_t *r, size_t id_len)
 {
-    return NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1 + id_len + r->entries.len
-           + r->body.len;
+    return (size_t) ngx_http_profile_record_size_of(id_len, r->n,
+                                                    r->body.len);
 }
 
 
@@ -114,25 +115,12 @@ void
 ps_record_write(const ps_record_t *r, const char *id, size_t id_len,
     unsigned char *out)
 {
-    size_t          size;
-    uint64_t        hash;
     unsigned char  *p;
-
-    size = ps_record_size(r, id_len);
-
-    p = out;
-    p[0] = NGX_HTTP_PROFILE_RECORD_VERSION;
-    p[1] = 0;
-    ngx_http_profile_put16(p + 2, (uint16_t) r->n);
-    ngx_http_profile_put32(p + 4, (uint32_t) r->body.len);
-
-    p += NGX_HTTP_PROFILE_RECORD_HEADER_SIZE;
 
     /* the caller's id is valid: 1 .. NGX_HTTP_PROFILE_ID_MAX bytes */
 
-    *p++ = (unsigned char) id_len;
-    memcpy(p, id, id_len);
-    p += id_len;
+    p = ngx_http_profile_record_encode(out, (uint16_t) r->n,
+                                       (uint32_t) r->body.len, id, id_len);
 
     if (r->entries.len) {
         memcpy(p, r->entries.data, r->entries.len);
@@ -143,8 +131,7 @@ ps_record_write(const ps_record_t *r, const char *id, size_t id_len,
         memcpy(p, r->body.data, r->body.len);
     }
 
-    hash = ngx_http_profile_record_hash(out, size);
-    ngx_http_profile_put64(out + 8, hash);
+    ngx_http_profile_record_seal(out, ps_record_size(r, id_len));
 }
 
 

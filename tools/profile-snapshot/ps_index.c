@@ -268,7 +268,7 @@ ps_index_fill(ps_index_ctx_t *c, MDB_txn *txn, MDB_dbi profiles,
 {
     int                       rc;
     size_t                    used;
-    uint32_t                  tag, n;
+    uint32_t                  tag, n, size, t;
     uint64_t                  i, off, count;
     MDB_val                   key, val;
     MDB_cursor               *cur;
@@ -330,16 +330,14 @@ ps_index_fill(ps_index_ctx_t *c, MDB_txn *txn, MDB_dbi profiles,
             s = idx + NGX_HTTP_PROFILE_INDEX_HEADER_SIZE
                 + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
 
-            if (ngx_http_profile_get64(s) == 0) {
+            if (ngx_http_profile_slot_decode(s, &size, &t) == 0) {
                 break;
             }
 
             i = (i + 1) & x.mask;
         }
 
-        s = ngx_http_profile_put64(s, off);
-        s = ngx_http_profile_put32(s, (uint32_t) val.mv_size);
-        ngx_http_profile_put32(s, tag);
+        ngx_http_profile_slot_encode(s, off, (uint32_t) val.mv_size, tag);
 
         if (n > x.max_probe) {
             x.max_probe = n;
@@ -372,9 +370,7 @@ ps_index_fill(ps_index_ctx_t *c, MDB_txn *txn, MDB_dbi profiles,
 
     ps_index_release(c, c->base + used);
 
-    s = ngx_http_profile_put64(idx, seed);
-    s = ngx_http_profile_put32(s, bits);
-    ngx_http_profile_put32(s, x.max_probe);
+    ngx_http_profile_index_encode(idx, seed, bits, x.max_probe);
 
     info->records = count;
     info->nslots = (uint64_t) 1 << bits;

@@ -641,19 +641,20 @@ ps_schema_compile(ps_schema_t *s)
         ps_buf_adds(&s->classes_bin, s->classes[i]);
     }
 
-    ps_buf_reserve(&s->fields_bin, 2);
-    p = ngx_http_profile_put16(s->fields_bin.data, (uint16_t) s->nfields);
-    s->fields_bin.len = p - s->fields_bin.data;
+    ps_buf_reserve(&s->fields_bin, NGX_HTTP_PROFILE_FIELDS_COUNT_SIZE);
+    ngx_http_profile_put16(s->fields_bin.data, (uint16_t) s->nfields);
+    s->fields_bin.len = NGX_HTTP_PROFILE_FIELDS_COUNT_SIZE;
 
     for (i = 0; i < s->nfields; i++) {
         f = &s->fields[i];
 
-        ps_buf_reserve(&s->fields_bin, 4);
+        ps_buf_reserve(&s->fields_bin, NGX_HTTP_PROFILE_FIELD_HEAD_SIZE);
         p = s->fields_bin.data + s->fields_bin.len;
-        p[0] = (unsigned char) f->type;
-        p[1] = (unsigned char) f->cls;
-        ngx_http_profile_put16(p + 2, (uint16_t) f->name_len);
-        s->fields_bin.len += 4;
+        p[NGX_HTTP_PROFILE_FIELD_TYPE] = (unsigned char) f->type;
+        p[NGX_HTTP_PROFILE_FIELD_CLASS] = (unsigned char) f->cls;
+        ngx_http_profile_put16(p + NGX_HTTP_PROFILE_FIELD_NAME_LEN,
+                               (uint16_t) f->name_len);
+        s->fields_bin.len += NGX_HTTP_PROFILE_FIELD_HEAD_SIZE;
 
         ps_buf_add(&s->fields_bin, f->name, f->name_len);
     }

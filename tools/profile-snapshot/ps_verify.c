@@ -306,21 +306,20 @@ ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
 static void
 ps_verify_index(ps_verify_t *v, uint64_t records)
 {
-    uint64_t              i, used, off, size;
-    const unsigned char  *s;
+    uint32_t  size, tag;
+    uint64_t  i, used, off;
 
     used = 0;
 
     for (i = 0; i <= v->r.index.mask; i++) {
-        s = v->r.index.slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
-        off = ngx_http_profile_get64(s);
+        off = ngx_http_profile_slot_decode(
+                  ngx_http_profile_index_slot(&v->r.index, i), &size, &tag);
 
         if (off == 0) {
             continue;
         }
 
         used++;
-        size = ngx_http_profile_get32(s + 8);
 
         if (off > v->r.file.size || size > v->r.file.size - off) {
             ps_verify_problem(v, NULL, "index slot %llu: %s",
