@@ -173,4 +173,6 @@ for my $f (@damaged) {
     }
 }
 
+is(Run::sanitized($dir), '', 'no sanitizer report in the error logs');
+
 done_testing();

@@ -77,7 +77,7 @@ while ($files < 200) {
     $files++;
 
     Run::spew($path, $bad);
-    truncate("$dir/logs/error.log", 0);
+    Run::reset_log($dir);
     $pid = Run::start($dir);
 
     my @others = grep { $_ ne $victim } map { $ids[int rand @ids] } 1 .. 3;
@@ -132,7 +132,7 @@ my $other = Run::build_snapshot($dir, 'other', $n, ' renamed');
 for my $workers (1, 2) {
     Run::write_conf($dir, snapshot => $path, workers => $workers);
     copy($good, $path) or die "copy: $!";
-    truncate("$dir/logs/error.log", 0);
+    Run::reset_log($dir);
     $pid = Run::start($dir);
 
     my @before = Run::workers($pid);
@@ -186,7 +186,7 @@ for my $workers (1, 2) {
 
 Run::write_conf($dir, snapshot => $path, workers => 2, check => '100ms');
 copy($good, $path) or die "copy: $!";
-truncate("$dir/logs/error.log", 0);
+Run::reset_log($dir);
 $pid = Run::start($dir);
 
 my $size = -s $path;
@@ -216,7 +216,7 @@ Run::stop($pid);
 
 Run::write_conf($dir, snapshot => $path, workers => 2, check => '100ms');
 copy($good, $path) or die "copy: $!";
-truncate("$dir/logs/error.log", 0);
+Run::reset_log($dir);
 $pid = Run::start($dir);
 
 my $stop = "$dir/load.stop";
@@ -282,5 +282,7 @@ diag("in-place truncation under load: $deaths worker death(s); load: "
      . Run::slurp("$dir/load.out"));
 
 Run::stop($pid);
+
+is(Run::sanitized($dir), '', 'no sanitizer report in the error logs');
 
 done_testing();

@@ -80,7 +80,7 @@ sub slurp {
     open(my $fh, '<', $path) or return '';
     binmode $fh;
     local $/;
-    return scalar <$fh>;
+    return scalar(<$fh>) // '';
 }
 
 
@@ -276,7 +276,7 @@ sub workers {
     my @w;
 
     for my $stat (glob('/proc/[0-9]*/stat')) {
-        my $s = slurp($stat);
+        my $s = slurp($stat) // '';
         next unless $s =~ /^(\d+) \((.*)\) \S (\d+)/s;
         my ($pid, $comm, $ppid) = ($1, $2, $3);
         push @w, $pid if $ppid == $master && $comm =~ /nginx/;
@@ -319,6 +319,36 @@ sub get {
     }
 
     return ($status, \%hdr, substr($raw, $+[0]));
+}
+
+
+# the lines of LOG that report a memory or undefined-behaviour error
+# (a run of `make asan`: workers write sanitizer reports to their stderr,
+# which nginx sends to its error log); a deliberate SIGBUS
+# ("AddressSanitizer:DEADLYSIGNAL", "BUS on unknown address") is not one
+sub sanitizer_errors {
+    my ($log) = @_;
+    return grep { /AddressSanitizer: (?!BUS\b)|LeakSanitizer:|runtime error:/ }
+           split /\n/, $log;
+}
+
+
+# empty DIR's error log, keeping its sanitizer reports for sanitized()
+our @Sanitizer;
+
+sub reset_log {
+    my ($dir) = @_;
+    push @Sanitizer, sanitizer_errors(slurp("$dir/logs/error.log"));
+    truncate("$dir/logs/error.log", 0);
+}
+
+
+# every sanitizer report of DIR's error logs, including those reset_log()
+# kept: "" when there is none
+sub sanitized {
+    my ($dir) = @_;
+    return join "\n", @Sanitizer,
+                map { sanitizer_errors(slurp($_)) } glob("$dir/logs/*.log");
 }
 
 
