@@ -20,6 +20,7 @@
 #include "ps.h"
 #include "ps_index.h"
 #include "ps_publish.h"
+#include "ps_zero.h"
 #include "ngx_http_profile_format.h"
 #include "ngx_http_profile_file.h"
 
@@ -40,6 +41,7 @@ ps_reindex_main(int argc, char **argv)
     MDB_val                   val;
     uint64_t                  seed;
     ps_index_info_t           info;
+    ps_zero_info_t            zero;
     ngx_http_profile_file_t   f;
 
     static const struct option  opts[] = {
@@ -132,6 +134,7 @@ ps_reindex_main(int argc, char **argv)
 
     if (ps_reindex_copy(in, tmp) != 0
         || ps_index_write(tmp, seed, &info) != 0
+        || ps_zero_unused(tmp, &zero) != 0
         || ps_publish(tmp, out) != 0)
     {
         unlink(tmp);

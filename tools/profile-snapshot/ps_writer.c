@@ -17,6 +17,7 @@
 #include "ps_publish.h"
 #include "ps_signal.h"
 #include "ps_writer.h"
+#include "ps_zero.h"
 
 
 int
@@ -181,6 +182,7 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     struct tm        tm;
     ps_copy_t        c;
     ps_meta_t        m;
+    ps_zero_info_t   zero;
     ps_index_info_t  info;
 
     if (ps_scratch_commit(&w->scratch) != 0) {
@@ -247,6 +249,12 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
                        &info)
         != 0)
     {
+        return -1;
+    }
+
+    /* the file's bytes are its live data's: nothing of the build's past */
+
+    if (ps_zero_unused(w->tmp, &zero) != 0) {
         return -1;
     }
 
