@@ -31,6 +31,7 @@ static int ps_scratch_txn(ps_scratch_t *sc);
 static int ps_scratch_seen_value(ps_scratch_t *sc, MDB_val *val,
     ps_seen_t *seen);
 static void ps_scratch_lmdb_err(ps_scratch_t *sc, const char *call, int rc);
+static int ps_scratch_count(ps_scratch_t *sc, size_t bytes);
 
 
 int
@@ -146,14 +147,7 @@ ps_scratch_seen_put(ps_scratch_t *sc, const char *id, size_t len,
         return -1;
     }
 
-    sc->txn_puts++;
-    sc->txn_bytes += len + PS_SEEN_SIZE;
-
-    if (sc->txn_puts >= PS_TXN_PUTS || sc->txn_bytes >= PS_TXN_BYTES) {
-        return ps_scratch_commit(sc);
-    }
-
-    return 0;
+    return ps_scratch_count(sc, len + PS_SEEN_SIZE);
 }
 
 
@@ -249,14 +243,7 @@ ps_scratch_aux_put(ps_scratch_t *sc, MDB_dbi dbi, const void *key,
         return -1;
     }
 
-    sc->txn_puts++;
-    sc->txn_bytes += key_len + val_len;
-
-    if (sc->txn_puts >= PS_TXN_PUTS || sc->txn_bytes >= PS_TXN_BYTES) {
-        return ps_scratch_commit(sc);
-    }
-
-    return 0;
+    return ps_scratch_count(sc, key_len + val_len);
 }
 
 
@@ -504,4 +491,20 @@ ps_scratch_lmdb_err(ps_scratch_t *sc, const char *call, int rc)
     ps_error("%s: %s failed (%d: %s)%s", sc->path, call, rc,
              mdb_strerror(rc),
              rc == MDB_MAP_FULL ? "; use a larger --map-size" : "");
+}
+
+
+/* one more put of bytes in the open transaction: commit when it is full */
+
+static int
+ps_scratch_count(ps_scratch_t *sc, size_t bytes)
+{
+    sc->txn_puts++;
+    sc->txn_bytes += bytes;
+
+    if (sc->txn_puts >= PS_TXN_PUTS || sc->txn_bytes >= PS_TXN_BYTES) {
+        return ps_scratch_commit(sc);
+    }
+
+    return 0;
 }
