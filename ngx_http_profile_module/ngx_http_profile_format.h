@@ -287,6 +287,42 @@ ngx_http_profile_entry_encode(unsigned char *p,
 
 
 /*
+ * Encode one field of the "fields" table at p: its head (type, class,
+ * name length) and name (1 .. NGX_HTTP_PROFILE_FIELD_NAME_MAX bytes of
+ * [A-Za-z0-9_]).  Returns the byte after it.  The table is the u16 count
+ * (ngx_http_profile_put16()), then its fields.
+ */
+static inline unsigned char *
+ngx_http_profile_field_encode(unsigned char *p, uint8_t type, uint8_t cls,
+    const void *name, size_t len)
+{
+    p[NGX_HTTP_PROFILE_FIELD_TYPE] = type;
+    p[NGX_HTTP_PROFILE_FIELD_CLASS] = cls;
+    ngx_http_profile_put16(p + NGX_HTTP_PROFILE_FIELD_NAME_LEN,
+                           (uint16_t) len);
+    memcpy(p + NGX_HTTP_PROFILE_FIELD_HEAD_SIZE, name, len);
+
+    return p + NGX_HTTP_PROFILE_FIELD_HEAD_SIZE + len;
+}
+
+
+/*
+ * Encode one class of the "classes" table at p: its length byte and
+ * name.  Returns the byte after it.  The table is the u8 count, then its
+ * classes.
+ */
+static inline unsigned char *
+ngx_http_profile_class_encode(unsigned char *p, const void *name,
+    size_t len)
+{
+    *p++ = (unsigned char) len;
+    memcpy(p, name, len);
+
+    return p + len;
+}
+
+
+/*
  * Encode a record's header and id at p: version, flags 0, nentries and
  * body_len, the hash left 0 for ngx_http_profile_record_seal(), then
  * id_len (1 .. NGX_HTTP_PROFILE_ID_MAX) and the id.  Returns the byte

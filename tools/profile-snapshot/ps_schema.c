@@ -619,6 +619,7 @@ static int
 ps_schema_compile(ps_schema_t *s)
 {
     char           *text;
+    size_t          len;
     unsigned        i;
     ps_field_t     *f;
     unsigned char  *p;
@@ -634,11 +635,17 @@ ps_schema_compile(ps_schema_t *s)
 
     ps_sha256_digest(s->canonical.data, s->canonical.len, s->digest);
 
-    ps_buf_addc(&s->classes_bin, (int) s->nclasses);
+    ps_buf_reserve(&s->classes_bin, NGX_HTTP_PROFILE_CLASSES_COUNT_SIZE);
+    s->classes_bin.data[0] = (unsigned char) s->nclasses;
+    s->classes_bin.len = NGX_HTTP_PROFILE_CLASSES_COUNT_SIZE;
 
     for (i = 0; i < s->nclasses; i++) {
-        ps_buf_addc(&s->classes_bin, (int) strlen(s->classes[i]));
-        ps_buf_adds(&s->classes_bin, s->classes[i]);
+        len = strlen(s->classes[i]);
+        ps_buf_reserve(&s->classes_bin, 1 + len);
+        p = ngx_http_profile_class_encode(s->classes_bin.data
+                                          + s->classes_bin.len,
+                                          s->classes[i], len);
+        s->classes_bin.len = p - s->classes_bin.data;
     }
 
     ps_buf_reserve(&s->fields_bin, NGX_HTTP_PROFILE_FIELDS_COUNT_SIZE);
@@ -648,15 +655,13 @@ ps_schema_compile(ps_schema_t *s)
     for (i = 0; i < s->nfields; i++) {
         f = &s->fields[i];
 
-        ps_buf_reserve(&s->fields_bin, NGX_HTTP_PROFILE_FIELD_HEAD_SIZE);
-        p = s->fields_bin.data + s->fields_bin.len;
-        p[NGX_HTTP_PROFILE_FIELD_TYPE] = (unsigned char) f->type;
-        p[NGX_HTTP_PROFILE_FIELD_CLASS] = (unsigned char) f->cls;
-        ngx_http_profile_put16(p + NGX_HTTP_PROFILE_FIELD_NAME_LEN,
-                               (uint16_t) f->name_len);
-        s->fields_bin.len += NGX_HTTP_PROFILE_FIELD_HEAD_SIZE;
-
-        ps_buf_add(&s->fields_bin, f->name, f->name_len);
+        ps_buf_reserve(&s->fields_bin,
+                       NGX_HTTP_PROFILE_FIELD_HEAD_SIZE + f->name_len);
+        p = ngx_http_profile_field_encode(s->fields_bin.data
+                                          + s->fields_bin.len,
+                                          (uint8_t) f->type, (uint8_t) f->cls,
+                                          f->name, f->name_len);
+        s->fields_bin.len = p - s->fields_bin.data;
     }
 
     return 0;
