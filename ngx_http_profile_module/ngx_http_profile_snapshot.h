@@ -18,6 +18,7 @@
 
 #include "ngx_http_profile_format.h"
 #include "ngx_http_profile_file.h"
+#include "ngx_http_profile_meta.h"
 #include "ngx_http_profile_module.h"
 
 
@@ -38,8 +39,13 @@ struct ngx_http_profile_snapshot_s {
     ngx_str_t                    id;         /* meta "snapshot_id" */
 
     ngx_http_profile_file_t      file;
-    MDB_dbi                      profiles;
-    ngx_http_profile_index_t     index;
+
+    /*
+     * What ngx_http_profile_meta_check() found: the databases, the
+     * record count, the id index, the classes and fields tables (in the
+     * pool, their names in the map)
+     */
+    ngx_http_profile_meta_t      meta;
 
     /*
      * One bit per index slot: the record it names passed its hash in
@@ -47,12 +53,6 @@ struct ngx_http_profile_snapshot_s {
      * hashed once per snapshot per worker, not on every request.
      */
     u_char                      *checked;
-
-    ngx_http_profile_class_t    *classes;
-    ngx_http_profile_field_t    *fields;
-    ngx_uint_t                   nclasses;
-    ngx_uint_t                   nfields;
-    uint64_t                     record_count;
 
     /* one for being the worker's current snapshot, one per pin */
     ngx_uint_t                   refs;
