@@ -95,16 +95,16 @@ ps_inspect_main(int argc, char **argv)
             view = -1;
 
             if (view_name != NULL && strcmp(view_name, "self") != 0) {
-                for (i = 0; i < r.nclasses; i++) {
-                    if (r.classes[i].name_len == strlen(view_name)
-                        && memcmp(r.classes[i].name, view_name,
-                                  r.classes[i].name_len) == 0)
+                for (i = 0; i < r.meta.nclasses; i++) {
+                    if (r.meta.classes[i].name_len == strlen(view_name)
+                        && memcmp(r.meta.classes[i].name, view_name,
+                                  r.meta.classes[i].name_len) == 0)
                     {
                         break;
                     }
                 }
 
-                if (i == r.nclasses) {
+                if (i == r.meta.nclasses) {
                     ps_error("inspect: %s: no class \"%s\"", argv[optind],
                              view_name);
                     ps_reader_close(&r);
@@ -151,26 +151,26 @@ ps_inspect_meta(ps_reader_t *r, int json)
         }
 
         ps_buf_printf(&b, ",\"index\":{\"slots\":%llu,\"longest_probe\":%u}",
-                      (unsigned long long) r->index.mask + 1,
-                      r->index.max_probe);
+                      (unsigned long long) r->meta.index.mask + 1,
+                      r->meta.index.max_probe);
 
         ps_buf_adds(&b, ",\"classes\":[");
 
-        for (i = 0; i < r->nclasses; i++) {
+        for (i = 0; i < r->meta.nclasses; i++) {
             ps_buf_printf(&b, "%s\"%.*s\"", i ? "," : "",
-                          (int) r->classes[i].name_len,
-                          r->classes[i].name);
+                          (int) r->meta.classes[i].name_len,
+                          r->meta.classes[i].name);
         }
 
         ps_buf_adds(&b, "],\"fields\":[");
 
-        for (i = 0; i < r->nfields; i++) {
-            f = &r->fields[i];
+        for (i = 0; i < r->meta.nfields; i++) {
+            f = &r->meta.fields[i];
             ps_buf_printf(&b, "%s{\"id\":%u,\"name\":\"%.*s\",\"type\":\"%s\","
                           "\"visibility\":\"%.*s\"}", i ? "," : "", i,
                           (int) f->name_len, f->name, ps_type_name(f->type),
-                          (int) r->classes[f->cls].name_len,
-                          r->classes[f->cls].name);
+                          (int) r->meta.classes[f->cls].name_len,
+                          r->meta.classes[f->cls].name);
         }
 
         ps_buf_adds(&b, "]}\n");
@@ -185,24 +185,24 @@ ps_inspect_meta(ps_reader_t *r, int json)
         }
 
         ps_buf_printf(&b, "index: %llu slots, longest probe %u\n",
-                      (unsigned long long) r->index.mask + 1,
-                      r->index.max_probe);
+                      (unsigned long long) r->meta.index.mask + 1,
+                      r->meta.index.max_probe);
 
         ps_buf_adds(&b, "classes:");
 
-        for (i = 0; i < r->nclasses; i++) {
-            ps_buf_printf(&b, " %.*s", (int) r->classes[i].name_len,
-                          r->classes[i].name);
+        for (i = 0; i < r->meta.nclasses; i++) {
+            ps_buf_printf(&b, " %.*s", (int) r->meta.classes[i].name_len,
+                          r->meta.classes[i].name);
         }
 
         ps_buf_adds(&b, "\nfields:\n");
 
-        for (i = 0; i < r->nfields; i++) {
-            f = &r->fields[i];
+        for (i = 0; i < r->meta.nfields; i++) {
+            f = &r->meta.fields[i];
             ps_buf_printf(&b, "  %-5u %-24.*s %-10s %.*s\n", i,
                           (int) f->name_len, f->name, ps_type_name(f->type),
-                          (int) r->classes[f->cls].name_len,
-                          r->classes[f->cls].name);
+                          (int) r->meta.classes[f->cls].name_len,
+                          r->meta.classes[f->cls].name);
         }
     }
 
@@ -229,7 +229,7 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
         return PS_EXIT_USAGE;
     }
 
-    rc = ngx_http_profile_file_get(&r->file, r->profiles, id, strlen(id),
+    rc = ngx_http_profile_file_get(&r->file, r->meta.profiles, id, strlen(id),
                                    &val);
 
     if (rc == MDB_NOTFOUND) {
@@ -244,8 +244,8 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
     }
 
     rc = ngx_http_profile_record_parse(&rec, val.mv_data, val.mv_size,
-                                       r->nfields, r->nclasses, r->fields,
-                                       1);
+                                       r->meta.nfields, r->meta.nclasses,
+                                       r->meta.fields, 1);
 
     /* what the module would refuse to serve is not shown either */
 
@@ -292,12 +292,12 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
 
         for (i = 0; i < rec.nentries; i++) {
             ngx_http_profile_record_entry(&rec, i, &e);
-            f = &r->fields[e.field_id];
+            f = &r->meta.fields[e.field_id];
 
             ps_buf_printf(&b, "# %-5u %-24.*s %-8.*s %-10s %u\n",
                           e.field_id, (int) f->name_len, f->name,
-                          (int) r->classes[e.cls].name_len,
-                          r->classes[e.cls].name, ps_type_name(e.type),
+                          (int) r->meta.classes[e.cls].name_len,
+                          r->meta.classes[e.cls].name, ps_type_name(e.type),
                           e.len);
         }
     }
