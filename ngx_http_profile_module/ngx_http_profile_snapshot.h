@@ -30,8 +30,9 @@
  * An open snapshot.  It owns its pool and its file (LMDB environment,
  * one read-only transaction that lives as long as the snapshot, LMDB's
  * map of the file): a request finds a record through the id index (meta
- * "index") at an offset in that map, without calling LMDB.  The tables
- * below point into the map and are valid while the snapshot is open.
+ * "index") at an offset in that map, without calling LMDB.  The index's
+ * slots and the tables' names point into the map and are valid while
+ * the snapshot is open; id is a copy in the pool.
  */
 struct ngx_http_profile_snapshot_s {
     ngx_pool_t                  *pool;       /* owns this object */
@@ -43,7 +44,7 @@ struct ngx_http_profile_snapshot_s {
     /*
      * What ngx_http_profile_meta_check() found: the databases, the
      * record count, the id index, the classes and fields tables (in the
-     * pool, their names in the map)
+     * pool, their names in the map).
      */
     ngx_http_profile_meta_t      meta;
 
