@@ -178,8 +178,8 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
         return;
     }
 
-    rc = ngx_http_profile_json_write(b, &rec, snap->nfields, snap->nclasses,
-                                     mask);
+    rc = ngx_http_profile_json_write(b, &rec, snap->meta.nfields,
+                                     snap->meta.nclasses, mask);
 
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         ngx_http_profile_handler_bad_record(r, snap, &id, slot, rc);

@@ -24,11 +24,7 @@
 
 static ngx_int_t ngx_http_profile_snapshot_validate(
     ngx_http_profile_snapshot_t *snap, u_char *err);
-static int ngx_http_profile_snapshot_meta(ngx_http_profile_snapshot_t *snap,
-    MDB_dbi dbi, const char *name, MDB_val *val);
-static ngx_int_t ngx_http_profile_snapshot_decimal(MDB_val *val,
-    uint64_t max, uint64_t *n);
-static ngx_int_t ngx_http_profile_snapshot_id_valid(MDB_val *val);
+static void *ngx_http_profile_snapshot_alloc(void *data, size_t size);
 static void ngx_http_profile_snapshot_close(ngx_http_profile_snapshot_t *snap);
 static void ngx_http_profile_snapshot_unpin(void *data);
 static ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_open_validated(
@@ -107,7 +103,7 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
 
     /* 2^bits bits: at most 512 MiB for the largest index, 2 MiB at 10M */
 
-    snap->checked = ngx_pcalloc(pool, ((size_t) snap->index.mask + 8) / 8);
+    snap->checked = ngx_pcalloc(pool, ((size_t) snap->meta.index.mask + 8) / 8);
     if (snap->checked == NULL) {
         *ngx_slprintf(err, last, ": out of memory") = '\0';
         goto failed;
@@ -164,7 +160,7 @@ ngx_http_profile_snapshot_init_worker(ngx_cycle_t *cycle,
 
         ngx_log_debug3(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
                        "profile snapshot \"%V\": opened \"%V\", %uL records",
-                       &pmcf->snapshot, &snap->id, snap->record_count);
+                       &pmcf->snapshot, &snap->id, snap->meta.record_count);
     }
 
     if (pmcf->check == 0) {
@@ -269,251 +265,51 @@ ngx_http_profile_snapshot_record(ngx_http_profile_snapshot_t *snap,
 
     *slot = 0;
 
-    return ngx_http_profile_index_find(&snap->index, snap->file.map,
+    return ngx_http_profile_index_find(&snap->meta.index, snap->file.map,
                                        snap->file.size, id->data, id->len,
                                        rec, slot, snap->checked);
 }
 
 
+/*
+ * The metadata through the format library's one check (the CLI's verify
+ * and inspect make the same), the tables decoded into the snapshot's
+ * pool; then the index against the records.
+ */
+
 static ngx_int_t
 ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
     u_char *err)
 {
-    int          rc;
-    u_char      *last;
-    unsigned     n;
-    uint64_t     version;
-    MDB_dbi      meta;
-    MDB_val      val;
-    MDB_stat     st;
-    const char  *name;
-    u_char       reason[NGX_HTTP_PROFILE_FILE_ERRSTR];
+    u_char  *last;
+    u_char   reason[NGX_HTTP_PROFILE_FILE_ERRSTR];
 
     last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
 
-    rc = mdb_dbi_open(snap->file.txn, NGX_HTTP_PROFILE_DB_META, 0, &meta);
-
-    if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE) {
-        *ngx_slprintf(err, last, " is not a profile snapshot: "
-                      "no \"" NGX_HTTP_PROFILE_DB_META "\" database")
-            = '\0';
+    if (ngx_http_profile_meta_check(&snap->meta, &snap->file,
+                                    ngx_http_profile_snapshot_alloc,
+                                    snap->pool, (char *) err)
+        != NGX_HTTP_PROFILE_META_RC_OK)
+    {
         return NGX_ERROR;
     }
 
-    if (rc != 0) {
-        name = NGX_HTTP_PROFILE_DB_META;
-        goto lmdb_failed;
-    }
+    /* a copy: logs and $profile_snapshot_id never read the map for it */
 
-    /* format */
-
-    name = NGX_HTTP_PROFILE_META_FORMAT;
-
-    rc = ngx_http_profile_snapshot_meta(snap, meta, name, &val);
-    if (rc == MDB_NOTFOUND) {
-        goto missing;
-    }
-
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    if (val.mv_size != sizeof(NGX_HTTP_PROFILE_FORMAT_NAME) - 1
-        || ngx_memcmp(val.mv_data, NGX_HTTP_PROFILE_FORMAT_NAME,
-                      val.mv_size)
-           != 0)
-    {
-        *ngx_slprintf(err, last, " is not a profile snapshot: "
-                      "meta \"%s\" is not \"%s\"",
-                      name, NGX_HTTP_PROFILE_FORMAT_NAME) = '\0';
-        return NGX_ERROR;
-    }
-
-    /* format_version */
-
-    name = NGX_HTTP_PROFILE_META_VERSION;
-
-    rc = ngx_http_profile_snapshot_meta(snap, meta, name, &val);
-    if (rc == MDB_NOTFOUND) {
-        goto missing;
-    }
-
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    if (ngx_http_profile_snapshot_decimal(&val, NGX_MAX_UINT32_VALUE,
-                                          &version)
-        != NGX_OK)
-    {
-        goto malformed;
-    }
-
-    if (version != NGX_HTTP_PROFILE_FORMAT_VERSION) {
-        *ngx_slprintf(err, last, ": format version %uL is not supported "
-                      "(expected %d; rebuild it with profile-snapshot)",
-                      version, NGX_HTTP_PROFILE_FORMAT_VERSION) = '\0';
-        return NGX_ERROR;
-    }
-
-    /* classes */
-
-    name = NGX_HTTP_PROFILE_META_CLASSES;
-
-    rc = ngx_http_profile_snapshot_meta(snap, meta, name, &val);
-    if (rc == MDB_NOTFOUND) {
-        goto missing;
-    }
-
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    snap->classes = ngx_palloc(snap->pool, NGX_HTTP_PROFILE_MAX_CLASSES
-                                           * sizeof(ngx_http_profile_class_t));
-    if (snap->classes == NULL) {
-        goto nomem;
-    }
-
-    rc = ngx_http_profile_classes_parse(val.mv_data, val.mv_size,
-                                        snap->classes, &n);
-    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        goto bad_table;
-    }
-
-    snap->nclasses = n;
-
-    /* fields: count, then decode */
-
-    name = NGX_HTTP_PROFILE_META_FIELDS;
-
-    rc = ngx_http_profile_snapshot_meta(snap, meta, name, &val);
-    if (rc == MDB_NOTFOUND) {
-        goto missing;
-    }
-
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    rc = ngx_http_profile_fields_parse(val.mv_data, val.mv_size,
-                                       snap->nclasses, NULL, 0, &n);
-    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        goto bad_table;
-    }
-
-    snap->fields = ngx_palloc(snap->pool,
-                              n * sizeof(ngx_http_profile_field_t));
-    if (snap->fields == NULL) {
-        goto nomem;
-    }
-
-    rc = ngx_http_profile_fields_parse(val.mv_data, val.mv_size,
-                                       snap->nclasses, snap->fields, n, &n);
-    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        goto bad_table;
-    }
-
-    snap->nfields = n;
-
-    /* record_count */
-
-    name = NGX_HTTP_PROFILE_META_RECORD_COUNT;
-
-    rc = ngx_http_profile_snapshot_meta(snap, meta, name, &val);
-    if (rc == MDB_NOTFOUND) {
-        goto missing;
-    }
-
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    if (ngx_http_profile_snapshot_decimal(&val, (uint64_t) -1,
-                                          &snap->record_count)
-        != NGX_OK)
-    {
-        goto malformed;
-    }
-
-    /* index: checked against record_count, its slots as they are used */
-
-    name = NGX_HTTP_PROFILE_META_INDEX;
-
-    rc = ngx_http_profile_snapshot_meta(snap, meta, name, &val);
-    if (rc == MDB_NOTFOUND) {
-        goto missing;
-    }
-
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    rc = ngx_http_profile_index_parse(&snap->index, val.mv_data, val.mv_size,
-                                      snap->record_count);
-    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        goto bad_table;
-    }
-
-    /* snapshot_id: names the version in logs and, later, in ETags */
-
-    name = NGX_HTTP_PROFILE_META_SNAPSHOT_ID;
-
-    rc = ngx_http_profile_snapshot_meta(snap, meta, name, &val);
-    if (rc == MDB_NOTFOUND) {
-        goto missing;
-    }
-
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    if (ngx_http_profile_snapshot_id_valid(&val) != NGX_OK) {
-        goto malformed;
-    }
-
-    snap->id.len = val.mv_size;
-    snap->id.data = ngx_pnalloc(snap->pool, val.mv_size);
+    snap->id.len = snap->meta.snapshot_id_len;
+    snap->id.data = ngx_pnalloc(snap->pool, snap->id.len);
     if (snap->id.data == NULL) {
-        goto nomem;
-    }
-
-    ngx_memcpy(snap->id.data, val.mv_data, val.mv_size);
-
-    /* profiles */
-
-    name = NGX_HTTP_PROFILE_DB_PROFILES;
-
-    rc = mdb_dbi_open(snap->file.txn, name, 0, &snap->profiles);
-
-    if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE) {
-        *ngx_slprintf(err, last, " is not a profile snapshot: "
-                      "no \"%s\" database", name) = '\0';
+        *ngx_slprintf(err, last, ": out of memory") = '\0';
         return NGX_ERROR;
     }
 
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    rc = mdb_stat(snap->file.txn, snap->profiles, &st);
-    if (rc != 0) {
-        goto lmdb_failed;
-    }
-
-    if ((uint64_t) st.ms_entries != snap->record_count) {
-        *ngx_slprintf(err, last, " is not a profile snapshot: "
-                      "meta \"%s\" is %uL, but the \"%s\" database "
-                      "holds %uz records",
-                      NGX_HTTP_PROFILE_META_RECORD_COUNT,
-                      snap->record_count, name, st.ms_entries) = '\0';
-        return NGX_ERROR;
-    }
+    ngx_memcpy(snap->id.data, snap->meta.snapshot_id, snap->id.len);
 
     /* the index against the records: a stale or foreign one is refused */
 
-    if (!ngx_http_profile_file_index_check(&snap->file, snap->profiles,
-                                           &snap->index, snap->record_count,
+    if (!ngx_http_profile_file_index_check(&snap->file, snap->meta.profiles,
+                                           &snap->meta.index,
+                                           snap->meta.record_count,
                                            (char *) reason))
     {
         *ngx_slprintf(err, last, ": meta \"%s\"%s",
@@ -522,112 +318,15 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
     }
 
     return NGX_OK;
-
-missing:
-
-    *ngx_slprintf(err, last, " is not a profile snapshot: "
-                  "meta \"%s\" is missing", name) = '\0';
-    return NGX_ERROR;
-
-malformed:
-
-    *ngx_slprintf(err, last, " is not a profile snapshot: "
-                  "meta \"%s\" is malformed", name) = '\0';
-    return NGX_ERROR;
-
-bad_table:
-
-    *ngx_slprintf(err, last, " is not a profile snapshot: "
-                  "meta \"%s\" is malformed (%s)",
-                  name, ngx_http_profile_fmt_strerror(rc)) = '\0';
-    return NGX_ERROR;
-
-lmdb_failed:
-
-    *ngx_slprintf(err, last, ": reading \"%s\" failed (%d: %s)",
-                  name, rc, mdb_strerror(rc)) = '\0';
-    return NGX_ERROR;
-
-nomem:
-
-    *ngx_slprintf(err, last, ": out of memory") = '\0';
-    return NGX_ERROR;
 }
 
 
-/* a meta value, inside the file (MDB_CORRUPTED if not) */
+/* the meta check's allocator: the snapshot's pool (data) */
 
-static int
-ngx_http_profile_snapshot_meta(ngx_http_profile_snapshot_t *snap,
-    MDB_dbi dbi, const char *name, MDB_val *val)
+static void *
+ngx_http_profile_snapshot_alloc(void *data, size_t size)
 {
-    return ngx_http_profile_file_get(&snap->file, dbi, name,
-                                     ngx_strlen(name), val);
-}
-
-
-/* an ASCII decimal of 1..20 digits, no sign, not above max */
-
-static ngx_int_t
-ngx_http_profile_snapshot_decimal(MDB_val *val, uint64_t max, uint64_t *n)
-{
-    size_t          i;
-    uint64_t        v;
-    unsigned char  *p;
-
-    p = val->mv_data;
-
-    if (val->mv_size == 0 || val->mv_size > 20) {
-        return NGX_ERROR;
-    }
-
-    v = 0;
-
-    for (i = 0; i < val->mv_size; i++) {
-        if (p[i] < '0' || p[i] > '9') {
-            return NGX_ERROR;
-        }
-
-        if (v > (max - (p[i] - '0')) / 10) {
-            return NGX_ERROR;
-        }
-
-        v = v * 10 + (p[i] - '0');
-    }
-
-    *n = v;
-
-    return NGX_OK;
-}
-
-
-/* 1..64 bytes of [A-Za-z0-9._-] (docs/snapshot-format.md) */
-
-static ngx_int_t
-ngx_http_profile_snapshot_id_valid(MDB_val *val)
-{
-    size_t          i;
-    unsigned char   c, *p;
-
-    p = val->mv_data;
-
-    if (val->mv_size == 0 || val->mv_size > 64) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < val->mv_size; i++) {
-        c = p[i];
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
-        {
-            continue;
-        }
-
-        return NGX_ERROR;
-    }
-
-    return NGX_OK;
+    return ngx_palloc(data, size);
 }
 
 

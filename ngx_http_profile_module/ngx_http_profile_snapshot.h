@@ -18,6 +18,7 @@
 
 #include "ngx_http_profile_format.h"
 #include "ngx_http_profile_file.h"
+#include "ngx_http_profile_meta.h"
 #include "ngx_http_profile_module.h"
 
 
@@ -29,8 +30,9 @@
  * An open snapshot.  It owns its pool and its file (LMDB environment,
  * one read-only transaction that lives as long as the snapshot, LMDB's
  * map of the file): a request finds a record through the id index (meta
- * "index") at an offset in that map, without calling LMDB.  The tables
- * below point into the map and are valid while the snapshot is open.
+ * "index") at an offset in that map, without calling LMDB.  The index's
+ * slots and the tables' names point into the map and are valid while
+ * the snapshot is open; id is a copy in the pool.
  */
 struct ngx_http_profile_snapshot_s {
     ngx_pool_t                  *pool;       /* owns this object */
@@ -38,8 +40,13 @@ struct ngx_http_profile_snapshot_s {
     ngx_str_t                    id;         /* meta "snapshot_id" */
 
     ngx_http_profile_file_t      file;
-    MDB_dbi                      profiles;
-    ngx_http_profile_index_t     index;
+
+    /*
+     * What ngx_http_profile_meta_check() found: the databases, the
+     * record count, the id index, the classes and fields tables (in the
+     * pool, their names in the map).
+     */
+    ngx_http_profile_meta_t      meta;
 
     /*
      * One bit per index slot: the record it names passed its hash in
@@ -47,12 +54,6 @@ struct ngx_http_profile_snapshot_s {
      * hashed once per snapshot per worker, not on every request.
      */
     u_char                      *checked;
-
-    ngx_http_profile_class_t    *classes;
-    ngx_http_profile_field_t    *fields;
-    ngx_uint_t                   nclasses;
-    ngx_uint_t                   nfields;
-    uint64_t                     record_count;
 
     /* one for being the worker's current snapshot, one per pin */
     ngx_uint_t                   refs;

@@ -28,7 +28,7 @@ my %callers = (
         qr/\b(?:ps_error|ps_schema_err|ps_verify_problem)\s*\(/,
     "$root/ngx_http_profile_module" =>
         qr/\b(?:ngx_log_error|ngx_conf_log_error|ngx_slprintf
-               |ngx_http_profile_file_err)\s*\(/x,
+               |ngx_http_profile_file_err|ngx_http_profile_meta_err)\s*\(/x,
 );
 
 my $checked = 0;

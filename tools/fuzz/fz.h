@@ -32,11 +32,13 @@ void fz_fail(const char *file, int line, const char *cond, const char *what)
 unsigned char *fz_dup(const unsigned char *p, size_t n);
 
 /*
- * Run the module's renderer (ngx_http_profile_json_size and _write) on
+ * Run the module's renderer (ngx_http_profile_json_size and _write, the
+ * module's wrapper of the format library's ngx_http_profile_render()) on
  * rec with mask; check that it logged no alert, wrote exactly the size
  * it announced, and wrote "{" + the selected non-empty fragments joined
- * by "," + "}".  Returns the output in a malloc()ed buffer of *len
- * bytes that the caller frees.
+ * by "," + "}"; and that ngx_http_profile_render() called directly, as
+ * profile-snapshot inspect calls it, writes the same bytes.  Returns
+ * the output in a malloc()ed buffer of *len bytes that the caller frees.
  */
 unsigned char *fz_render(const ngx_http_profile_record_t *rec,
     uint64_t mask, size_t *len);

@@ -615,7 +615,7 @@ ps_build_guard(ps_build_t *b)
     }
 
     rc = ps_reader_open(&r, b->out);
-    old = r.count;
+    old = r.meta.record_count;
     ps_reader_close(&r);
 
     if (rc != 0) {

@@ -3,7 +3,8 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * The "inspect" command: a snapshot's metadata, or one stored record as
- * JSON (docs/cli.md).
+ * JSON, rendered by the module's renderer (ngx_http_profile_render.c)
+ * for a viewer's classes (docs/cli.md).
  */
 
 
@@ -17,10 +18,11 @@
 #include "ps_json.h"
 #include "ps_reader.h"
 #include "ps_schema.h"
+#include "ngx_http_profile_render.h"
 
 
 static int ps_inspect_meta(ps_reader_t *r, int json);
-static int ps_inspect_record(ps_reader_t *r, const char *id, int view,
+static int ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
     int verbose);
 static void ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key,
     int json, int number);
@@ -30,8 +32,9 @@ static void ps_inspect_usage(FILE *f);
 int
 ps_inspect_main(int argc, char **argv)
 {
-    int           c, rc, json, verbose, view;
+    int           c, rc, json, verbose;
     unsigned      i;
+    uint64_t      mask;
     const char   *view_name;
     ps_reader_t   r;
 
@@ -91,30 +94,35 @@ ps_inspect_main(int argc, char **argv)
             rc = ps_inspect_meta(&r, json);
 
         } else {
-            /* -1: every class (the self view) */
-            view = -1;
+            /*
+             * The viewer's classes, as the module's grant gives them:
+             * every class for the self view (the default), public and
+             * the named class for another
+             */
+            mask = (uint64_t) -1;
 
             if (view_name != NULL && strcmp(view_name, "self") != 0) {
-                for (i = 0; i < r.nclasses; i++) {
-                    if (r.classes[i].name_len == strlen(view_name)
-                        && memcmp(r.classes[i].name, view_name,
-                                  r.classes[i].name_len) == 0)
+                for (i = 0; i < r.meta.nclasses; i++) {
+                    if (r.meta.classes[i].name_len == strlen(view_name)
+                        && memcmp(r.meta.classes[i].name, view_name,
+                                  r.meta.classes[i].name_len) == 0)
                     {
                         break;
                     }
                 }
 
-                if (i == r.nclasses) {
+                if (i == r.meta.nclasses) {
                     ps_error("inspect: %s: no class \"%s\"", argv[optind],
                              view_name);
                     ps_reader_close(&r);
                     return PS_EXIT_USAGE;
                 }
 
-                view = (int) i;
+                mask = ((uint64_t) 1 << NGX_HTTP_PROFILE_CLASS_PUBLIC)
+                       | ((uint64_t) 1 << i);
             }
 
-            rc = ps_inspect_record(&r, argv[optind + 1], view, verbose);
+            rc = ps_inspect_record(&r, argv[optind + 1], mask, verbose);
         }
     }
 
@@ -151,26 +159,26 @@ ps_inspect_meta(ps_reader_t *r, int json)
         }
 
         ps_buf_printf(&b, ",\"index\":{\"slots\":%llu,\"longest_probe\":%u}",
-                      (unsigned long long) r->index.mask + 1,
-                      r->index.max_probe);
+                      (unsigned long long) r->meta.index.mask + 1,
+                      r->meta.index.max_probe);
 
         ps_buf_adds(&b, ",\"classes\":[");
 
-        for (i = 0; i < r->nclasses; i++) {
+        for (i = 0; i < r->meta.nclasses; i++) {
             ps_buf_printf(&b, "%s\"%.*s\"", i ? "," : "",
-                          (int) r->classes[i].name_len,
-                          r->classes[i].name);
+                          (int) r->meta.classes[i].name_len,
+                          r->meta.classes[i].name);
         }
 
         ps_buf_adds(&b, "],\"fields\":[");
 
-        for (i = 0; i < r->nfields; i++) {
-            f = &r->fields[i];
+        for (i = 0; i < r->meta.nfields; i++) {
+            f = &r->meta.fields[i];
             ps_buf_printf(&b, "%s{\"id\":%u,\"name\":\"%.*s\",\"type\":\"%s\","
                           "\"visibility\":\"%.*s\"}", i ? "," : "", i,
                           (int) f->name_len, f->name, ps_type_name(f->type),
-                          (int) r->classes[f->cls].name_len,
-                          r->classes[f->cls].name);
+                          (int) r->meta.classes[f->cls].name_len,
+                          r->meta.classes[f->cls].name);
         }
 
         ps_buf_adds(&b, "]}\n");
@@ -185,24 +193,24 @@ ps_inspect_meta(ps_reader_t *r, int json)
         }
 
         ps_buf_printf(&b, "index: %llu slots, longest probe %u\n",
-                      (unsigned long long) r->index.mask + 1,
-                      r->index.max_probe);
+                      (unsigned long long) r->meta.index.mask + 1,
+                      r->meta.index.max_probe);
 
         ps_buf_adds(&b, "classes:");
 
-        for (i = 0; i < r->nclasses; i++) {
-            ps_buf_printf(&b, " %.*s", (int) r->classes[i].name_len,
-                          r->classes[i].name);
+        for (i = 0; i < r->meta.nclasses; i++) {
+            ps_buf_printf(&b, " %.*s", (int) r->meta.classes[i].name_len,
+                          r->meta.classes[i].name);
         }
 
         ps_buf_adds(&b, "\nfields:\n");
 
-        for (i = 0; i < r->nfields; i++) {
-            f = &r->fields[i];
+        for (i = 0; i < r->meta.nfields; i++) {
+            f = &r->meta.fields[i];
             ps_buf_printf(&b, "  %-5u %-24.*s %-10s %.*s\n", i,
                           (int) f->name_len, f->name, ps_type_name(f->type),
-                          (int) r->classes[f->cls].name_len,
-                          r->classes[f->cls].name);
+                          (int) r->meta.classes[f->cls].name_len,
+                          r->meta.classes[f->cls].name);
         }
     }
 
@@ -214,9 +222,11 @@ ps_inspect_meta(ps_reader_t *r, int json)
 
 
 static int
-ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
+ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
+    int verbose)
 {
-    int                        rc, first;
+    int                        rc;
+    size_t                     len;
     unsigned                   i;
     MDB_val                    val;
     ps_buf_t                   b;
@@ -229,7 +239,7 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
         return PS_EXIT_USAGE;
     }
 
-    rc = ngx_http_profile_file_get(&r->file, r->profiles, id, strlen(id),
+    rc = ngx_http_profile_file_get(&r->file, r->meta.profiles, id, strlen(id),
                                    &val);
 
     if (rc == MDB_NOTFOUND) {
@@ -244,8 +254,8 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
     }
 
     rc = ngx_http_profile_record_parse(&rec, val.mv_data, val.mv_size,
-                                       r->nfields, r->nclasses, r->fields,
-                                       1);
+                                       r->meta.nfields, r->meta.nclasses,
+                                       r->meta.fields, 1);
 
     /* what the module would refuse to serve is not shown either */
 
@@ -262,28 +272,25 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
         return PS_EXIT_CORRUPT;
     }
 
+    /* the module's renderer: what a worker sends this viewer */
+
     memset(&b, 0, sizeof(ps_buf_t));
-    ps_buf_addc(&b, '{');
-    first = 1;
+    ps_buf_reserve(&b, ngx_http_profile_render_size(&rec) + 1);
 
-    for (i = 0; i < rec.nentries; i++) {
-        ngx_http_profile_record_entry(&rec, i, &e);
+    rc = ngx_http_profile_render(b.data,
+                                 ngx_http_profile_render_size(&rec), &rec,
+                                 r->meta.nfields, r->meta.nclasses, mask,
+                                 &len);
 
-        if (view >= 0 && e.cls != NGX_HTTP_PROFILE_CLASS_PUBLIC
-            && e.cls != view)
-        {
-            continue;
-        }
-
-        if (!first) {
-            ps_buf_addc(&b, ',');
-        }
-
-        ps_buf_add(&b, rec.body + e.off, e.len);
-        first = 0;
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_buf_free(&b);
+        ps_error("%s: record \"%s\" is invalid: %s", r->path, id,
+                 ngx_http_profile_fmt_strerror(rc));
+        return PS_EXIT_CORRUPT;
     }
 
-    ps_buf_adds(&b, "}\n");
+    b.len = len;
+    ps_buf_addc(&b, '\n');
 
     if (verbose) {
         ps_buf_printf(&b, "# hash %016llx, %u entries, %u body bytes\n",
@@ -292,12 +299,12 @@ ps_inspect_record(ps_reader_t *r, const char *id, int view, int verbose)
 
         for (i = 0; i < rec.nentries; i++) {
             ngx_http_profile_record_entry(&rec, i, &e);
-            f = &r->fields[e.field_id];
+            f = &r->meta.fields[e.field_id];
 
             ps_buf_printf(&b, "# %-5u %-24.*s %-8.*s %-10s %u\n",
                           e.field_id, (int) f->name_len, f->name,
-                          (int) r->classes[e.cls].name_len,
-                          r->classes[e.cls].name, ps_type_name(e.type),
+                          (int) r->meta.classes[e.cls].name_len,
+                          r->meta.classes[e.cls].name, ps_type_name(e.type),
                           e.len);
         }
     }

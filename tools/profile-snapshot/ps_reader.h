@@ -3,8 +3,8 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * Opening a published snapshot read-only, the way the module does
- * (MDB_RDONLY | MDB_NOLOCK | MDB_NOSUBDIR), and decoding its tables with
- * the module's own ngx_http_profile_record.c.
+ * (ngx_http_profile_file.c), and checking its metadata with the module's
+ * own check (ngx_http_profile_meta.c), tables decoded with malloc().
  */
 
 
@@ -16,30 +16,27 @@
 
 #include "ngx_http_profile_format.h"
 #include "ngx_http_profile_file.h"
+#include "ngx_http_profile_meta.h"
 
 
 typedef struct {
     const char                *path;
     ngx_http_profile_file_t    file;        /* env, txn, LMDB's map */
-    MDB_dbi                    meta;
-    MDB_dbi                    profiles;
-    ngx_http_profile_class_t   classes[NGX_HTTP_PROFILE_MAX_CLASSES];
-    unsigned                   nclasses;
-    ngx_http_profile_field_t  *fields;
-    unsigned                   nfields;
-    uint64_t                   count;       /* meta "record_count" */
-    ngx_http_profile_index_t   index;
+    ngx_http_profile_meta_t    meta;        /* dbis, tables, index */
 } ps_reader_t;
 
 
 /*
  * Open path as the module does (ngx_http_profile_file_open(): the
  * file's size is checked against LMDB's pages before any is read) and
- * check the header metadata (format, format_version, classes, fields,
- * record_count, index), for lookups through the index in LMDB's map
- * (ps_reader_find()).  Returns 0, or an exit code (PS_EXIT_IO if the
- * file cannot be opened, PS_EXIT_CORRUPT if it is not a valid snapshot)
- * with a message printed.  Close with ps_reader_close() in every case.
+ * check its metadata with the module's check
+ * (ngx_http_profile_meta_check(): format, format_version, classes,
+ * fields, record_count against the records, index, snapshot_id), for
+ * lookups through the index in LMDB's map (ps_reader_find()).  Returns
+ * 0, or an exit code (PS_EXIT_IO if the file cannot be opened,
+ * PS_EXIT_CORRUPT if it is not a valid snapshot) with a message printed:
+ * PATH followed by the tail the module prints after its quoted path.
+ * Close with ps_reader_close() in every case.
  */
 int ps_reader_open(ps_reader_t *r, const char *path);
 

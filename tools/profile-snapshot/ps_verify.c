@@ -127,12 +127,11 @@ ps_verify_meta(ps_verify_t *v)
     char      text[PS_SHA256_TEXT];
     MDB_val   val;
 
-    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SNAPSHOT_ID, &val) != 0
-        || !ps_verify_text(&val, "._-", 1, 64))
-    {
-        ps_verify_problem(v, NULL, "meta \"snapshot_id\" missing or "
-                          "invalid");
-    }
+    /*
+     * format, format_version, classes, fields, record_count, index and
+     * snapshot_id passed the module's check when the file was opened
+     * (ps_reader_open()); these are the values only verify looks at
+     */
 
     if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_CREATED_AT, &val) != 0
         || val.mv_size != 20
@@ -177,7 +176,7 @@ ps_verify_records(ps_verify_t *v)
     ps_sha256_t    sha;
     unsigned char  digest[PS_SHA256_SIZE];
 
-    rc = mdb_cursor_open(v->r.file.txn, v->r.profiles, &cur);
+    rc = mdb_cursor_open(v->r.file.txn, v->r.meta.profiles, &cur);
     if (rc != 0) {
         ps_verify_problem(v, NULL, "mdb_cursor_open() failed (%d: %s)", rc,
                           mdb_strerror(rc));
@@ -291,9 +290,9 @@ ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
         return;
     }
 
-    home = ngx_http_profile_index_home(&v->r.index, key->mv_data,
+    home = ngx_http_profile_index_home(&v->r.meta.index, key->mv_data,
                                        key->mv_size, &tag);
-    dist = (uint32_t) (((slot - home) & v->r.index.mask) + 1);
+    dist = (uint32_t) (((slot - home) & v->r.meta.index.mask) + 1);
 
     if (dist > v->max_probe) {
         v->max_probe = dist;
@@ -311,9 +310,10 @@ ps_verify_index(ps_verify_t *v, uint64_t records)
 
     used = 0;
 
-    for (i = 0; i <= v->r.index.mask; i++) {
+    for (i = 0; i <= v->r.meta.index.mask; i++) {
         off = ngx_http_profile_slot_decode(
-                  ngx_http_profile_index_slot(&v->r.index, i), &size, &tag);
+                  ngx_http_profile_index_slot(&v->r.meta.index, i), &size,
+                  &tag);
 
         if (off == 0) {
             continue;
@@ -337,9 +337,9 @@ ps_verify_index(ps_verify_t *v, uint64_t records)
 
     /* the longest probe is known only if every lookup succeeded */
 
-    if (v->lost == 0 && v->max_probe != v->r.index.max_probe) {
+    if (v->lost == 0 && v->max_probe != v->r.meta.index.max_probe) {
         ps_verify_problem(v, NULL, "meta \"index\" says the longest probe "
-                          "is %u, it is %u", v->r.index.max_probe,
+                          "is %u, it is %u", v->r.meta.index.max_probe,
                           v->max_probe);
     }
 }
@@ -359,8 +359,8 @@ ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val)
     }
 
     rc = ngx_http_profile_record_parse(&rec, val->mv_data, val->mv_size,
-                                       v->r.nfields, v->r.nclasses,
-                                       v->r.fields, 1);
+                                       v->r.meta.nfields, v->r.meta.nclasses,
+                                       v->r.meta.fields, 1);
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         ps_verify_problem(v, key, "%s", ngx_http_profile_fmt_strerror(rc));
         return;
@@ -390,8 +390,8 @@ ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val)
         if (ps_verify_fragment(v, &e, rec.body + e.off) != 0) {
             ps_verify_problem(v, key, "fragment of field \"%.*s\" is not "
                               "a valid %s value",
-                              (int) v->r.fields[e.field_id].name_len,
-                              v->r.fields[e.field_id].name,
+                              (int) v->r.meta.fields[e.field_id].name_len,
+                              v->r.meta.fields[e.field_id].name,
                               e.type == 0 ? "null"
                               : e.type == 5 ? "timestamp" : "JSON");
         }
@@ -417,7 +417,7 @@ ps_verify_fragment(ps_verify_t *v, const ngx_http_profile_entry_t *e,
     json_t        *j;
     json_error_t   err;
 
-    skip = v->r.fields[e->field_id].name_len + 3;
+    skip = v->r.meta.fields[e->field_id].name_len + 3;
 
     j = json_loadb((const char *) frag + skip, e->len - skip,
                    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
