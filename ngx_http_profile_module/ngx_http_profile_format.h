@@ -54,7 +54,7 @@
 
 /*
  * Every layout below is written and read only through the names and
- * the functions of this header and ngx_http_profile_record.c: no byte
+ * the functions of this header and ngx_http_profile_format.c: no byte
  * offset is spelled anywhere else (docs/snapshot-format.md).
  *
  * Record: a 16-byte header, the id (a length byte, then the id), the

@@ -66,7 +66,7 @@ for my $dir (sort keys %callers) {
 }
 
 # the record and table decoder's texts, which several messages embed
-my $rec = "$root/ngx_http_profile_module/ngx_http_profile_record.c";
+my $rec = "$root/ngx_http_profile_module/ngx_http_profile_format.c";
 open(my $fh, '<', $rec) or die "$rec: $!";
 my $src = do { local $/; <$fh> };
 close($fh);

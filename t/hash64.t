@@ -3,7 +3,7 @@
 # ngx_http_profile_hash64() is XXH64: the per-record hash and the id
 # index's slots are defined by it (docs/snapshot-format.md), so a change
 # of its values would make every snapshot unreadable.  The module's
-# decoder (ngx_http_profile_record.c, as the module, the CLI and the fuzz
+# decoder (ngx_http_profile_format.c, as the module, the CLI and the fuzz
 # targets compile it) is built into a small program that hashes xxHash's
 # sanity buffer, and the values must be the published ones:
 #
@@ -98,7 +98,7 @@ close $fh;
 
 my $out = `$cc -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \\
            -I'$module' -o '$tmp/hash64' '$tmp/hash64.c' \\
-           '$module/ngx_http_profile_record.c' 2>&1`;
+           '$module/ngx_http_profile_format.c' 2>&1`;
 
 if (!is($?, 0, 'the decoder builds into the test program')) {
     diag($out);

@@ -2,9 +2,11 @@
 /*
  * Copyright (C) ngx_http_profile_module authors
  *
- * Bounds-checked decoding of the snapshot format.  Plain C with no nginx
- * types: compiled into the module and into profile-snapshot (inspect,
- * verify).  Nothing here allocates.
+ * The format library's core (ngx_http_profile_format.h): bounds-checked
+ * decoders of records, tables and the keyed table, the per-record hash
+ * and its seal, the lookup of a profile.  Plain C with no nginx types:
+ * compiled into the module, into profile-snapshot and into the fuzz
+ * targets.  Nothing here allocates.
  */
 
 
