@@ -55,6 +55,7 @@ is(scalar keys %$at, $n, 'every record is found through the index');
 
 my $data = Run::slurp($good);
 my (%outcome, $wrong, $unlogged);
+my $cli_ok = 0;
 
 srand(20261202);
 
@@ -102,9 +103,18 @@ while ($files < 200) {
     }
 
     Run::stop($pid);
+
+    # the CLI refuses the same file: verify as a whole, inspect the record
+
+    my ($vrc, $vout) = Run::run($Run::Cli, 'verify', $path);
+    my ($irc, $iout) = Run::run($Run::Cli, 'inspect', $path, $victim);
+    $cli_ok++ if $vrc == 6 && $vout =~ /^profile-snapshot: \Q$path\E: .*INVALID/m
+                 && $irc == 6 && $iout =~ /^profile-snapshot: \Q$path\E: record "\Q$victim\E" is invalid: /m;
 }
 
 is($outcome{500}, 200, '200 damaged records: each a 500');
+is($cli_ok, 200, 'verify (exit 6, INVALID) and inspect PATH ID (exit 6, '
+                 . 'the record is invalid) refuse each damaged file');
 ok(!$wrong, 'no 200 whose body differs from the good view, no other '
             . 'profile affected');
 ok(!$unlogged, 'each with its "bad record" error line');
