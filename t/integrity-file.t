@@ -75,6 +75,9 @@ for my $f (@damaged) {
     ($rc, $out) = Run::nginx($dir);
     is($rc, 1, "start, cut at $len: exit 1, no signal");
     ok(!-e "$dir/logs/nginx.pid", "start, cut at $len: no master left");
+
+    # a start that wrongly succeeded leaves a daemon: stop it by its PID
+    Run::stop(Run::master_pid($dir)) if $rc == 0;
 }
 
 diag('nginx -t reasons: '
