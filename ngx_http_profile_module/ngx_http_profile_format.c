@@ -407,6 +407,80 @@ ngx_http_profile_classes_parse(const void *data, size_t size,
 
 
 int
+ngx_http_profile_roles_parse(const void *data, size_t size,
+    unsigned nclasses, unsigned nfields, ngx_http_profile_role_t *out,
+    unsigned *count)
+{
+    unsigned              i, j, n, prev;
+    const unsigned char  *p, *end;
+
+    p = data;
+    end = p + size;
+
+    if (size < NGX_HTTP_PROFILE_ROLES_COUNT_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    n = p[0];
+    p += NGX_HTTP_PROFILE_ROLES_COUNT_SIZE;
+
+    if (n > NGX_HTTP_PROFILE_MAX_ROLES) {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    for (i = 0; i < n; i++) {
+
+        if ((size_t) (end - p) < NGX_HTTP_PROFILE_ROLE_HEAD_SIZE) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        out[i].cls = p[NGX_HTTP_PROFILE_ROLE_CLASS];
+        out[i].nfields = ngx_http_profile_get16(p
+                                             + NGX_HTTP_PROFILE_ROLE_NFIELDS);
+        p += NGX_HTTP_PROFILE_ROLE_HEAD_SIZE;
+
+        if (out[i].cls < NGX_HTTP_PROFILE_CLASS_ROLES
+            || out[i].cls >= nclasses
+            || (i > 0 && out[i].cls <= out[i - 1].cls))
+        {
+            return NGX_HTTP_PROFILE_FMT_CLASS;
+        }
+
+        if ((size_t) (end - p) / NGX_HTTP_PROFILE_ROLE_FIELD_SIZE
+            < out[i].nfields)
+        {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        out[i].fields = p;
+        p += (size_t) out[i].nfields * NGX_HTTP_PROFILE_ROLE_FIELD_SIZE;
+
+        prev = 0;
+
+        for (j = 0; j < out[i].nfields; j++) {
+            if (ngx_http_profile_role_field(&out[i], j) >= nfields) {
+                return NGX_HTTP_PROFILE_FMT_FIELD;
+            }
+
+            if (j > 0 && ngx_http_profile_role_field(&out[i], j) <= prev) {
+                return NGX_HTTP_PROFILE_FMT_ORDER;
+            }
+
+            prev = ngx_http_profile_role_field(&out[i], j);
+        }
+    }
+
+    if (p != end) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    *count = n;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
 ngx_http_profile_id_valid(const unsigned char *id, size_t len)
 {
     size_t  i;

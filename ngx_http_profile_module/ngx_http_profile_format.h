@@ -39,6 +39,7 @@
 #define NGX_HTTP_PROFILE_META_FIELDS         "fields"
 #define NGX_HTTP_PROFILE_META_SCHEMA         "schema"
 #define NGX_HTTP_PROFILE_META_INDEX          "index"
+#define NGX_HTTP_PROFILE_META_ROLES          "roles"     /* optional */
 
 /* profile ids: 1..128 bytes of [A-Za-z0-9._~-] (see id_valid below) */
 #define NGX_HTTP_PROFILE_ID_MAX              128
@@ -51,6 +52,22 @@
 /* visibility classes every snapshot has, at these ids */
 #define NGX_HTTP_PROFILE_CLASS_PUBLIC        0
 #define NGX_HTTP_PROFILE_CLASS_SELF          1
+
+/*
+ * The classes of a schema with audiences (docs/schema.md "Audiences and
+ * roles"), in this fixed order after public and self; the schema's roles
+ * follow from NGX_HTTP_PROFILE_CLASS_ROLES on, in declaration order.  A
+ * snapshot uses audiences when its classes table starts with exactly
+ * these names (docs/snapshot-format.md "classes table"); class "never"
+ * is in the fields table only: no record carries a field of it.
+ */
+#define NGX_HTTP_PROFILE_CLASS_AUTHENTICATED 2
+#define NGX_HTTP_PROFILE_CLASS_FOLLOWER      3
+#define NGX_HTTP_PROFILE_CLASS_FRIEND        4
+#define NGX_HTTP_PROFILE_CLASS_NEVER         5
+#define NGX_HTTP_PROFILE_CLASS_ROLES         6
+#define NGX_HTTP_PROFILE_MAX_ROLES                                            \
+    (NGX_HTTP_PROFILE_MAX_CLASSES - NGX_HTTP_PROFILE_CLASS_ROLES)
 
 /*
  * Every layout below is written and read only through the names and
@@ -106,6 +123,17 @@
 
 /* the "classes" table: u8 count, then per class u8 length + name */
 #define NGX_HTTP_PROFILE_CLASSES_COUNT_SIZE  1
+
+/*
+ * "roles" table (optional; a schema with roles): a u8 count, then per
+ * role its class id, the number of fields it also sees and their ids,
+ * ascending.
+ */
+#define NGX_HTTP_PROFILE_ROLES_COUNT_SIZE    1
+#define NGX_HTTP_PROFILE_ROLE_HEAD_SIZE      3
+#define NGX_HTTP_PROFILE_ROLE_CLASS          0     /* u8 */
+#define NGX_HTTP_PROFILE_ROLE_NFIELDS        1     /* u16 */
+#define NGX_HTTP_PROFILE_ROLE_FIELD_SIZE     2     /* u16 each */
 
 /* field value types, stored per field and per entry */
 #define NGX_HTTP_PROFILE_TYPE_NULL           0
@@ -196,6 +224,18 @@ typedef struct {
     const unsigned char  *name;
     uint8_t               name_len;
 } ngx_http_profile_class_t;
+
+
+/*
+ * A role of the "roles" table: its class and the fields it sees beyond
+ * its classes (nfields u16 field ids at fields, read with
+ * ngx_http_profile_role_field()); fields points into the table.
+ */
+typedef struct {
+    const unsigned char  *fields;
+    uint16_t              nfields;
+    uint8_t               cls;
+} ngx_http_profile_role_t;
 
 
 /* little-endian loads and stores, safe on unaligned memory */
@@ -323,6 +363,34 @@ ngx_http_profile_class_encode(unsigned char *p, const void *name,
 
 
 /*
+ * Encode the head of one role of the "roles" table at p: its class and
+ * the number of field ids that follow it (each written with
+ * ngx_http_profile_put16(), ascending).  Returns the byte after the
+ * head.  The table is the u8 count, then its roles.
+ */
+static inline unsigned char *
+ngx_http_profile_role_encode(unsigned char *p, uint8_t cls,
+    uint16_t nfields)
+{
+    p[NGX_HTTP_PROFILE_ROLE_CLASS] = cls;
+    ngx_http_profile_put16(p + NGX_HTTP_PROFILE_ROLE_NFIELDS, nfields);
+
+    return p + NGX_HTTP_PROFILE_ROLE_HEAD_SIZE;
+}
+
+
+/* field i (< role->nfields) of a role ngx_http_profile_roles_parse() gave */
+static inline uint16_t
+ngx_http_profile_role_field(const ngx_http_profile_role_t *role,
+    unsigned i)
+{
+    return ngx_http_profile_get16(role->fields
+                                  + (size_t) i
+                                    * NGX_HTTP_PROFILE_ROLE_FIELD_SIZE);
+}
+
+
+/*
  * Encode a record's header and id at p: version, flags 0, nentries and
  * body_len, the hash left 0 for ngx_http_profile_record_seal(), then
  * id_len (1 .. NGX_HTTP_PROFILE_ID_MAX) and the id.  Returns the byte
@@ -424,6 +492,18 @@ int ngx_http_profile_fields_parse(const void *data, size_t size,
  */
 int ngx_http_profile_classes_parse(const void *data, size_t size,
     ngx_http_profile_class_t *out, unsigned *count);
+
+/*
+ * Validate the "roles" table of a snapshot with nclasses classes and
+ * nfields fields into out[NGX_HTTP_PROFILE_MAX_ROLES]: each role's
+ * class is a role class (NGX_HTTP_PROFILE_CLASS_ROLES .. nclasses - 1),
+ * ascending, and its field ids exist and ascend.  Pointers point into
+ * data.  Returns NGX_HTTP_PROFILE_FMT_OK and the count in *count, or the
+ * problem; never reads outside data[0 .. size - 1].
+ */
+int ngx_http_profile_roles_parse(const void *data, size_t size,
+    unsigned nclasses, unsigned nfields, ngx_http_profile_role_t *out,
+    unsigned *count);
 
 /* 1 if id[0 .. len - 1] is a valid profile id, 0 otherwise */
 int ngx_http_profile_id_valid(const unsigned char *id, size_t len);

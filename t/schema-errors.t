@@ -612,3 +612,85 @@ migrations[0].steps[0]: split needs a path and a list of at least two paths
  "fields": [{"name": "a", "type": "string"}]}
 --- error
 migrations[0].steps[0]: the list must hold paths
+
+=== roles: not an array
+--- schema
+{"roles": "admin", "fields": [{"name": "a", "type": "string"}]}
+--- error
+roles: must be an array of 0..58 names
+
+=== roles: not a name
+--- schema
+{"roles": ["ad-min"], "fields": [{"name": "a", "type": "string"}]}
+--- error
+roles[0]: must be a name (1..255 bytes of [A-Za-z0-9_])
+
+=== roles: a built-in audience
+--- schema
+{"roles": ["admin", "friend"], "fields": [{"name": "a", "type": "string"}]}
+--- error
+roles[1]: "friend" is a built-in audience
+
+=== roles: twice
+--- schema
+{"roles": ["admin", "admin"], "fields": [{"name": "a", "type": "string"}]}
+--- error
+roles[1]: duplicate role "admin"
+
+=== roles: with classes
+--- schema
+{"roles": ["admin"], "classes": ["public", "self"],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+classes: not with "roles" or "audience" (the classes are then the audiences and roles)
+
+=== audience: unknown
+--- schema
+{"fields": [{"name": "a", "type": "string", "audience": "friends"}]}
+--- error
+fields[0].audience: must be one of public, authenticated, follower, friend, self, never or a role of "roles"
+
+=== audience: with visibility
+--- schema
+{"fields": [{"name": "a", "type": "string", "audience": "friend",
+             "visibility": "self"}]}
+--- error
+fields[0].audience: not with "visibility"
+
+=== field roles: without top-level roles
+--- schema
+{"fields": [{"name": "a", "type": "string", "roles": ["admin"]}]}
+--- error
+fields[0].roles: needs the top-level "roles"
+
+=== field roles: not an array
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string", "roles": "admin"}]}
+--- error
+fields[0].roles: must be an array of roles of "roles"
+
+=== field roles: undeclared
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string", "roles": ["support"]}]}
+--- error
+fields[0].roles[0]: must be a role of "roles"
+
+=== field roles: a built-in audience
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string", "roles": ["self"]}]}
+--- error
+fields[0].roles[0]: must be a role of "roles"
+
+=== field roles: on a never field
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string",
+  "audience": "never", "roles": ["admin"]}]}
+--- error
+fields[0].roles: a field of audience "never" is seen by no role
+
+=== roles: only in top-level fields
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "object",
+  "fields": [{"name": "b", "type": "string", "audience": "self"}]}]}
+--- error
+fields[0].fields[0].audience: unknown key

@@ -229,6 +229,10 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
     ps_sha256_item(&sha, s->classes_bin.data, s->classes_bin.len);
     ps_sha256_item(&sha, s->fields_bin.data, s->fields_bin.len);
 
+    if (s->roles_bin.len != 0) {
+        ps_sha256_item(&sha, s->roles_bin.data, s->roles_bin.len);
+    }
+
     ps_sha256_final(&sha, digest);
     ps_sha256_text(digest, content_hash);
 

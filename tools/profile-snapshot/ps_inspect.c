@@ -22,6 +22,7 @@
 
 
 static int ps_inspect_meta(ps_reader_t *r, int json);
+static int ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json);
 static int ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
     int verbose);
 static void ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key,
@@ -132,6 +133,59 @@ ps_inspect_main(int argc, char **argv)
 }
 
 
+/*
+ * the "roles" table, when the snapshot has one: each role and the
+ * fields it sees beyond its class; -1 if the table is invalid (reported)
+ */
+
+static int
+ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json)
+{
+    int                        rc;
+    MDB_val                    val;
+    unsigned                   i, j, n;
+    ngx_http_profile_role_t    roles[NGX_HTTP_PROFILE_MAX_ROLES];
+    ngx_http_profile_class_t  *c;
+    ngx_http_profile_field_t  *f;
+
+    if (ps_reader_meta(r, NGX_HTTP_PROFILE_META_ROLES, &val) != 0) {
+        return 0;
+    }
+
+    rc = ngx_http_profile_roles_parse(val.mv_data, val.mv_size,
+                                      r->meta.nclasses, r->meta.nfields,
+                                      roles, &n);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_error("%s: meta \"roles\" is invalid: %s", r->path,
+                 ngx_http_profile_fmt_strerror(rc));
+        return -1;
+    }
+
+    ps_buf_adds(b, json ? ",\"roles\":{" : "roles:\n");
+
+    for (i = 0; i < n; i++) {
+        c = &r->meta.classes[roles[i].cls];
+        ps_buf_printf(b, json ? "%s\"%.*s\":[" : "%s  %.*s:",
+                      json && i ? "," : "", (int) c->name_len, c->name);
+
+        for (j = 0; j < roles[i].nfields; j++) {
+            f = &r->meta.fields[ngx_http_profile_role_field(&roles[i], j)];
+            ps_buf_printf(b, json ? "%s\"%.*s\"" : "%s%.*s",
+                          j && json ? "," : json ? "" : " ",
+                          (int) f->name_len, f->name);
+        }
+
+        ps_buf_adds(b, json ? "]" : "\n");
+    }
+
+    if (json) {
+        ps_buf_addc(b, '}');
+    }
+
+    return 0;
+}
+
+
 static int
 ps_inspect_meta(ps_reader_t *r, int json)
 {
@@ -181,7 +235,14 @@ ps_inspect_meta(ps_reader_t *r, int json)
                           r->meta.classes[f->cls].name);
         }
 
-        ps_buf_adds(&b, "]}\n");
+        ps_buf_addc(&b, ']');
+
+        if (ps_inspect_roles(&b, r, 1) != 0) {
+            ps_buf_free(&b);
+            return PS_EXIT_CORRUPT;
+        }
+
+        ps_buf_adds(&b, "}\n");
 
     } else {
         ps_buf_printf(&b, "file: %s\n", r->path);
@@ -211,6 +272,11 @@ ps_inspect_meta(ps_reader_t *r, int json)
                           (int) f->name_len, f->name, ps_type_name(f->type),
                           (int) r->meta.classes[f->cls].name_len,
                           r->meta.classes[f->cls].name);
+        }
+
+        if (ps_inspect_roles(&b, r, 0) != 0) {
+            ps_buf_free(&b);
+            return PS_EXIT_CORRUPT;
         }
     }
 

@@ -672,6 +672,7 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
 
     for (i = 0; i < b->schema.nfields; i++) {
         if ((b->fields[i].value != NULL || b->fields[i].raw.len != 0)
+            && !b->schema.fields[i].never
             && ps_record_add(&b->record, &b->schema.fields[i],
                              b->fields[i].value, &b->fields[i].raw) != 0)
         {

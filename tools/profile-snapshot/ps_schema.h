@@ -46,6 +46,9 @@ struct ps_field_s {
     unsigned        nullable:1;
     unsigned        has_max:1;
     unsigned        keep_unknown:1;
+    unsigned        never:1;    /* audience "never": not stored */
+
+    uint64_t        roles;      /* role classes that also see it */
 
     int             on_invalid; /* PS_ON_DROP / QUARANTINE / DEFAULT */
     int             on_too_long;/* PS_ON_TRUNCATE / DROP / QUARANTINE */
@@ -162,6 +165,7 @@ typedef struct {
 
     const char     *classes[NGX_HTTP_PROFILE_MAX_CLASSES];
     unsigned        nclasses;
+    int             audiences;  /* classes are audiences and roles */
 
     ps_field_t     *fields;
     unsigned        nfields;
@@ -198,6 +202,7 @@ typedef struct {
     char            digest[PS_SHA256_TEXT];
     ps_buf_t        classes_bin;
     ps_buf_t        fields_bin;
+    ps_buf_t        roles_bin;  /* empty: no roles */
 
     ps_buf_t        strings;    /* storage for generated paths */
     void          **allocs;     /* everything else allocated */

@@ -124,8 +124,11 @@ ps_verify_main(int argc, char **argv)
 static void
 ps_verify_meta(ps_verify_t *v)
 {
-    char      text[PS_SHA256_TEXT];
-    MDB_val   val;
+    int                      rc;
+    char                     text[PS_SHA256_TEXT];
+    MDB_val                  val;
+    unsigned                 n;
+    ngx_http_profile_role_t  roles[NGX_HTTP_PROFILE_MAX_ROLES];
 
     /*
      * format, format_version, classes, fields, record_count, index and
@@ -146,6 +149,16 @@ ps_verify_meta(ps_verify_t *v)
         || !ps_verify_text(&val, " ._-", 1, 255))
     {
         ps_verify_problem(v, NULL, "meta \"generator\" missing or invalid");
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_ROLES, &val) == 0
+        && (rc = ngx_http_profile_roles_parse(val.mv_data, val.mv_size,
+                                              v->r.meta.nclasses,
+                                              v->r.meta.nfields, roles, &n))
+           != NGX_HTTP_PROFILE_FMT_OK)
+    {
+        ps_verify_problem(v, NULL, "meta \"roles\" is invalid: %s",
+                          ngx_http_profile_fmt_strerror(rc));
     }
 
     if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SCHEMA, &val) != 0) {
@@ -222,6 +235,10 @@ ps_verify_records(ps_verify_t *v)
     }
 
     if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_FIELDS, &val) == 0) {
+        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_ROLES, &val) == 0) {
         ps_sha256_item(&sha, val.mv_data, val.mv_size);
     }
 
