@@ -694,3 +694,69 @@ fields[0].roles: a field of audience "never" is seen by no role
   "fields": [{"name": "b", "type": "string", "audience": "self"}]}]}
 --- error
 fields[0].fields[0].audience: unknown key
+
+=== privacy: not an object
+--- schema
+{"privacy": "visibility", "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy: must be an object
+
+=== privacy: unknown key
+--- schema
+{"privacy": {"map": "v", "values": {}, "lsit": "p"}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.lsit: unknown key
+
+=== privacy: neither map nor list
+--- schema
+{"privacy": {}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy: needs "map" or "list"
+
+=== privacy: map not a name
+--- schema
+{"privacy": {"map": "a.b", "values": {}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.map: must be a member name
+
+=== privacy: list is a field
+--- schema
+{"privacy": {"list": "a"}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.list: "a" is a field, an alias or the id
+
+=== privacy: map without values
+--- schema
+{"privacy": {"map": "v"}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.values: an object of settings, with "map" only
+
+=== privacy: values without map
+--- schema
+{"privacy": {"list": "p", "values": {"private": "self"}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.values: an object of settings, with "map" only
+
+=== privacy: a value that is no audience
+--- schema
+{"privacy": {"map": "v", "values": {"private": "never"}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.values.private: must be one of public, authenticated, follower, friend, self
+
+=== audience_range: reversed
+--- schema
+{"fields": [{"name": "a", "type": "string", "audience_range": ["self", "friend"]}]}
+--- error
+fields[0].audience_range: must be [WIDEST, NARROWEST] of public, authenticated, follower, friend, self
+
+=== audience_range: a role
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string", "audience_range": ["public", "admin"]}]}
+--- error
+fields[0].audience_range: must be [WIDEST, NARROWEST] of public, authenticated, follower, friend, self
+
+=== audience_range: without the audience
+--- schema
+{"fields": [{"name": "a", "type": "string", "audience": "public", "audience_range": ["friend", "self"]}]}
+--- error
+fields[0].audience_range: does not hold the field's audience "public"

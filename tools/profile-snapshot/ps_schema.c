@@ -115,6 +115,10 @@ ps_schema_free(ps_schema_t *s)
         json_decref(s->json);
     }
 
+    if (s->privacy_values != NULL) {
+        json_decref(s->privacy_values);
+    }
+
     memset(s, 0, sizeof(ps_schema_t));
 }
 
@@ -127,7 +131,8 @@ ps_schema_top(ps_schema_t *s)
     static const char  *allowed[] = {
         "version", "id", "classes", "fields", "description", "coerce",
         "trim", "version_field", "default_version", "detect", "migrations",
-        "sources", "policies", "limits", "one_of_required", "roles", NULL
+        "sources", "policies", "limits", "one_of_required", "roles",
+        "privacy", NULL
     };
 
     if (!json_is_object(s->json)) {
@@ -194,6 +199,7 @@ ps_schema_top(ps_schema_t *s)
         || ps_schema_limits(s, json_object_get(s->json, "limits")) != 0
         || ps_schema_fields(s, json_object_get(s->json, "fields")) != 0
         || ps_schema_names(s) != 0
+        || ps_schema_privacy(s) != 0
         || ps_schema_one_of(s, json_object_get(s->json, "one_of_required"))
            != 0)
     {

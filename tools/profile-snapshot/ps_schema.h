@@ -47,6 +47,9 @@ struct ps_field_s {
     unsigned        has_max:1;
     unsigned        keep_unknown:1;
     unsigned        never:1;    /* audience "never": not stored */
+    unsigned        ranged:1;   /* has an "audience_range" */
+    unsigned        range_lo:3; /* its widest audience, a rank */
+    unsigned        range_hi:3; /* its narrowest */
 
     uint64_t        roles;      /* role classes that also see it */
 
@@ -166,6 +169,16 @@ typedef struct {
     const char     *classes[NGX_HTTP_PROFILE_MAX_CLASSES];
     unsigned        nclasses;
     int             audiences;  /* classes are audiences and roles */
+
+    /* per-profile privacy settings (docs/schema.md "Privacy settings") */
+    int             privacy;
+    const char     *privacy_map;    /* member: {field: setting}, or NULL */
+    size_t          privacy_map_len;
+    const char     *privacy_list;   /* member: [field, ...], or NULL */
+    size_t          privacy_list_len;
+    json_t         *privacy_values; /* setting -> class id (integer) */
+    unsigned       *ranged;         /* ids of fields with a range */
+    unsigned        nranged;
 
     ps_field_t     *fields;
     unsigned        nfields;

@@ -16,6 +16,10 @@
 #include "ps_schema.h"
 
 
+/* the built-in audiences but never, ranked from public (0) to self (4) */
+#define PS_AUDIENCE_RANKS  5
+
+
 /*
  * The top level's "roles" and whether the schema uses audiences (a
  * "roles" key, or a field with "audience"): if it does, fill s->classes
@@ -29,11 +33,25 @@ int ps_schema_audiences(ps_schema_t *s);
 /*
  * A top-level field's "audience" and "roles" (v is its declaration,
  * already read by ps_schema_field(), which set f->cls from
- * "visibility"): sets f->cls, f->never and f->roles.  Returns 0, or -1
+ * "visibility"): sets f->cls, f->never, f->roles and the range of
+ * "audience_range".  Returns 0, or -1
  * (reported with where as the JSON path).
  */
 int ps_schema_field_audience(ps_schema_t *s, json_t *v, const char *where,
     ps_field_t *f);
+
+/*
+ * The top level's "privacy" (docs/schema.md "Privacy settings") and the
+ * list of fields with an "audience_range", once the fields and the name
+ * table are there.  Returns 0, or -1 (reported).
+ */
+int ps_schema_privacy(ps_schema_t *s);
+
+/* the rank of a built-in class other than never (public 0 .. self 4) */
+unsigned ps_audience_rank(unsigned cls);
+
+/* the class of rank (0 .. PS_AUDIENCE_RANKS - 1) */
+unsigned ps_audience_of_rank(unsigned rank);
 
 /*
  * The binary "roles" table into s->roles_bin (left empty for a schema
