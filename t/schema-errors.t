@@ -760,3 +760,9 @@ fields[0].audience_range: must be [WIDEST, NARROWEST] of public, authenticated, 
 {"fields": [{"name": "a", "type": "string", "audience": "public", "audience_range": ["friend", "self"]}]}
 --- error
 fields[0].audience_range: does not hold the field's audience "public"
+
+=== sources: the relations source's name
+--- schema
+{"sources": {"profiles": {}, "relations": {}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+sources.relations: the name of the relations source (--source relations=FILE), not a joined source

@@ -93,6 +93,8 @@ typedef struct {
     int            *field_source;
 
     /* per record: by top-level field id */
+    const char        *relations_path;  /* --source relations=, or NULL */
+    ps_relstore_t      relations;
     ps_build_field_t  *fields;
     unsigned char     *cls;     /* each field's class in this record */
     json_t            *privacy_map;     /* the record's settings, */

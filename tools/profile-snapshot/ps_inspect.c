@@ -23,6 +23,9 @@
 
 static int ps_inspect_meta(ps_reader_t *r, int json);
 static int ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json);
+static int ps_inspect_relations_open(ps_reader_t *r, MDB_dbi *dbi,
+    ngx_http_profile_index_t *idx, uint64_t *count);
+static int ps_inspect_relations(ps_reader_t *r);
 static int ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
     int verbose);
 static void ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key,
@@ -33,7 +36,7 @@ static void ps_inspect_usage(FILE *f);
 int
 ps_inspect_main(int argc, char **argv)
 {
-    int           c, rc, json, verbose;
+    int           c, rc, json, verbose, relations;
     unsigned      i;
     uint64_t      mask;
     const char   *view_name;
@@ -43,12 +46,14 @@ ps_inspect_main(int argc, char **argv)
         { "json", no_argument, NULL, 'j' },
         { "verbose", no_argument, NULL, 'v' },
         { "view", required_argument, NULL, 'w' },
+        { "relations", no_argument, NULL, 'r' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
 
     json = 0;
     verbose = 0;
+    relations = 0;
     view_name = NULL;
 
     opterr = 0;
@@ -64,6 +69,9 @@ ps_inspect_main(int argc, char **argv)
             break;
         case 'w':
             view_name = optarg;
+            break;
+        case 'r':
+            relations = 1;
             break;
         case 'h':
             ps_inspect_usage(stdout);
@@ -91,7 +99,15 @@ ps_inspect_main(int argc, char **argv)
     }
 
     if (rc == 0) {
-        if (argc - optind == 1) {
+        if (relations) {
+            rc = (argc - optind == 1) ? ps_inspect_relations(&r)
+                                      : PS_EXIT_USAGE;
+
+            if (rc == PS_EXIT_USAGE) {
+                ps_error("inspect: --relations wants PATH only");
+            }
+
+        } else if (argc - optind == 1) {
             rc = ps_inspect_meta(&r, json);
 
         } else {
@@ -130,6 +146,135 @@ ps_inspect_main(int argc, char **argv)
     ps_reader_close(&r);
 
     return rc;
+}
+
+
+/*
+ * The relations database and its keyed table: 1 if the snapshot has
+ * none, 0 with *dbi, *idx and *count set, or -1 (reported).
+ */
+
+static int
+ps_inspect_relations_open(ps_reader_t *r, MDB_dbi *dbi,
+    ngx_http_profile_index_t *idx, uint64_t *count)
+{
+    int       rc;
+    MDB_val   val;
+    MDB_stat  st;
+
+    rc = mdb_dbi_open(r->file.txn, NGX_HTTP_PROFILE_DB_RELATIONS, 0, dbi);
+
+    if (rc == MDB_NOTFOUND) {
+        return 1;
+    }
+
+    if (rc == 0) {
+        rc = mdb_stat(r->file.txn, *dbi, &st);
+    }
+
+    if (rc == 0) {
+        rc = ps_reader_meta(r, NGX_HTTP_PROFILE_META_INDEX_RELATIONS, &val);
+    }
+
+    if (rc == 0) {
+        rc = ngx_http_profile_index_parse(idx, val.mv_data, val.mv_size,
+                                          st.ms_entries);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            ps_error("%s: meta \"index.relations\" is invalid: %s", r->path,
+                     ngx_http_profile_fmt_strerror(rc));
+            return -1;
+        }
+
+        *count = st.ms_entries;
+        return 0;
+    }
+
+    ps_error("%s: the relations cannot be read (%d: %s)", r->path, rc,
+             mdb_strerror(rc));
+
+    return -1;
+}
+
+
+/*
+ * inspect --relations: every pair in key order, each found through the
+ * keyed table as the module will find it, with what holds from its
+ * first id to its second
+ */
+
+static int
+ps_inspect_relations(ps_reader_t *r)
+{
+    int                          rc;
+    unsigned                     i;
+    uint64_t                     count, slot, n;
+    MDB_dbi                      dbi;
+    MDB_val                      key, val;
+    ps_buf_t                     b;
+    MDB_cursor                  *cur;
+    ngx_http_profile_index_t     idx;
+    ngx_http_profile_relation_t  rel;
+
+    static const char  *names[] = {
+        "follows", "followed_by", "friend", "blocks", "blocked_by"
+    };
+
+    rc = ps_inspect_relations_open(r, &dbi, &idx, &count);
+
+    if (rc != 0) {
+        if (rc > 0) {
+            ps_error("%s: no relations", r->path);
+        }
+
+        return rc > 0 ? PS_EXIT_REJECTED : PS_EXIT_CORRUPT;
+    }
+
+    rc = mdb_cursor_open(r->file.txn, dbi, &cur);
+    if (rc != 0) {
+        ps_error("%s: the relations cannot be read (%d: %s)", r->path, rc,
+                 mdb_strerror(rc));
+        return PS_EXIT_CORRUPT;
+    }
+
+    memset(&b, 0, sizeof(ps_buf_t));
+    n = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        n++;
+
+        rc = ngx_http_profile_relation_find(&idx, r->file.map, r->file.size,
+                                            key.mv_data, key.mv_size, &rel,
+                                            &slot);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            ps_error("%s: relation %llu in key order: %s", r->path,
+                     (unsigned long long) n,
+                     ngx_http_profile_fmt_strerror(rc));
+            mdb_cursor_close(cur);
+            ps_buf_free(&b);
+            return PS_EXIT_CORRUPT;
+        }
+
+        ps_buf_printf(&b, "%.*s %.*s:", (int) rel.a_len, rel.a,
+                      (int) rel.b_len, rel.b);
+
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            if (rel.bits & (1 << i)) {
+                ps_buf_printf(&b, " %s", names[i]);
+            }
+        }
+
+        ps_buf_addc(&b, '\n');
+    }
+
+    mdb_cursor_close(cur);
+
+    fwrite(b.data, 1, b.len, stdout);
+    ps_buf_free(&b);
+
+    return PS_EXIT_OK;
 }
 
 
@@ -189,7 +334,10 @@ ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json)
 static int
 ps_inspect_meta(ps_reader_t *r, int json)
 {
+    uint64_t                   count;
+    MDB_dbi                    dbi;
     unsigned                   i;
+    ngx_http_profile_index_t   idx;
     ps_buf_t                   b;
     ngx_http_profile_field_t  *f;
 
@@ -215,6 +363,12 @@ ps_inspect_meta(ps_reader_t *r, int json)
         ps_buf_printf(&b, ",\"index\":{\"slots\":%llu,\"longest_probe\":%u}",
                       (unsigned long long) r->meta.index.mask + 1,
                       r->meta.index.max_probe);
+
+        if (ps_inspect_relations_open(r, &dbi, &idx, &count) == 0) {
+            ps_buf_printf(&b, ",\"relations\":{\"pairs\":%llu,\"slots\":%llu,"
+                          "\"longest_probe\":%u}", (unsigned long long) count,
+                          (unsigned long long) idx.mask + 1, idx.max_probe);
+        }
 
         ps_buf_adds(&b, ",\"classes\":[");
 
@@ -256,6 +410,12 @@ ps_inspect_meta(ps_reader_t *r, int json)
         ps_buf_printf(&b, "index: %llu slots, longest probe %u\n",
                       (unsigned long long) r->meta.index.mask + 1,
                       r->meta.index.max_probe);
+
+        if (ps_inspect_relations_open(r, &dbi, &idx, &count) == 0) {
+            ps_buf_printf(&b, "relations: %llu pairs, index %llu slots, "
+                          "longest probe %u\n", (unsigned long long) count,
+                          (unsigned long long) idx.mask + 1, idx.max_probe);
+        }
 
         ps_buf_adds(&b, "classes:");
 
@@ -428,5 +588,6 @@ ps_inspect_usage(FILE *f)
         "  --json        metadata as one JSON object\n"
         "  --view CLASS  only the fields that CLASS may see "
         "(default: self, all)\n"
-        "  -v, --verbose also list each entry (class, type, bytes)\n");
+        "  -v, --verbose also list each entry (class, type, bytes)\n"
+        "  --relations   every relation, found through its index\n");
 }

@@ -76,7 +76,11 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "nul", PS_KIND_FIX },
     { "privacy_clamped", PS_KIND_FIX },
     { "privacy_unknown", PS_KIND_FIX },
-    { "privacy_invalid", PS_KIND_FIX }
+    { "privacy_invalid", PS_KIND_FIX },
+    { "unknown_kind", PS_KIND_QUARANTINE },
+    { "self_edge", PS_KIND_QUARANTINE },
+    { "duplicate_edge", PS_KIND_NOTE },
+    { "dangling", PS_KIND_NOTE }
 };
 
 

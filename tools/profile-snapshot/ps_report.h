@@ -70,6 +70,11 @@ typedef enum {
     PS_R_PRIVACY_CLAMPED,
     PS_R_PRIVACY_UNKNOWN,
     PS_R_PRIVACY_INVALID,
+    /* the relations source */
+    PS_R_UNKNOWN_KIND,
+    PS_R_SELF_EDGE,
+    PS_R_DUPLICATE_EDGE,
+    PS_R_DANGLING,
     PS_R_MAX
 } ps_reason_e;
 

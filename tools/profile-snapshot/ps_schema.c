@@ -423,6 +423,13 @@ ps_schema_sources(ps_schema_t *s, json_t *v)
             return -1;
         }
 
+        if (strcmp(name, "relations") == 0) {
+            ps_schema_err(s, "sources.relations: the name of the relations "
+                          "source (--source relations=FILE), not a joined "
+                          "source");
+            return -1;
+        }
+
         snprintf(where, sizeof(where), "sources.%s.", name);
 
         if (ps_schema_keys(s, src, where, allowed) != 0) {

@@ -183,6 +183,7 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     ps_copy_t        c;
     ps_meta_t        m;
     ps_zero_info_t   zero;
+    uint64_t         bytes;
     ps_index_info_t  info;
 
     if (ps_scratch_commit(&w->scratch) != 0) {
@@ -206,11 +207,23 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
 
     ps_signal_point("copy");
 
-    if (ps_copy_records(&c, &w->scratch, &w->spool, s, w->content_hash,
-                        &w->count)
+    if (ps_copy_records(&c, &w->scratch, &w->spool, s, w->relations,
+                        w->content_hash, &w->count)
         != 0)
     {
         goto failed;
+    }
+
+    if (w->relations != NULL) {
+        ps_signal_point("relations");
+
+        (void) ps_relstore_count(w->relations, &bytes);
+
+        if (ps_copy_room(&c, 2 * bytes + 65536, 0) != 0
+            || ps_relstore_write(w->relations, c.env, w->tmp) != 0)
+        {
+            goto failed;
+        }
     }
 
     ps_meta_names(&tm, snapshot_id, w->content_hash, w->created_at,
@@ -249,6 +262,17 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
                                              strlen(w->content_hash)),
                        &info)
         != 0)
+    {
+        return -1;
+    }
+
+    if (w->relations != NULL
+        && ps_index_write_table(w->tmp, NGX_HTTP_PROFILE_DB_RELATIONS,
+                                NGX_HTTP_PROFILE_META_INDEX_RELATIONS,
+                                ps_index_seed(w->content_hash,
+                                              strlen(w->content_hash)),
+                                &info)
+           != 0)
     {
         return -1;
     }
