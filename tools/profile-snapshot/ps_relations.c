@@ -246,9 +246,5 @@ ps_relations_fact(const char *kind, int swapped)
 static int
 ps_relations_has(ps_build_t *b, const unsigned char *id, size_t len)
 {
-    size_t       rec_len;
-    const void  *rec;
-
-    return ps_writer_get(&b->writer, (const char *) id, len, &rec,
-                         &rec_len);
+    return ps_writer_has(&b->writer, (const char *) id, len);
 }

@@ -145,6 +145,16 @@ ps_writer_get(ps_writer_t *w, const char *id, size_t len, const void **rec,
 
 
 int
+ps_writer_has(ps_writer_t *w, const char *id, size_t len)
+{
+    size_t    rec_len;
+    uint64_t  off;
+
+    return ps_scratch_seen_get(&w->scratch, id, len, &off, &rec_len);
+}
+
+
+int
 ps_writer_aux(ps_writer_t *w, const char *name, MDB_dbi *dbi)
 {
     return ps_scratch_aux(&w->scratch, name, dbi);

@@ -89,6 +89,12 @@ int ps_writer_get(ps_writer_t *w, const char *id, size_t len,
     const void **rec, size_t *rec_len);
 
 /*
+ * 1 if a record is stored for id, 0 if not, -1 on error: ps_writer_get()
+ * without reading the record.
+ */
+int ps_writer_has(ps_writer_t *w, const char *id, size_t len);
+
+/*
  * Build-time databases beside the snapshot's own (never in it): open or
  * create one, put, get (1 and the value, valid until the next write
  * call; 0 if none; -1 on error), and walk one in key order (stop when
