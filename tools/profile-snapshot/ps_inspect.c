@@ -26,6 +26,8 @@ static int ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json);
 static int ps_inspect_relations_open(ps_reader_t *r, MDB_dbi *dbi,
     ngx_http_profile_index_t *idx, uint64_t *count);
 static int ps_inspect_relations(ps_reader_t *r);
+static int ps_inspect_relation(ps_reader_t *r, const char *viewer,
+    const char *id);
 static int ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
     int verbose);
 static void ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key,
@@ -39,7 +41,7 @@ ps_inspect_main(int argc, char **argv)
     int           c, rc, json, verbose, relations;
     unsigned      i;
     uint64_t      mask;
-    const char   *view_name;
+    const char   *view_name, *viewer;
     ps_reader_t   r;
 
     static const struct option  opts[] = {
@@ -47,6 +49,7 @@ ps_inspect_main(int argc, char **argv)
         { "verbose", no_argument, NULL, 'v' },
         { "view", required_argument, NULL, 'w' },
         { "relations", no_argument, NULL, 'r' },
+        { "relation", required_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -54,6 +57,7 @@ ps_inspect_main(int argc, char **argv)
     json = 0;
     verbose = 0;
     relations = 0;
+    viewer = NULL;
     view_name = NULL;
 
     opterr = 0;
@@ -72,6 +76,9 @@ ps_inspect_main(int argc, char **argv)
             break;
         case 'r':
             relations = 1;
+            break;
+        case 'R':
+            viewer = optarg;
             break;
         case 'h':
             ps_inspect_usage(stdout);
@@ -99,7 +106,16 @@ ps_inspect_main(int argc, char **argv)
     }
 
     if (rc == 0) {
-        if (relations) {
+        if (viewer != NULL) {
+            if (argc - optind == 2) {
+                rc = ps_inspect_relation(&r, viewer, argv[optind + 1]);
+
+            } else {
+                ps_error("inspect: --relation VIEWER wants PATH and ID");
+                rc = PS_EXIT_USAGE;
+            }
+
+        } else if (relations) {
             rc = (argc - optind == 1) ? ps_inspect_relations(&r)
                                       : PS_EXIT_USAGE;
 
@@ -273,6 +289,91 @@ ps_inspect_relations(ps_reader_t *r)
 
     fwrite(b.data, 1, b.len, stdout);
     ps_buf_free(&b);
+
+    return PS_EXIT_OK;
+}
+
+
+/*
+ * inspect --relation VIEWER PATH ID: what holds from VIEWER to ID, in
+ * one lookup of their pair as the module will make it
+ */
+
+static int
+ps_inspect_relation(ps_reader_t *r, const char *viewer, const char *id)
+{
+    int                          rc, swapped;
+    size_t                       len, vlen, ilen;
+    unsigned                     i;
+    uint64_t                     count, slot;
+    MDB_dbi                      dbi;
+    ngx_http_profile_index_t     idx;
+    ngx_http_profile_relation_t  rel;
+    unsigned char                key[NGX_HTTP_PROFILE_PAIR_KEY_MAX];
+
+    static const char  *names[] = {
+        "follows", "followed_by", "friend", "blocks", "blocked_by"
+    };
+
+    vlen = strlen(viewer);
+    ilen = strlen(id);
+
+    if (!ngx_http_profile_id_valid((const unsigned char *) viewer, vlen)
+        || !ngx_http_profile_id_valid((const unsigned char *) id, ilen))
+    {
+        ps_error("inspect: \"%s\" is not a valid profile id",
+                 ngx_http_profile_id_valid((const unsigned char *) viewer,
+                                           vlen)
+                 ? id : viewer);
+        return PS_EXIT_USAGE;
+    }
+
+    rc = ps_inspect_relations_open(r, &dbi, &idx, &count);
+
+    if (rc != 0) {
+        if (rc > 0) {
+            ps_error("%s: no relations", r->path);
+        }
+
+        return rc > 0 ? PS_EXIT_REJECTED : PS_EXIT_CORRUPT;
+    }
+
+    printf("%s %s:", viewer, id);
+
+    if (vlen == ilen && memcmp(viewer, id, vlen) == 0) {
+        printf(" self\n");
+        return PS_EXIT_OK;
+    }
+
+    len = ngx_http_profile_pair_key(key, viewer, vlen, id, ilen, &swapped);
+
+    rc = ngx_http_profile_relation_find(&idx, r->file.map, r->file.size, key,
+                                        len, &rel, &slot);
+
+    if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
+        printf(" none\n");
+        return PS_EXIT_OK;
+    }
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        printf("\n");
+        ps_error("%s: relation \"%s\" \"%s\": index slot %llu: %s",
+                 r->path, viewer, id, (unsigned long long) slot,
+                 ngx_http_profile_fmt_strerror(rc));
+        return PS_EXIT_CORRUPT;
+    }
+
+    if (swapped) {
+        rel.bits = ngx_http_profile_relation_swap(rel.bits);
+    }
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (rel.bits & (1 << i)) {
+            printf(" %s", names[i]);
+        }
+    }
+
+    printf("%s\n", rel.bits ? "" : " none");
 
     return PS_EXIT_OK;
 }
@@ -589,5 +690,6 @@ ps_inspect_usage(FILE *f)
         "  --view CLASS  only the fields that CLASS may see "
         "(default: self, all)\n"
         "  -v, --verbose also list each entry (class, type, bytes)\n"
-        "  --relations   every relation, found through its index\n");
+        "  --relations   every relation, found through its index\n"
+        "  --relation VIEWER  with ID: what holds from VIEWER to ID\n");
 }
