@@ -211,6 +211,100 @@ ngx_http_profile_index_find(const ngx_http_profile_index_t *idx,
 
 
 int
+ngx_http_profile_relation_parse(ngx_http_profile_relation_t *rel,
+    const void *data, size_t size)
+{
+    int                   c;
+    size_t                alen, blen;
+    const unsigned char  *p;
+
+    p = data;
+
+    if (size < NGX_HTTP_PROFILE_RELATION_MIN_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    if (p[NGX_HTTP_PROFILE_REL_VERSION] != NGX_HTTP_PROFILE_RELATION_VERSION)
+    {
+        return NGX_HTTP_PROFILE_FMT_VERSION;
+    }
+
+    alen = p[NGX_HTTP_PROFILE_REL_KEY];
+
+    /* the length byte of b must be inside the value */
+
+    if (alen > size - NGX_HTTP_PROFILE_REL_KEY - 2) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    blen = p[NGX_HTTP_PROFILE_REL_KEY + 1 + alen];
+
+    if (size != NGX_HTTP_PROFILE_REL_KEY + 2 + alen + blen) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    rel->key = p + NGX_HTTP_PROFILE_REL_KEY;
+    rel->key_len = (uint16_t) (2 + alen + blen);
+    rel->a = rel->key + 1;
+    rel->a_len = (uint8_t) alen;
+    rel->b = rel->key + 2 + alen;
+    rel->b_len = (uint8_t) blen;
+    rel->bits = p[NGX_HTTP_PROFILE_REL_BITS];
+
+    if (!ngx_http_profile_id_valid(rel->a, alen)
+        || !ngx_http_profile_id_valid(rel->b, blen))
+    {
+        return NGX_HTTP_PROFILE_FMT_ID;
+    }
+
+    c = memcmp(rel->a, rel->b, alen < blen ? alen : blen);
+
+    if (c > 0 || (c == 0 && alen >= blen)) {
+        return NGX_HTTP_PROFILE_FMT_ORDER;
+    }
+
+    if (rel->bits & ~NGX_HTTP_PROFILE_REL_KNOWN) {
+        return NGX_HTTP_PROFILE_FMT_RELATION;
+    }
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_relation_find(const ngx_http_profile_index_t *idx,
+    const unsigned char *map, size_t map_size, const unsigned char *key,
+    size_t key_len, ngx_http_profile_relation_t *rel, uint64_t *slot)
+{
+    int                        rc;
+    uint32_t                   size;
+    uint64_t                   off;
+    ngx_http_profile_probe_t   pr;
+
+    ngx_http_profile_probe_start(&pr, idx, key, key_len);
+
+    while (ngx_http_profile_probe_next(&pr, &off, &size)) {
+        *slot = pr.slot;
+
+        if (off > map_size || size > map_size - off) {
+            return NGX_HTTP_PROFILE_FMT_SLOT;
+        }
+
+        rc = ngx_http_profile_relation_parse(rel, map + off, size);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return rc;
+        }
+
+        if (rel->key_len == key_len && memcmp(rel->key, key, key_len) == 0) {
+            return NGX_HTTP_PROFILE_FMT_OK;
+        }
+    }
+
+    return NGX_HTTP_PROFILE_FMT_MISSING;
+}
+
+
+int
 ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
     const void *data, size_t size, unsigned nfields, unsigned nclasses,
     const ngx_http_profile_field_t *fields, int deep)
@@ -407,6 +501,80 @@ ngx_http_profile_classes_parse(const void *data, size_t size,
 
 
 int
+ngx_http_profile_roles_parse(const void *data, size_t size,
+    unsigned nclasses, unsigned nfields, ngx_http_profile_role_t *out,
+    unsigned *count)
+{
+    unsigned              i, j, n, prev;
+    const unsigned char  *p, *end;
+
+    p = data;
+    end = p + size;
+
+    if (size < NGX_HTTP_PROFILE_ROLES_COUNT_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    n = p[0];
+    p += NGX_HTTP_PROFILE_ROLES_COUNT_SIZE;
+
+    if (n > NGX_HTTP_PROFILE_MAX_ROLES) {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    for (i = 0; i < n; i++) {
+
+        if ((size_t) (end - p) < NGX_HTTP_PROFILE_ROLE_HEAD_SIZE) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        out[i].cls = p[NGX_HTTP_PROFILE_ROLE_CLASS];
+        out[i].nfields = ngx_http_profile_get16(p
+                                             + NGX_HTTP_PROFILE_ROLE_NFIELDS);
+        p += NGX_HTTP_PROFILE_ROLE_HEAD_SIZE;
+
+        if (out[i].cls < NGX_HTTP_PROFILE_CLASS_ROLES
+            || out[i].cls >= nclasses
+            || (i > 0 && out[i].cls <= out[i - 1].cls))
+        {
+            return NGX_HTTP_PROFILE_FMT_CLASS;
+        }
+
+        if ((size_t) (end - p) / NGX_HTTP_PROFILE_ROLE_FIELD_SIZE
+            < out[i].nfields)
+        {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        out[i].fields = p;
+        p += (size_t) out[i].nfields * NGX_HTTP_PROFILE_ROLE_FIELD_SIZE;
+
+        prev = 0;
+
+        for (j = 0; j < out[i].nfields; j++) {
+            if (ngx_http_profile_role_field(&out[i], j) >= nfields) {
+                return NGX_HTTP_PROFILE_FMT_FIELD;
+            }
+
+            if (j > 0 && ngx_http_profile_role_field(&out[i], j) <= prev) {
+                return NGX_HTTP_PROFILE_FMT_ORDER;
+            }
+
+            prev = ngx_http_profile_role_field(&out[i], j);
+        }
+    }
+
+    if (p != end) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    *count = n;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
 ngx_http_profile_id_valid(const unsigned char *id, size_t len)
 {
     size_t  i;
@@ -457,7 +625,8 @@ ngx_http_profile_fmt_strerror(int rc)
         "index slot outside the snapshot",
         "index probe limit too low",
         "record hash mismatch",
-        "no such record"
+        "no such record",
+        "unknown relation bits"
     };
 
     if (rc < 0 || (size_t) rc >= sizeof(text) / sizeof(text[0])) {

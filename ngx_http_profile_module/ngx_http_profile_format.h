@@ -24,6 +24,7 @@
 /* named LMDB databases inside one snapshot file */
 #define NGX_HTTP_PROFILE_DB_META             "meta"
 #define NGX_HTTP_PROFILE_DB_PROFILES         "profiles"
+#define NGX_HTTP_PROFILE_DB_RELATIONS        "relations" /* optional */
 #define NGX_HTTP_PROFILE_MAX_DBS             16
 
 /* keys of the "meta" database */
@@ -39,6 +40,8 @@
 #define NGX_HTTP_PROFILE_META_FIELDS         "fields"
 #define NGX_HTTP_PROFILE_META_SCHEMA         "schema"
 #define NGX_HTTP_PROFILE_META_INDEX          "index"
+#define NGX_HTTP_PROFILE_META_ROLES          "roles"     /* optional */
+#define NGX_HTTP_PROFILE_META_INDEX_RELATIONS "index.relations" /* optional */
 
 /* profile ids: 1..128 bytes of [A-Za-z0-9._~-] (see id_valid below) */
 #define NGX_HTTP_PROFILE_ID_MAX              128
@@ -51,6 +54,22 @@
 /* visibility classes every snapshot has, at these ids */
 #define NGX_HTTP_PROFILE_CLASS_PUBLIC        0
 #define NGX_HTTP_PROFILE_CLASS_SELF          1
+
+/*
+ * The classes of a schema with audiences (docs/schema.md "Audiences and
+ * roles"), in this fixed order after public and self; the schema's roles
+ * follow from NGX_HTTP_PROFILE_CLASS_ROLES on, in declaration order.  A
+ * snapshot uses audiences when its classes table starts with exactly
+ * these names (docs/snapshot-format.md "classes table"); class "never"
+ * is in the fields table only: no record carries a field of it.
+ */
+#define NGX_HTTP_PROFILE_CLASS_AUTHENTICATED 2
+#define NGX_HTTP_PROFILE_CLASS_FOLLOWER      3
+#define NGX_HTTP_PROFILE_CLASS_FRIEND        4
+#define NGX_HTTP_PROFILE_CLASS_NEVER         5
+#define NGX_HTTP_PROFILE_CLASS_ROLES         6
+#define NGX_HTTP_PROFILE_MAX_ROLES                                            \
+    (NGX_HTTP_PROFILE_MAX_CLASSES - NGX_HTTP_PROFILE_CLASS_ROLES)
 
 /*
  * Every layout below is written and read only through the names and
@@ -107,7 +126,41 @@
 /* the "classes" table: u8 count, then per class u8 length + name */
 #define NGX_HTTP_PROFILE_CLASSES_COUNT_SIZE  1
 
+/*
+ * "roles" table (optional; a schema with roles): a u8 count, then per
+ * role its class id, the number of fields it also sees and their ids,
+ * ascending.
+ */
+#define NGX_HTTP_PROFILE_ROLES_COUNT_SIZE    1
+#define NGX_HTTP_PROFILE_ROLE_HEAD_SIZE      3
+#define NGX_HTTP_PROFILE_ROLE_CLASS          0     /* u8 */
+#define NGX_HTTP_PROFILE_ROLE_NFIELDS        1     /* u16 */
+#define NGX_HTTP_PROFILE_ROLE_FIELD_SIZE     2     /* u16 each */
+
 /* field value types, stored per field and per entry */
+/*
+ * Relations (database "relations", optional): one value per pair of
+ * profile ids that has any edge, keyed by the pair key: u8 a_len, a,
+ * u8 b_len, b, where a sorts before b as LMDB sorts keys (memcmp over
+ * the shorter length, then the shorter first).  The value: version,
+ * the relation bits, then the pair key itself, so that a value reached
+ * through the keyed table "index.relations" tells a tag collision from
+ * a match.  The bits say what holds between a and b, in that order.
+ */
+#define NGX_HTTP_PROFILE_RELATION_VERSION    1
+#define NGX_HTTP_PROFILE_REL_VERSION         0     /* u8 */
+#define NGX_HTTP_PROFILE_REL_BITS            1     /* u8 */
+#define NGX_HTTP_PROFILE_REL_KEY             2     /* the pair key */
+#define NGX_HTTP_PROFILE_PAIR_KEY_MAX        (2 + 2 * NGX_HTTP_PROFILE_ID_MAX)
+#define NGX_HTTP_PROFILE_RELATION_MIN_SIZE   (NGX_HTTP_PROFILE_REL_KEY + 4)
+
+#define NGX_HTTP_PROFILE_REL_A_FOLLOWS_B     0x01
+#define NGX_HTTP_PROFILE_REL_B_FOLLOWS_A     0x02
+#define NGX_HTTP_PROFILE_REL_FRIEND          0x04  /* either way */
+#define NGX_HTTP_PROFILE_REL_A_BLOCKS_B      0x08
+#define NGX_HTTP_PROFILE_REL_B_BLOCKS_A      0x10
+#define NGX_HTTP_PROFILE_REL_KNOWN           0x1f
+
 #define NGX_HTTP_PROFILE_TYPE_NULL           0
 #define NGX_HTTP_PROFILE_TYPE_STRING         1
 #define NGX_HTTP_PROFILE_TYPE_INTEGER        2
@@ -137,7 +190,8 @@ typedef enum {
     NGX_HTTP_PROFILE_FMT_SLOT,          /* index slot outside the file */
     NGX_HTTP_PROFILE_FMT_PROBE,         /* index probe limit too low */
     NGX_HTTP_PROFILE_FMT_HASH,          /* stored hash does not match */
-    NGX_HTTP_PROFILE_FMT_MISSING        /* no such id (not an error) */
+    NGX_HTTP_PROFILE_FMT_MISSING,       /* no such id (not an error) */
+    NGX_HTTP_PROFILE_FMT_RELATION       /* unknown relation bits */
 } ngx_http_profile_fmt_rc_e;
 
 
@@ -196,6 +250,33 @@ typedef struct {
     const unsigned char  *name;
     uint8_t               name_len;
 } ngx_http_profile_class_t;
+
+
+/*
+ * A role of the "roles" table: its class and the fields it sees beyond
+ * its classes (nfields u16 field ids at fields, read with
+ * ngx_http_profile_role_field()); fields points into the table.
+ */
+typedef struct {
+    const unsigned char  *fields;
+    uint16_t              nfields;
+    uint8_t               cls;
+} ngx_http_profile_role_t;
+
+
+/*
+ * A relation value, validated by ngx_http_profile_relation_parse();
+ * pointers point into the caller's buffer.
+ */
+typedef struct {
+    const unsigned char  *key;      /* the pair key, key_len bytes */
+    const unsigned char  *a;        /* the lower id of the pair */
+    const unsigned char  *b;
+    uint16_t              key_len;
+    uint8_t               a_len;
+    uint8_t               b_len;
+    uint8_t               bits;     /* NGX_HTTP_PROFILE_REL_*, a to b */
+} ngx_http_profile_relation_t;
 
 
 /* little-endian loads and stores, safe on unaligned memory */
@@ -323,6 +404,34 @@ ngx_http_profile_class_encode(unsigned char *p, const void *name,
 
 
 /*
+ * Encode the head of one role of the "roles" table at p: its class and
+ * the number of field ids that follow it (each written with
+ * ngx_http_profile_put16(), ascending).  Returns the byte after the
+ * head.  The table is the u8 count, then its roles.
+ */
+static inline unsigned char *
+ngx_http_profile_role_encode(unsigned char *p, uint8_t cls,
+    uint16_t nfields)
+{
+    p[NGX_HTTP_PROFILE_ROLE_CLASS] = cls;
+    ngx_http_profile_put16(p + NGX_HTTP_PROFILE_ROLE_NFIELDS, nfields);
+
+    return p + NGX_HTTP_PROFILE_ROLE_HEAD_SIZE;
+}
+
+
+/* field i (< role->nfields) of a role ngx_http_profile_roles_parse() gave */
+static inline uint16_t
+ngx_http_profile_role_field(const ngx_http_profile_role_t *role,
+    unsigned i)
+{
+    return ngx_http_profile_get16(role->fields
+                                  + (size_t) i
+                                    * NGX_HTTP_PROFILE_ROLE_FIELD_SIZE);
+}
+
+
+/*
  * Encode a record's header and id at p: version, flags 0, nentries and
  * body_len, the hash left 0 for ngx_http_profile_record_seal(), then
  * id_len (1 .. NGX_HTTP_PROFILE_ID_MAX) and the id.  Returns the byte
@@ -424,6 +533,18 @@ int ngx_http_profile_fields_parse(const void *data, size_t size,
  */
 int ngx_http_profile_classes_parse(const void *data, size_t size,
     ngx_http_profile_class_t *out, unsigned *count);
+
+/*
+ * Validate the "roles" table of a snapshot with nclasses classes and
+ * nfields fields into out[NGX_HTTP_PROFILE_MAX_ROLES]: each role's
+ * class is a role class (NGX_HTTP_PROFILE_CLASS_ROLES .. nclasses - 1),
+ * ascending, and its field ids exist and ascend.  Pointers point into
+ * data.  Returns NGX_HTTP_PROFILE_FMT_OK and the count in *count, or the
+ * problem; never reads outside data[0 .. size - 1].
+ */
+int ngx_http_profile_roles_parse(const void *data, size_t size,
+    unsigned nclasses, unsigned nfields, ngx_http_profile_role_t *out,
+    unsigned *count);
 
 /* 1 if id[0 .. len - 1] is a valid profile id, 0 otherwise */
 int ngx_http_profile_id_valid(const unsigned char *id, size_t len);
@@ -579,6 +700,95 @@ ngx_http_profile_probe_next(ngx_http_profile_probe_t *pr, uint64_t *off,
 
     return 0;
 }
+
+/*
+ * The pair key of ids x and y (each 1 .. NGX_HTTP_PROFILE_ID_MAX bytes,
+ * not equal) into out (NGX_HTTP_PROFILE_PAIR_KEY_MAX bytes): the lower
+ * id first.  *swapped is 0 if x is a, 1 if x is b.  Returns the key's
+ * length.
+ */
+static inline size_t
+ngx_http_profile_pair_key(unsigned char *out, const void *x, size_t xlen,
+    const void *y, size_t ylen, int *swapped)
+{
+    int                   c;
+    size_t                alen, blen;
+    const unsigned char  *a, *b;
+
+    c = memcmp(x, y, xlen < ylen ? xlen : ylen);
+    *swapped = (c > 0 || (c == 0 && xlen > ylen));
+
+    a = *swapped ? y : x;
+    alen = *swapped ? ylen : xlen;
+    b = *swapped ? x : y;
+    blen = *swapped ? xlen : ylen;
+
+    out[0] = (unsigned char) alen;
+    memcpy(out + 1, a, alen);
+    out[1 + alen] = (unsigned char) blen;
+    memcpy(out + 2 + alen, b, blen);
+
+    return 2 + alen + blen;
+}
+
+
+/*
+ * The bits of a relation seen from b's side: what a does to b becomes
+ * what b does to a.  With ngx_http_profile_pair_key()'s *swapped, a
+ * reader turns the stored bits into "viewer to owner" bits.
+ */
+static inline uint8_t
+ngx_http_profile_relation_swap(uint8_t bits)
+{
+    return (uint8_t) ((bits & NGX_HTTP_PROFILE_REL_FRIEND)
+           | ((bits & NGX_HTTP_PROFILE_REL_A_FOLLOWS_B) << 1)
+           | ((bits & NGX_HTTP_PROFILE_REL_B_FOLLOWS_A) >> 1)
+           | ((bits & NGX_HTTP_PROFILE_REL_A_BLOCKS_B) << 1)
+           | ((bits & NGX_HTTP_PROFILE_REL_B_BLOCKS_A) >> 1));
+}
+
+
+/*
+ * Encode a relation value at p: version, bits, then the pair key of
+ * key_len bytes (ngx_http_profile_pair_key()).  The value is
+ * NGX_HTTP_PROFILE_REL_KEY + key_len bytes; returns the byte after it.
+ */
+static inline unsigned char *
+ngx_http_profile_relation_encode(unsigned char *p, uint8_t bits,
+    const unsigned char *key, size_t key_len)
+{
+    p[NGX_HTTP_PROFILE_REL_VERSION] = NGX_HTTP_PROFILE_RELATION_VERSION;
+    p[NGX_HTTP_PROFILE_REL_BITS] = bits;
+    memcpy(p + NGX_HTTP_PROFILE_REL_KEY, key, key_len);
+
+    return p + NGX_HTTP_PROFILE_REL_KEY + key_len;
+}
+
+
+/*
+ * Validate a relation value of size bytes and fill rel: the version,
+ * the size equation (NGX_HTTP_PROFILE_REL_KEY + 2 + a_len + b_len),
+ * both ids valid by ngx_http_profile_id_valid(), a before b (so not
+ * equal), and no bits outside NGX_HTTP_PROFILE_REL_KNOWN.  Returns
+ * NGX_HTTP_PROFILE_FMT_OK or the problem; never reads outside
+ * data[0 .. size - 1].
+ */
+int ngx_http_profile_relation_parse(ngx_http_profile_relation_t *rel,
+    const void *data, size_t size);
+
+/*
+ * Find the relation of the pair key key[0 .. key_len - 1] through the
+ * keyed table idx ("index.relations") in the snapshot file mapped at
+ * map (map_size bytes): the candidates' values are validated with
+ * ngx_http_profile_relation_parse() and compared with the key.  Returns
+ * NGX_HTTP_PROFILE_FMT_OK with rel filled, NGX_HTTP_PROFILE_FMT_MISSING
+ * if the pair has no relation, or the problem of the value a slot names
+ * (*slot is that slot).  Never reads outside the map and the index.
+ */
+int ngx_http_profile_relation_find(const ngx_http_profile_index_t *idx,
+    const unsigned char *map, size_t map_size, const unsigned char *key,
+    size_t key_len, ngx_http_profile_relation_t *rel, uint64_t *slot);
+
 
 /*
  * Find the record of id[0 .. len - 1] through idx in the snapshot file

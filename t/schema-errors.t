@@ -612,3 +612,157 @@ migrations[0].steps[0]: split needs a path and a list of at least two paths
  "fields": [{"name": "a", "type": "string"}]}
 --- error
 migrations[0].steps[0]: the list must hold paths
+
+=== roles: not an array
+--- schema
+{"roles": "admin", "fields": [{"name": "a", "type": "string"}]}
+--- error
+roles: must be an array of 0..58 names
+
+=== roles: not a name
+--- schema
+{"roles": ["ad-min"], "fields": [{"name": "a", "type": "string"}]}
+--- error
+roles[0]: must be a name (1..255 bytes of [A-Za-z0-9_])
+
+=== roles: a built-in audience
+--- schema
+{"roles": ["admin", "friend"], "fields": [{"name": "a", "type": "string"}]}
+--- error
+roles[1]: "friend" is a built-in audience
+
+=== roles: twice
+--- schema
+{"roles": ["admin", "admin"], "fields": [{"name": "a", "type": "string"}]}
+--- error
+roles[1]: duplicate role "admin"
+
+=== roles: with classes
+--- schema
+{"roles": ["admin"], "classes": ["public", "self"],
+ "fields": [{"name": "a", "type": "string"}]}
+--- error
+classes: not with "roles" or "audience" (the classes are then the audiences and roles)
+
+=== audience: unknown
+--- schema
+{"fields": [{"name": "a", "type": "string", "audience": "friends"}]}
+--- error
+fields[0].audience: must be one of public, authenticated, follower, friend, self, never or a role of "roles"
+
+=== audience: with visibility
+--- schema
+{"fields": [{"name": "a", "type": "string", "audience": "friend",
+             "visibility": "self"}]}
+--- error
+fields[0].audience: not with "visibility"
+
+=== field roles: without top-level roles
+--- schema
+{"fields": [{"name": "a", "type": "string", "roles": ["admin"]}]}
+--- error
+fields[0].roles: needs the top-level "roles"
+
+=== field roles: not an array
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string", "roles": "admin"}]}
+--- error
+fields[0].roles: must be an array of roles of "roles"
+
+=== field roles: undeclared
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string", "roles": ["support"]}]}
+--- error
+fields[0].roles[0]: must be a role of "roles"
+
+=== field roles: a built-in audience
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string", "roles": ["self"]}]}
+--- error
+fields[0].roles[0]: must be a role of "roles"
+
+=== field roles: on a never field
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string",
+  "audience": "never", "roles": ["admin"]}]}
+--- error
+fields[0].roles: a field of audience "never" is seen by no role
+
+=== roles: only in top-level fields
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "object",
+  "fields": [{"name": "b", "type": "string", "audience": "self"}]}]}
+--- error
+fields[0].fields[0].audience: unknown key
+
+=== privacy: not an object
+--- schema
+{"privacy": "visibility", "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy: must be an object
+
+=== privacy: unknown key
+--- schema
+{"privacy": {"map": "v", "values": {}, "lsit": "p"}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.lsit: unknown key
+
+=== privacy: neither map nor list
+--- schema
+{"privacy": {}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy: needs "map" or "list"
+
+=== privacy: map not a name
+--- schema
+{"privacy": {"map": "a.b", "values": {}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.map: must be a member name
+
+=== privacy: list is a field
+--- schema
+{"privacy": {"list": "a"}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.list: "a" is a field, an alias or the id
+
+=== privacy: map without values
+--- schema
+{"privacy": {"map": "v"}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.values: an object of settings, with "map" only
+
+=== privacy: values without map
+--- schema
+{"privacy": {"list": "p", "values": {"private": "self"}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.values: an object of settings, with "map" only
+
+=== privacy: a value that is no audience
+--- schema
+{"privacy": {"map": "v", "values": {"private": "never"}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+privacy.values.private: must be one of public, authenticated, follower, friend, self
+
+=== audience_range: reversed
+--- schema
+{"fields": [{"name": "a", "type": "string", "audience_range": ["self", "friend"]}]}
+--- error
+fields[0].audience_range: must be [WIDEST, NARROWEST] of public, authenticated, follower, friend, self
+
+=== audience_range: a role
+--- schema
+{"roles": ["admin"], "fields": [{"name": "a", "type": "string", "audience_range": ["public", "admin"]}]}
+--- error
+fields[0].audience_range: must be [WIDEST, NARROWEST] of public, authenticated, follower, friend, self
+
+=== audience_range: without the audience
+--- schema
+{"fields": [{"name": "a", "type": "string", "audience": "public", "audience_range": ["friend", "self"]}]}
+--- error
+fields[0].audience_range: does not hold the field's audience "public"
+
+=== sources: the relations source's name
+--- schema
+{"sources": {"profiles": {}, "relations": {}}, "fields": [{"name": "a", "type": "string"}]}
+--- error
+sources.relations: the name of the relations source (--source relations=FILE), not a joined source

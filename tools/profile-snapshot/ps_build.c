@@ -23,6 +23,7 @@
 #include "ps_encode.h"
 #include "ps_input.h"
 #include "ps_reader.h"
+#include "ps_relations.h"
 #include "ps_report.h"
 #include "ps_schema.h"
 #include "ps_signal.h"
@@ -105,6 +106,14 @@ ps_build_main(int argc, char **argv)
 
     ps_arena_disable();
 
+    if (rc == 0 && b->relations_path != NULL) {
+        rc = ps_relations_read(b);
+
+        if (rc == 0) {
+            rc = ps_relations_finish(b);
+        }
+    }
+
     if (rc != 0) {
         goto report;
     }
@@ -162,6 +171,7 @@ done:
     ps_buf_free(&b->members);
     ps_buf_free(&b->bignum);
     free(b->field_source);
+    ps_relstore_free(&b->relations);
     ps_process_free(b);
     free(b);
 
@@ -232,6 +242,17 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
             }
 
             *eq = '\0';
+
+            if (strcmp(optarg, PS_RELATIONS_SOURCE) == 0) {
+                if (b->relations_path != NULL) {
+                    ps_error("build: source \"%s\" given twice", optarg);
+                    return PS_EXIT_USAGE;
+                }
+
+                b->relations_path = eq + 1;
+                break;
+            }
+
             b->sources[b->nsources].name = optarg;
             b->sources[b->nsources].path = eq + 1;
             b->nsources++;

@@ -93,7 +93,12 @@ typedef struct {
     int            *field_source;
 
     /* per record: by top-level field id */
+    const char        *relations_path;  /* --source relations=, or NULL */
+    ps_relstore_t      relations;
     ps_build_field_t  *fields;
+    unsigned char     *cls;     /* each field's class in this record */
+    json_t            *privacy_map;     /* the record's settings, */
+    json_t            *privacy_list;    /* borrowed, or NULL */
     char            id[NGX_HTTP_PROFILE_ID_MAX + 1];
     size_t          id_len;
     ps_buf_t        utf8;       /* repaired line */

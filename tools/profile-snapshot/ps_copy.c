@@ -106,7 +106,8 @@ ps_copy_open(ps_copy_t *c, const char *path)
 
 int
 ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
-    ps_schema_t *s, char *content_hash, uint64_t *count)
+    ps_schema_t *s, const ps_relstore_t *rel, char *content_hash,
+    uint64_t *count)
 {
     int                 rc;
     size_t              need, limit, rec_len;
@@ -228,6 +229,14 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
 
     ps_sha256_item(&sha, s->classes_bin.data, s->classes_bin.len);
     ps_sha256_item(&sha, s->fields_bin.data, s->fields_bin.len);
+
+    if (s->roles_bin.len != 0) {
+        ps_sha256_item(&sha, s->roles_bin.data, s->roles_bin.len);
+    }
+
+    if (rel != NULL) {
+        ps_relstore_hash(rel, &sha);
+    }
 
     ps_sha256_final(&sha, digest);
     ps_sha256_text(digest, content_hash);

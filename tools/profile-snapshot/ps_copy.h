@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <lmdb.h>
 
+#include "ps_relstore.h"
 #include "ps_schema.h"
 #include "ps_scratch.h"
 #include "ps_spool.h"
@@ -40,12 +41,14 @@ int ps_copy_open(ps_copy_t *c, const char *path);
 /*
  * Copy every record stored in sc, read from sp, in key order, into c;
  * content_hash (PS_SHA256_TEXT bytes) gets the content hash of the
- * records and of s's tables, *count the number of records.  The spool
+ * records, of s's tables and of rel's relations (NULL: none; sorted),
+ * *count the number of records.  The spool
  * must be flushed and the scratch environment committed.  Returns 0, or
  * -1 with a message printed.
  */
 int ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
-    ps_schema_t *s, char *content_hash, uint64_t *count);
+    ps_schema_t *s, const ps_relstore_t *rel, char *content_hash,
+    uint64_t *count);
 
 /*
  * Make sure the map has need bytes free beyond the last page in use

@@ -36,8 +36,8 @@ ps_record_reset(ps_record_t *r)
 
 
 int
-ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
-    const ps_raw_t *raw)
+ps_record_add(ps_record_t *r, const ps_field_t *f, unsigned cls,
+    json_t *v, const ps_raw_t *raw)
 {
     size_t                     off;
     unsigned                   type;
@@ -87,7 +87,7 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
     type = json_is_null(v) ? NGX_HTTP_PROFILE_TYPE_NULL : f->type;
 
     e.field_id = (uint16_t) f->id;
-    e.cls = (uint8_t) f->cls;
+    e.cls = (uint8_t) cls;
     e.type = (uint8_t) type;
     e.off = (uint32_t) off;
     e.len = (uint32_t) (r->body.len - off);

@@ -31,14 +31,15 @@ typedef struct {
 void ps_record_reset(ps_record_t *r);
 
 /*
- * Add field f with value v (json null gives a null entry).  Fields must
- * come in ascending id.  raw (may be NULL or empty) is v's encoding when
+ * Add field f of class cls (the field's audience in this record) with
+ * value v (json null gives a null entry).  Fields must come in
+ * ascending id.  raw (may be NULL or empty) is v's encoding when
  * the caller has it already (ps_raw_t): it is copied instead.  Returns
  * 0, or -1 if the value cannot be encoded or the record would exceed
  * 4 GB.
  */
-int ps_record_add(ps_record_t *r, const ps_field_t *f, json_t *v,
-    const ps_raw_t *raw);
+int ps_record_add(ps_record_t *r, const ps_field_t *f, unsigned cls,
+    json_t *v, const ps_raw_t *raw);
 
 /* the size of the finished record with an id of id_len bytes */
 size_t ps_record_size(const ps_record_t *r, size_t id_len);

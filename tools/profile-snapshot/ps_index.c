@@ -91,6 +91,15 @@ ps_index_seed(const void *content_hash, size_t len)
 int
 ps_index_write(const char *path, uint64_t seed, ps_index_info_t *info)
 {
+    return ps_index_write_table(path, NGX_HTTP_PROFILE_DB_PROFILES,
+                                NGX_HTTP_PROFILE_META_INDEX, seed, info);
+}
+
+
+int
+ps_index_write_table(const char *path, const char *db, const char *name,
+    uint64_t seed, ps_index_info_t *info)
+{
     int              rc;
     size_t           used, bytes;
     unsigned         bits;
@@ -131,7 +140,7 @@ ps_index_write(const char *path, uint64_t seed, ps_index_info_t *info)
     rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
 
     if (rc == 0) {
-        rc = mdb_dbi_open(txn, NGX_HTTP_PROFILE_DB_PROFILES, 0, &profiles);
+        rc = mdb_dbi_open(txn, db, 0, &profiles);
     }
 
     if (rc == 0) {
@@ -187,7 +196,7 @@ ps_index_write(const char *path, uint64_t seed, ps_index_info_t *info)
         goto failed;
     }
 
-    rc = mdb_dbi_open(txn, NGX_HTTP_PROFILE_DB_PROFILES, 0, &profiles);
+    rc = mdb_dbi_open(txn, db, 0, &profiles);
 
     if (rc == 0) {
         rc = mdb_dbi_open(txn, NGX_HTTP_PROFILE_DB_META, 0, &meta);
@@ -198,8 +207,8 @@ ps_index_write(const char *path, uint64_t seed, ps_index_info_t *info)
         goto failed;
     }
 
-    key.mv_data = NGX_HTTP_PROFILE_META_INDEX;
-    key.mv_size = sizeof(NGX_HTTP_PROFILE_META_INDEX) - 1;
+    key.mv_data = (void *) name;
+    key.mv_size = strlen(name);
     val.mv_size = bytes;
 
     rc = mdb_put(txn, meta, &key, &val, MDB_RESERVE);

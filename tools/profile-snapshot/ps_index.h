@@ -37,6 +37,14 @@ unsigned ps_index_bits(uint64_t count);
  */
 int ps_index_write(const char *path, uint64_t seed, ps_index_info_t *info);
 
+/*
+ * ps_index_write() for any keyed table (docs/snapshot-format.md "A
+ * keyed table"): the values of database db, under meta key name
+ * ("index.relations" over "relations").
+ */
+int ps_index_write_table(const char *path, const char *db,
+    const char *name, uint64_t seed, ps_index_info_t *info);
+
 /* the seed of a snapshot's index: from its content hash text */
 uint64_t ps_index_seed(const void *content_hash, size_t len);
 

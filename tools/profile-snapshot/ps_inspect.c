@@ -22,6 +22,12 @@
 
 
 static int ps_inspect_meta(ps_reader_t *r, int json);
+static int ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json);
+static int ps_inspect_relations_open(ps_reader_t *r, MDB_dbi *dbi,
+    ngx_http_profile_index_t *idx, uint64_t *count);
+static int ps_inspect_relations(ps_reader_t *r);
+static int ps_inspect_relation(ps_reader_t *r, const char *viewer,
+    const char *id);
 static int ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
     int verbose);
 static void ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key,
@@ -32,22 +38,26 @@ static void ps_inspect_usage(FILE *f);
 int
 ps_inspect_main(int argc, char **argv)
 {
-    int           c, rc, json, verbose;
+    int           c, rc, json, verbose, relations;
     unsigned      i;
     uint64_t      mask;
-    const char   *view_name;
+    const char   *view_name, *viewer;
     ps_reader_t   r;
 
     static const struct option  opts[] = {
         { "json", no_argument, NULL, 'j' },
         { "verbose", no_argument, NULL, 'v' },
         { "view", required_argument, NULL, 'w' },
+        { "relations", no_argument, NULL, 'r' },
+        { "relation", required_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
 
     json = 0;
     verbose = 0;
+    relations = 0;
+    viewer = NULL;
     view_name = NULL;
 
     opterr = 0;
@@ -63,6 +73,12 @@ ps_inspect_main(int argc, char **argv)
             break;
         case 'w':
             view_name = optarg;
+            break;
+        case 'r':
+            relations = 1;
+            break;
+        case 'R':
+            viewer = optarg;
             break;
         case 'h':
             ps_inspect_usage(stdout);
@@ -90,7 +106,24 @@ ps_inspect_main(int argc, char **argv)
     }
 
     if (rc == 0) {
-        if (argc - optind == 1) {
+        if (viewer != NULL) {
+            if (argc - optind == 2) {
+                rc = ps_inspect_relation(&r, viewer, argv[optind + 1]);
+
+            } else {
+                ps_error("inspect: --relation VIEWER wants PATH and ID");
+                rc = PS_EXIT_USAGE;
+            }
+
+        } else if (relations) {
+            rc = (argc - optind == 1) ? ps_inspect_relations(&r)
+                                      : PS_EXIT_USAGE;
+
+            if (rc == PS_EXIT_USAGE) {
+                ps_error("inspect: --relations wants PATH only");
+            }
+
+        } else if (argc - optind == 1) {
             rc = ps_inspect_meta(&r, json);
 
         } else {
@@ -132,10 +165,280 @@ ps_inspect_main(int argc, char **argv)
 }
 
 
+/*
+ * The relations database and its keyed table: 1 if the snapshot has
+ * none, 0 with *dbi, *idx and *count set, or -1 (reported).
+ */
+
+static int
+ps_inspect_relations_open(ps_reader_t *r, MDB_dbi *dbi,
+    ngx_http_profile_index_t *idx, uint64_t *count)
+{
+    int       rc;
+    MDB_val   val;
+    MDB_stat  st;
+
+    rc = mdb_dbi_open(r->file.txn, NGX_HTTP_PROFILE_DB_RELATIONS, 0, dbi);
+
+    if (rc == MDB_NOTFOUND) {
+        return 1;
+    }
+
+    if (rc == 0) {
+        rc = mdb_stat(r->file.txn, *dbi, &st);
+    }
+
+    if (rc == 0) {
+        rc = ps_reader_meta(r, NGX_HTTP_PROFILE_META_INDEX_RELATIONS, &val);
+    }
+
+    if (rc == 0) {
+        rc = ngx_http_profile_index_parse(idx, val.mv_data, val.mv_size,
+                                          st.ms_entries);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            ps_error("%s: meta \"index.relations\" is invalid: %s", r->path,
+                     ngx_http_profile_fmt_strerror(rc));
+            return -1;
+        }
+
+        *count = st.ms_entries;
+        return 0;
+    }
+
+    ps_error("%s: the relations cannot be read (%d: %s)", r->path, rc,
+             mdb_strerror(rc));
+
+    return -1;
+}
+
+
+/*
+ * inspect --relations: every pair in key order, each found through the
+ * keyed table as the module will find it, with what holds from its
+ * first id to its second
+ */
+
+static int
+ps_inspect_relations(ps_reader_t *r)
+{
+    int                          rc;
+    unsigned                     i;
+    uint64_t                     count, slot, n;
+    MDB_dbi                      dbi;
+    MDB_val                      key, val;
+    ps_buf_t                     b;
+    MDB_cursor                  *cur;
+    ngx_http_profile_index_t     idx;
+    ngx_http_profile_relation_t  rel;
+
+    static const char  *names[] = {
+        "follows", "followed_by", "friend", "blocks", "blocked_by"
+    };
+
+    rc = ps_inspect_relations_open(r, &dbi, &idx, &count);
+
+    if (rc != 0) {
+        if (rc > 0) {
+            ps_error("%s: no relations", r->path);
+        }
+
+        return rc > 0 ? PS_EXIT_REJECTED : PS_EXIT_CORRUPT;
+    }
+
+    rc = mdb_cursor_open(r->file.txn, dbi, &cur);
+    if (rc != 0) {
+        ps_error("%s: the relations cannot be read (%d: %s)", r->path, rc,
+                 mdb_strerror(rc));
+        return PS_EXIT_CORRUPT;
+    }
+
+    memset(&b, 0, sizeof(ps_buf_t));
+    n = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        n++;
+
+        rc = ngx_http_profile_relation_find(&idx, r->file.map, r->file.size,
+                                            key.mv_data, key.mv_size, &rel,
+                                            &slot);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            ps_error("%s: relation %llu in key order: %s", r->path,
+                     (unsigned long long) n,
+                     ngx_http_profile_fmt_strerror(rc));
+            mdb_cursor_close(cur);
+            ps_buf_free(&b);
+            return PS_EXIT_CORRUPT;
+        }
+
+        ps_buf_printf(&b, "%.*s %.*s:", (int) rel.a_len, rel.a,
+                      (int) rel.b_len, rel.b);
+
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            if (rel.bits & (1 << i)) {
+                ps_buf_printf(&b, " %s", names[i]);
+            }
+        }
+
+        ps_buf_addc(&b, '\n');
+    }
+
+    mdb_cursor_close(cur);
+
+    fwrite(b.data, 1, b.len, stdout);
+    ps_buf_free(&b);
+
+    return PS_EXIT_OK;
+}
+
+
+/*
+ * inspect --relation VIEWER PATH ID: what holds from VIEWER to ID, in
+ * one lookup of their pair as the module will make it
+ */
+
+static int
+ps_inspect_relation(ps_reader_t *r, const char *viewer, const char *id)
+{
+    int                          rc, swapped;
+    size_t                       len, vlen, ilen;
+    unsigned                     i;
+    uint64_t                     count, slot;
+    MDB_dbi                      dbi;
+    ngx_http_profile_index_t     idx;
+    ngx_http_profile_relation_t  rel;
+    unsigned char                key[NGX_HTTP_PROFILE_PAIR_KEY_MAX];
+
+    static const char  *names[] = {
+        "follows", "followed_by", "friend", "blocks", "blocked_by"
+    };
+
+    vlen = strlen(viewer);
+    ilen = strlen(id);
+
+    if (!ngx_http_profile_id_valid((const unsigned char *) viewer, vlen)
+        || !ngx_http_profile_id_valid((const unsigned char *) id, ilen))
+    {
+        ps_error("inspect: \"%s\" is not a valid profile id",
+                 ngx_http_profile_id_valid((const unsigned char *) viewer,
+                                           vlen)
+                 ? id : viewer);
+        return PS_EXIT_USAGE;
+    }
+
+    rc = ps_inspect_relations_open(r, &dbi, &idx, &count);
+
+    if (rc != 0) {
+        if (rc > 0) {
+            ps_error("%s: no relations", r->path);
+        }
+
+        return rc > 0 ? PS_EXIT_REJECTED : PS_EXIT_CORRUPT;
+    }
+
+    printf("%s %s:", viewer, id);
+
+    if (vlen == ilen && memcmp(viewer, id, vlen) == 0) {
+        printf(" self\n");
+        return PS_EXIT_OK;
+    }
+
+    len = ngx_http_profile_pair_key(key, viewer, vlen, id, ilen, &swapped);
+
+    rc = ngx_http_profile_relation_find(&idx, r->file.map, r->file.size, key,
+                                        len, &rel, &slot);
+
+    if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
+        printf(" none\n");
+        return PS_EXIT_OK;
+    }
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        printf("\n");
+        ps_error("%s: relation \"%s\" \"%s\": index slot %llu: %s",
+                 r->path, viewer, id, (unsigned long long) slot,
+                 ngx_http_profile_fmt_strerror(rc));
+        return PS_EXIT_CORRUPT;
+    }
+
+    if (swapped) {
+        rel.bits = ngx_http_profile_relation_swap(rel.bits);
+    }
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (rel.bits & (1 << i)) {
+            printf(" %s", names[i]);
+        }
+    }
+
+    printf("%s\n", rel.bits ? "" : " none");
+
+    return PS_EXIT_OK;
+}
+
+
+/*
+ * the "roles" table, when the snapshot has one: each role and the
+ * fields it sees beyond its class; -1 if the table is invalid (reported)
+ */
+
+static int
+ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json)
+{
+    int                        rc;
+    MDB_val                    val;
+    unsigned                   i, j, n;
+    ngx_http_profile_role_t    roles[NGX_HTTP_PROFILE_MAX_ROLES];
+    ngx_http_profile_class_t  *c;
+    ngx_http_profile_field_t  *f;
+
+    if (ps_reader_meta(r, NGX_HTTP_PROFILE_META_ROLES, &val) != 0) {
+        return 0;
+    }
+
+    rc = ngx_http_profile_roles_parse(val.mv_data, val.mv_size,
+                                      r->meta.nclasses, r->meta.nfields,
+                                      roles, &n);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_error("%s: meta \"roles\" is invalid: %s", r->path,
+                 ngx_http_profile_fmt_strerror(rc));
+        return -1;
+    }
+
+    ps_buf_adds(b, json ? ",\"roles\":{" : "roles:\n");
+
+    for (i = 0; i < n; i++) {
+        c = &r->meta.classes[roles[i].cls];
+        ps_buf_printf(b, json ? "%s\"%.*s\":[" : "%s  %.*s:",
+                      json && i ? "," : "", (int) c->name_len, c->name);
+
+        for (j = 0; j < roles[i].nfields; j++) {
+            f = &r->meta.fields[ngx_http_profile_role_field(&roles[i], j)];
+            ps_buf_printf(b, json ? "%s\"%.*s\"" : "%s%.*s",
+                          j && json ? "," : json ? "" : " ",
+                          (int) f->name_len, f->name);
+        }
+
+        ps_buf_adds(b, json ? "]" : "\n");
+    }
+
+    if (json) {
+        ps_buf_addc(b, '}');
+    }
+
+    return 0;
+}
+
+
 static int
 ps_inspect_meta(ps_reader_t *r, int json)
 {
+    uint64_t                   count;
+    MDB_dbi                    dbi;
     unsigned                   i;
+    ngx_http_profile_index_t   idx;
     ps_buf_t                   b;
     ngx_http_profile_field_t  *f;
 
@@ -162,6 +465,12 @@ ps_inspect_meta(ps_reader_t *r, int json)
                       (unsigned long long) r->meta.index.mask + 1,
                       r->meta.index.max_probe);
 
+        if (ps_inspect_relations_open(r, &dbi, &idx, &count) == 0) {
+            ps_buf_printf(&b, ",\"relations\":{\"pairs\":%llu,\"slots\":%llu,"
+                          "\"longest_probe\":%u}", (unsigned long long) count,
+                          (unsigned long long) idx.mask + 1, idx.max_probe);
+        }
+
         ps_buf_adds(&b, ",\"classes\":[");
 
         for (i = 0; i < r->meta.nclasses; i++) {
@@ -181,7 +490,14 @@ ps_inspect_meta(ps_reader_t *r, int json)
                           r->meta.classes[f->cls].name);
         }
 
-        ps_buf_adds(&b, "]}\n");
+        ps_buf_addc(&b, ']');
+
+        if (ps_inspect_roles(&b, r, 1) != 0) {
+            ps_buf_free(&b);
+            return PS_EXIT_CORRUPT;
+        }
+
+        ps_buf_adds(&b, "}\n");
 
     } else {
         ps_buf_printf(&b, "file: %s\n", r->path);
@@ -195,6 +511,12 @@ ps_inspect_meta(ps_reader_t *r, int json)
         ps_buf_printf(&b, "index: %llu slots, longest probe %u\n",
                       (unsigned long long) r->meta.index.mask + 1,
                       r->meta.index.max_probe);
+
+        if (ps_inspect_relations_open(r, &dbi, &idx, &count) == 0) {
+            ps_buf_printf(&b, "relations: %llu pairs, index %llu slots, "
+                          "longest probe %u\n", (unsigned long long) count,
+                          (unsigned long long) idx.mask + 1, idx.max_probe);
+        }
 
         ps_buf_adds(&b, "classes:");
 
@@ -211,6 +533,11 @@ ps_inspect_meta(ps_reader_t *r, int json)
                           (int) f->name_len, f->name, ps_type_name(f->type),
                           (int) r->meta.classes[f->cls].name_len,
                           r->meta.classes[f->cls].name);
+        }
+
+        if (ps_inspect_roles(&b, r, 0) != 0) {
+            ps_buf_free(&b);
+            return PS_EXIT_CORRUPT;
         }
     }
 
@@ -362,5 +689,7 @@ ps_inspect_usage(FILE *f)
         "  --json        metadata as one JSON object\n"
         "  --view CLASS  only the fields that CLASS may see "
         "(default: self, all)\n"
-        "  -v, --verbose also list each entry (class, type, bytes)\n");
+        "  -v, --verbose also list each entry (class, type, bytes)\n"
+        "  --relations   every relation, found through its index\n"
+        "  --relation VIEWER  with ID: what holds from VIEWER to ID\n");
 }

@@ -20,6 +20,7 @@
 #include "ps_id.h"
 #include "ps_migrate.h"
 #include "ps_parse.h"
+#include "ps_privacy.h"
 #include "ps_utf8.h"
 
 
@@ -39,6 +40,8 @@ static int ps_process_one_of(ps_build_t *b);
 static int ps_process_store(ps_build_t *b, unsigned si, uint64_t line);
 static int ps_process_order(ps_build_t *b, int64_t *order);
 static void ps_process_clear(ps_build_t *b);
+static int ps_process_privacy(ps_build_t *b, const char *key, size_t klen,
+    json_t *v, ps_member_t *m);
 static void ps_process_nul(ps_build_t *b, json_t *obj,
     const unsigned char *line, size_t len, const char *id);
 static size_t ps_process_nul_walk(ps_build_t *b, json_t *v);
@@ -123,12 +126,18 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
 void
 ps_process_alloc(ps_build_t *b)
 {
-    size_t  n;
+    size_t  n, i;
 
     n = b->schema.nfields ? b->schema.nfields : 1;
 
     b->fields = ps_alloc(n * sizeof(ps_build_field_t));
     memset(b->fields, 0, n * sizeof(ps_build_field_t));
+
+    b->cls = ps_alloc(n);
+
+    for (i = 0; i < b->schema.nfields; i++) {
+        b->cls[i] = (unsigned char) b->schema.fields[i].cls;
+    }
 
     /* slots of this schema only */
     memset(b->hints, 0, sizeof(b->hints));
@@ -140,6 +149,8 @@ ps_process_free(ps_build_t *b)
 {
     free(b->fields);
     b->fields = NULL;
+    free(b->cls);
+    b->cls = NULL;
 }
 
 
@@ -471,6 +482,10 @@ ps_process_member(ps_build_t *b, const char *key, size_t klen, json_t *v,
             return 0;
         }
 
+        if (s->privacy && ps_process_privacy(b, key, klen, v, m)) {
+            return 0;
+        }
+
         if (s->unknown_fields == PS_ON_QUARANTINE) {
             ps_report_reason_kind(rep, PS_R_UNKNOWN_FIELD,
                                   PS_KIND_QUARANTINE, NULL,
@@ -668,11 +683,17 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
 
     ps_record_reset(&b->record);
 
+    if (b->schema.nranged != 0 || b->schema.privacy) {
+        ps_privacy_apply(rep, &b->schema, b->privacy_map, b->privacy_list,
+                         b->cls);
+    }
+
     /* a field is there with a value, or as text only (ps_coerce_plain()) */
 
     for (i = 0; i < b->schema.nfields; i++) {
         if ((b->fields[i].value != NULL || b->fields[i].raw.len != 0)
-            && ps_record_add(&b->record, &b->schema.fields[i],
+            && !b->schema.fields[i].never
+            && ps_record_add(&b->record, &b->schema.fields[i], b->cls[i],
                              b->fields[i].value, &b->fields[i].raw) != 0)
         {
             ps_report_reason(rep, PS_R_RECORD_TOO_LARGE,
@@ -847,6 +868,37 @@ ps_process_clear(ps_build_t *b)
         b->fields[i].in_raw.len = 0;
         b->fields[i].raw.len = 0;
     }
+
+    b->privacy_map = NULL;
+    b->privacy_list = NULL;
+}
+
+
+/* a member holding the record's privacy settings: kept for the store */
+
+static int
+ps_process_privacy(ps_build_t *b, const char *key, size_t klen, json_t *v,
+    ps_member_t *m)
+{
+    ps_schema_t  *s;
+
+    s = &b->schema;
+
+    if (s->privacy_map != NULL && klen == s->privacy_map_len
+        && memcmp(key, s->privacy_map, klen) == 0)
+    {
+        b->privacy_map = (m != NULL) ? ps_member_value(m) : v;
+        return 1;
+    }
+
+    if (s->privacy_list != NULL && klen == s->privacy_list_len
+        && memcmp(key, s->privacy_list, klen) == 0)
+    {
+        b->privacy_list = (m != NULL) ? ps_member_value(m) : v;
+        return 1;
+    }
+
+    return 0;
 }
 
 

@@ -33,14 +33,14 @@ static void ps_reindex_usage(FILE *f);
 int
 ps_reindex_main(int argc, char **argv)
 {
-    int                       ch, rc, len;
+    int                       ch, rc, len, has_rel;
     char                     *in, *out, *tmp;
     char                      err[NGX_HTTP_PROFILE_FILE_ERRSTR];
     const char               *key;
-    MDB_dbi                   meta;
+    MDB_dbi                   meta, rel;
     MDB_val                   val;
     uint64_t                  seed;
-    ps_index_info_t           info;
+    ps_index_info_t           info, rinfo;
     ps_zero_info_t            zero;
     ngx_http_profile_file_t   f;
 
@@ -94,6 +94,7 @@ ps_reindex_main(int argc, char **argv)
     }
 
     seed = 0;
+    has_rel = 0;
     rc = mdb_dbi_open(f.txn, NGX_HTTP_PROFILE_DB_META, 0, &meta);
 
     if (rc == 0) {
@@ -103,6 +104,10 @@ ps_reindex_main(int argc, char **argv)
 
     if (rc == 0) {
         seed = ps_index_seed(val.mv_data, val.mv_size);
+
+        /* a snapshot with relations has their keyed table to renew too */
+        has_rel = (mdb_dbi_open(f.txn, NGX_HTTP_PROFILE_DB_RELATIONS, 0,
+                                &rel) == 0);
     }
 
     ngx_http_profile_file_close(&f);
@@ -134,6 +139,11 @@ ps_reindex_main(int argc, char **argv)
 
     if (ps_reindex_copy(in, tmp) != 0
         || ps_index_write(tmp, seed, &info) != 0
+        || (has_rel
+            && ps_index_write_table(tmp, NGX_HTTP_PROFILE_DB_RELATIONS,
+                                    NGX_HTTP_PROFILE_META_INDEX_RELATIONS,
+                                    seed, &rinfo)
+               != 0)
         || ps_zero_unused(tmp, &zero) != 0
         || ps_publish(tmp, out) != 0)
     {
@@ -147,6 +157,12 @@ ps_reindex_main(int argc, char **argv)
     printf("%s: indexed %llu records in %llu slots, longest probe %u\n",
            out, (unsigned long long) info.records,
            (unsigned long long) info.nslots, info.max_probe);
+
+    if (has_rel) {
+        printf("%s: indexed %llu relations in %llu slots, longest probe %u\n",
+               out, (unsigned long long) rinfo.records,
+               (unsigned long long) rinfo.nslots, rinfo.max_probe);
+    }
 
     return PS_EXIT_OK;
 }

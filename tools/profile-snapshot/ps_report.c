@@ -73,7 +73,14 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "orphan", PS_KIND_NOTE },
     { "not_in_source", PS_KIND_NOTE },
     { "bom", PS_KIND_NOTE },
-    { "nul", PS_KIND_FIX }
+    { "nul", PS_KIND_FIX },
+    { "privacy_clamped", PS_KIND_FIX },
+    { "privacy_unknown", PS_KIND_FIX },
+    { "privacy_invalid", PS_KIND_FIX },
+    { "unknown_kind", PS_KIND_QUARANTINE },
+    { "self_edge", PS_KIND_QUARANTINE },
+    { "duplicate_edge", PS_KIND_NOTE },
+    { "dangling", PS_KIND_NOTE }
 };
 
 

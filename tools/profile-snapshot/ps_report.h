@@ -66,6 +66,15 @@ typedef enum {
     PS_R_NOT_IN_SOURCE,
     PS_R_BOM,
     PS_R_NUL,
+    /* privacy settings (fix) */
+    PS_R_PRIVACY_CLAMPED,
+    PS_R_PRIVACY_UNKNOWN,
+    PS_R_PRIVACY_INVALID,
+    /* the relations source */
+    PS_R_UNKNOWN_KIND,
+    PS_R_SELF_EDGE,
+    PS_R_DUPLICATE_EDGE,
+    PS_R_DANGLING,
     PS_R_MAX
 } ps_reason_e;
 

@@ -21,6 +21,7 @@
 #include "ps.h"
 #include "ps_schema.h"
 #include "ps_schema_field.h"
+#include "ps_schema_audience.h"
 #include "ps_schema_migrations.h"
 
 
@@ -108,9 +109,14 @@ ps_schema_free(ps_schema_t *s)
     ps_buf_free(&s->canonical);
     ps_buf_free(&s->classes_bin);
     ps_buf_free(&s->fields_bin);
+    ps_buf_free(&s->roles_bin);
 
     if (s->json != NULL) {
         json_decref(s->json);
+    }
+
+    if (s->privacy_values != NULL) {
+        json_decref(s->privacy_values);
     }
 
     memset(s, 0, sizeof(ps_schema_t));
@@ -125,7 +131,8 @@ ps_schema_top(ps_schema_t *s)
     static const char  *allowed[] = {
         "version", "id", "classes", "fields", "description", "coerce",
         "trim", "version_field", "default_version", "detect", "migrations",
-        "sources", "policies", "limits", "one_of_required", NULL
+        "sources", "policies", "limits", "one_of_required", "roles",
+        "privacy", NULL
     };
 
     if (!json_is_object(s->json)) {
@@ -185,12 +192,14 @@ ps_schema_top(ps_schema_t *s)
 
     s->trim_default = json_is_true(v);
 
-    if (ps_schema_classes(s, json_object_get(s->json, "classes")) != 0
+    if (ps_schema_audiences(s) != 0
+        || ps_schema_classes(s, json_object_get(s->json, "classes")) != 0
         || ps_schema_sources(s, json_object_get(s->json, "sources")) != 0
         || ps_schema_policies(s, json_object_get(s->json, "policies")) != 0
         || ps_schema_limits(s, json_object_get(s->json, "limits")) != 0
         || ps_schema_fields(s, json_object_get(s->json, "fields")) != 0
         || ps_schema_names(s) != 0
+        || ps_schema_privacy(s) != 0
         || ps_schema_one_of(s, json_object_get(s->json, "one_of_required"))
            != 0)
     {
@@ -234,6 +243,10 @@ ps_schema_classes(ps_schema_t *s, json_t *v)
     size_t       i, j;
     json_t      *c;
     const char  *name;
+
+    if (s->audiences) {
+        return 0;
+    }
 
     if (v == NULL) {
         s->classes[0] = "public";
@@ -307,7 +320,9 @@ ps_schema_fields(ps_schema_t *s, json_t *v)
     json_array_foreach(v, i, f) {
         snprintf(where, sizeof(where), "fields[%zu]", i);
 
-        if (ps_schema_field(s, f, where, &s->fields[i], 1) != 0) {
+        if (ps_schema_field(s, f, where, &s->fields[i], 1) != 0
+            || ps_schema_field_audience(s, f, where, &s->fields[i]) != 0)
+        {
             return -1;
         }
 
@@ -405,6 +420,13 @@ ps_schema_sources(ps_schema_t *s, json_t *v)
         if (!ps_name_valid(name, strlen(name)) || !json_is_object(src)) {
             ps_schema_err(s, "sources.%s: must be a name "
                           "([A-Za-z0-9_]) with an object", name);
+            return -1;
+        }
+
+        if (strcmp(name, "relations") == 0) {
+            ps_schema_err(s, "sources.relations: the name of the relations "
+                          "source (--source relations=FILE), not a joined "
+                          "source");
             return -1;
         }
 
@@ -663,6 +685,8 @@ ps_schema_compile(ps_schema_t *s)
                                           f->name, f->name_len);
         s->fields_bin.len = p - s->fields_bin.data;
     }
+
+    ps_schema_roles_table(s);
 
     return 0;
 }

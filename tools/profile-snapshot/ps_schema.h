@@ -46,6 +46,12 @@ struct ps_field_s {
     unsigned        nullable:1;
     unsigned        has_max:1;
     unsigned        keep_unknown:1;
+    unsigned        never:1;    /* audience "never": not stored */
+    unsigned        ranged:1;   /* has an "audience_range" */
+    unsigned        range_lo:3; /* its widest audience, a rank */
+    unsigned        range_hi:3; /* its narrowest */
+
+    uint64_t        roles;      /* role classes that also see it */
 
     int             on_invalid; /* PS_ON_DROP / QUARANTINE / DEFAULT */
     int             on_too_long;/* PS_ON_TRUNCATE / DROP / QUARANTINE */
@@ -162,6 +168,17 @@ typedef struct {
 
     const char     *classes[NGX_HTTP_PROFILE_MAX_CLASSES];
     unsigned        nclasses;
+    int             audiences;  /* classes are audiences and roles */
+
+    /* per-profile privacy settings (docs/schema.md "Privacy settings") */
+    int             privacy;
+    const char     *privacy_map;    /* member: {field: setting}, or NULL */
+    size_t          privacy_map_len;
+    const char     *privacy_list;   /* member: [field, ...], or NULL */
+    size_t          privacy_list_len;
+    json_t         *privacy_values; /* setting -> class id (integer) */
+    unsigned       *ranged;         /* ids of fields with a range */
+    unsigned        nranged;
 
     ps_field_t     *fields;
     unsigned        nfields;
@@ -198,6 +215,7 @@ typedef struct {
     char            digest[PS_SHA256_TEXT];
     ps_buf_t        classes_bin;
     ps_buf_t        fields_bin;
+    ps_buf_t        roles_bin;  /* empty: no roles */
 
     ps_buf_t        strings;    /* storage for generated paths */
     void          **allocs;     /* everything else allocated */

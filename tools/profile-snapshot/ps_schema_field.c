@@ -70,7 +70,10 @@ ps_schema_field(ps_schema_t *s, json_t *v, const char *where,
 
         if (common[i] == NULL
             && !(top && (strcmp(key, "visibility") == 0
-                         || strcmp(key, "source") == 0)))
+                         || strcmp(key, "source") == 0
+                         || strcmp(key, "audience") == 0
+                         || strcmp(key, "roles") == 0
+                         || strcmp(key, "audience_range") == 0)))
         {
             ps_schema_err(s, "%s.%s: unknown key", where, key);
             return -1;

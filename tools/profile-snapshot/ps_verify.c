@@ -41,6 +41,10 @@ static void ps_verify_records(ps_verify_t *v);
 static void ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val);
 static void ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val);
 static void ps_verify_index(ps_verify_t *v, uint64_t records);
+static void ps_verify_relations(ps_verify_t *v, ps_sha256_t *sha);
+static void ps_verify_relation(ps_verify_t *v,
+    const ngx_http_profile_index_t *idx, MDB_val *key, MDB_val *val,
+    uint64_t n);
 static int ps_verify_fragment(ps_verify_t *v,
     const ngx_http_profile_entry_t *e, const unsigned char *frag);
 static void ps_verify_problem(ps_verify_t *v, MDB_val *key,
@@ -124,8 +128,11 @@ ps_verify_main(int argc, char **argv)
 static void
 ps_verify_meta(ps_verify_t *v)
 {
-    char      text[PS_SHA256_TEXT];
-    MDB_val   val;
+    int                      rc;
+    char                     text[PS_SHA256_TEXT];
+    MDB_val                  val;
+    unsigned                 n;
+    ngx_http_profile_role_t  roles[NGX_HTTP_PROFILE_MAX_ROLES];
 
     /*
      * format, format_version, classes, fields, record_count, index and
@@ -146,6 +153,16 @@ ps_verify_meta(ps_verify_t *v)
         || !ps_verify_text(&val, " ._-", 1, 255))
     {
         ps_verify_problem(v, NULL, "meta \"generator\" missing or invalid");
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_ROLES, &val) == 0
+        && (rc = ngx_http_profile_roles_parse(val.mv_data, val.mv_size,
+                                              v->r.meta.nclasses,
+                                              v->r.meta.nfields, roles, &n))
+           != NGX_HTTP_PROFILE_FMT_OK)
+    {
+        ps_verify_problem(v, NULL, "meta \"roles\" is invalid: %s",
+                          ngx_http_profile_fmt_strerror(rc));
     }
 
     if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SCHEMA, &val) != 0) {
@@ -225,6 +242,12 @@ ps_verify_records(ps_verify_t *v)
         ps_sha256_item(&sha, val.mv_data, val.mv_size);
     }
 
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_ROLES, &val) == 0) {
+        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+    }
+
+    ps_verify_relations(v, &sha);
+
     ps_sha256_final(&sha, digest);
     ps_sha256_text(digest, text);
 
@@ -246,6 +269,171 @@ ps_verify_records(ps_verify_t *v)
     }
 
     ps_verify_index(v, n);
+}
+
+
+/*
+ * The relations, when there are any: every value checked, found through
+ * "index.relations" as the module will find it, the table's used slots
+ * against the pairs; each pair added to the content hash, in key order.
+ */
+
+static void
+ps_verify_relations(ps_verify_t *v, ps_sha256_t *sha)
+{
+    int                       rc;
+    uint32_t                  size, tag;
+    uint64_t                  n, i, used;
+    MDB_dbi                   dbi;
+    MDB_val                   key, val, ival;
+    MDB_stat                  st;
+    MDB_cursor               *cur;
+    ngx_http_profile_index_t  idx;
+
+    rc = mdb_dbi_open(v->r.file.txn, NGX_HTTP_PROFILE_DB_RELATIONS, 0, &dbi);
+
+    if (rc == MDB_NOTFOUND) {
+        if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_INDEX_RELATIONS,
+                           &ival) == 0)
+        {
+            ps_verify_problem(v, NULL, "meta \"index.relations\" without "
+                              "a \"relations\" database");
+        }
+
+        return;
+    }
+
+    if (rc == 0) {
+        rc = mdb_stat(v->r.file.txn, dbi, &st);
+    }
+
+    if (rc != 0) {
+        ps_verify_problem(v, NULL, "mdb_dbi_open(relations) failed (%d: %s)",
+                          rc, mdb_strerror(rc));
+        return;
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_INDEX_RELATIONS, &ival)
+        != 0)
+    {
+        ps_verify_problem(v, NULL, "meta \"index.relations\" missing");
+        return;
+    }
+
+    rc = ngx_http_profile_index_parse(&idx, ival.mv_data, ival.mv_size,
+                                      st.ms_entries);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_verify_problem(v, NULL, "meta \"index.relations\" is invalid: %s",
+                          ngx_http_profile_fmt_strerror(rc));
+        return;
+    }
+
+    rc = mdb_cursor_open(v->r.file.txn, dbi, &cur);
+    if (rc != 0) {
+        ps_verify_problem(v, NULL, "mdb_cursor_open() failed (%d: %s)", rc,
+                          mdb_strerror(rc));
+        return;
+    }
+
+    n = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        n++;
+
+        if (!ngx_http_profile_file_inside(&v->r.file, key.mv_data,
+                                          key.mv_size)
+            || !ngx_http_profile_file_inside(&v->r.file, val.mv_data,
+                                             val.mv_size))
+        {
+            ps_verify_problem(v, NULL, "relation %llu in key order lies "
+                              "outside the file", (unsigned long long) n);
+            continue;
+        }
+
+        ps_sha256_item(sha, key.mv_data, key.mv_size);
+        ps_sha256_item(sha, val.mv_data, val.mv_size);
+        ps_verify_relation(v, &idx, &key, &val, n);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != MDB_NOTFOUND) {
+        ps_verify_problem(v, NULL, "mdb_cursor_get() failed (%d: %s)", rc,
+                          mdb_strerror(rc));
+        return;
+    }
+
+    used = 0;
+
+    for (i = 0; i <= idx.mask; i++) {
+        used += ngx_http_profile_slot_decode(ngx_http_profile_index_slot(&idx,
+                                                                         i),
+                                             &size, &tag)
+                != 0;
+    }
+
+    if (used != n) {
+        ps_verify_problem(v, NULL, "meta \"index.relations\" has %llu used "
+                          "slots for %llu relations",
+                          (unsigned long long) used, (unsigned long long) n);
+    }
+}
+
+
+/* one relation: a valid value holding its key, found through the index */
+
+static void
+ps_verify_relation(ps_verify_t *v, const ngx_http_profile_index_t *idx,
+    MDB_val *key, MDB_val *val, uint64_t n)
+{
+    int                          rc;
+    uint32_t                     size, tag;
+    uint64_t                     slot, off;
+    ngx_http_profile_relation_t  rel, found;
+
+    rc = ngx_http_profile_relation_parse(&rel, val->mv_data, val->mv_size);
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_verify_problem(v, NULL, "relation %llu in key order: %s",
+                          (unsigned long long) n,
+                          ngx_http_profile_fmt_strerror(rc));
+        return;
+    }
+
+    if (rel.key_len != key->mv_size
+        || memcmp(rel.key, key->mv_data, key->mv_size) != 0)
+    {
+        ps_verify_problem(v, NULL, "relation %llu in key order holds "
+                          "another pair than its key",
+                          (unsigned long long) n);
+        return;
+    }
+
+    rc = ngx_http_profile_relation_find(idx, v->r.file.map, v->r.file.size,
+                                        key->mv_data, key->mv_size, &found,
+                                        &slot);
+
+    off = ngx_http_profile_file_offset(&v->r.file, val);
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ps_verify_problem(v, NULL, "relation \"%.*s\" \"%.*s\": not found "
+                          "through the index (%s)", (int) rel.a_len, rel.a,
+                          (int) rel.b_len, rel.b,
+                          ngx_http_profile_fmt_strerror(rc));
+
+    } else if (ngx_http_profile_slot_decode(ngx_http_profile_index_slot(idx,
+                                                                      slot),
+                                            &size, &tag)
+               != off
+               || size != val->mv_size)
+    {
+        ps_verify_problem(v, NULL, "relation \"%.*s\" \"%.*s\": the index "
+                          "points at other bytes than the relation's",
+                          (int) rel.a_len, rel.a, (int) rel.b_len, rel.b);
+    }
 }
 
 

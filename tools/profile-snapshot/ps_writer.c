@@ -145,6 +145,16 @@ ps_writer_get(ps_writer_t *w, const char *id, size_t len, const void **rec,
 
 
 int
+ps_writer_has(ps_writer_t *w, const char *id, size_t len)
+{
+    size_t    rec_len;
+    uint64_t  off;
+
+    return ps_scratch_seen_get(&w->scratch, id, len, &off, &rec_len);
+}
+
+
+int
 ps_writer_aux(ps_writer_t *w, const char *name, MDB_dbi *dbi)
 {
     return ps_scratch_aux(&w->scratch, name, dbi);
@@ -183,6 +193,7 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     ps_copy_t        c;
     ps_meta_t        m;
     ps_zero_info_t   zero;
+    uint64_t         bytes;
     ps_index_info_t  info;
 
     if (ps_scratch_commit(&w->scratch) != 0) {
@@ -206,11 +217,23 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
 
     ps_signal_point("copy");
 
-    if (ps_copy_records(&c, &w->scratch, &w->spool, s, w->content_hash,
-                        &w->count)
+    if (ps_copy_records(&c, &w->scratch, &w->spool, s, w->relations,
+                        w->content_hash, &w->count)
         != 0)
     {
         goto failed;
+    }
+
+    if (w->relations != NULL) {
+        ps_signal_point("relations");
+
+        (void) ps_relstore_count(w->relations, &bytes);
+
+        if (ps_copy_room(&c, 2 * bytes + 65536, 0) != 0
+            || ps_relstore_write(w->relations, c.env, w->tmp) != 0)
+        {
+            goto failed;
+        }
     }
 
     ps_meta_names(&tm, snapshot_id, w->content_hash, w->created_at,
@@ -223,7 +246,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
      * record spooled).
      */
     if (ps_copy_room(&c, 2 * (s->canonical.len + s->fields_bin.len
-                              + s->classes_bin.len) + 65536, 1)
+                              + s->classes_bin.len + s->roles_bin.len)
+                         + 65536, 1)
         != 0)
     {
         goto failed;
@@ -248,6 +272,17 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
                                              strlen(w->content_hash)),
                        &info)
         != 0)
+    {
+        return -1;
+    }
+
+    if (w->relations != NULL
+        && ps_index_write_table(w->tmp, NGX_HTTP_PROFILE_DB_RELATIONS,
+                                NGX_HTTP_PROFILE_META_INDEX_RELATIONS,
+                                ps_index_seed(w->content_hash,
+                                              strlen(w->content_hash)),
+                                &info)
+           != 0)
     {
         return -1;
     }

@@ -24,6 +24,7 @@
 #include <lmdb.h>
 
 #include "ps_buf.h"
+#include "ps_relstore.h"
 #include "ps_schema.h"
 #include "ps_scratch.h"
 #include "ps_sha256.h"
@@ -42,6 +43,7 @@ typedef struct {
     char           *tmp;        /* the new snapshot, renamed to out */
     char           *dir;        /* directory of out, for fsync */
     int             sig[3];     /* ps_signal_track() of work, lock, tmp */
+    ps_relstore_t  *relations;  /* sorted, written by finish; or NULL */
 
     /* filled by ps_writer_finish() */
     uint64_t        count;
@@ -87,6 +89,12 @@ int ps_writer_get(ps_writer_t *w, const char *id, size_t len,
     const void **rec, size_t *rec_len);
 
 /*
+ * 1 if a record is stored for id, 0 if not, -1 on error: ps_writer_get()
+ * without reading the record.
+ */
+int ps_writer_has(ps_writer_t *w, const char *id, size_t len);
+
+/*
  * Build-time databases beside the snapshot's own (never in it): open or
  * create one, put, get (1 and the value, valid until the next write
  * call; 0 if none; -1 on error), and walk one in key order (stop when
@@ -102,10 +110,11 @@ int ps_writer_aux_each(ps_writer_t *w, MDB_dbi dbi,
     int (*cb)(void *ctx, MDB_val *key, MDB_val *val), void *ctx);
 
 /*
- * Copy the records, write the metadata and the index, and publish the
- * snapshot at out.  snapshot_id may be NULL (generated from created and
- * the content hash).  Returns 0, or -1 with a message printed (nothing
- * is left at out then).
+ * Copy the records (and w->relations, with their keyed table), write
+ * the metadata and the index, and publish the snapshot at out.
+ * snapshot_id may be NULL (generated from created and the content
+ * hash).  Returns 0, or -1 with a message printed (nothing is left at
+ * out then).
  */
 int ps_writer_finish(ps_writer_t *w, ps_schema_t *s,
     const char *snapshot_id, time_t created);
