@@ -3,13 +3,16 @@
  * Copyright (C) ngx_http_profile_module authors
  *
  * Fuzz target "tables": ngx_http_profile_fields_parse(),
- * ngx_http_profile_classes_parse() and ngx_http_profile_id_valid().
+ * ngx_http_profile_classes_parse(), ngx_http_profile_roles_parse(),
+ * ngx_http_profile_relation_parse() and ngx_http_profile_id_valid().
  *
  * Input:
  *   u8   nclasses    for the fields table (0..255: the parser must cope)
  *   u8   max         room given to fields_parse (0 is "as counted")
- *   ...  bytes       parsed as a fields table, as a classes table and
- *                    as a profile id, each from an exact-size copy
+ *   ...  bytes       parsed as a fields table, as a classes table, as
+ *                    a roles table (nclasses classes, max fields), as a
+ *                    relation value and as a profile id, each from an
+ *                    exact-size copy
  */
 
 
@@ -26,6 +29,9 @@ static int fz_id_ok(const unsigned char *p, size_t n);
 static void fz_fields(const unsigned char *p, size_t n, unsigned nclasses,
     unsigned max);
 static void fz_classes(const unsigned char *p, size_t n);
+static void fz_roles(const unsigned char *p, size_t n, unsigned nclasses,
+    unsigned nfields);
+static void fz_relation(const unsigned char *p, size_t n);
 
 
 int
@@ -43,6 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fz_fields(p, n, data[0], data[1]);
     fz_classes(p, n);
+    fz_roles(p, n, data[0], data[1]);
+    fz_relation(p, n);
 
     fz_assert(ngx_http_profile_id_valid(p, n) == fz_id_ok(p, n),
               "id_valid agrees with docs/snapshot-format.md");
@@ -192,4 +200,99 @@ fz_id_ok(const unsigned char *p, size_t n)
     }
 
     return 1;
+}
+
+
+/*
+ * A roles table the parser accepts: every role's class a role class,
+ * ascending; its field ids inside the buffer, existing and ascending.
+ */
+
+static void
+fz_roles(const unsigned char *p, size_t n, unsigned nclasses,
+    unsigned nfields)
+{
+    int                       rc;
+    unsigned                  count, i, j;
+    ngx_http_profile_role_t   roles[NGX_HTTP_PROFILE_MAX_ROLES];
+
+    rc = ngx_http_profile_roles_parse(p, n, nclasses, nfields, roles,
+                                      &count);
+
+    fz_assert(ngx_http_profile_fmt_strerror(rc) != NULL, "strerror");
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return;
+    }
+
+    fz_assert(count <= NGX_HTTP_PROFILE_MAX_ROLES, "roles: count");
+
+    for (i = 0; i < count; i++) {
+        fz_assert(roles[i].cls >= NGX_HTTP_PROFILE_CLASS_ROLES
+                  && roles[i].cls < nclasses
+                  && (i == 0 || roles[i].cls > roles[i - 1].cls),
+                  "roles: role classes, ascending");
+        fz_assert(roles[i].nfields == 0
+                  || (roles[i].fields >= p
+                      && roles[i].fields
+                         + (size_t) roles[i].nfields
+                           * NGX_HTTP_PROFILE_ROLE_FIELD_SIZE
+                         <= p + n),
+                  "roles: field ids inside the table");
+
+        for (j = 0; j < roles[i].nfields; j++) {
+            fz_assert(ngx_http_profile_role_field(&roles[i], j) < nfields
+                      && (j == 0
+                          || ngx_http_profile_role_field(&roles[i], j)
+                             > ngx_http_profile_role_field(&roles[i], j - 1)),
+                      "roles: field ids exist and ascend");
+        }
+    }
+}
+
+
+/*
+ * A relation value the parser accepts: two valid ids, a before b, known
+ * bits, and the encoder gives back exactly its bytes.
+ */
+
+static void
+fz_relation(const unsigned char *p, size_t n)
+{
+    int                           rc, swapped;
+    size_t                        len;
+    unsigned char                 key[NGX_HTTP_PROFILE_PAIR_KEY_MAX];
+    unsigned char                 out[NGX_HTTP_PROFILE_REL_KEY
+                                      + NGX_HTTP_PROFILE_PAIR_KEY_MAX];
+    ngx_http_profile_relation_t   rel;
+
+    rc = ngx_http_profile_relation_parse(&rel, p, n);
+
+    fz_assert(ngx_http_profile_fmt_strerror(rc) != NULL, "strerror");
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return;
+    }
+
+    fz_assert(ngx_http_profile_id_valid(rel.a, rel.a_len)
+              && ngx_http_profile_id_valid(rel.b, rel.b_len),
+              "relation: both ids valid");
+    fz_assert(!(rel.bits & ~NGX_HTTP_PROFILE_REL_KNOWN),
+              "relation: known bits only");
+    fz_assert(rel.key == p + NGX_HTTP_PROFILE_REL_KEY
+              && rel.key_len == n - NGX_HTTP_PROFILE_REL_KEY,
+              "relation: the key is the rest of the value");
+
+    len = ngx_http_profile_pair_key(key, rel.b, rel.b_len, rel.a, rel.a_len,
+                                    &swapped);
+    fz_assert(swapped && len == rel.key_len
+              && memcmp(key, rel.key, len) == 0,
+              "relation: a sorts before b, and the key is their pair key");
+
+    fz_assert(ngx_http_profile_relation_encode(out, rel.bits, key, len)
+              == out + n && memcmp(out, p, n) == 0,
+              "relation: the encoder gives back the value");
+    fz_assert(ngx_http_profile_relation_swap(
+                  ngx_http_profile_relation_swap(rel.bits)) == rel.bits,
+              "relation: swapping twice is the identity");
 }
