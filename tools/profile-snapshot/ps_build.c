@@ -717,6 +717,8 @@ ps_build_usage(FILE *f)
         "\n"
         "  --schema FILE            the schema (docs/schema.md)\n"
         "  --source NAME=FILE       NDJSON input; FILE \"-\" is stdin\n"
+        "                           (relations=FILE: follow, friend and\n"
+        "                           block edges, docs/cli.md)\n"
         "  --out PATH               the snapshot to write\n"
         "  --report FILE            NDJSON report, one line per record\n"
         "  --snapshot-id ID         default: time and content hash\n"
