@@ -368,7 +368,7 @@ int
 ngx_http_profile_file_inside(ngx_http_profile_file_t *f, const void *data,
     size_t size)
 {
-    size_t     pgno;
+    uint64_t   pgno;
     uintptr_t  p, page, base;
 
     /*
@@ -380,11 +380,9 @@ ngx_http_profile_file_inside(ngx_http_profile_file_t *f, const void *data,
      */
 
     p = (uintptr_t) data;
-    page = p & ~((uintptr_t) f->psize - 1);
+    page = (uintptr_t) ngx_http_profile_file_page(data, f->psize, &pgno);
 
-    memcpy(&pgno, (const void *) page, sizeof(size_t));
-
-    if ((uint64_t) pgno > f->last_pgno
+    if (pgno > f->last_pgno
         || page < (uintptr_t) pgno * f->psize)
     {
         return 0;

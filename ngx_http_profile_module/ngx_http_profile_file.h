@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 #include <lmdb.h>
 
@@ -109,6 +110,28 @@ int ngx_http_profile_file_get(ngx_http_profile_file_t *f, MDB_dbi dbi,
  */
 int ngx_http_profile_file_inside(ngx_http_profile_file_t *f,
     const void *data, size_t size);
+
+/*
+ * The one place that knows LMDB's page header: a page of psize bytes
+ * (a power of two, aligned in the map) starts with its own page number
+ * (MDB_page, the same in every LMDB 0.9 release).  Returns the start of
+ * the page holding data, a byte LMDB returned or a page of the file,
+ * with that page's number in *pgno.  The page must be readable.
+ */
+static inline const unsigned char *
+ngx_http_profile_file_page(const void *data, size_t psize, uint64_t *pgno)
+{
+    size_t                n;
+    const unsigned char  *page;
+
+    page = (const unsigned char *) ((uintptr_t) data
+                                    & ~((uintptr_t) psize - 1));
+    memcpy(&n, page, sizeof(size_t));
+    *pgno = (uint64_t) n;
+
+    return page;
+}
+
 
 /*
  * The file offset of a value that ngx_http_profile_file_get() returned

@@ -403,13 +403,11 @@ failed:
 static int
 ps_index_locate(ps_index_ctx_t *c, MDB_val *val, size_t used)
 {
-    size_t                pgno;
+    uint64_t              pgno;
     const unsigned char  *p, *page;
 
     p = val->mv_data;
-    page = ps_index_page(c, p);
-
-    memcpy(&pgno, page, sizeof(size_t));
+    page = ngx_http_profile_file_page(p, c->psize, &pgno);
 
     if (pgno == 0 || pgno > used / c->psize) {
         goto failed;
@@ -493,7 +491,14 @@ ps_index_release(ps_index_ctx_t *c, const unsigned char *upto)
 }
 
 
-/* the start of the page that holds p */
+static void
+ps_index_lmdb_err(const char *path, const char *call, int rc)
+{
+    ps_error("%s: %s failed (%d: %s)", path, call, rc, mdb_strerror(rc));
+}
+
+
+/* the start of the page that holds p (no byte of it is read) */
 
 static const unsigned char *
 ps_index_page(ps_index_ctx_t *c, const unsigned char *p)
@@ -501,11 +506,3 @@ ps_index_page(ps_index_ctx_t *c, const unsigned char *p)
     return (const unsigned char *) ((uintptr_t) p
                                     & ~((uintptr_t) c->psize - 1));
 }
-
-
-static void
-ps_index_lmdb_err(const char *path, const char *call, int rc)
-{
-    ps_error("%s: %s failed (%d: %s)", path, call, rc, mdb_strerror(rc));
-}
-

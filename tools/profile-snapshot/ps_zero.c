@@ -72,8 +72,8 @@ static int ps_zero_pages(ps_zero_t *z);
 static int ps_zero_tails(ps_zero_t *z);
 static int ps_zero_tails_of(ps_zero_t *z, MDB_dbi dbi, const char *name);
 static void ps_zero_clear(unsigned char *p, size_t n, uint64_t *count);
-static uint64_t ps_zero_pgno(const unsigned char *page);
 static unsigned ps_zero_u16(const unsigned char *p);
+static uint64_t ps_zero_pgno_of(const unsigned char *page, size_t psize);
 
 
 int
@@ -323,7 +323,8 @@ ps_zero_tails_of(ps_zero_t *z, MDB_dbi dbi, const char *name)
         page = z->map + (off - PS_ZERO_PAGEHDRSZ);
 
         if (!(ps_zero_u16(page + PS_ZERO_FLAGS) & PS_ZERO_OVERFLOW)
-            || ps_zero_pgno(page) != (off - PS_ZERO_PAGEHDRSZ) / z->psize)
+            || ps_zero_pgno_of(page, z->psize)
+               != (off - PS_ZERO_PAGEHDRSZ) / z->psize)
         {
             continue;
         }
@@ -378,11 +379,11 @@ ps_zero_pages(ps_zero_t *z)
             continue;
         }
 
-        if (ps_zero_pgno(page) != p) {
+        if (ps_zero_pgno_of(page, z->psize) != p) {
             ps_error("%s: page %llu holds the header of page %llu (an LMDB "
                      "page layout this build does not know)", z->path,
                      (unsigned long long) p,
-                     (unsigned long long) ps_zero_pgno(page));
+                     (unsigned long long) ps_zero_pgno_of(page, z->psize));
             return -1;
         }
 
@@ -439,17 +440,6 @@ ps_zero_clear(unsigned char *p, size_t n, uint64_t *count)
 }
 
 
-static uint64_t
-ps_zero_pgno(const unsigned char *page)
-{
-    size_t  pgno;
-
-    memcpy(&pgno, page, sizeof(size_t));
-
-    return (uint64_t) pgno;
-}
-
-
 static unsigned
 ps_zero_u16(const unsigned char *p)
 {
@@ -458,4 +448,17 @@ ps_zero_u16(const unsigned char *p)
     memcpy(&v, p, sizeof(uint16_t));
 
     return v;
+}
+
+
+/* the number a page's header gives itself (ngx_http_profile_file_page()) */
+
+static uint64_t
+ps_zero_pgno_of(const unsigned char *page, size_t psize)
+{
+    uint64_t  pgno;
+
+    (void) ngx_http_profile_file_page(page, psize, &pgno);
+
+    return pgno;
 }
