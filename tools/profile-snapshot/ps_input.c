@@ -187,3 +187,18 @@ ps_input_fill(ps_input_t *in)
 
     return n;
 }
+
+
+int
+ps_input_blank(const unsigned char *line, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (line[i] != ' ' && line[i] != '\t') {
+            return 0;
+        }
+    }
+
+    return 1;
+}

@@ -52,5 +52,12 @@ int ps_input_next(ps_input_t *in, unsigned char **line, size_t *len);
 
 void ps_input_close(ps_input_t *in);
 
+/*
+ * 1 if line[0 .. len - 1] (a line ps_input_next() returned, not NULL)
+ * holds only spaces and tabs: a blank line, which is neither a record
+ * nor an edge and is not reported.
+ */
+int ps_input_blank(const unsigned char *line, size_t len);
+
 
 #endif /* _PS_INPUT_H_INCLUDED_ */

@@ -52,23 +52,13 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
     unsigned char *line, size_t len)
 {
     int           rc;
-    size_t        i;
     json_t       *obj;
     ps_report_t  *rep;
 
     rep = &b->report;
 
-    if (line != NULL) {
-        for (i = 0; i < len; i++) {
-            if (line[i] != ' ' && line[i] != '\t') {
-                break;
-            }
-        }
-
-        /* blank lines are not records */
-        if (i == len) {
-            return 0;
-        }
+    if (line != NULL && ps_input_blank(line, len)) {
+        return 0;
     }
 
     ps_report_begin(rep, b->sources[si].name, in->display, in->line,

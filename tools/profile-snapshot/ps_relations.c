@@ -121,7 +121,7 @@ ps_relations_edge(ps_build_t *b, ps_input_t *in, unsigned char *line,
     int            swapped, fact;
     char           from[NGX_HTTP_PROFILE_ID_MAX + 1];
     char           to[NGX_HTTP_PROFILE_ID_MAX + 1];
-    size_t         i, flen, tlen, klen;
+    size_t         flen, tlen, klen;
     json_t        *obj, *kind;
     json_error_t   err;
     ps_report_t   *rep;
@@ -129,17 +129,8 @@ ps_relations_edge(ps_build_t *b, ps_input_t *in, unsigned char *line,
 
     rep = &b->report;
 
-    if (line != NULL) {
-        for (i = 0; i < len; i++) {
-            if (line[i] != ' ' && line[i] != '\t') {
-                break;
-            }
-        }
-
-        /* blank lines are not edges */
-        if (i == len) {
-            return 0;
-        }
+    if (line != NULL && ps_input_blank(line, len)) {
+        return 0;
     }
 
     ps_report_begin(rep, PS_RELATIONS_SOURCE, in->display, in->line, 1);
