@@ -41,6 +41,12 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
     }
 
     rec->flags = p[NGX_HTTP_PROFILE_REC_FLAGS];
+
+    if (rec->flags & ~NGX_HTTP_PROFILE_REC_STATE_MASK) {
+        return NGX_HTTP_PROFILE_FMT_FLAGS;
+    }
+
+    rec->state = rec->flags & NGX_HTTP_PROFILE_REC_STATE_MASK;
     rec->nentries = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_REC_NENTRIES);
     rec->body_len = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_REC_BODY_LEN);
     rec->hash = ngx_http_profile_get64(p + NGX_HTTP_PROFILE_REC_HASH);
@@ -575,6 +581,72 @@ ngx_http_profile_roles_parse(const void *data, size_t size,
 
 
 int
+ngx_http_profile_states_parse(const void *data, size_t size,
+    unsigned nclasses, unsigned nfields, ngx_http_profile_states_t *out)
+{
+    unsigned              i, prev, id;
+    uint64_t              roles;
+    const unsigned char  *p;
+
+    p = data;
+
+    if (size < NGX_HTTP_PROFILE_STATES_HEAD_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    out->nstub = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_STATES_NSTUB);
+
+    if (size != NGX_HTTP_PROFILE_STATES_HEAD_SIZE
+                + (size_t) out->nstub * NGX_HTTP_PROFILE_STATES_FIELD_SIZE)
+    {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    /* the role classes of this snapshot, NGX_HTTP_PROFILE_CLASS_ROLES.. */
+
+    roles = 0;
+
+    for (i = NGX_HTTP_PROFILE_CLASS_ROLES; i < nclasses; i++) {
+        roles |= (uint64_t) 1 << i;
+    }
+
+    out->roles[NGX_HTTP_PROFILE_STATE_ACTIVE] = 0;
+    out->roles[NGX_HTTP_PROFILE_STATE_PRIVATE] =
+        ngx_http_profile_get64(p + NGX_HTTP_PROFILE_STATES_PRIVATE);
+    out->roles[NGX_HTTP_PROFILE_STATE_SUSPENDED] =
+        ngx_http_profile_get64(p + NGX_HTTP_PROFILE_STATES_SUSPENDED);
+    out->roles[NGX_HTTP_PROFILE_STATE_DELETED] =
+        ngx_http_profile_get64(p + NGX_HTTP_PROFILE_STATES_DELETED);
+
+    for (i = 0; i < NGX_HTTP_PROFILE_STATES; i++) {
+        if (out->roles[i] & ~roles) {
+            return NGX_HTTP_PROFILE_FMT_CLASS;
+        }
+    }
+
+    out->stub = p + NGX_HTTP_PROFILE_STATES_HEAD_SIZE;
+
+    prev = 0;
+
+    for (i = 0; i < out->nstub; i++) {
+        id = ngx_http_profile_states_stub(out, i);
+
+        if (id >= nfields) {
+            return NGX_HTTP_PROFILE_FMT_FIELD;
+        }
+
+        if (i > 0 && id <= prev) {
+            return NGX_HTTP_PROFILE_FMT_ORDER;
+        }
+
+        prev = id;
+    }
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
 ngx_http_profile_id_valid(const unsigned char *id, size_t len)
 {
     size_t  i;
@@ -626,7 +698,8 @@ ngx_http_profile_fmt_strerror(int rc)
         "index probe limit too low",
         "record hash mismatch",
         "no such record",
-        "unknown relation bits"
+        "unknown relation bits",
+        "unknown record flags"
     };
 
     if (rc < 0 || (size_t) rc >= sizeof(text) / sizeof(text[0])) {
@@ -646,7 +719,9 @@ ngx_http_profile_record_hash(const void *data, size_t size)
 
     return ngx_http_profile_hash64((const unsigned char *) data
                                    + NGX_HTTP_PROFILE_REC_HASHED,
-                                   size - NGX_HTTP_PROFILE_REC_HASHED, 0);
+                                   size - NGX_HTTP_PROFILE_REC_HASHED,
+                                   ((const unsigned char *) data)
+                                       [NGX_HTTP_PROFILE_REC_FLAGS]);
 }
 
 

@@ -18,7 +18,13 @@
 #include <string.h>
 
 
-#define NGX_HTTP_PROFILE_FORMAT_VERSION      2
+/*
+ * The format version this library writes, and the oldest it reads:
+ * version 2 files are read as version 3 files whose profiles are all
+ * active (their writers left the record flags 0).
+ */
+#define NGX_HTTP_PROFILE_FORMAT_VERSION      3
+#define NGX_HTTP_PROFILE_FORMAT_VERSION_MIN  2
 #define NGX_HTTP_PROFILE_FORMAT_NAME         "profile-snapshot"
 
 /* named LMDB databases inside one snapshot file */
@@ -42,6 +48,7 @@
 #define NGX_HTTP_PROFILE_META_INDEX          "index"
 #define NGX_HTTP_PROFILE_META_ROLES          "roles"     /* optional */
 #define NGX_HTTP_PROFILE_META_INDEX_RELATIONS "index.relations" /* optional */
+#define NGX_HTTP_PROFILE_META_STATES         "states"    /* optional */
 
 /* profile ids: 1..128 bytes of [A-Za-z0-9._~-] (see id_valid below) */
 #define NGX_HTTP_PROFILE_ID_MAX              128
@@ -84,13 +91,26 @@
 #define NGX_HTTP_PROFILE_RECORD_MIN_SIZE     18
 
 #define NGX_HTTP_PROFILE_REC_VERSION         0     /* u8 */
-#define NGX_HTTP_PROFILE_REC_FLAGS           1     /* u8, reserved: 0 */
+#define NGX_HTTP_PROFILE_REC_FLAGS           1     /* u8: the state */
 #define NGX_HTTP_PROFILE_REC_NENTRIES        2     /* u16 */
 #define NGX_HTTP_PROFILE_REC_BODY_LEN        4     /* u32 */
 #define NGX_HTTP_PROFILE_REC_HASH            8     /* u64 */
 #define NGX_HTTP_PROFILE_REC_HASHED          16
 #define NGX_HTTP_PROFILE_REC_ID_LEN          16    /* u8 */
 #define NGX_HTTP_PROFILE_REC_ID              17
+
+/*
+ * Record flags: bits 0..1 are the profile's state; the other bits must
+ * be 0 (a reader cannot know what a bit it does not know would hide).
+ * The flags are the seed of the record's hash, so a changed state
+ * fails the hash like a changed byte of the body.
+ */
+#define NGX_HTTP_PROFILE_REC_STATE_MASK      0x03
+#define NGX_HTTP_PROFILE_STATE_ACTIVE        0
+#define NGX_HTTP_PROFILE_STATE_PRIVATE       1
+#define NGX_HTTP_PROFILE_STATE_SUSPENDED     2
+#define NGX_HTTP_PROFILE_STATE_DELETED       3
+#define NGX_HTTP_PROFILE_STATES              4
 
 /* an entry of the record's field table */
 #define NGX_HTTP_PROFILE_ENTRY_SIZE          12
@@ -136,6 +156,20 @@
 #define NGX_HTTP_PROFILE_ROLE_CLASS          0     /* u8 */
 #define NGX_HTTP_PROFILE_ROLE_NFIELDS        1     /* u16 */
 #define NGX_HTTP_PROFILE_ROLE_FIELD_SIZE     2     /* u16 each */
+
+/*
+ * "states" table (optional; a schema with states): for the private,
+ * suspended and deleted states a u64 mask of the role classes that see
+ * such a profile, then a u16 count of stub fields and their ids,
+ * ascending (the fields a private profile shows to viewers who may not
+ * see it).
+ */
+#define NGX_HTTP_PROFILE_STATES_PRIVATE      0     /* u64 role mask */
+#define NGX_HTTP_PROFILE_STATES_SUSPENDED    8     /* u64 role mask */
+#define NGX_HTTP_PROFILE_STATES_DELETED      16    /* u64 role mask */
+#define NGX_HTTP_PROFILE_STATES_NSTUB        24    /* u16 */
+#define NGX_HTTP_PROFILE_STATES_HEAD_SIZE    26
+#define NGX_HTTP_PROFILE_STATES_FIELD_SIZE   2     /* u16 each */
 
 /* field value types, stored per field and per entry */
 /*
@@ -191,7 +225,8 @@ typedef enum {
     NGX_HTTP_PROFILE_FMT_PROBE,         /* index probe limit too low */
     NGX_HTTP_PROFILE_FMT_HASH,          /* stored hash does not match */
     NGX_HTTP_PROFILE_FMT_MISSING,       /* no such id (not an error) */
-    NGX_HTTP_PROFILE_FMT_RELATION       /* unknown relation bits */
+    NGX_HTTP_PROFILE_FMT_RELATION,      /* unknown relation bits */
+    NGX_HTTP_PROFILE_FMT_FLAGS          /* unknown record flags */
 } ngx_http_profile_fmt_rc_e;
 
 
@@ -218,6 +253,7 @@ typedef struct {
     uint32_t              body_len;
     uint16_t              nentries;
     uint8_t               flags;
+    uint8_t               state;    /* NGX_HTTP_PROFILE_STATE_* */
     uint8_t               id_len;
 } ngx_http_profile_record_t;
 
@@ -262,6 +298,19 @@ typedef struct {
     uint16_t              nfields;
     uint8_t               cls;
 } ngx_http_profile_role_t;
+
+
+/*
+ * The "states" table, validated by ngx_http_profile_states_parse():
+ * roles[state] is the mask of the role classes that see a profile in
+ * that state (roles[NGX_HTTP_PROFILE_STATE_ACTIVE] is 0: everyone does);
+ * the nstub stub field ids are read with ngx_http_profile_states_stub().
+ */
+typedef struct {
+    uint64_t              roles[NGX_HTTP_PROFILE_STATES];
+    const unsigned char  *stub;
+    uint16_t              nstub;
+} ngx_http_profile_states_t;
 
 
 /*
@@ -432,7 +481,53 @@ ngx_http_profile_role_field(const ngx_http_profile_role_t *role,
 
 
 /*
- * Encode a record's header and id at p: version, flags 0, nentries and
+ * Encode the head of the "states" table at p: the role masks of the
+ * private, suspended and deleted states and the number of stub field
+ * ids that follow (each written with ngx_http_profile_put16(),
+ * ascending).  Returns the byte after the head.
+ */
+static inline unsigned char *
+ngx_http_profile_states_encode(unsigned char *p, uint64_t private_roles,
+    uint64_t suspended_roles, uint64_t deleted_roles, uint16_t nstub)
+{
+    ngx_http_profile_put64(p + NGX_HTTP_PROFILE_STATES_PRIVATE,
+                           private_roles);
+    ngx_http_profile_put64(p + NGX_HTTP_PROFILE_STATES_SUSPENDED,
+                           suspended_roles);
+    ngx_http_profile_put64(p + NGX_HTTP_PROFILE_STATES_DELETED,
+                           deleted_roles);
+    ngx_http_profile_put16(p + NGX_HTTP_PROFILE_STATES_NSTUB, nstub);
+
+    return p + NGX_HTTP_PROFILE_STATES_HEAD_SIZE;
+}
+
+
+/* stub field i (< st->nstub) of a table ngx_http_profile_states_parse() gave */
+static inline uint16_t
+ngx_http_profile_states_stub(const ngx_http_profile_states_t *st, unsigned i)
+{
+    return ngx_http_profile_get16(st->stub
+                                  + (size_t) i
+                                    * NGX_HTTP_PROFILE_STATES_FIELD_SIZE);
+}
+
+
+/*
+ * Set the state (NGX_HTTP_PROFILE_STATE_*) of a record whose header
+ * ngx_http_profile_record_encode() wrote, before
+ * ngx_http_profile_record_seal(): the flags seed the hash.
+ */
+static inline void
+ngx_http_profile_record_set_state(unsigned char *p, unsigned state)
+{
+    p[NGX_HTTP_PROFILE_REC_FLAGS] = (unsigned char)
+                                    (state & NGX_HTTP_PROFILE_REC_STATE_MASK);
+}
+
+
+/*
+ * Encode a record's header and id at p: version, flags 0 (an active
+ * profile: ngx_http_profile_record_set_state() sets another), nentries and
  * body_len, the hash left 0 for ngx_http_profile_record_seal(), then
  * id_len (1 .. NGX_HTTP_PROFILE_ID_MAX) and the id.  Returns the byte
  * after the id, where the entries go.
@@ -546,6 +641,16 @@ int ngx_http_profile_roles_parse(const void *data, size_t size,
     unsigned nclasses, unsigned nfields, ngx_http_profile_role_t *out,
     unsigned *count);
 
+/*
+ * Validate the "states" table of a snapshot with nclasses classes and
+ * nfields fields into out: the size exact, every mask bit a role class
+ * (NGX_HTTP_PROFILE_CLASS_ROLES .. nclasses - 1), the stub field ids
+ * existing and ascending.  out->stub points into data.  Returns
+ * NGX_HTTP_PROFILE_FMT_OK or the problem.
+ */
+int ngx_http_profile_states_parse(const void *data, size_t size,
+    unsigned nclasses, unsigned nfields, ngx_http_profile_states_t *out);
+
 /* 1 if id[0 .. len - 1] is a valid profile id, 0 otherwise */
 int ngx_http_profile_id_valid(const unsigned char *id, size_t len);
 
@@ -560,8 +665,8 @@ uint64_t ngx_http_profile_hash64(const void *data, size_t len, uint64_t seed);
 
 /*
  * The per-record hash of a record of size bytes, as stored at
- * NGX_HTTP_PROFILE_REC_HASH: XXH64 (seed 0) of bytes
- * NGX_HTTP_PROFILE_REC_HASHED .. end.
+ * NGX_HTTP_PROFILE_REC_HASH: XXH64 of bytes NGX_HTTP_PROFILE_REC_HASHED
+ * .. end, seeded with the flags byte (0 for an active profile).
  */
 uint64_t ngx_http_profile_record_hash(const void *data, size_t size);
 

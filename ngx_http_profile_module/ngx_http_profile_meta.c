@@ -50,6 +50,8 @@ static int ngx_http_profile_meta_id(ngx_http_profile_meta_ctx_t *ctx,
     const MDB_val *val);
 static int ngx_http_profile_meta_decimal(const MDB_val *val, uint64_t max,
     uint64_t *n);
+static int ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
+    ngx_http_profile_file_t *f, const char **name, int *lmdb_rc);
 
 
 #define ngx_http_profile_meta_err(err, ...)                                  \
@@ -153,6 +155,11 @@ ngx_http_profile_meta_check(ngx_http_profile_meta_t *m,
         return NGX_HTTP_PROFILE_META_RC_COUNT;
     }
 
+    mrc = ngx_http_profile_meta_optional(&ctx, f, &name, &rc);
+    if (mrc != NGX_HTTP_PROFILE_META_RC_OK) {
+        goto failed;
+    }
+
     err[0] = '\0';
 
     return NGX_HTTP_PROFILE_META_RC_OK;
@@ -190,9 +197,10 @@ failed:
 
     case NGX_HTTP_PROFILE_META_RC_VERSION:
         ngx_http_profile_meta_err(err, ": format version %llu is not "
-                                  "supported (expected %d; rebuild it with "
-                                  "profile-snapshot)",
+                                  "supported (expected %d to %d; rebuild it "
+                                  "with profile-snapshot)",
                                   (unsigned long long) m->version,
+                                  NGX_HTTP_PROFILE_FORMAT_VERSION_MIN,
                                   NGX_HTTP_PROFILE_FORMAT_VERSION);
         break;
 
@@ -237,7 +245,9 @@ ngx_http_profile_meta_version(ngx_http_profile_meta_ctx_t *ctx,
         return NGX_HTTP_PROFILE_META_RC_MALFORMED;
     }
 
-    if (ctx->meta->version != NGX_HTTP_PROFILE_FORMAT_VERSION) {
+    if (ctx->meta->version < NGX_HTTP_PROFILE_FORMAT_VERSION_MIN
+        || ctx->meta->version > NGX_HTTP_PROFILE_FORMAT_VERSION)
+    {
         return NGX_HTTP_PROFILE_META_RC_VERSION;
     }
 
@@ -326,6 +336,115 @@ ngx_http_profile_meta_index(ngx_http_profile_meta_ctx_t *ctx,
 
     return (ctx->fmt_rc == NGX_HTTP_PROFILE_FMT_OK)
            ? NGX_HTTP_PROFILE_META_RC_OK : NGX_HTTP_PROFILE_META_RC_TABLE;
+}
+
+
+/*
+ * The optional tables, after the required ones (they are checked
+ * against the classes, the fields and the databases).  *name is the key
+ * or database a failure is about, *lmdb_rc LMDB's code for RC_LMDB.
+ */
+
+static int
+ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
+    ngx_http_profile_file_t *f, const char **name, int *lmdb_rc)
+{
+    int                       rc, has_index;
+    MDB_val                   val;
+    MDB_stat                  st;
+    ngx_http_profile_meta_t  *m;
+
+    m = ctx->meta;
+
+    *name = NGX_HTTP_PROFILE_META_ROLES;
+
+    rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);
+
+    if (rc == 0) {
+        m->roles = ctx->alloc(ctx->data, NGX_HTTP_PROFILE_MAX_ROLES
+                                         * sizeof(ngx_http_profile_role_t));
+        if (m->roles == NULL) {
+            return NGX_HTTP_PROFILE_META_RC_NOMEM;
+        }
+
+        ctx->fmt_rc = ngx_http_profile_roles_parse(val.mv_data, val.mv_size,
+                                                   m->nclasses, m->nfields,
+                                                   m->roles, &m->nroles);
+        if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return NGX_HTTP_PROFILE_META_RC_TABLE;
+        }
+
+    } else if (rc != MDB_NOTFOUND) {
+        *lmdb_rc = rc;
+        return NGX_HTTP_PROFILE_META_RC_LMDB;
+    }
+
+    *name = NGX_HTTP_PROFILE_META_STATES;
+
+    rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);
+
+    if (rc == 0) {
+        ctx->fmt_rc = ngx_http_profile_states_parse(val.mv_data, val.mv_size,
+                                                    m->nclasses, m->nfields,
+                                                    &m->states);
+        if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return NGX_HTTP_PROFILE_META_RC_TABLE;
+        }
+
+        m->has_states = 1;
+
+    } else if (rc != MDB_NOTFOUND) {
+        *lmdb_rc = rc;
+        return NGX_HTTP_PROFILE_META_RC_LMDB;
+    }
+
+    *name = NGX_HTTP_PROFILE_META_INDEX_RELATIONS;
+
+    rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        *lmdb_rc = rc;
+        return NGX_HTTP_PROFILE_META_RC_LMDB;
+    }
+
+    has_index = (rc == 0);
+
+    rc = mdb_dbi_open(f->txn, NGX_HTTP_PROFILE_DB_RELATIONS, 0,
+                      &m->relations);
+
+    if (rc == MDB_NOTFOUND) {
+        if (has_index) {
+            *name = NGX_HTTP_PROFILE_DB_RELATIONS;
+            return NGX_HTTP_PROFILE_META_RC_NO_DB;
+        }
+
+        return NGX_HTTP_PROFILE_META_RC_OK;
+    }
+
+    if (rc == 0) {
+        rc = mdb_stat(f->txn, m->relations, &st);
+    }
+
+    if (rc != 0) {
+        *name = NGX_HTTP_PROFILE_DB_RELATIONS;
+        *lmdb_rc = rc;
+        return NGX_HTTP_PROFILE_META_RC_LMDB;
+    }
+
+    if (!has_index) {
+        return NGX_HTTP_PROFILE_META_RC_MISSING;
+    }
+
+    ctx->fmt_rc = ngx_http_profile_index_parse(&m->relations_index,
+                                               val.mv_data, val.mv_size,
+                                               st.ms_entries);
+    if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return NGX_HTTP_PROFILE_META_RC_TABLE;
+    }
+
+    m->has_relations = 1;
+
+    return NGX_HTTP_PROFILE_META_RC_OK;
 }
 
 

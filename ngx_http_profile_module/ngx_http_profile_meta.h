@@ -71,6 +71,20 @@ typedef struct {
     unsigned                    nclasses;
     unsigned                    nfields;
     ngx_http_profile_index_t    index;
+
+    /*
+     * The optional tables: the roles (nroles of them, roles NULL when
+     * the snapshot has no "roles"), the states (has_states), the
+     * relation store (has_relations: the "relations" database and its
+     * keyed table "index.relations", whose slots are not followed here).
+     */
+    ngx_http_profile_role_t    *roles;
+    unsigned                    nroles;
+    ngx_http_profile_states_t   states;
+    MDB_dbi                     relations;
+    ngx_http_profile_index_t    relations_index;
+    unsigned                    has_states:1;
+    unsigned                    has_relations:1;
 } ngx_http_profile_meta_t;
 
 
@@ -79,13 +93,17 @@ typedef struct {
  * ngx_http_profile_file_open()) and fill m: open the "meta" database,
  * check each meta value with its parser, in this order: "format" (the
  * format's name), "format_version" (an ASCII decimal of 1 to 20 digits,
- * no sign, at most 2^32 - 1, equal to NGX_HTTP_PROFILE_FORMAT_VERSION:
- * "02" is 2, "10" is 10), "classes" and "fields" (decoded into memory
+ * no sign, at most 2^32 - 1, from NGX_HTTP_PROFILE_FORMAT_VERSION_MIN to
+ * NGX_HTTP_PROFILE_FORMAT_VERSION: "02" is 2, "10" is 10), "classes" and "fields" (decoded into memory
  * from alloc(data, size)), "record_count" (a decimal, like the
  * version, up to 2^64 - 1), "index" (ngx_http_profile_index_parse()
  * against record_count), "snapshot_id" (1 to 64 bytes of
  * [A-Za-z0-9._-]); then open the "profiles" database and check that it
- * holds record_count entries.  The index's slots are not followed:
+ * holds record_count entries; then the optional tables: "roles"
+ * (ngx_http_profile_roles_parse()), "states"
+ * (ngx_http_profile_states_parse()), and the relation store, whose
+ * "relations" database and "index.relations" must both be there or
+ * both be absent, the table checked against the database's entries.  The index's slots are not followed:
  * ngx_http_profile_file_index_check() does that.  Returns
  * NGX_HTTP_PROFILE_META_RC_OK, or another ngx_http_profile_meta_rc_e
  * with a message in err (NGX_HTTP_PROFILE_META_ERRSTR bytes,

@@ -364,7 +364,9 @@ fz_index_model(const ngx_http_profile_index_t *idx,
 
         /* a record that fails its hash is refused, whatever id it holds */
 
-        if (ngx_http_profile_hash64(map + o + 16, size - 16, 0) != rec.hash) {
+        if (ngx_http_profile_hash64(map + o + 16, size - 16, map[o + 1])
+            != rec.hash)
+        {
             return NGX_HTTP_PROFILE_FMT_HASH;
         }
 

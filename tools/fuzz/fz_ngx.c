@@ -239,14 +239,15 @@ fz_record_walk(const ngx_http_profile_record_t *rec,
                       + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE
                       + rec->body_len,
               "size equation");
-    fz_assert(rec->flags == data[1]
+    fz_assert(rec->flags == data[1] && (data[1] & ~0x03) == 0
+              && rec->state == (data[1] & 0x03)
               && rec->nentries == ngx_http_profile_get16(data + 2)
               && rec->body_len == ngx_http_profile_get32(data + 4),
               "header fields");
     fz_assert(rec->hash == ngx_http_profile_get64(data + 8), "hash field");
     fz_assert(ngx_http_profile_record_hash(data, size)
-              == ngx_http_profile_hash64(data + 16, size - 16, 0),
-              "record_hash is XXH64 of bytes 16 .. end, seed 0");
+              == ngx_http_profile_hash64(data + 16, size - 16, data[1]),
+              "record_hash is XXH64 of bytes 16 .. end, seeded by flags");
     fz_assert(ngx_http_profile_record_span(data, size, &span)
               == NGX_HTTP_PROFILE_FMT_OK && span == size,
               "record_span gives the record's size");
