@@ -27,7 +27,7 @@ static ngx_str_t  ngx_http_profile_vary = ngx_string("Vary");
 
 ngx_int_t
 ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_http_profile_mask_t mask)
+    ngx_uint_t personal)
 {
     ngx_http_profile_loc_conf_t  *plcf;
 
@@ -49,7 +49,7 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
      * too, so it names them as well.
      */
 
-    if (mask != NGX_HTTP_PROFILE_MASK_PUBLIC
+    if (personal
         && ngx_http_profile_header_add(r, &ngx_http_profile_cache_control,
                                        &ngx_http_profile_private)
            != NGX_OK)

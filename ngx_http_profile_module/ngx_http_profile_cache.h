@@ -20,9 +20,10 @@
 
 /*
  * Add to r's output headers the caching headers of a response with
- * status (200 or a problem's) that, for 200, shows the classes in mask:
+ * status (200 or a problem's) that, for 200, is personal (depends on
+ * the viewer: anything but what an anonymous viewer gets) or not:
  *
- *   200, a view other than the public one  Cache-Control: private, no-store
+ *   200, personal                          Cache-Control: private, no-store
  *   200, when profile_viewer reads request headers   Vary: those headers
  *   5xx                                    Cache-Control: no-store
  *   4xx                                    nothing
@@ -30,7 +31,7 @@
  * Returns NGX_OK, or NGX_ERROR when out of memory.
  */
 ngx_int_t ngx_http_profile_cache_headers(ngx_http_request_t *r,
-    ngx_uint_t status, ngx_http_profile_mask_t mask);
+    ngx_uint_t status, ngx_uint_t personal);
 
 
 #endif /* _NGX_HTTP_PROFILE_CACHE_H_INCLUDED_ */

@@ -57,7 +57,10 @@ static ngx_http_profile_problem_t  ngx_http_profile_errors[] = {
                              "retry later."),
 
     ngx_http_profile_problem(500, "internal-error", "Internal error",
-                             "The profile could not be read.")
+                             "The profile could not be read."),
+
+    ngx_http_profile_problem(403, "forbidden", "Profile not visible",
+                             "This profile is not visible to this viewer.")
 };
 
 

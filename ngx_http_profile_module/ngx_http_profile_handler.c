@@ -57,14 +57,18 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
     ngx_http_profile_response_t *resp)
 {
     int                           rc;
-    uint64_t                      slot;
+    size_t                        size;
+    u_char                       *extra;
+    uint64_t                      slot, roles;
     ngx_int_t                     nrc;
-    ngx_str_t                     id, viewer;
+    ngx_str_t                     id, viewer, held;
     ngx_buf_t                    *b;
-    ngx_http_profile_mask_t       mask;
+    ngx_http_profile_ctx_t       *ctx;
     ngx_http_profile_record_t     rec;
-    ngx_http_profile_loc_conf_t  *plcf;
+    ngx_http_profile_viewer_e     relation;
     ngx_http_profile_snapshot_t  *snap;
+    ngx_http_profile_loc_conf_t  *plcf;
+    ngx_http_profile_decision_t   d;
 
     nrc = ngx_http_discard_request_body(r);
 
@@ -82,44 +86,17 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
 
-    if (plcf->id.cv != NULL) {
-        if (ngx_http_profile_value(r, &plcf->id, &id) != NGX_OK) {
-            resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
-            resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            return;
-        }
+    nrc = ngx_http_profile_handler_identify(r, plcf, &id, &viewer);
 
-    } else if (r->uri.len >= plcf->prefix.len
-               && ngx_memcmp(r->uri.data, plcf->prefix.data,
-                             plcf->prefix.len)
-                  == 0)
-    {
-        /* the rest of the (decoded) URI after the location's prefix */
-
-        id.data = r->uri.data + plcf->prefix.len;
-        id.len = r->uri.len - plcf->prefix.len;
-
-    } else {
-        /* a rewrite with "break" moved the URI out of the prefix */
-
-        ngx_str_null(&id);
-    }
-
-    if (!ngx_http_profile_id_valid(id.data, id.len)) {
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = ngx_http_profile_handler_invalid_id(r, &id);
+    if (nrc == NGX_ERROR) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
         return;
     }
 
-    /* no profile_viewer, or an empty value: an anonymous viewer */
-
-    ngx_str_null(&viewer);
-
-    if (plcf->viewer.cv != NULL
-        && ngx_http_profile_value(r, &plcf->viewer, &viewer) != NGX_OK)
-    {
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
-        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (nrc == NGX_DECLINED) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = ngx_http_profile_handler_invalid_id(r, &id);
         return;
     }
 
@@ -138,6 +115,22 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
         resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
         return;
+    }
+
+    rc = ngx_http_profile_handler_relation(r, plcf, snap, &id, &viewer,
+                                           &relation);
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
+        return;
+    }
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_profile_module);
+
+    if (ctx != NULL) {
+        ctx->relation = relation;
+        ctx->decided = 1;
     }
 
     rc = ngx_http_profile_snapshot_record(snap, &id, &rec, &slot);
@@ -159,11 +152,57 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
         return;
     }
 
-    mask = ngx_http_profile_rules_grant(&id, &viewer);
+    /* the roles: only with an identity, only those the snapshot knows */
 
-    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "profile: \"%V\" from snapshot \"%V\", classes %uxL",
-                   &id, &snap->id, mask);
+    roles = 0;
+    extra = NULL;
+
+    if (viewer.len && plcf->roles.cv != NULL && snap->grants.nroles) {
+        if (ngx_http_profile_value(r, &plcf->roles, &held) != NGX_OK) {
+            resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+            resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return;
+        }
+
+        roles = ngx_http_profile_rules_roles(&snap->meta, &held, NULL);
+
+        /* several roles' extra fields are joined in a bitmap of r's */
+
+        if (roles & (roles - 1)) {
+            extra = ngx_palloc(r->pool, snap->grants.bitmap_size + 1);
+            if (extra == NULL) {
+                resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+                resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+                return;
+            }
+        }
+    }
+
+    ngx_http_profile_rules_decide(&snap->grants, &rec, relation, roles,
+                                  &plcf->rules, extra, &d);
+
+    ngx_log_debug5(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "profile: \"%V\" from snapshot \"%V\", relation %V, "
+                   "access %d, classes %uxL", &id, &snap->id,
+                   ngx_http_profile_rules_relation_name(relation),
+                   (int) d.access, d.filter.mask);
+
+    if (d.access == NGX_HTTP_PROFILE_ACCESS_HIDDEN
+        || (d.access == NGX_HTTP_PROFILE_ACCESS_FORBIDDEN
+            && plcf->rules.forbidden != NGX_HTTP_FORBIDDEN))
+    {
+        /* exactly what a missing profile gets */
+
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
+        return;
+    }
+
+    if (d.access == NGX_HTTP_PROFILE_ACCESS_FORBIDDEN) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_FORBIDDEN;
+        return;
+    }
 
     /*
      * One pass: the entries are checked as the body is written, so a
@@ -171,7 +210,14 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
      * corrupt record gets the same 500 as with GET.
      */
 
-    b = ngx_create_temp_buf(r->pool, ngx_http_profile_json_size(&rec));
+    size = ngx_http_profile_render_size(&rec);
+
+    if (d.filter.nulls != NULL) {
+        size += snap->grants.null_off[snap->meta.nfields]
+                + snap->meta.nfields;
+    }
+
+    b = ngx_create_temp_buf(r->pool, size);
     if (b == NULL) {
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
         resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -179,7 +225,7 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
     }
 
     rc = ngx_http_profile_json_write(b, &rec, snap->meta.nfields,
-                                     snap->meta.nclasses, mask);
+                                     snap->meta.nclasses, &d.filter);
 
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         ngx_http_profile_handler_bad_record(r, snap, &id, slot, rc);
@@ -191,7 +237,113 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
 
     resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
     resp->body = b;
-    resp->mask = mask;
+    resp->personal = d.personal;
+}
+
+
+/*
+ * The id and the viewer of r.  The id: profile_id, or the URI after the
+ * location's prefix.  The viewer: profile_viewer, empty (anonymous)
+ * when it is not set, when its value is not a valid id (logged at
+ * "info"), or when r reached this location through error_page (a
+ * request sent on after a failed auth_request must not keep what the
+ * failed subrequest set).  Returns NGX_OK, NGX_DECLINED when the id is
+ * not valid (id is set for the detail), or NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_http_profile_handler_identify(ngx_http_request_t *r,
+    ngx_http_profile_loc_conf_t *plcf, ngx_str_t *id, ngx_str_t *viewer)
+{
+    if (plcf->id.cv != NULL) {
+        if (ngx_http_profile_value(r, &plcf->id, id) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+    } else if (r->uri.len >= plcf->prefix.len
+               && ngx_memcmp(r->uri.data, plcf->prefix.data,
+                             plcf->prefix.len)
+                  == 0)
+    {
+        /* the rest of the (decoded) URI after the location's prefix */
+
+        id->data = r->uri.data + plcf->prefix.len;
+        id->len = r->uri.len - plcf->prefix.len;
+
+    } else {
+        /* a rewrite with "break" moved the URI out of the prefix */
+
+        ngx_str_null(id);
+    }
+
+    if (!ngx_http_profile_id_valid(id->data, id->len)) {
+        return NGX_DECLINED;
+    }
+
+    ngx_str_null(viewer);
+
+    if (plcf->viewer.cv == NULL || r->error_page) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_profile_value(r, &plcf->viewer, viewer) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (viewer->len && !ngx_http_profile_id_valid(viewer->data, viewer->len))
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "profile: the viewer is not a valid id; "
+                      "answering as to an anonymous viewer");
+
+        ngx_str_null(viewer);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The viewer's relation to the owner id in snap: anonymous, self, or
+ * from one lookup in the relation store.  A damaged relation value is
+ * logged at "error" and returned as its problem.
+ */
+
+int
+ngx_http_profile_handler_relation(ngx_http_request_t *r,
+    ngx_http_profile_loc_conf_t *plcf, ngx_http_profile_snapshot_t *snap,
+    ngx_str_t *id, ngx_str_t *viewer, ngx_http_profile_viewer_e *relation)
+{
+    int       rc;
+    uint8_t   bits;
+    uint64_t  slot;
+
+    if (viewer->len == 0) {
+        *relation = NGX_HTTP_PROFILE_VIEWER_ANONYMOUS;
+        return NGX_HTTP_PROFILE_FMT_OK;
+    }
+
+    if (viewer->len == id->len
+        && ngx_memcmp(viewer->data, id->data, id->len) == 0)
+    {
+        *relation = NGX_HTTP_PROFILE_VIEWER_SELF;
+        return NGX_HTTP_PROFILE_FMT_OK;
+    }
+
+    rc = ngx_http_profile_snapshot_relation(snap, viewer, id, &bits, &slot);
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "profile snapshot \"%V\": bad relation between "
+                      "\"%V\" and \"%V\" at index slot %uL (%s)",
+                      &snap->path, viewer, id, slot,
+                      ngx_http_profile_fmt_strerror(rc));
+        return rc;
+    }
+
+    *relation = ngx_http_profile_rules_relation(bits, plcf->rules.block);
+
+    return NGX_HTTP_PROFILE_FMT_OK;
 }
 
 

@@ -18,14 +18,14 @@
 int
 ngx_http_profile_json_write(ngx_buf_t *b,
     const ngx_http_profile_record_t *rec, ngx_uint_t nfields,
-    ngx_uint_t nclasses, ngx_http_profile_mask_t mask)
+    ngx_uint_t nclasses, const ngx_http_profile_filter_t *filter)
 {
     int     rc;
     size_t  len;
 
-    rc = ngx_http_profile_render(b->last, (size_t) (b->end - b->last), rec,
-                                 (unsigned) nfields, (unsigned) nclasses,
-                                 (uint64_t) mask, &len);
+    rc = ngx_http_profile_render_filter(b->last, (size_t) (b->end - b->last),
+                                        rec, (unsigned) nfields,
+                                        (unsigned) nclasses, filter, &len);
 
     if (rc == NGX_HTTP_PROFILE_FMT_OK) {
         b->last += len;

@@ -49,7 +49,7 @@ ngx_http_profile_json_size(const ngx_http_profile_record_t *rec)
  */
 int ngx_http_profile_json_write(ngx_buf_t *b,
     const ngx_http_profile_record_t *rec, ngx_uint_t nfields,
-    ngx_uint_t nclasses, ngx_http_profile_mask_t mask);
+    ngx_uint_t nclasses, const ngx_http_profile_filter_t *filter);
 
 
 #endif /* _NGX_HTTP_PROFILE_JSON_H_INCLUDED_ */

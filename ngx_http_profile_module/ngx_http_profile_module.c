@@ -40,12 +40,68 @@ static char *ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_profile_viewer(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_profile_conf_enum(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_profile_trusted(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *value, ngx_uint_t nargs);
+static char *ngx_http_profile_merge_roles(ngx_conf_t *cf,
+    ngx_http_profile_loc_conf_t *conf, ngx_http_profile_main_conf_t *pmcf);
 static ngx_int_t ngx_http_profile_value_compile(ngx_conf_t *cf,
     ngx_str_t *value, ngx_http_profile_value_t *v);
 static ngx_int_t ngx_http_profile_viewer_vary(ngx_conf_t *cf,
     ngx_str_t *value, ngx_str_t *vary);
 static char *ngx_http_profile_merge_location(ngx_conf_t *cf,
     ngx_http_profile_loc_conf_t *conf);
+
+
+static ngx_conf_enum_t  ngx_http_profile_private_modes[] = {
+    { ngx_string("stub"), 1 },
+    { ngx_string("not_found"), 0 },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_profile_forbidden_statuses[] = {
+    { ngx_string("404"), NGX_HTTP_NOT_FOUND },
+    { ngx_string("403"), NGX_HTTP_FORBIDDEN },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_profile_hidden_modes[] = {
+    { ngx_string("omit"), 0 },
+    { ngx_string("null"), 1 },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_profile_blocks[] = {
+    { ngx_string("both"), NGX_HTTP_PROFILE_BLOCK_BOTH },
+    { ngx_string("owner"), NGX_HTTP_PROFILE_BLOCK_OWNER },
+    { ngx_string("viewer"), NGX_HTTP_PROFILE_BLOCK_VIEWER },
+    { ngx_null_string, 0 }
+};
+
+
+/*
+ * Variables whose value comes from the client's request: an identity
+ * read from one of them is whatever the client claims.  Names ending in
+ * "_" are prefixes.
+ */
+static ngx_str_t  ngx_http_profile_client_vars[] = {
+    ngx_string("http_"),
+    ngx_string("cookie_"),
+    ngx_string("arg_"),
+    ngx_string("request_uri"),
+    ngx_string("uri"),
+    ngx_string("document_uri"),
+    ngx_string("args"),
+    ngx_string("query_string"),
+    ngx_string("request"),
+    ngx_string("request_body"),
+    ngx_string("remote_user"),
+    ngx_null_string
+};
 
 
 static ngx_command_t  ngx_http_profile_commands[] = {
@@ -79,11 +135,46 @@ static ngx_command_t  ngx_http_profile_commands[] = {
       NULL },
 
     { ngx_string("profile_viewer"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
       ngx_http_profile_viewer,             /* empty: anonymous viewer */
       NGX_HTTP_LOC_CONF_OFFSET,
-      0,
+      offsetof(ngx_http_profile_loc_conf_t, viewer),
       NULL },
+
+    { ngx_string("profile_viewer_roles"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_profile_viewer,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, roles),
+      NULL },
+
+    { ngx_string("profile_private_mode"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_conf_enum,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, rules.private_stub),
+      &ngx_http_profile_private_modes },
+
+    { ngx_string("profile_forbidden_status"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_conf_enum,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, rules.forbidden),
+      &ngx_http_profile_forbidden_statuses },
+
+    { ngx_string("profile_hidden_fields"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_conf_enum,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, rules.hidden_null),
+      &ngx_http_profile_hidden_modes },
+
+    { ngx_string("profile_block"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_conf_enum,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, rules.block),
+      &ngx_http_profile_blocks },
 
     { ngx_string("profile_retry_after"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -176,6 +267,9 @@ ngx_http_profile_create_loc_conf(ngx_conf_t *cf)
      *
      *     plcf->id.cv = NULL;
      *     plcf->viewer.cv = NULL;
+     *     plcf->roles.cv = NULL;
+     *     plcf->viewer_text = { 0, NULL };
+     *     plcf->roles_text = { 0, NULL };
      *     plcf->retry_after_value = { 0, NULL };
      *     plcf->vary = { 0, NULL };
      *     plcf->prefix = { 0, NULL };
@@ -187,7 +281,12 @@ ngx_http_profile_create_loc_conf(ngx_conf_t *cf)
 
     plcf->id.index = NGX_ERROR;
     plcf->viewer.index = NGX_ERROR;
+    plcf->roles.index = NGX_ERROR;
     plcf->retry_after = NGX_CONF_UNSET;
+    plcf->rules.block = NGX_CONF_UNSET_UINT;
+    plcf->rules.forbidden = NGX_CONF_UNSET_UINT;
+    plcf->rules.private_stub = NGX_CONF_UNSET_UINT;
+    plcf->rules.hidden_null = NGX_CONF_UNSET_UINT;
 
     return plcf;
 }
@@ -199,6 +298,7 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_profile_loc_conf_t *prev = parent;
     ngx_http_profile_loc_conf_t *conf = child;
 
+    ngx_str_t                      both;
     ngx_http_profile_main_conf_t  *pmcf;
 
     if (conf->id.cv == NULL) {
@@ -207,11 +307,24 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->viewer.cv == NULL) {
         conf->viewer = prev->viewer;
-        conf->vary = prev->vary;
+        conf->viewer_text = prev->viewer_text;
+    }
+
+    if (conf->roles.cv == NULL) {
+        conf->roles = prev->roles;
+        conf->roles_text = prev->roles_text;
     }
 
     ngx_conf_merge_sec_value(conf->retry_after, prev->retry_after,
                              NGX_HTTP_PROFILE_RETRY_AFTER);
+    ngx_conf_merge_uint_value(conf->rules.block, prev->rules.block,
+                              NGX_HTTP_PROFILE_BLOCK_BOTH);
+    ngx_conf_merge_uint_value(conf->rules.forbidden, prev->rules.forbidden,
+                              NGX_HTTP_NOT_FOUND);
+    ngx_conf_merge_uint_value(conf->rules.private_stub,
+                              prev->rules.private_stub, 1);
+    ngx_conf_merge_uint_value(conf->rules.hidden_null,
+                              prev->rules.hidden_null, 0);
 
     if (!conf->enable) {
         return NGX_CONF_OK;
@@ -239,6 +352,33 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     conf->retry_after_value.len = ngx_sprintf(conf->retry_after_value.data,
                                               "%T", conf->retry_after)
                                   - conf->retry_after_value.data;
+
+    if (ngx_http_profile_merge_roles(cf, conf, pmcf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* Vary: the request headers the viewer and the roles are read from */
+
+    if (ngx_http_profile_viewer_vary(cf, &conf->viewer_text, &conf->vary)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->roles_text.len) {
+        both.len = conf->viewer_text.len + 1 + conf->roles_text.len;
+        both.data = ngx_pnalloc(cf->pool, both.len);
+        if (both.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_sprintf(both.data, "%V %V", &conf->viewer_text,
+                    &conf->roles_text);
+
+        if (ngx_http_profile_viewer_vary(cf, &both, &conf->vary) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
 
     if (conf->id.cv == NULL) {
         return ngx_http_profile_merge_location(cf, conf);
@@ -349,8 +489,10 @@ ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_profile_main_conf_t *pmcf = conf;
 
-    ngx_str_t                    *value, path;
+    ngx_str_t                    *value, path, *role;
+    ngx_uint_t                    i;
     ngx_http_profile_snapshot_t  *snap;
+    ngx_http_profile_class_t     *cls;
     u_char                        err[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
 
     if (pmcf->snapshot.data != NULL) {
@@ -396,6 +538,36 @@ ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (pmcf->snapshot_id.data == NULL) {
         ngx_http_profile_snapshot_release(snap);
         return NGX_CONF_ERROR;
+    }
+
+    /* the roles its schema declares, for profile_viewer_roles' check */
+
+    if (snap->grants.audiences) {
+        pmcf->roles = ngx_array_create(cf->pool, snap->grants.nroles + 1,
+                                       sizeof(ngx_str_t));
+        if (pmcf->roles == NULL) {
+            ngx_http_profile_snapshot_release(snap);
+            return NGX_CONF_ERROR;
+        }
+
+        cls = snap->meta.classes;
+
+        for (i = NGX_HTTP_PROFILE_CLASS_ROLES; i < snap->meta.nclasses; i++) {
+            role = ngx_array_push(pmcf->roles);
+            if (role == NULL) {
+                ngx_http_profile_snapshot_release(snap);
+                return NGX_CONF_ERROR;
+            }
+
+            role->len = cls[i].name_len;
+            role->data = ngx_pnalloc(cf->pool, role->len);
+            if (role->data == NULL) {
+                ngx_http_profile_snapshot_release(snap);
+                return NGX_CONF_ERROR;
+            }
+
+            ngx_memcpy(role->data, cls[i].name, role->len);
+        }
     }
 
     ngx_http_profile_snapshot_release(snap);
@@ -505,30 +677,252 @@ ngx_http_profile_id(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/*
+ * profile_viewer VALUE [trusted]; and profile_viewer_roles VALUE
+ * [trusted]; (cmd->offset: the ngx_http_profile_value_t).  A value read
+ * from the client's own request is refused unless it says "trusted".
+ */
+
 static char *
 ngx_http_profile_viewer(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_profile_loc_conf_t *plcf = conf;
 
-    ngx_str_t  *value;
+    ngx_str_t                 *value;
+    ngx_http_profile_value_t  *v;
 
-    if (plcf->viewer.cv != NULL) {
+    v = (ngx_http_profile_value_t *) ((char *) plcf + cmd->offset);
+
+    if (v->cv != NULL) {
         return "is duplicate";
     }
 
     value = cf->args->elts;
 
-    if (ngx_http_profile_value_compile(cf, &value[1], &plcf->viewer)
+    if (cf->args->nelts == 3 && ngx_strcmp(value[2].data, "trusted") != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\" in \"%V\" directive, "
+                           "it must be \"trusted\"", &value[2], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_profile_trusted(cf, &cmd->name, &value[1], cf->args->nelts)
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_http_profile_viewer_vary(cf, &value[1], &plcf->vary) != NGX_OK) {
+    if (ngx_http_profile_value_compile(cf, &value[1], v) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
+    if (v == &plcf->viewer) {
+        plcf->viewer_text = value[1];
+
+    } else {
+        plcf->roles_text = value[1];
+    }
+
     return NGX_CONF_OK;
+}
+
+
+/*
+ * Refuse an identity taken straight from the client's request (a
+ * variable of ngx_http_profile_client_vars, or a regex capture), unless
+ * the directive has its "trusted" parameter (nargs 3).
+ */
+
+static ngx_int_t
+ngx_http_profile_trusted(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *value,
+    ngx_uint_t nargs)
+{
+    u_char      *p, *last, *var, *end;
+    size_t       len;
+    ngx_str_t   *cv;
+    ngx_uint_t   client;
+
+    if (nargs == 3) {
+        return NGX_OK;
+    }
+
+    last = value->data + value->len;
+
+    for (p = value->data; p < last; p++) {
+
+        if (*p != '$') {
+            continue;
+        }
+
+        var = p++;
+
+        if (p < last && *p == '{') {
+            p++;
+        }
+
+        for (end = p;
+             end < last
+             && ((*end >= 'a' && *end <= 'z') || (*end >= 'A' && *end <= 'Z')
+                 || (*end >= '0' && *end <= '9') || *end == '_');
+             end++)
+        {
+            /* void */
+        }
+
+        len = end - p;
+
+        if (len == 0) {
+            continue;
+        }
+
+        /* a regex capture: a part of the URI (or of a header) */
+
+        client = (*p >= '0' && *p <= '9');
+
+        for (cv = ngx_http_profile_client_vars; !client && cv->len; cv++) {
+
+            if (cv->data[cv->len - 1] == '_') {
+                client = (len > cv->len
+                          && ngx_strncasecmp(p, cv->data, cv->len) == 0);
+
+            } else {
+                client = (len == cv->len
+                          && ngx_strncasecmp(p, cv->data, len) == 0);
+            }
+        }
+
+        if (client) {
+            if (var[1] == '{' && end < last && *end == '}') {
+                end++;
+            }
+
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "%V \"%V\" reads the client's request (%*s): "
+                               "any client can claim any identity; take it "
+                               "from auth_request_set or another verified "
+                               "source, or add \"trusted\" if a proxy in "
+                               "front sets and strips it",
+                               name, value, end - var, var);
+            return NGX_ERROR;
+        }
+
+        p = end - 1;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A constant profile_viewer_roles is checked against the roles of the
+ * snapshot nginx validated: a role its schema does not declare would
+ * grant nothing, which is a mistake worth refusing at "nginx -t".
+ */
+
+static char *
+ngx_http_profile_merge_roles(ngx_conf_t *cf,
+    ngx_http_profile_loc_conf_t *conf, ngx_http_profile_main_conf_t *pmcf)
+{
+    u_char      *p, *last, *name;
+    size_t       len;
+    ngx_str_t   *role;
+    ngx_uint_t   i;
+
+    if (conf->roles.cv == NULL || conf->roles.cv->lengths != NULL) {
+        return NGX_CONF_OK;
+    }
+
+    p = conf->roles.cv->value.data;
+    last = p + conf->roles.cv->value.len;
+
+    while (p < last) {
+
+        if (*p == ',' || *p == ' ' || *p == '\t') {
+            p++;
+            continue;
+        }
+
+        name = p;
+
+        while (p < last && *p != ',' && *p != ' ' && *p != '\t') {
+            p++;
+        }
+
+        len = p - name;
+        role = (pmcf->roles != NULL) ? pmcf->roles->elts : NULL;
+
+        for (i = 0; pmcf->roles != NULL && i < pmcf->roles->nelts; i++) {
+            if (role[i].len == len
+                && ngx_memcmp(role[i].data, name, len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (pmcf->roles == NULL || i == pmcf->roles->nelts) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "profile_viewer_roles \"%V\": role \"%*s\" is not "
+                          "declared by the schema of snapshot \"%V\", "
+                          "for the \"profile\" directive in %s:%ui",
+                          &conf->roles_text, len, name, &pmcf->snapshot,
+                          conf->profile_file, conf->profile_line);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * profile_private_mode, profile_forbidden_status, profile_hidden_fields,
+ * profile_block: one of the names of cmd->post (ngx_conf_enum_t), into
+ * the ngx_uint_t at cmd->offset; the error names every allowed value.
+ */
+
+static char *
+ngx_http_profile_conf_enum(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    u_char           *q, *end, buf[128];
+    ngx_str_t        *value;
+    ngx_uint_t       *np, i, n;
+    ngx_conf_enum_t  *e;
+
+    np = (ngx_uint_t *) (p + cmd->offset);
+
+    if (*np != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    e = cmd->post;
+
+    for (n = 0; e[n].name.len; n++) {
+        if (e[n].name.len == value[1].len
+            && ngx_strcmp(e[n].name.data, value[1].data) == 0)
+        {
+            *np = e[n].value;
+            return NGX_CONF_OK;
+        }
+    }
+
+    q = buf;
+    end = buf + sizeof(buf);
+
+    for (i = 0; i < n; i++) {
+        q = ngx_slprintf(q, end, "%s\"%V\"",
+                         i == 0 ? "" : (i == n - 1 ? " or " : ", "),
+                         &e[i].name);
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\" directive, "
+                       "it must be %*s", &value[1], &cmd->name,
+                       q - buf, buf);
+
+    return NGX_CONF_ERROR;
 }
 
 

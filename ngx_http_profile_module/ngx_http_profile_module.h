@@ -15,6 +15,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_profile_rules.h"
+
 
 typedef struct ngx_http_profile_snapshot_s  ngx_http_profile_snapshot_t;
 
@@ -34,6 +36,12 @@ typedef struct {
     ngx_str_t                    snapshot_id;
 
     ngx_msec_t                   check;        /* profile_snapshot_check */
+
+    /*
+     * The role names the validated snapshot's schema declares
+     * (ngx_str_t), for the check of a constant profile_viewer_roles.
+     */
+    ngx_array_t                 *roles;
 } ngx_http_profile_main_conf_t;
 
 
@@ -52,6 +60,13 @@ typedef struct {
 typedef struct {
     ngx_http_profile_value_t     id;           /* profile_id */
     ngx_http_profile_value_t     viewer;       /* profile_viewer */
+    ngx_http_profile_value_t     roles;        /* profile_viewer_roles */
+
+    /* their text, for Vary and for the configuration's checks */
+    ngx_str_t                    viewer_text;
+    ngx_str_t                    roles_text;
+
+    ngx_http_profile_rules_conf_t  rules;      /* the other profile_* */
     time_t                       retry_after;  /* profile_retry_after */
     ngx_str_t                    retry_after_value;  /* its header text */
 
@@ -79,6 +94,10 @@ typedef struct {
 /* per-request state (of the main request) */
 typedef struct {
     ngx_http_profile_snapshot_t *snapshot;     /* pinned, or NULL */
+
+    /* the handler's decision, for $profile_relation (with decided) */
+    ngx_http_profile_viewer_e    relation;
+    unsigned                     decided:1;
 } ngx_http_profile_ctx_t;
 
 

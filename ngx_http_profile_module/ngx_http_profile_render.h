@@ -22,6 +22,33 @@
 
 
 /*
+ * Which fields of a record a viewer gets (docs/access-rules.md), for
+ * ngx_http_profile_render_filter().  A field is shown when its entry's
+ * class is in mask, or when extra names it; and then only if limit
+ * (when set) names it too.  extra and limit are bitmaps over field ids
+ * (bit f of byte f / 8), of at least (nfields + 7) / 8 bytes, or NULL.
+ * With nulls set, every field that is not shown (present in the record
+ * or not, judged by its entry's class, or by default_cls[f] when
+ * absent) is written as its "name":null fragment: nulls + null_off[f],
+ * null_off[f + 1] - null_off[f] bytes; a field whose class is never
+ * (never_cls, or -1 for none) is not written.
+ */
+typedef struct {
+    uint64_t                   mask;
+    const unsigned char       *extra;
+    const unsigned char       *limit;
+    const unsigned char       *nulls;
+    const uint32_t            *null_off;     /* nfields + 1 offsets */
+    const uint8_t             *default_cls;  /* nfields classes */
+    int                        never_cls;
+} ngx_http_profile_filter_t;
+
+
+#define ngx_http_profile_filter_has(map, f)                                   \
+    ((map)[(f) >> 3] & (1u << ((f) & 7)))
+
+
+/*
  * The room ngx_http_profile_render() needs for rec (whose header is
  * valid, ngx_http_profile_record_header()), whatever the mask: the worst
  * case of a record whose fragments do not overlap, body_len bytes plus
@@ -53,6 +80,15 @@ ngx_http_profile_render_size(const ngx_http_profile_record_t *rec)
 int ngx_http_profile_render(unsigned char *out, size_t room,
     const ngx_http_profile_record_t *rec, unsigned nfields,
     unsigned nclasses, uint64_t mask, size_t *len);
+
+/*
+ * The same with a whole filter: ngx_http_profile_render() is this with
+ * a filter of mask alone.  With filter->nulls set, the room needed is
+ * ngx_http_profile_render_size() plus null_off[nfields] plus nfields.
+ */
+int ngx_http_profile_render_filter(unsigned char *out, size_t room,
+    const ngx_http_profile_record_t *rec, unsigned nfields,
+    unsigned nclasses, const ngx_http_profile_filter_t *filter, size_t *len);
 
 
 #endif /* _NGX_HTTP_PROFILE_RENDER_H_INCLUDED_ */

@@ -40,21 +40,21 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     ngx_buf_t                         *b;
     ngx_uint_t                         status;
     ngx_chain_t                        out;
-    ngx_http_profile_mask_t            mask;
+    ngx_uint_t                         personal;
     const ngx_http_profile_problem_t  *problem;
 
     switch (resp->outcome) {
 
     case NGX_HTTP_PROFILE_OUTCOME_PROFILE:
         status = NGX_HTTP_OK;
-        mask = resp->mask;
+        personal = resp->personal;
         problem = NULL;
         break;
 
     case NGX_HTTP_PROFILE_OUTCOME_PROBLEM:
         problem = ngx_http_profile_error_problem(resp->error);
         status = problem->status;
-        mask = 0;
+        personal = 0;
 
         if (ngx_http_profile_error_headers(r, resp->error) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -66,7 +66,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
         return resp->rc;
     }
 
-    if (ngx_http_profile_cache_headers(r, status, mask) != NGX_OK) {
+    if (ngx_http_profile_cache_headers(r, status, personal) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

@@ -34,9 +34,12 @@ typedef enum {
 typedef struct {
     ngx_http_profile_outcome_e   outcome;
 
-    /* PROFILE: the JSON (from r->pool) and the classes it shows */
+    /*
+     * PROFILE: the JSON (from r->pool), and whether it depends on the
+     * viewer (anything but what an anonymous viewer gets)
+     */
     ngx_buf_t                   *body;
-    ngx_http_profile_mask_t      mask;
+    unsigned                     personal:1;
 
     /* PROBLEM: which one */
     ngx_http_profile_error_e     error;

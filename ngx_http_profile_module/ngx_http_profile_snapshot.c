@@ -109,6 +109,13 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
         goto failed;
     }
 
+    if (ngx_http_profile_rules_init(&snap->grants, &snap->meta, pool)
+        != NGX_OK)
+    {
+        *ngx_slprintf(err, last, ": out of memory") = '\0';
+        goto failed;
+    }
+
     return snap;
 
 failed:
@@ -481,4 +488,41 @@ ngx_http_profile_snapshot_unpin(void *data)
     ngx_http_profile_snapshot_t  *snap = data;
 
     ngx_http_profile_snapshot_release(snap);
+}
+
+
+int
+ngx_http_profile_snapshot_relation(ngx_http_profile_snapshot_t *snap,
+    ngx_str_t *viewer, ngx_str_t *owner, uint8_t *bits, uint64_t *slot)
+{
+    int                           rc, swapped;
+    size_t                        len;
+    ngx_http_profile_relation_t   rel;
+    u_char                        key[NGX_HTTP_PROFILE_PAIR_KEY_MAX];
+
+    *bits = 0;
+    *slot = 0;
+
+    if (!snap->meta.has_relations) {
+        return NGX_HTTP_PROFILE_FMT_OK;
+    }
+
+    len = ngx_http_profile_pair_key(key, viewer->data, viewer->len,
+                                    owner->data, owner->len, &swapped);
+
+    rc = ngx_http_profile_relation_find(&snap->meta.relations_index,
+                                        snap->file.map, snap->file.size,
+                                        key, len, &rel, slot);
+
+    if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
+        return NGX_HTTP_PROFILE_FMT_OK;
+    }
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return rc;
+    }
+
+    *bits = swapped ? ngx_http_profile_relation_swap(rel.bits) : rel.bits;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
 }

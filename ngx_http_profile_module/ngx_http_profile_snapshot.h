@@ -20,6 +20,7 @@
 #include "ngx_http_profile_file.h"
 #include "ngx_http_profile_meta.h"
 #include "ngx_http_profile_module.h"
+#include "ngx_http_profile_rules.h"
 
 
 /* room for a reason text from ngx_http_profile_snapshot_open() */
@@ -54,6 +55,9 @@ struct ngx_http_profile_snapshot_s {
      * hashed once per snapshot per worker, not on every request.
      */
     u_char                      *checked;
+
+    /* what the access rules need of this snapshot, made at open */
+    ngx_http_profile_grants_t    grants;
 
     /* one for being the worker's current snapshot, one per pin */
     ngx_uint_t                   refs;
@@ -118,6 +122,18 @@ ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_pinned(
  */
 int ngx_http_profile_snapshot_record(ngx_http_profile_snapshot_t *snap,
     ngx_str_t *id, ngx_http_profile_record_t *rec, uint64_t *slot);
+
+/*
+ * The relation bits between viewer and owner (valid ids, not equal) in
+ * snap, which the caller has pinned, seen from the viewer's side (the
+ * viewer as "a": NGX_HTTP_PROFILE_REL_A_FOLLOWS_B is "the viewer follows
+ * the owner").  One lookup in the relation store; 0 when the pair has no
+ * relation or the snapshot has no store.  Returns NGX_HTTP_PROFILE_FMT_OK
+ * or the problem of a damaged value (*slot: its slot in
+ * "index.relations"); logs nothing.
+ */
+int ngx_http_profile_snapshot_relation(ngx_http_profile_snapshot_t *snap,
+    ngx_str_t *viewer, ngx_str_t *owner, uint8_t *bits, uint64_t *slot);
 
 
 #endif /* _NGX_HTTP_PROFILE_SNAPSHOT_H_INCLUDED_ */

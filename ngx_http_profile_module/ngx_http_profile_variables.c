@@ -6,6 +6,9 @@
  *
  *   $profile_snapshot_id   the "snapshot_id" of the snapshot the request
  *                          uses (pinning it), empty if there is none
+ *   $profile_relation      the viewer's relation to the profile's owner:
+ *                          self, friend, follower, none, blocked or
+ *                          anonymous (docs/access-rules.md)
  */
 
 
@@ -15,10 +18,13 @@
 
 #include "ngx_http_profile_module.h"
 #include "ngx_http_profile_snapshot.h"
+#include "ngx_http_profile_handler.h"
 #include "ngx_http_profile_variables.h"
 
 
 static ngx_int_t ngx_http_profile_variable_snapshot_id(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_profile_variable_relation(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 
 
@@ -26,6 +32,9 @@ static ngx_http_variable_t  ngx_http_profile_vars[] = {
 
     { ngx_string("profile_snapshot_id"), NULL,
       ngx_http_profile_variable_snapshot_id, 0, 0, 0 },
+
+    { ngx_string("profile_relation"), NULL,
+      ngx_http_profile_variable_relation, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -75,6 +84,79 @@ ngx_http_profile_variable_snapshot_id(ngx_http_request_t *r,
     v->no_cacheable = 0;
     v->not_found = 0;
     v->data = snap->id.data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The handler's decision once it is made; before (limit_req, map in an
+ * earlier phase) the same steps, without keeping the result: the
+ * viewer may not be known yet (auth_request runs after limit_req), so a
+ * value found early must not stand for the handler's.  Not found
+ * outside a "profile" location, for an invalid id, without a snapshot.
+ */
+
+static ngx_int_t
+ngx_http_profile_variable_relation(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_int_t                     rc;
+    ngx_str_t                     id, viewer, *name;
+    ngx_http_profile_ctx_t       *ctx;
+    ngx_http_profile_viewer_e     relation;
+    ngx_http_profile_snapshot_t  *snap;
+    ngx_http_profile_loc_conf_t  *plcf;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_profile_module);
+
+    if (ctx != NULL && ctx->decided) {
+        relation = ctx->relation;
+        goto found;
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
+
+    if (!plcf->enable) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    rc = ngx_http_profile_handler_identify(r, plcf, &id, &viewer);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    rc = ngx_http_profile_snapshot_pin(r, &snap);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_DECLINED
+        || ngx_http_profile_handler_relation(r, plcf, snap, &id, &viewer,
+                                             &relation)
+           != NGX_HTTP_PROFILE_FMT_OK)
+    {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+found:
+
+    name = ngx_http_profile_rules_relation_name(relation);
+
+    v->len = name->len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+    v->data = name->data;
 
     return NGX_OK;
 }

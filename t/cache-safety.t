@@ -32,7 +32,7 @@ __DATA__
 --- config
     location /profiles/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 
     location /edge/ {
@@ -67,7 +67,7 @@ __DATA__
 --- config
     location /profiles/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 
     location /edge/ {
@@ -105,7 +105,7 @@ __DATA__
 --- config
     location /profiles/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 
     location /edge/ {
@@ -136,7 +136,7 @@ __DATA__
 --- config
     location /profiles/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 
     location /edge/ {
@@ -168,7 +168,7 @@ __DATA__
 --- config
     location /profiles/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request eval
 ["GET /profiles/alice", "GET /profiles/%2e/alice", "GET /x.css/../profiles/alice", "GET /profiles/alice?x.css", "GET /profiles//alice", "GET /profiles/./alice", "GET /profiles/%61lice"]
@@ -191,7 +191,7 @@ X-Viewer: alice
 --- config
     location /profiles/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request eval
 ["GET /profiles/alice%2Fx", "GET /profiles/alice.css", "GET /profiles/alice/", "GET /profiles/alice;x.css"]

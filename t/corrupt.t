@@ -77,7 +77,7 @@ bad record for id "lying"
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request eval
 ["GET /p/lying", "GET /p/good", "GET /p/outside", "GET /p/good"]

@@ -355,7 +355,7 @@ GET /q/bob
 --- config
     location /p/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
         profile_viewer $http_x_other;
     }
 --- must_die
@@ -479,12 +479,12 @@ invalid number of arguments in "profile_viewer" directive
 
 
 
-=== TEST 40: profile_viewer: two arguments
+=== TEST 40: profile_viewer: a second argument other than "trusted"
 --- config
     profile_viewer $remote_user $http_x_user;
 --- must_die
 --- error_log
-invalid number of arguments in "profile_viewer" directive
+invalid parameter "$http_x_user" in "profile_viewer" directive, it must be "trusted"
 
 
 
@@ -499,8 +499,8 @@ unknown "no_such_viewer" variable
 
 === TEST 42: profile_viewer: duplicate
 --- config
-    profile_viewer $remote_user;
-    profile_viewer $http_x_user;
+    profile_viewer $remote_user trusted;
+    profile_viewer $http_x_user trusted;
 --- must_die
 --- error_log
 "profile_viewer" directive is duplicate
@@ -510,7 +510,7 @@ unknown "no_such_viewer" variable
 === TEST 43: profile_viewer: not allowed in "if"
 --- config
     if ($arg_x) {
-        profile_viewer $arg_v;
+        profile_viewer $arg_v trusted;
     }
 --- must_die
 --- error_log
@@ -559,11 +559,11 @@ invalid number of arguments in "profile_retry_after" directive
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
     profile_id $arg_id;
-    profile_viewer $arg_viewer;
+    profile_viewer $arg_viewer trusted;
     profile_retry_after 1m;
 --- config
     profile_id $arg_id;
-    profile_viewer $arg_viewer;
+    profile_viewer $arg_viewer trusted;
     profile_retry_after 7;
 
     location = /p {

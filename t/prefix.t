@@ -19,7 +19,7 @@ __DATA__
 --- config
     location /profiles/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request eval
 ["GET /profiles/alice", "GET /profiles/alice"]
@@ -41,7 +41,7 @@ __DATA__
 --- config
     location /profiles/ {
         profile;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /profiles/bob
@@ -220,11 +220,11 @@ GET /profiles/me
 --- config
     location /a/ {
         profile;
-        profile_viewer ${http_x_viewer};
+        profile_viewer ${http_x_viewer} trusted;
     }
     location /b/ {
         profile;
-        profile_viewer "$cookie_viewer";
+        profile_viewer "$cookie_viewer" trusted;
     }
 --- request eval
 ["GET /a/bob", "GET /b/bob", "GET /b/alice"]
@@ -245,7 +245,7 @@ GET /profiles/me
 --- config
     location /profiles/ {
         profile;
-        profile_viewer "$http_x_first$http_x_second";
+        profile_viewer "$http_x_first$http_x_second" trusted;
     }
 --- request eval
 ["GET /profiles/bob", "GET /profiles/bob"]
@@ -263,7 +263,7 @@ GET /profiles/me
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
-    profile_viewer $http_x_viewer;
+    profile_viewer $http_x_viewer trusted;
     location /profiles/ {
         profile;
     }

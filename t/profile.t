@@ -18,7 +18,7 @@ __DATA__
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/alice
@@ -42,7 +42,7 @@ Vary: X-Viewer
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/alice
@@ -67,7 +67,7 @@ Vary: X-Viewer
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/alice
@@ -90,7 +90,7 @@ X-Viewer: bob
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/alice
@@ -129,7 +129,7 @@ GET /p/bob
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/selfish
@@ -148,7 +148,7 @@ GET /p/selfish
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/carol
@@ -169,7 +169,7 @@ Content-Length: 2
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/carol
@@ -190,7 +190,7 @@ X-Viewer: carol
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/fidelity
@@ -209,7 +209,7 @@ GET /p/fidelity
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request eval
 ["GET /p/a.b_c-d~e", "GET /p/12345"]
@@ -230,7 +230,7 @@ GET /p/fidelity
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /p/nobody
@@ -415,7 +415,7 @@ Allow: GET, HEAD
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 HEAD /p/alice
@@ -436,7 +436,7 @@ Content-Length: 53
     location ~ ^/p/(.*)$ {
         profile;
         profile_id $1;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 HEAD /p/alice
@@ -476,7 +476,7 @@ Content-Type: application/problem+json
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
     profile_id $arg_id;
-    profile_viewer $arg_viewer;
+    profile_viewer $arg_viewer trusted;
 
     location = /p {
         profile;
@@ -498,7 +498,7 @@ Cache-Control: private, no-store
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
     profile_id $arg_id;
-    profile_viewer $arg_viewer;
+    profile_viewer $arg_viewer trusted;
 --- config
     location = /p {
         profile;
@@ -518,7 +518,7 @@ GET /p?id=bob&viewer=alice
     profile_snapshot $TEST_NGINX_FIXTURES/people.snap;
 --- config
     profile_id $arg_id;
-    profile_viewer $arg_viewer;
+    profile_viewer $arg_viewer trusted;
 
     location /outer {
         profile;
@@ -555,7 +555,7 @@ GET /p?id=bob&viewer=alice
     location = /me {
         profile;
         profile_id alice;
-        profile_viewer $http_x_viewer;
+        profile_viewer $http_x_viewer trusted;
     }
 --- request
 GET /me

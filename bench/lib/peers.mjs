@@ -83,7 +83,7 @@ export function moduleConf(prefix, port, snapshot, regexPort) {
         listen 127.0.0.1:${port};
         location /profiles/ {
             profile;
-            profile_viewer $http_x_viewer;
+            profile_viewer $http_x_viewer trusted;
         }
     }
 ${regexPort ? `
@@ -93,7 +93,7 @@ ${regexPort ? `
         location ~ ^/profiles/(.+)$ {
             profile;
             profile_id $1;
-            profile_viewer $http_x_viewer;
+            profile_viewer $http_x_viewer trusted;
         }
     }
 ` : ''}}

@@ -189,7 +189,7 @@ http {
         add_header X-Worker \$pid always;
         location /p/ {
             profile;
-            profile_viewer \$http_x_viewer;
+            profile_viewer \$http_x_viewer trusted;
         }
     }
 }
