@@ -98,6 +98,7 @@ fz_render(const ngx_http_profile_record_t *rec, uint64_t mask, size_t *len)
     ngx_pool_t                 pool;
     size_t                     dlen;
     unsigned char             *out, *model, *direct;
+    ngx_http_profile_filter_t  filter;
     ngx_http_profile_entry_t   e;
 
     pool.log = &log;
@@ -154,8 +155,12 @@ fz_render(const ngx_http_profile_record_t *rec, uint64_t mask, size_t *len)
     b = ngx_create_temp_buf(&pool, ngx_http_profile_json_size(rec));
     fz_assert(b != NULL, "out of memory");
 
+    memset(&filter, 0, sizeof(ngx_http_profile_filter_t));
+    filter.mask = mask;
+    filter.never_cls = -1;
+
     rc = ngx_http_profile_json_write(b, rec, NGX_HTTP_PROFILE_MAX_FIELDS,
-                                     NGX_HTTP_PROFILE_MAX_CLASSES, mask);
+                                     NGX_HTTP_PROFILE_MAX_CLASSES, &filter);
 
     if (rc == NGX_HTTP_PROFILE_FMT_OVERLAP) {
         /* refused only when overlapping fragments exceed its one buffer */
