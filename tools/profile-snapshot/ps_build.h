@@ -99,6 +99,7 @@ typedef struct {
     unsigned char     *cls;     /* each field's class in this record */
     json_t            *privacy_map;     /* the record's settings, */
     json_t            *privacy_list;    /* borrowed, or NULL */
+    unsigned           state_dropped;   /* PS_STATE_*: the state field */
     char            id[NGX_HTTP_PROFILE_ID_MAX + 1];
     size_t          id_len;
     ps_buf_t        utf8;       /* repaired line */

@@ -234,6 +234,10 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
         ps_sha256_item(&sha, s->roles_bin.data, s->roles_bin.len);
     }
 
+    if (s->states_bin.len != 0) {
+        ps_sha256_item(&sha, s->states_bin.data, s->states_bin.len);
+    }
+
     if (rel != NULL) {
         ps_relstore_hash(rel, &sha);
     }

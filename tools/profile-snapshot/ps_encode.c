@@ -32,6 +32,7 @@ ps_record_reset(ps_record_t *r)
     r->body.len = 0;
     r->n = 0;
     r->last_field = -1;
+    r->state = NGX_HTTP_PROFILE_STATE_ACTIVE;
 }
 
 
@@ -121,6 +122,9 @@ ps_record_write(const ps_record_t *r, const char *id, size_t id_len,
 
     p = ngx_http_profile_record_encode(out, (uint16_t) r->n,
                                        (uint32_t) r->body.len, id, id_len);
+
+    /* before the seal: the flags seed the record's hash */
+    ngx_http_profile_record_set_state(out, r->state);
 
     if (r->entries.len) {
         memcpy(p, r->entries.data, r->entries.len);

@@ -24,10 +24,11 @@ typedef struct {
     ps_buf_t        body;
     unsigned        n;
     int             last_field; /* -1, or the field id added last */
+    unsigned        state;      /* NGX_HTTP_PROFILE_STATE_*, in its flags */
 } ps_record_t;
 
 
-/* start a new record (buffers are kept for reuse) */
+/* start a new record, active (buffers are kept for reuse) */
 void ps_record_reset(ps_record_t *r);
 
 /*

@@ -86,6 +86,14 @@ ps_meta_write(MDB_env *env, MDB_dbi meta, const char *path, ps_schema_t *s,
         return -1;
     }
 
+    if (s->states_bin.len != 0
+        && ps_meta_put(txn, meta, path, NGX_HTTP_PROFILE_META_STATES,
+                       s->states_bin.data, s->states_bin.len) != 0)
+    {
+        mdb_txn_abort(txn);
+        return -1;
+    }
+
     snprintf(num, sizeof(num), "%llu", (unsigned long long) m->count);
 
     if (ps_meta_put(txn, meta, path, NGX_HTTP_PROFILE_META_RECORD_COUNT,

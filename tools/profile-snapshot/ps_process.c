@@ -21,6 +21,7 @@
 #include "ps_migrate.h"
 #include "ps_parse.h"
 #include "ps_privacy.h"
+#include "ps_state.h"
 #include "ps_utf8.h"
 
 
@@ -590,6 +591,13 @@ ps_process_values(ps_build_t *b)
 
         rc = ps_coerce(rep, f, v, &out);
 
+        /* fail closed: a state dropped as invalid is no state at all */
+
+        if (rc == PS_DROP && v != NULL && s->states && i == s->state_field) {
+            b->state_dropped = (json_is_string(v) || json_is_null(v))
+                               ? PS_STATE_DROPPED : PS_STATE_NOT_STRING;
+        }
+
         if (made != NULL) {
             json_decref(made);
         }
@@ -676,6 +684,12 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
     if (b->schema.nranged != 0 || b->schema.privacy) {
         ps_privacy_apply(rep, &b->schema, b->privacy_map, b->privacy_list,
                          b->cls);
+    }
+
+    if (b->schema.states) {
+        i = b->schema.state_field;
+        b->record.state = ps_state_of(rep, &b->schema, b->fields[i].value,
+                                      &b->fields[i].raw, b->state_dropped);
     }
 
     /* a field is there with a value, or as text only (ps_coerce_plain()) */
@@ -861,6 +875,7 @@ ps_process_clear(ps_build_t *b)
 
     b->privacy_map = NULL;
     b->privacy_list = NULL;
+    b->state_dropped = PS_STATE_KEPT;
 }
 
 

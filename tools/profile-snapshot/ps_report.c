@@ -77,6 +77,7 @@ static const ps_reason_t  ps_reasons[PS_R_MAX] = {
     { "privacy_clamped", PS_KIND_FIX },
     { "privacy_unknown", PS_KIND_FIX },
     { "privacy_invalid", PS_KIND_FIX },
+    { "state_unknown", PS_KIND_FIX },
     { "unknown_kind", PS_KIND_QUARANTINE },
     { "self_edge", PS_KIND_QUARANTINE },
     { "duplicate_edge", PS_KIND_NOTE },

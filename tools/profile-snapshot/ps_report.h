@@ -70,6 +70,8 @@ typedef enum {
     PS_R_PRIVACY_CLAMPED,
     PS_R_PRIVACY_UNKNOWN,
     PS_R_PRIVACY_INVALID,
+    /* profile states (fix) */
+    PS_R_STATE_UNKNOWN,
     /* the relations source */
     PS_R_UNKNOWN_KIND,
     PS_R_SELF_EDGE,

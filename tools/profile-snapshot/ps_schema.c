@@ -23,6 +23,7 @@
 #include "ps_schema_field.h"
 #include "ps_schema_audience.h"
 #include "ps_schema_migrations.h"
+#include "ps_schema_states.h"
 
 
 static int ps_schema_top(ps_schema_t *s);
@@ -110,6 +111,7 @@ ps_schema_free(ps_schema_t *s)
     ps_buf_free(&s->classes_bin);
     ps_buf_free(&s->fields_bin);
     ps_buf_free(&s->roles_bin);
+    ps_buf_free(&s->states_bin);
 
     if (s->json != NULL) {
         json_decref(s->json);
@@ -117,6 +119,10 @@ ps_schema_free(ps_schema_t *s)
 
     if (s->privacy_values != NULL) {
         json_decref(s->privacy_values);
+    }
+
+    if (s->state_values != NULL) {
+        json_decref(s->state_values);
     }
 
     memset(s, 0, sizeof(ps_schema_t));
@@ -132,7 +138,7 @@ ps_schema_top(ps_schema_t *s)
         "version", "id", "classes", "fields", "description", "coerce",
         "trim", "version_field", "default_version", "detect", "migrations",
         "sources", "policies", "limits", "one_of_required", "roles",
-        "privacy", NULL
+        "privacy", "states", NULL
     };
 
     if (!json_is_object(s->json)) {
@@ -200,6 +206,7 @@ ps_schema_top(ps_schema_t *s)
         || ps_schema_fields(s, json_object_get(s->json, "fields")) != 0
         || ps_schema_names(s) != 0
         || ps_schema_privacy(s) != 0
+        || ps_schema_states(s) != 0
         || ps_schema_one_of(s, json_object_get(s->json, "one_of_required"))
            != 0)
     {
@@ -687,6 +694,7 @@ ps_schema_compile(ps_schema_t *s)
     }
 
     ps_schema_roles_table(s);
+    ps_schema_states_table(s);
 
     return 0;
 }

@@ -180,6 +180,15 @@ typedef struct {
     unsigned       *ranged;         /* ids of fields with a range */
     unsigned        nranged;
 
+    /* profile states (docs/schema.md "Profile states") */
+    int             states;         /* the schema has "states" */
+    unsigned        state_field;    /* the state field's id */
+    unsigned        state_default;  /* NGX_HTTP_PROFILE_STATE_* */
+    json_t         *state_values;   /* input string -> state (integer) */
+    uint64_t        state_roles[NGX_HTTP_PROFILE_STATES]; /* by state */
+    uint16_t       *stub;           /* stub field ids, ascending */
+    unsigned        nstub;
+
     ps_field_t     *fields;
     unsigned        nfields;
 
@@ -216,6 +225,7 @@ typedef struct {
     ps_buf_t        classes_bin;
     ps_buf_t        fields_bin;
     ps_buf_t        roles_bin;  /* empty: no roles */
+    ps_buf_t        states_bin; /* empty: no "states" */
 
     ps_buf_t        strings;    /* storage for generated paths */
     void          **allocs;     /* everything else allocated */

@@ -246,6 +246,10 @@ ps_verify_records(ps_verify_t *v)
         ps_sha256_item(&sha, val.mv_data, val.mv_size);
     }
 
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_STATES, &val) == 0) {
+        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+    }
+
     ps_verify_relations(v, &sha);
 
     ps_sha256_final(&sha, digest);

@@ -246,7 +246,8 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
      * record spooled).
      */
     if (ps_copy_room(&c, 2 * (s->canonical.len + s->fields_bin.len
-                              + s->classes_bin.len + s->roles_bin.len)
+                              + s->classes_bin.len + s->roles_bin.len
+                              + s->states_bin.len)
                          + 65536, 1)
         != 0)
     {
