@@ -18,11 +18,13 @@
 #include "ps_json.h"
 #include "ps_reader.h"
 #include "ps_schema.h"
+#include "ps_schema_states.h"
 #include "ngx_http_profile_render.h"
 
 
 static int ps_inspect_meta(ps_reader_t *r, int json);
 static int ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json);
+static void ps_inspect_states(ps_buf_t *b, ps_reader_t *r, int json);
 static int ps_inspect_relations_open(ps_reader_t *r, MDB_dbi *dbi,
     ngx_http_profile_index_t *idx, uint64_t *count);
 static int ps_inspect_relations(ps_reader_t *r);
@@ -432,6 +434,67 @@ ps_inspect_roles(ps_buf_t *b, ps_reader_t *r, int json)
 }
 
 
+/*
+ * the "states" table, when the snapshot has one (the metadata check
+ * validated it): the roles that see each state but active, the stub
+ */
+
+static void
+ps_inspect_states(ps_buf_t *b, ps_reader_t *r, int json)
+{
+    unsigned                   st, c, i, n;
+    ngx_http_profile_class_t  *cls;
+    ngx_http_profile_field_t  *f;
+
+    if (!r->meta.has_states) {
+        return;
+    }
+
+    ps_buf_adds(b, json ? ",\"states\":{" : "states:\n");
+
+    for (st = NGX_HTTP_PROFILE_STATE_PRIVATE;
+         st < NGX_HTTP_PROFILE_STATES;
+         st++)
+    {
+        if (json) {
+            ps_buf_printf(b, "%s\"%s\":[",
+                          st > NGX_HTTP_PROFILE_STATE_PRIVATE ? "," : "",
+                          ps_state_name(st));
+
+        } else {
+            ps_buf_printf(b, "  %s:", ps_state_name(st));
+        }
+
+        n = 0;
+
+        for (c = NGX_HTTP_PROFILE_CLASS_ROLES; c < r->meta.nclasses; c++) {
+            if (!(r->meta.states.roles[st] & ((uint64_t) 1 << c))) {
+                continue;
+            }
+
+            cls = &r->meta.classes[c];
+            ps_buf_printf(b, json ? "%s\"%.*s\"" : "%s%.*s",
+                          json ? (n ? "," : "") : " ",
+                          (int) cls->name_len, cls->name);
+            n++;
+        }
+
+        ps_buf_adds(b, json ? "]" : "\n");
+    }
+
+    ps_buf_adds(b, json ? ",\"stub\":[" : "  stub:");
+
+    for (i = 0; i < r->meta.states.nstub; i++) {
+        f = &r->meta.fields[ngx_http_profile_states_stub(&r->meta.states, i)];
+        ps_buf_printf(b, json ? "%s\"%.*s\"" : "%s%.*s",
+                      json ? (i ? "," : "") : " ",
+                      (int) f->name_len, f->name);
+    }
+
+    ps_buf_adds(b, json ? "]}" : "\n");
+}
+
+
 static int
 ps_inspect_meta(ps_reader_t *r, int json)
 {
@@ -497,6 +560,7 @@ ps_inspect_meta(ps_reader_t *r, int json)
             return PS_EXIT_CORRUPT;
         }
 
+        ps_inspect_states(&b, r, 1);
         ps_buf_adds(&b, "}\n");
 
     } else {
@@ -539,6 +603,8 @@ ps_inspect_meta(ps_reader_t *r, int json)
             ps_buf_free(&b);
             return PS_EXIT_CORRUPT;
         }
+
+        ps_inspect_states(&b, r, 0);
     }
 
     fwrite(b.data, 1, b.len, stdout);
@@ -623,6 +689,12 @@ ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
         ps_buf_printf(&b, "# hash %016llx, %u entries, %u body bytes\n",
                       (unsigned long long) rec.hash, rec.nentries,
                       rec.body_len);
+
+        /* a snapshot without states has only active profiles */
+
+        if (r->meta.has_states || rec.state != NGX_HTTP_PROFILE_STATE_ACTIVE) {
+            ps_buf_printf(&b, "# state: %s\n", ps_state_name(rec.state));
+        }
 
         for (i = 0; i < rec.nentries; i++) {
             ngx_http_profile_record_entry(&rec, i, &e);
