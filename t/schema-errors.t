@@ -766,3 +766,135 @@ fields[0].audience_range: does not hold the field's audience "public"
 {"sources": {"profiles": {}, "relations": {}}, "fields": [{"name": "a", "type": "string"}]}
 --- error
 sources.relations: the name of the relations source (--source relations=FILE), not a joined source
+
+=== states: not an object
+--- schema
+{"states": "state", "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states: must be an object
+
+=== states: unknown key
+--- schema
+{"states": {"field": "state", "stubs": []}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.stubs: unknown key
+
+=== states: no field
+--- schema
+{"states": {"default": "active"}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.field: must be the name of a top-level field
+
+=== states: field not declared
+--- schema
+{"states": {"field": "status"}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.field: must be the name of a top-level field
+
+=== states: field is an alias
+--- schema
+{"states": {"field": "st"}, "fields": [{"name": "state", "type": "string", "aliases": ["st"]}]}
+--- error
+states.field: must be the name of a top-level field
+
+=== states: field not a string
+--- schema
+{"states": {"field": "n"}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.field: "n" is not a string field
+
+=== states: values not an object
+--- schema
+{"states": {"field": "state", "values": ["banned"]}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.values: must be an object
+
+=== states: values, unknown state
+--- schema
+{"states": {"field": "state", "values": {"banned": "blocked"}}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.values.banned: must be one of active, private, suspended, deleted
+
+=== states: values, not a string
+--- schema
+{"states": {"field": "state", "values": {"banned": 2}}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.values.banned: must be one of active, private, suspended, deleted
+
+=== states: default, unknown state
+--- schema
+{"states": {"field": "state", "default": "gone"}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.default: must be one of active, private, suspended, deleted
+
+=== states: default, case matters
+--- schema
+{"states": {"field": "state", "default": "Active"}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.default: must be one of active, private, suspended, deleted
+
+=== states: stub not an array
+--- schema
+{"states": {"field": "state", "stub": "id"}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.stub: must be an array of field names
+
+=== states: stub, unknown field
+--- schema
+{"states": {"field": "state", "stub": ["id", "username"]}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.stub[1]: must be the name of a top-level field
+
+=== states: stub, a never field
+--- schema
+{"states": {"field": "state", "stub": ["pw"]}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.stub[0]: "pw" has audience "never": no one sees it
+
+=== states: stub, twice
+--- schema
+{"states": {"field": "state", "stub": ["id", "n", "id"]}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.stub[2]: "id" is listed twice
+
+=== states: roles without audiences
+--- schema
+{"states": {"field": "state", "roles": {"deleted": []}}, "fields": [{"name": "state", "type": "string"}]}
+--- error
+states.roles: needs the top-level "roles"
+
+=== states: roles not an object
+--- schema
+{"roles": ["admin"], "states": {"field": "state", "roles": ["admin"]}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.roles: must be an object of lists of roles
+
+=== states: roles, unknown state
+--- schema
+{"roles": ["admin"], "states": {"field": "state", "roles": {"banned": ["admin"]}}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.roles.banned: unknown key
+
+=== states: roles, active
+--- schema
+{"roles": ["admin"], "states": {"field": "state", "roles": {"active": ["admin"]}}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.roles.active: unknown key
+
+=== states: roles, not a list
+--- schema
+{"roles": ["admin"], "states": {"field": "state", "roles": {"deleted": "admin"}}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.roles.deleted: must be an array of roles of "roles"
+
+=== states: roles, undeclared role
+--- schema
+{"roles": ["admin"], "states": {"field": "state", "roles": {"suspended": ["admin", "support"]}}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.roles.suspended[1]: must be a role of "roles"
+
+=== states: roles, a built-in audience
+--- schema
+{"roles": ["admin"], "states": {"field": "state", "roles": {"private": ["friend"]}}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
+--- error
+states.roles.private[0]: must be a role of "roles"
