@@ -10,9 +10,9 @@
  *   u8   nclasses    for the fields table (0..255: the parser must cope)
  *   u8   max         room given to fields_parse (0 is "as counted")
  *   ...  bytes       parsed as a fields table, as a classes table, as
- *                    a roles table (nclasses classes, max fields), as a
- *                    relation value and as a profile id, each from an
- *                    exact-size copy
+ *                    a roles table and a states table (nclasses
+ *                    classes, max fields), as a relation value and as
+ *                    a profile id, each from an exact-size copy
  */
 
 
@@ -30,6 +30,8 @@ static void fz_fields(const unsigned char *p, size_t n, unsigned nclasses,
     unsigned max);
 static void fz_classes(const unsigned char *p, size_t n);
 static void fz_roles(const unsigned char *p, size_t n, unsigned nclasses,
+    unsigned nfields);
+static void fz_states(const unsigned char *p, size_t n, unsigned nclasses,
     unsigned nfields);
 static void fz_relation(const unsigned char *p, size_t n);
 
@@ -50,6 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_fields(p, n, data[0], data[1]);
     fz_classes(p, n);
     fz_roles(p, n, data[0], data[1]);
+    fz_states(p, n, data[0], data[1]);
     fz_relation(p, n);
 
     fz_assert(ngx_http_profile_id_valid(p, n) == fz_id_ok(p, n),
@@ -248,6 +251,94 @@ fz_roles(const unsigned char *p, size_t n, unsigned nclasses,
                       "roles: field ids exist and ascend");
         }
     }
+}
+
+
+/*
+ * The states table against a reading of docs/snapshot-format.md
+ * ("states" table), all offsets spelled here: three u64 masks at 0, 8
+ * and 16, a u16 count at 24, that many u16 field ids from 26; valid
+ * exactly when the size is 26 + 2 * nstub, every mask bit a role class
+ * (6 .. nclasses - 1), the ids below nfields and strictly ascending.
+ * An accepted table decodes to those values and the encoder gives back
+ * its head.
+ */
+
+static void
+fz_states(const unsigned char *p, size_t n, unsigned nclasses,
+    unsigned nfields)
+{
+    int                         rc, ok;
+    size_t                      i, nstub;
+    uint64_t                    allowed, m[3];
+    unsigned char               head[26];
+    ngx_http_profile_states_t   st;
+
+    /*
+     * F7 (open, docs/fuzzing.md): states_parse() builds its mask of role
+     * classes with a shift by each class id below nclasses, undefined
+     * from 64 on; every caller passes a parsed classes count (at most
+     * 64), so the target does too unless FUZZ_NO_WORKAROUNDS is set
+     */
+    if (nclasses > NGX_HTTP_PROFILE_MAX_CLASSES
+        && getenv("FUZZ_NO_WORKAROUNDS") == NULL)
+    {
+        nclasses = NGX_HTTP_PROFILE_MAX_CLASSES;
+    }
+
+    rc = ngx_http_profile_states_parse(p, n, nclasses, nfields, &st);
+
+    fz_assert(ngx_http_profile_fmt_strerror(rc) != NULL, "strerror");
+
+    ok = 0;
+
+    if (n >= 26) {
+        nstub = (size_t) p[24] | ((size_t) p[25] << 8);
+        ok = (n == 26 + 2 * nstub);
+
+        allowed = 0;
+
+        for (i = 6; i < nclasses && i < 64; i++) {
+            allowed |= (uint64_t) 1 << i;
+        }
+
+        for (i = 0; ok && i < 3; i++) {
+            m[i] = ngx_http_profile_get64(p + 8 * i);
+            ok = !(m[i] & ~allowed);
+        }
+
+        for (i = 0; ok && i < nstub; i++) {
+            ok = ngx_http_profile_get16(p + 26 + 2 * i) < nfields
+                 && (i == 0 || ngx_http_profile_get16(p + 26 + 2 * i)
+                               > ngx_http_profile_get16(p + 24 + 2 * i));
+        }
+    }
+
+    fz_assert((rc == NGX_HTTP_PROFILE_FMT_OK) == ok,
+              "states: accepted exactly when the format says");
+
+    if (!ok) {
+        return;
+    }
+
+    fz_assert(st.roles[NGX_HTTP_PROFILE_STATE_ACTIVE] == 0
+              && st.roles[NGX_HTTP_PROFILE_STATE_PRIVATE] == m[0]
+              && st.roles[NGX_HTTP_PROFILE_STATE_SUSPENDED] == m[1]
+              && st.roles[NGX_HTTP_PROFILE_STATE_DELETED] == m[2],
+              "states: the role masks");
+    fz_assert(st.nstub == nstub && st.stub == p + 26,
+              "states: the stub where the table says");
+
+    for (i = 0; i < nstub; i++) {
+        fz_assert(ngx_http_profile_states_stub(&st, i)
+                  == ngx_http_profile_get16(p + 26 + 2 * i),
+                  "states: stub field ids");
+    }
+
+    fz_assert(ngx_http_profile_states_encode(head, m[0], m[1], m[2],
+                                             (uint16_t) nstub)
+              == head + 26 && memcmp(head, p, 26) == 0,
+              "states: the encoder gives back the head");
 }
 
 

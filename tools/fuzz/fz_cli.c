@@ -68,6 +68,9 @@ void ps_arena_disable(void) __attribute__ ((weak));
 
 
 static void fz_cli_schema(fz_cli_t *c);
+static void fz_cli_states(ps_schema_t *s, unsigned nclasses);
+static unsigned fz_cli_state_model(ps_schema_t *s, ps_build_field_t *bf,
+    int *sure);
 static void fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size,
     int arena, int flat, ps_buf_t *out);
 static void fz_cli_line(fz_cli_t *c, unsigned si, uint64_t lineno,
@@ -231,6 +234,170 @@ fz_cli_schema(fz_cli_t *c)
         fz_assert(strchr("0123456789abcdef", s->digest[i]) != NULL,
                   "schema: digest hex");
     }
+
+    fz_cli_states(s, c->nclasses);
+}
+
+
+/*
+ * The "states" table against the schema's "states", read again from
+ * the schema's JSON (docs/schema.md "Profile states"): the module's
+ * parser accepts it, each mask holds exactly the classes of the roles
+ * listed for its state, the stub is the listed fields (or the id
+ * field) in field id order.
+ */
+
+static void
+fz_cli_states(ps_schema_t *s, unsigned nclasses)
+{
+    int                         rc;
+    size_t                      i;
+    json_t                     *st, *roles, *list, *m, *stub;
+    uint64_t                    want;
+    unsigned                    k, state, n;
+    ngx_http_profile_states_t   t;
+
+    static const char  *names[] = { "private", "suspended", "deleted" };
+
+    st = json_object_get(s->json, "states");
+
+    if (st == NULL) {
+        fz_assert(s->states_bin.len == 0, "states: no table without "
+                  "\"states\"");
+        return;
+    }
+
+    rc = ngx_http_profile_states_parse(s->states_bin.data, s->states_bin.len,
+                                       nclasses, s->nfields, &t);
+    fz_assert(rc == NGX_HTTP_PROFILE_FMT_OK,
+              "states: the module refuses the compiled states table");
+    fz_assert(t.roles[0] == 0, "states: active has no roles");
+
+    roles = json_object_get(st, "roles");
+
+    for (state = 1; state < 4; state++) {
+        want = 0;
+        list = roles ? json_object_get(roles, names[state - 1]) : NULL;
+
+        json_array_foreach(list, i, m) {
+            for (k = 6; k < nclasses; k++) {
+                if (strcmp(s->classes[k], json_string_value(m)) == 0) {
+                    want |= (uint64_t) 1 << k;
+                }
+            }
+        }
+
+        fz_assert(t.roles[state] == want, "states: role mask of a state");
+    }
+
+    stub = json_object_get(st, "stub");
+    n = 0;
+
+    for (k = 0; k < s->nfields; k++) {
+        if (stub != NULL) {
+            json_array_foreach(stub, i, m) {
+                if (strlen(json_string_value(m)) == s->fields[k].name_len
+                    && memcmp(json_string_value(m), s->fields[k].name,
+                              s->fields[k].name_len) == 0)
+                {
+                    break;
+                }
+            }
+
+            if (i == json_array_size(stub)) {
+                continue;
+            }
+
+        } else if (s->fields[k].name_len != s->key_len
+                   || memcmp(s->fields[k].name, s->key, s->key_len) != 0
+                   || s->fields[k].never)
+        {
+            continue;
+        }
+
+        fz_assert(n < t.nstub && ngx_http_profile_states_stub(&t, n) == k,
+                  "states: stub fields");
+        n++;
+    }
+
+    fz_assert(n == t.nstub, "states: stub count");
+}
+
+
+/*
+ * The state a record must have, read from the schema's JSON and the
+ * state field's final value: *sure is 0 when the field has no value,
+ * which is the default, or "deleted" if a value was dropped (the model
+ * cannot tell the two apart).
+ */
+
+static unsigned
+fz_cli_state_model(ps_schema_t *s, ps_build_field_t *bf, int *sure)
+{
+    int          i;
+    json_t      *st, *v, *made, *m;
+    unsigned     dflt, state;
+
+    static const char  *names[] = {
+        "active", "private", "suspended", "deleted"
+    };
+
+    *sure = 1;
+    st = json_object_get(s->json, "states");
+
+    if (st == NULL) {
+        return 0;
+    }
+
+    dflt = 0;
+    m = json_object_get(st, "default");
+
+    for (i = 0; m != NULL && i < 4; i++) {
+        if (strcmp(json_string_value(m), names[i]) == 0) {
+            dflt = (unsigned) i;
+        }
+    }
+
+    v = bf->value;
+    made = NULL;
+
+    if (v == NULL && bf->raw.len != 0) {
+        made = ps_raw_value(&bf->raw);
+        v = made;
+    }
+
+    if (v == NULL) {
+        *sure = 0;
+        return dflt;
+    }
+
+    state = 3;
+
+    if (json_is_null(v)) {
+        state = dflt;
+
+    } else if (json_is_string(v)) {
+        m = json_object_get(st, "values");
+        m = m ? json_object_getn(m, json_string_value(v),
+                                 json_string_length(v))
+              : NULL;
+
+        for (i = 0; i < 4; i++) {
+            if (m != NULL ? strcmp(json_string_value(m), names[i]) == 0
+                : (json_string_length(v) == strlen(names[i])
+                   && memcmp(json_string_value(v), names[i],
+                             strlen(names[i])) == 0))
+            {
+                state = (unsigned) i;
+            }
+        }
+    }
+
+    if (made != NULL) {
+        json_decref(made);
+    }
+
+    return state;
 }
 
 
@@ -537,7 +704,17 @@ fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
               "round trip: stored hash");
     fz_assert(rec.id_len == id_len && memcmp(rec.id, id, id_len) == 0,
               "round trip: the record carries the id it is stored under");
-    fz_assert(rec.flags == 0, "round trip: flags");
+    fz_assert((rec.flags & ~0x03) == 0 && rec.state == rec.flags,
+              "round trip: flags hold the state only");
+
+    if (s->states) {
+        k = fz_cli_state_model(s, &c->b->fields[s->state_field], &rc);
+        fz_assert(rec.state == k || (!rc && rec.state == 3),
+                  "round trip: the state of the state field's value");
+
+    } else {
+        fz_assert(rec.state == 0, "round trip: active without \"states\"");
+    }
 
     /* the full view is "{" + body + "}" */
 
