@@ -72,8 +72,8 @@ ps_schema_states(ps_schema_t *s)
         s->state_default = NGX_HTTP_PROFILE_STATE_ACTIVE;
 
     } else {
-        state = json_is_string(v) ? ps_schema_state_lookup(json_string_value(v))
-                                  : -1;
+        state = json_is_string(v)
+                ? ps_schema_state_lookup(json_string_value(v)) : -1;
         if (state < 0) {
             ps_schema_err(s, "states.default: must be one of active, "
                           "private, suspended, deleted");
@@ -200,8 +200,8 @@ ps_schema_states_values(ps_schema_t *s, json_t *st)
     }
 
     json_object_foreach(v, key, m) {
-        state = json_is_string(m) ? ps_schema_state_lookup(json_string_value(m))
-                                  : -1;
+        state = json_is_string(m)
+                ? ps_schema_state_lookup(json_string_value(m)) : -1;
         if (state < 0) {
             ps_schema_err(s, "states.values.%s: must be one of active, "
                           "private, suspended, deleted", key);
