@@ -88,8 +88,10 @@ ps_reader_close(ps_reader_t *r)
 
     free(r->meta.classes);
     free(r->meta.fields);
+    free(r->meta.roles);
     r->meta.classes = NULL;
     r->meta.fields = NULL;
+    r->meta.roles = NULL;
 }
 
 
