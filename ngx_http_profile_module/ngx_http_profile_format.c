@@ -606,7 +606,10 @@ ngx_http_profile_states_parse(const void *data, size_t size,
 
     roles = 0;
 
-    for (i = NGX_HTTP_PROFILE_CLASS_ROLES; i < nclasses; i++) {
+    for (i = NGX_HTTP_PROFILE_CLASS_ROLES;
+         i < nclasses && i < NGX_HTTP_PROFILE_MAX_CLASSES;
+         i++)
+    {
         roles |= (uint64_t) 1 << i;
     }
 

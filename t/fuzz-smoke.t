@@ -33,8 +33,6 @@ my $fuzz = "$root/tools/fuzz";
 # They run with FUZZ_NO_WORKAROUNDS=1, which turns off the targets' ways
 # around them (docs/fuzzing.md "Findings").
 my %open = (
-    'tables/f7-states-class-shift' =>
-        'F7: ngx_http_profile_states_parse() shifts by class ids >= 64',
 );
 
 my $tmp = tempdir(CLEANUP => 1);

@@ -274,17 +274,7 @@ fz_states(const unsigned char *p, size_t n, unsigned nclasses,
     unsigned char               head[26];
     ngx_http_profile_states_t   st;
 
-    /*
-     * F7 (open, docs/fuzzing.md): states_parse() builds its mask of role
-     * classes with a shift by each class id below nclasses, undefined
-     * from 64 on; every caller passes a parsed classes count (at most
-     * 64), so the target does too unless FUZZ_NO_WORKAROUNDS is set
-     */
-    if (nclasses > NGX_HTTP_PROFILE_MAX_CLASSES
-        && getenv("FUZZ_NO_WORKAROUNDS") == NULL)
-    {
-        nclasses = NGX_HTTP_PROFILE_MAX_CLASSES;
-    }
+    /* F7 (fixed, docs/fuzzing.md): any nclasses, 64 and more included */
 
     rc = ngx_http_profile_states_parse(p, n, nclasses, nfields, &st);
 
