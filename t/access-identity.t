@@ -78,6 +78,31 @@ our $config = <<'_EOC_';
         profile_viewer_roles $viewer_roles;
     }
 
+    location /nf/ {
+        auth_request /_auth;
+        auth_request_set $viewer $upstream_http_x_user;
+        profile;
+        profile_viewer $viewer;
+        profile_private_mode not_found;
+    }
+
+    location /nf403/ {
+        auth_request /_auth;
+        auth_request_set $viewer $upstream_http_x_user;
+        profile;
+        profile_viewer $viewer;
+        profile_private_mode not_found;
+        profile_forbidden_status 403;
+    }
+
+    location /null/ {
+        auth_request /_auth;
+        auth_request_set $viewer $upstream_http_x_user;
+        profile;
+        profile_viewer $viewer;
+        profile_hidden_fields null;
+    }
+
     location @public {
         rewrite ^/fallback/(.*)$ /public/$1 last;
     }
@@ -323,4 +348,122 @@ X-User: dee
 GET /t
 --- response_body chomp
 []
+--- error_code: 200
+
+
+
+=== TEST 17: a private profile: an anonymous viewer gets the stub
+--- request
+GET /p/pat
+--- response_body chomp
+{"id":"pat","name":"Pat"}
+--- error_code: 200
+
+
+
+=== TEST 18: a private profile: a follower (not a friend) gets the stub too
+--- request
+GET /p/pat
+--- more_headers
+Authorization: Bearer t-bob
+--- response_headers
+X-Relation: follower
+--- response_body chomp
+{"id":"pat","name":"Pat"}
+--- error_code: 200
+
+
+
+=== TEST 19: a private profile: a friend sees it as if it were active
+--- request
+GET /p/pat
+--- more_headers
+Authorization: Bearer t-cy
+--- response_body chomp
+{"id":"pat","name":"Pat","city":"Faro","state":"private"}
+--- error_code: 200
+
+
+
+=== TEST 20: profile_private_mode not_found: forbidden is the 404 of a missing profile
+--- request
+GET /nf/pat
+--- response_headers
+Content-Type: application/problem+json
+!Cache-Control
+--- response_body chomp
+{"type":"urn:ngx-http-profile:problem:not-found","title":"Profile not found","status":404,"detail":"No profile has this id."}
+--- error_code: 404
+
+
+
+=== TEST 21: profile_forbidden_status 403: forbidden says so
+--- request
+GET /nf403/pat
+--- response_body chomp
+{"type":"urn:ngx-http-profile:problem:forbidden","title":"Profile not visible","status":403,"detail":"This profile is not visible to this viewer."}
+--- error_code: 403
+
+
+
+=== TEST 22: profile_forbidden_status 403 leaves hidden profiles at 404
+--- request
+GET /nf403/sus
+--- error_code: 404
+
+
+
+=== TEST 23: a suspended profile: 404 to a stranger, shown to the role the schema grants
+--- request eval
+["GET /p/sus", "GET /p/sus"]
+--- more_headers eval
+["Authorization: Bearer t-ann", "Authorization: Bearer t-sup"]
+--- response_body eval
+['{"type":"urn:ngx-http-profile:problem:not-found","title":"Profile not found","status":404,"detail":"No profile has this id."}',
+ '{"id":"sus","name":"Sus","city":"Braga","state":"suspended"}']
+--- error_code eval
+[404, 200]
+
+
+
+=== TEST 24: deleted, and an unknown state (deleted by the compiler): 404 but to the granted role
+--- request eval
+["GET /p/del", "GET /p/del", "GET /p/zed", "GET /p/zed"]
+--- more_headers eval
+["Authorization: Bearer t-bob", "Authorization: Bearer t-sup",
+ "Authorization: Bearer t-ann", "Authorization: Bearer t-sup"]
+--- error_code eval
+[404, 200, 404, 200]
+
+
+
+=== TEST 25: profile_hidden_fields null: every field the viewer may not see is null
+--- request
+GET /null/ann
+--- response_body chomp
+{"id":"ann","name":"Ann","city":null,"posts":null,"birthday":null,"email":null,"notes":null}
+--- error_code: 200
+
+
+
+=== TEST 26: profile_hidden_fields null: a friend, a profile with fewer fields
+A visible field the record does not have stays absent; a hidden one is
+null whether the record has it or not.
+--- request eval
+["GET /null/ann", "GET /null/cy"]
+--- more_headers eval
+["Authorization: Bearer t-cy", "Authorization: Bearer t-bob"]
+--- response_body eval
+['{"id":"ann","name":"Ann","city":"Lisbon","posts":3,"birthday":"05-01","email":null,"notes":null}',
+ '{"id":"cy","name":"Cy","posts":null,"birthday":null,"email":null,"notes":null}']
+--- error_code eval
+[200, 200]
+
+
+
+=== TEST 27: profile_hidden_fields null with the stub: the rest of the schema is null
+--- request
+GET /null/pat
+--- response_body chomp
+{"id":"pat","name":"Pat","city":null,"posts":null,"birthday":null,"email":null,"notes":null,"state":null}
 --- error_code: 200
