@@ -29,6 +29,7 @@
 #include "ps_buf.h"
 #include "ps_dir.h"
 #include "ps_publish.h"
+#include "ps_reader.h"
 
 
 /* a snapshot gc may remove, and the first process seen mapping it */
@@ -41,6 +42,7 @@ typedef struct {
 } ps_gc_file_t;
 
 
+static int ps_gc_ours(const char *path, const char *id);
 static void ps_gc_scan(ps_gc_file_t *files, size_t n, unsigned *unread);
 static void ps_gc_maps(FILE *f, long pid, ps_gc_file_t *files, size_t n);
 static void ps_gc_usage(FILE *f);
@@ -136,6 +138,14 @@ ps_gc_main(int argc, char **argv)
             continue;
         }
 
+        /* only what publish wrote: a snapshot named after its own id */
+
+        if (ps_gc_ours(files[nfiles].path, ids[i]) != 0) {
+            free(files[nfiles].path);
+            rc = PS_EXIT_CORRUPT;
+            continue;
+        }
+
         files[nfiles].dev = st.st_dev;
         files[nfiles].ino = st.st_ino;
         nfiles++;
@@ -185,6 +195,39 @@ ps_gc_main(int argc, char **argv)
     ps_dir_close(&d);
 
     return rc;
+}
+
+
+/*
+ * 0 if path passes the module's metadata check and holds the snapshot
+ * id of its name; else -1, with a message: the file is left alone.
+ */
+
+static int
+ps_gc_ours(const char *path, const char *id)
+{
+    int          rc;
+    char         err[PS_READER_ERRSTR];
+    ps_reader_t  r;
+
+    rc = ps_reader_try(&r, path, err);
+
+    if (rc != 0) {
+        ps_error("%s%s; gc leaves it", path, err);
+
+    } else if (r.meta.snapshot_id_len != strlen(id)
+               || memcmp(r.meta.snapshot_id, id, r.meta.snapshot_id_len)
+                  != 0)
+    {
+        ps_error("%s holds snapshot \"%.*s\", not one publish wrote; gc "
+                 "leaves it", path, (int) r.meta.snapshot_id_len,
+                 r.meta.snapshot_id);
+        rc = -1;
+    }
+
+    ps_reader_close(&r);
+
+    return rc == 0 ? 0 : -1;
 }
 
 

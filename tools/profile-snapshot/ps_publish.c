@@ -50,8 +50,16 @@ ps_publish_new(const char *tmp, const char *out)
     /* a name that exists is never replaced: it may be a published file */
 
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_NOREPLACE) != 0) {
-        ps_error("%s: rename() to %s failed: %s", tmp, out, strerror(errno));
-        return -1;
+
+        /* a filesystem without the flag: link() never replaces either */
+
+        if (errno != EINVAL || link(tmp, out) != 0) {
+            ps_error("%s: rename() to %s failed: %s", tmp, out,
+                     strerror(errno));
+            return -1;
+        }
+
+        (void) unlink(tmp);
     }
 
     return ps_publish_dir_of(out);

@@ -50,7 +50,7 @@ static void ps_rollback_usage(FILE *f);
 int
 ps_publish_main(int argc, char **argv)
 {
-    int              c, rc, copy, same;
+    int              c, rc, copy, same, slot;
     char            *end, *final, *tmp, *name, **history;
     long             keep;
     size_t           i, n, first;
@@ -144,6 +144,11 @@ ps_publish_main(int argc, char **argv)
         same = 1;
 
     } else {
+        /* a signal removes the temporary file, until it has its name */
+
+        ps_signal_init();
+        slot = ps_signal_track(tmp);
+
         rc = ps_publish_place(src, tmp, copy);
         same = 0;
 
@@ -151,6 +156,8 @@ ps_publish_main(int argc, char **argv)
             unlink(tmp);
             rc = PS_EXIT_IO;
         }
+
+        ps_signal_forget(slot);
     }
 
     if (rc != 0) {
@@ -216,14 +223,11 @@ done:
 static int
 ps_publish_place(const char *src, const char *tmp, int copy)
 {
-    int  rc, slot, linked;
-
-    ps_signal_init();
+    int  rc, linked;
 
     /* one left by a publish that was killed: the lock says it is ours */
     (void) unlink(tmp);
 
-    slot = ps_signal_track(tmp);
     linked = 0;
 
     if (!copy) {
@@ -235,21 +239,18 @@ ps_publish_place(const char *src, const char *tmp, int copy)
         {
             ps_error("%s: link() to %s failed: %s", src, tmp,
                      strerror(errno));
-            ps_signal_forget(slot);
             return PS_EXIT_IO;
         }
     }
 
     if (!linked && ps_publish_copy(src, tmp, 0444) != 0) {
         unlink(tmp);
-        ps_signal_forget(slot);
         return PS_EXIT_IO;
     }
 
     if (chmod(tmp, 0444) != 0) {
         ps_error("%s: chmod() failed: %s", tmp, strerror(errno));
         unlink(tmp);
-        ps_signal_forget(slot);
         return PS_EXIT_IO;
     }
 
@@ -257,14 +258,9 @@ ps_publish_place(const char *src, const char *tmp, int copy)
 
     if (rc != 0) {
         unlink(tmp);
-        ps_signal_forget(slot);
-        return rc;
     }
 
-    /* from here the name is renamed away or removed by the caller */
-    ps_signal_forget(slot);
-
-    return 0;
+    return rc;
 }
 
 
