@@ -117,6 +117,8 @@ ps_publish_main(int argc, char **argv)
         return rc;
     }
 
+    ps_signal_init();
+
     rc = ps_dir_open(&d, dir, PS_DIR_CREATE | PS_DIR_LOCKED);
 
     if (rc == 0 && d.current == PS_DIR_INVALID) {
@@ -146,11 +148,14 @@ ps_publish_main(int argc, char **argv)
     } else {
         /* a signal removes the temporary file, until it has its name */
 
-        ps_signal_init();
         slot = ps_signal_track(tmp);
 
         rc = ps_publish_place(src, tmp, copy);
         same = 0;
+
+        if (rc == 0) {
+            ps_signal_point("place");
+        }
 
         if (rc == 0 && ps_publish_new(tmp, final) != 0) {
             unlink(tmp);
@@ -306,6 +311,7 @@ ps_publish_switch(ps_dir_t *d, char **history, size_t n, const char *id)
     rc = ps_dir_history_write(d, history, n);
 
     if (rc == 0) {
+        ps_signal_point("switch");
         rc = ps_dir_make_current(d, id);
     }
 
@@ -376,6 +382,8 @@ ps_rollback_main(int argc, char **argv)
         ps_rollback_usage(stderr);
         return PS_EXIT_USAGE;
     }
+
+    ps_signal_init();
 
     rc = ps_dir_open(&d, dir, PS_DIR_LOCKED);
 
