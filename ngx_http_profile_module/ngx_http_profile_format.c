@@ -680,6 +680,32 @@ ngx_http_profile_id_valid(const unsigned char *id, size_t len)
 }
 
 
+int
+ngx_http_profile_snapshot_id_valid(const unsigned char *id, size_t len)
+{
+    size_t         i;
+    unsigned char  c;
+
+    if (len == 0 || len > NGX_HTTP_PROFILE_SNAPSHOT_ID_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = id[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
+        {
+            continue;
+        }
+
+        return 0;
+    }
+
+    return 1;
+}
+
+
 const char *
 ngx_http_profile_fmt_strerror(int rc)
 {

@@ -53,6 +53,9 @@
 /* profile ids: 1..128 bytes of [A-Za-z0-9._~-] (see id_valid below) */
 #define NGX_HTTP_PROFILE_ID_MAX              128
 
+/* snapshot ids: 1..64 bytes of [A-Za-z0-9._-] (snapshot_id_valid) */
+#define NGX_HTTP_PROFILE_SNAPSHOT_ID_MAX     64
+
 /* limits that keep every table index in its integer type */
 #define NGX_HTTP_PROFILE_MAX_CLASSES         64
 #define NGX_HTTP_PROFILE_MAX_FIELDS          65535
@@ -653,6 +656,14 @@ int ngx_http_profile_states_parse(const void *data, size_t size,
 
 /* 1 if id[0 .. len - 1] is a valid profile id, 0 otherwise */
 int ngx_http_profile_id_valid(const unsigned char *id, size_t len);
+
+/*
+ * 1 if id[0 .. len - 1] is a valid snapshot id (meta "snapshot_id", and
+ * the name of its file in a snapshot directory: docs/snapshot-dir.md),
+ * 0 otherwise
+ */
+int ngx_http_profile_snapshot_id_valid(const unsigned char *id,
+    size_t len);
 
 /* a static, human-readable text for a ngx_http_profile_fmt_rc_e */
 const char *ngx_http_profile_fmt_strerror(int rc);

@@ -454,25 +454,11 @@ static int
 ngx_http_profile_meta_id(ngx_http_profile_meta_ctx_t *ctx,
     const MDB_val *val)
 {
-    size_t               i;
-    unsigned char        c;
-    const unsigned char *p;
+    const unsigned char  *p;
 
     p = val->mv_data;
 
-    if (val->mv_size == 0 || val->mv_size > 64) {
-        return NGX_HTTP_PROFILE_META_RC_MALFORMED;
-    }
-
-    for (i = 0; i < val->mv_size; i++) {
-        c = p[i];
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
-        {
-            continue;
-        }
-
+    if (!ngx_http_profile_snapshot_id_valid(p, val->mv_size)) {
         return NGX_HTTP_PROFILE_META_RC_MALFORMED;
     }
 

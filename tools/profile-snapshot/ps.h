@@ -24,17 +24,25 @@
 #define PS_EXIT_IO           4   /* input, output or LMDB error */
 #define PS_EXIT_RATIO        5   /* --max-reject-ratio exceeded */
 #define PS_EXIT_CORRUPT      6   /* snapshot fails verification */
+#define PS_EXIT_LOCKED       7   /* another process holds DIR/.lock */
+#define PS_EXIT_DIR          8   /* the snapshot directory refuses it */
+#define PS_EXIT_FORMAT       9   /* a format newer than this build reads */
 
 
 /*
  * Each command gets argv without the program name (argv[0] is the
  * command) and returns an exit code.  (ps_build.c, ps_inspect.c,
- * ps_verify.c, ps_reindex.c; dispatched by ps_main.c)
+ * ps_verify.c, ps_reindex.c, ps_publish_cmd.c, ps_list.c, ps_gc.c;
+ * dispatched by ps_main.c)
  */
 int ps_build_main(int argc, char **argv);
 int ps_inspect_main(int argc, char **argv);
 int ps_verify_main(int argc, char **argv);
 int ps_reindex_main(int argc, char **argv);
+int ps_publish_main(int argc, char **argv);
+int ps_rollback_main(int argc, char **argv);
+int ps_list_main(int argc, char **argv);
+int ps_gc_main(int argc, char **argv);
 
 /* print "profile-snapshot: " + the message + "\n" to stderr (ps_error.c) */
 void ps_error(const char *fmt, ...)

@@ -687,24 +687,8 @@ ps_parse_time(const char *s, time_t *t)
 static int
 ps_snapshot_id_valid(const char *s)
 {
-    size_t  i, n;
-
-    n = strlen(s);
-
-    if (n == 0 || n > 64) {
-        return 0;
-    }
-
-    for (i = 0; i < n; i++) {
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')
-              || (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_'
-              || s[i] == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return ngx_http_profile_snapshot_id_valid((const unsigned char *) s,
+                                              strlen(s));
 }
 
 

@@ -31,6 +31,14 @@ static const ps_command_t  ps_commands[] = {
       "check a snapshot completely; exit 6 if it is invalid" },
     { "reindex", ps_reindex_main,
       "write the id index of a snapshot made by other means" },
+    { "publish", ps_publish_main,
+      "put a snapshot into a snapshot directory and make it current" },
+    { "rollback", ps_rollback_main,
+      "make the previous (or another) published snapshot current" },
+    { "list", ps_list_main,
+      "show the snapshots of a snapshot directory" },
+    { "gc", ps_gc_main,
+      "remove the snapshots that are neither current, kept nor mapped" },
     { NULL, NULL, NULL }
 };
 

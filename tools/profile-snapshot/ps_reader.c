@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,8 +24,23 @@ static void *ps_reader_alloc(void *data, size_t size);
 int
 ps_reader_open(ps_reader_t *r, const char *path)
 {
+    int   rc;
+    char  err[PS_READER_ERRSTR];
+
+    rc = ps_reader_try(r, path, err);
+
+    if (rc != 0) {
+        ps_error("%s%s", path, err);
+    }
+
+    return rc;
+}
+
+
+int
+ps_reader_try(ps_reader_t *r, const char *path, char *err)
+{
     int          rc;
-    char         err[NGX_HTTP_PROFILE_FILE_ERRSTR];
     struct stat  st;
 
     memset(r, 0, sizeof(ps_reader_t));
@@ -33,22 +49,20 @@ ps_reader_open(ps_reader_t *r, const char *path)
 
     /* LMDB would create a missing file even read-only: check first */
     if (stat(path, &st) != 0) {
-        ps_error("%s: %s", path, strerror(errno));
+        snprintf(err, PS_READER_ERRSTR, ": %s", strerror(errno));
         return PS_EXIT_IO;
     }
 
     rc = ngx_http_profile_file_open(&r->file, path, NGX_HTTP_PROFILE_MAX_DBS,
                                     err);
     if (rc != NGX_HTTP_PROFILE_FILE_OK) {
-        ps_error("%s%s", path, err);
         return (rc == NGX_HTTP_PROFILE_FILE_IO) ? PS_EXIT_IO
                                                 : PS_EXIT_CORRUPT;
     }
 
-    rc = ngx_http_profile_meta_check(&r->meta, &r->file, ps_reader_alloc,
-                                     NULL, err);
-    if (rc != NGX_HTTP_PROFILE_META_RC_OK) {
-        ps_error("%s%s", path, err);
+    r->meta_rc = ngx_http_profile_meta_check(&r->meta, &r->file,
+                                             ps_reader_alloc, NULL, err);
+    if (r->meta_rc != NGX_HTTP_PROFILE_META_RC_OK) {
         return PS_EXIT_CORRUPT;
     }
 

@@ -19,10 +19,15 @@
 #include "ngx_http_profile_meta.h"
 
 
+/* room for the message of ps_reader_try() */
+#define PS_READER_ERRSTR  NGX_HTTP_PROFILE_FILE_ERRSTR
+
+
 typedef struct {
     const char                *path;
     ngx_http_profile_file_t    file;        /* env, txn, LMDB's map */
     ngx_http_profile_meta_t    meta;        /* dbis, tables, index */
+    int                        meta_rc;     /* the meta check's result */
 } ps_reader_t;
 
 
@@ -39,6 +44,16 @@ typedef struct {
  * Close with ps_reader_close() in every case.
  */
 int ps_reader_open(ps_reader_t *r, const char *path);
+
+/*
+ * ps_reader_open() without a message: the message is left in err
+ * (PS_READER_ERRSTR bytes), reading on after the path.  When the meta
+ * check refused the file, r->meta_rc says why (an
+ * ngx_http_profile_meta_rc_e); for NGX_HTTP_PROFILE_META_RC_VERSION,
+ * r->meta.version is the file's format version.  Close with
+ * ps_reader_close() in every case.
+ */
+int ps_reader_try(ps_reader_t *r, const char *path, char *err);
 
 /*
  * Check the id index against the records as the module does when it

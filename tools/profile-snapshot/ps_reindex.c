@@ -25,7 +25,6 @@
 #include "ngx_http_profile_file.h"
 
 
-static int ps_reindex_copy(const char *from, const char *to);
 static void ps_reindex_lmdb_err(const char *path, const char *call, int rc);
 static void ps_reindex_usage(FILE *f);
 
@@ -137,7 +136,9 @@ ps_reindex_main(int argc, char **argv)
 
     snprintf(tmp, len + 1, "%s.tmp.%ld", out, (long) getpid());
 
-    if (ps_reindex_copy(in, tmp) != 0
+    /* a byte copy: the same pages at the same offsets */
+
+    if (ps_publish_copy(in, tmp, 0644) != 0
         || ps_index_write(tmp, seed, &info) != 0
         || (has_rel
             && ps_index_write_table(tmp, NGX_HTTP_PROFILE_DB_RELATIONS,
@@ -165,47 +166,6 @@ ps_reindex_main(int argc, char **argv)
     }
 
     return PS_EXIT_OK;
-}
-
-
-/* a byte copy: the same pages at the same offsets */
-
-static int
-ps_reindex_copy(const char *from, const char *to)
-{
-    int       in, o;
-    char      buf[65536];
-    ssize_t   n;
-
-    in = open(from, O_RDONLY);
-    if (in == -1) {
-        ps_error("%s: open() failed: %s", from, strerror(errno));
-        return -1;
-    }
-
-    o = open(to, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (o == -1) {
-        ps_error("%s: open() failed: %s", to, strerror(errno));
-        close(in);
-        return -1;
-    }
-
-    while ((n = read(in, buf, sizeof(buf))) > 0) {
-        if (write(o, buf, n) != n) {
-            ps_error("%s: write() failed: %s", to, strerror(errno));
-            n = -2;
-            break;
-        }
-    }
-
-    if (n == -1) {
-        ps_error("%s: read() failed: %s", from, strerror(errno));
-    }
-
-    close(in);
-    close(o);
-
-    return n == 0 ? 0 : -1;
 }
 
 

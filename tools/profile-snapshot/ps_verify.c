@@ -21,6 +21,7 @@
 #include "ps_coerce.h"
 #include "ps_reader.h"
 #include "ps_sha256.h"
+#include "ps_verify.h"
 
 
 #define PS_VERIFY_MAX_SHOWN  20
@@ -56,8 +57,7 @@ static int ps_verify_text(MDB_val *val, const char *allowed, size_t min,
 int
 ps_verify_main(int argc, char **argv)
 {
-    int           c, rc;
-    ps_verify_t  *v;
+    int  c, quiet;
 
     static const struct option  opts[] = {
         { "quiet", no_argument, NULL, 'q' },
@@ -65,37 +65,46 @@ ps_verify_main(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
 
-    v = ps_alloc(sizeof(ps_verify_t));
-    memset(v, 0, sizeof(ps_verify_t));
-
     opterr = 0;
     optind = 1;
+    quiet = 0;
 
     while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
         switch (c) {
         case 'q':
-            v->quiet = 1;
+            quiet = 1;
             break;
         case 'h':
             printf("usage: " PS_NAME " verify [-q] PATH\n"
                    "  exit 0 if PATH is a valid snapshot, 6 if not\n");
-            free(v);
             return PS_EXIT_OK;
         default:
             ps_error("verify: unknown or incomplete option \"%s\"",
                      argv[optind - 1]);
-            free(v);
             return PS_EXIT_USAGE;
         }
     }
 
     if (argc - optind != 1) {
         ps_error("verify: wants one PATH");
-        free(v);
         return PS_EXIT_USAGE;
     }
 
-    rc = ps_reader_open(&v->r, argv[optind]);
+    return ps_verify_path(argv[optind], quiet);
+}
+
+
+int
+ps_verify_path(const char *path, int quiet)
+{
+    int           rc;
+    ps_verify_t  *v;
+
+    v = ps_alloc(sizeof(ps_verify_t));
+    memset(v, 0, sizeof(ps_verify_t));
+    v->quiet = quiet;
+
+    rc = ps_reader_open(&v->r, path);
 
     if (rc == 0) {
         ps_verify_meta(v);
