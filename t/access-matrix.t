@@ -240,13 +240,25 @@ if (my $why = Run::missing()) {
 # ---------------------------------------------------------------------
 # 2. the snapshot and nginx
 
-my $snap = `$fix/build`;
-chomp $snap;
+# ACCESS_NO_STATES=1: a schema without "states", for a compiler that does
+# not know the key yet (t/access/build); the oracle then reads that schema
+my ($snap, $schema_used) = split /\n/, `$fix/build`;
 
-if ($? != 0 || !-e $snap) {
-    fail('t/access/build: the CLI could not build the access fixtures');
+if ($? != 0 || !$snap || !-e $snap) {
+    fail('t/access/build: the CLI could not build the access fixtures'
+         . ($ENV{ACCESS_NO_STATES} ? '' : ' (ACCESS_NO_STATES=1 builds them '
+                                          . 'without "states")'));
     done_testing();
     exit 0;
+}
+
+my $with_states = $schema_used eq "$fix/schema.json";
+
+unless ($with_states) {
+    diag("ACCESS_NO_STATES: schema $schema_used, every profile active");
+    $or = Oracle->new(schema => $schema_used,
+                      profiles => "$fix/profiles.ndjson",
+                      relations => "$fix/relations.ndjson");
 }
 
 my $dir = Run::scratch('access-matrix');
@@ -575,7 +587,7 @@ is($cachebad, 0, 'no personal 200 carries a shareable Cache-Control');
 
 # the explicit cells of part 1, live: the same expectations once more,
 # so that a wrong oracle and a wrong module cannot agree by accident
-for my $h (@hand) {
+for my $h ($with_states ? @hand : ()) {
     my ($v, $roles, $id, $opt, $want, $name) = @$h;
     my ($p) = grep { my %o = %{ $loc{$_}[1] };
                      join(',', map { "$_=$o{$_}" } sort keys %o)
@@ -625,6 +637,11 @@ for my $method (qw(GET HEAD)) {
             ['private, forbidden, admin', "${p}priv-plain", 't-adm'],
         );
         push @cases, @forbidden if $p eq '/ph/';
+
+        # without "states" (ACCESS_NO_STATES) every profile is active
+        @cases = grep { $_->[1] !~ m{/(?:del|susp|priv|rel-follower-private)} }
+                 @cases unless $with_states;
+        @forbidden = () unless $with_states;
 
         my (undef, undef, undef, $ref) = raw($method, $cases[0][1], $cases[0][2]);
         $ref = scrub($ref // '');

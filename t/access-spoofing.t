@@ -15,9 +15,8 @@ use Test::Nginx::Socket 'no_plan';
 use FindBin;
 
 BEGIN {
-    my $snap = `$FindBin::Bin/access/build`;
+    my ($snap) = split /\n/, `$FindBin::Bin/access/build`;
     $? == 0 or die "t/access/build failed\n";
-    chomp $snap;
     $ENV{TEST_NGINX_ACCESS_SNAP} = $snap;
 }
 

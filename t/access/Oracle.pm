@@ -305,9 +305,13 @@ sub decide {
         next if $a eq 'never';
         my $show = $self->sees($f, $a, $kind, $roles)
                    && (!$stub || $in_stub{$n});
-        my $has = exists $r->{$n} && json_type_ok($f->{type}, $r->{$n});
+        my $is_id = $n eq $self->{id_member};
+        # the id member as a string field holds an integer id as its
+        # decimal string (docs/schema.md "The id")
+        my $has = exists $r->{$n}
+                  && ($is_id || json_type_ok($f->{type}, $r->{$n}));
         my $val = $has ? $r->{$n} : undef;
-        $val = "$val" if $n eq $self->{id_member} && defined $val;
+        $val = "$val" if $is_id && defined $val;
         if ($show) {
             push @out, [$n, $val] if $has;
         } elsif ($null) {
