@@ -314,9 +314,8 @@ GET /p/priv-plain
 --- error_code: 403
 --- response_headers
 Content-Type: application/problem+json
---- response_body_like
-^\{"type":"urn:ngx-http-profile:problem:forbidden",.*"status":403
-
+--- response_body_like chomp
+^\{"type":"urn:ngx-http-profile:problem:forbidden",.*"status":403,
 
 
 === TEST 11: profile_forbidden_status 403: nonexistent is still 404
