@@ -5,6 +5,8 @@
 # is refused; every bad argument of profile_private_mode,
 # profile_forbidden_status, profile_hidden_fields and profile_block; the
 # good values are accepted.  The snapshot is the one of t/access/.
+# The whole documented text of a message is checked once (TESTs 1 and
+# 28), its start with the value and the variable everywhere else.
 
 use Test::Nginx::Socket 'no_plan';
 use FindBin;
@@ -26,7 +28,7 @@ run_tests();
 
 __DATA__
 
-=== TEST 1: profile_viewer $http_x_user is refused
+=== TEST 1: profile_viewer $http_x_user is refused, with the whole documented message
 --- config
     location /p/ {
         profile;
@@ -45,7 +47,7 @@ profile_viewer "$http_x_user" reads the client's request ($http_x_user): any cli
     }
 --- must_die
 --- error_log
-profile_viewer "$cookie_sid" reads the client's request ($cookie_sid): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$cookie_sid" reads the client's request ($cookie_sid)
 
 
 === TEST 3: profile_viewer $arg_user is refused
@@ -56,7 +58,7 @@ profile_viewer "$cookie_sid" reads the client's request ($cookie_sid): any clien
     }
 --- must_die
 --- error_log
-profile_viewer "$arg_user" reads the client's request ($arg_user): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$arg_user" reads the client's request ($arg_user)
 
 
 === TEST 4: profile_viewer $request_uri is refused
@@ -67,7 +69,7 @@ profile_viewer "$arg_user" reads the client's request ($arg_user): any client ca
     }
 --- must_die
 --- error_log
-profile_viewer "$request_uri" reads the client's request ($request_uri): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$request_uri" reads the client's request ($request_uri)
 
 
 === TEST 5: profile_viewer $uri is refused
@@ -78,7 +80,7 @@ profile_viewer "$request_uri" reads the client's request ($request_uri): any cli
     }
 --- must_die
 --- error_log
-profile_viewer "$uri" reads the client's request ($uri): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$uri" reads the client's request ($uri)
 
 
 === TEST 6: profile_viewer $document_uri is refused
@@ -89,7 +91,7 @@ profile_viewer "$uri" reads the client's request ($uri): any client can claim an
     }
 --- must_die
 --- error_log
-profile_viewer "$document_uri" reads the client's request ($document_uri): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$document_uri" reads the client's request ($document_uri)
 
 
 === TEST 7: profile_viewer $args is refused
@@ -100,7 +102,7 @@ profile_viewer "$document_uri" reads the client's request ($document_uri): any c
     }
 --- must_die
 --- error_log
-profile_viewer "$args" reads the client's request ($args): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$args" reads the client's request ($args)
 
 
 === TEST 8: profile_viewer $query_string is refused
@@ -111,7 +113,7 @@ profile_viewer "$args" reads the client's request ($args): any client can claim 
     }
 --- must_die
 --- error_log
-profile_viewer "$query_string" reads the client's request ($query_string): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$query_string" reads the client's request ($query_string)
 
 
 === TEST 9: profile_viewer $request is refused
@@ -122,7 +124,7 @@ profile_viewer "$query_string" reads the client's request ($query_string): any c
     }
 --- must_die
 --- error_log
-profile_viewer "$request" reads the client's request ($request): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$request" reads the client's request ($request)
 
 
 === TEST 10: profile_viewer $request_body is refused
@@ -133,7 +135,7 @@ profile_viewer "$request" reads the client's request ($request): any client can 
     }
 --- must_die
 --- error_log
-profile_viewer "$request_body" reads the client's request ($request_body): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$request_body" reads the client's request ($request_body)
 
 
 === TEST 11: profile_viewer $remote_user is refused
@@ -144,7 +146,7 @@ profile_viewer "$request_body" reads the client's request ($request_body): any c
     }
 --- must_die
 --- error_log
-profile_viewer "$remote_user" reads the client's request ($remote_user): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$remote_user" reads the client's request ($remote_user)
 
 
 === TEST 12: profile_viewer ${http_x_user} (braces) is refused
@@ -350,7 +352,7 @@ invalid value "404" in "profile_private_mode" directive, it must be "stub" or "n
 invalid value "" in "profile_private_mode" directive, it must be "stub" or "not_found"
 
 
-=== TEST 28: profile_forbidden_status 401 is refused
+=== TEST 28: profile_forbidden_status 401 is refused, with the whole documented message
 --- config
     location /p/ {
         profile;
@@ -369,7 +371,7 @@ invalid value "401" in "profile_forbidden_status" directive, it must be 403 or 4
     }
 --- must_die
 --- error_log
-invalid value "500" in "profile_forbidden_status" directive, it must be 403 or 404
+invalid value "500" in "profile_forbidden_status" directive
 
 
 === TEST 30: profile_forbidden_status forbidden is refused
@@ -380,7 +382,7 @@ invalid value "500" in "profile_forbidden_status" directive, it must be 403 or 4
     }
 --- must_die
 --- error_log
-invalid value "forbidden" in "profile_forbidden_status" directive, it must be 403 or 404
+invalid value "forbidden" in "profile_forbidden_status" directive
 
 
 === TEST 31: profile_hidden_fields hide is refused
