@@ -416,6 +416,11 @@ if ($rc != 0) {
     exit 0;
 }
 
+# the nginx started below is stopped by END: a closed pipe (prove
+# -v | head) must not kill this script before that, nor INT or TERM
+$SIG{PIPE} = 'IGNORE';
+$SIG{INT} = $SIG{TERM} = sub { die "interrupted\n" };
+
 unlink "$dir/logs/nginx.pid";
 ($rc, $out) = Run::nginx($dir);
 is($rc, 0, 'nginx starts') or diag($out);
