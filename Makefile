@@ -70,7 +70,8 @@ test: build
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_TESTS := t/profile.t t/prefix.t t/corrupt.t t/error-page.t t/directives.t \
 	t/unavailable.t t/lua-free-examples.t t/cache-safety.t \
-	t/integrity-file.t t/integrity-live.t t/access-identity.t
+	t/integrity-file.t t/integrity-live.t t/access-identity.t \
+	t/access-matrix.t t/access-spoofing.t
 
 asan: cli
 	$(MAKE) module BUILD=$(BUILD)/asan MODULE_CFLAGS="$(ASAN_FLAGS)"
