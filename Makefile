@@ -52,7 +52,10 @@ $(MODULE_SO): $(MODULE_SRCS)
 	        --add-dynamic-module=$(ROOT) > $(BUILD)/configure.log \
 	    || { tail -30 $(BUILD)/configure.log; exit 1; }
 	$(MAKE) -C $(BUILD)/nginx -f objs/Makefile modules
-	cp $(BUILD)/nginx/objs/ngx_http_profile_module.so $(MODULE_SO)
+	# a new file renamed into place: an nginx still running with the old
+	# module keeps its mapping of the old file instead of crashing
+	cp $(BUILD)/nginx/objs/ngx_http_profile_module.so $(MODULE_SO).tmp
+	mv -f $(MODULE_SO).tmp $(MODULE_SO)
 
 demo: build
 	$(ROOT)/demo/run-demo

@@ -36,7 +36,7 @@ __DATA__
     }
 --- must_die
 --- error_log
-profile_viewer "$http_x_user" reads the client's request ($http_x_user): any client can claim any identity; take the viewer from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
+profile_viewer "$http_x_user" reads the client's request ($http_x_user): any client can claim any identity; take it from auth_request_set or another verified source, or add "trusted" if a proxy in front sets and strips it
 
 
 === TEST 2: profile_viewer $cookie_sid is refused
@@ -360,7 +360,7 @@ invalid value "" in "profile_private_mode" directive, it must be "stub" or "not_
     }
 --- must_die
 --- error_log
-invalid value "401" in "profile_forbidden_status" directive, it must be 403 or 404
+invalid value "401" in "profile_forbidden_status" directive, it must be "404" or "403"
 
 
 === TEST 29: profile_forbidden_status 500 is refused
