@@ -823,54 +823,45 @@ static char *
 ngx_http_profile_merge_roles(ngx_conf_t *cf,
     ngx_http_profile_loc_conf_t *conf, ngx_http_profile_main_conf_t *pmcf)
 {
-    u_char      *p, *last, *name;
-    size_t       len;
-    ngx_str_t   *role;
-    ngx_uint_t   i;
+    u_char      *p, *last;
+    ngx_str_t    name, *role;
+    ngx_uint_t   i, n;
 
     if (conf->roles.cv == NULL || conf->roles.cv->lengths != NULL) {
         return NGX_CONF_OK;
     }
 
+    role = (pmcf->roles != NULL) ? pmcf->roles->elts : NULL;
+    n = (pmcf->roles != NULL) ? pmcf->roles->nelts : 0;
+
     p = conf->roles.cv->value.data;
     last = p + conf->roles.cv->value.len;
 
-    while (p < last) {
+    for ( ;; ) {
+        p = ngx_http_profile_rules_role_name(p, last, &name);
 
-        if (*p == ',' || *p == ' ' || *p == '\t') {
-            p++;
-            continue;
+        if (name.len == 0) {
+            return NGX_CONF_OK;
         }
 
-        name = p;
-
-        while (p < last && *p != ',' && *p != ' ' && *p != '\t') {
-            p++;
-        }
-
-        len = p - name;
-        role = (pmcf->roles != NULL) ? pmcf->roles->elts : NULL;
-
-        for (i = 0; pmcf->roles != NULL && i < pmcf->roles->nelts; i++) {
-            if (role[i].len == len
-                && ngx_memcmp(role[i].data, name, len) == 0)
+        for (i = 0; i < n; i++) {
+            if (role[i].len == name.len
+                && ngx_memcmp(role[i].data, name.data, name.len) == 0)
             {
                 break;
             }
         }
 
-        if (pmcf->roles == NULL || i == pmcf->roles->nelts) {
+        if (i == n) {
             ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                          "profile_viewer_roles \"%V\": role \"%*s\" is not "
+                          "profile_viewer_roles \"%V\": role \"%V\" is not "
                           "declared by the schema of snapshot \"%V\", "
                           "for the \"profile\" directive in %s:%ui",
-                          &conf->roles_text, len, name, &pmcf->snapshot,
+                          &conf->roles_text, &name, &pmcf->snapshot,
                           conf->profile_file, conf->profile_line);
             return NGX_CONF_ERROR;
         }
     }
-
-    return NGX_CONF_OK;
 }
 
 

@@ -181,13 +181,32 @@ ngx_http_profile_rules_uses_audiences(const ngx_http_profile_meta_t *m)
 }
 
 
+u_char *
+ngx_http_profile_rules_role_name(u_char *p, u_char *last, ngx_str_t *name)
+{
+    while (p < last && (*p == ',' || *p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    name->data = p;
+
+    while (p < last && *p != ',' && *p != ' ' && *p != '\t') {
+        p++;
+    }
+
+    name->len = p - name->data;
+
+    return p;
+}
+
+
 uint64_t
 ngx_http_profile_rules_roles(const ngx_http_profile_meta_t *m,
     ngx_str_t *value, ngx_str_t *unknown)
 {
-    u_char      *p, *last, *name;
-    size_t       len;
+    u_char      *p, *last;
     uint64_t     roles;
+    ngx_str_t    name;
     ngx_uint_t   i, c, found;
 
     roles = 0;
@@ -196,35 +215,26 @@ ngx_http_profile_rules_roles(const ngx_http_profile_meta_t *m,
         ngx_str_null(unknown);
     }
 
-    if (!ngx_http_profile_rules_uses_audiences(m)) {
-        c = m->nclasses;    /* no role classes: every name is unknown */
+    /* without audiences there are no role classes: no name is a role */
 
-    } else {
-        c = NGX_HTTP_PROFILE_CLASS_ROLES;
-    }
+    c = ngx_http_profile_rules_uses_audiences(m)
+        ? NGX_HTTP_PROFILE_CLASS_ROLES : m->nclasses;
 
     p = value->data;
     last = p + value->len;
 
-    while (p < last) {
+    for ( ;; ) {
+        p = ngx_http_profile_rules_role_name(p, last, &name);
 
-        if (*p == ',' || *p == ' ' || *p == '\t') {
-            p++;
-            continue;
+        if (name.len == 0) {
+            break;
         }
 
-        name = p;
-
-        while (p < last && *p != ',' && *p != ' ' && *p != '\t') {
-            p++;
-        }
-
-        len = p - name;
         found = 0;
 
         for (i = c; i < m->nclasses; i++) {
-            if (m->classes[i].name_len == len
-                && ngx_memcmp(m->classes[i].name, name, len) == 0)
+            if (m->classes[i].name_len == name.len
+                && ngx_memcmp(m->classes[i].name, name.data, name.len) == 0)
             {
                 roles |= ngx_http_profile_mask_class(i);
                 found = 1;
@@ -233,8 +243,7 @@ ngx_http_profile_rules_roles(const ngx_http_profile_meta_t *m,
         }
 
         if (!found && unknown != NULL && unknown->len == 0) {
-            unknown->data = name;
-            unknown->len = len;
+            *unknown = name;
         }
     }
 

@@ -117,6 +117,14 @@ uint64_t ngx_http_profile_rules_roles(const ngx_http_profile_meta_t *m,
     ngx_str_t *value, ngx_str_t *unknown);
 
 /*
+ * The next role name of a role list at p (names separated by commas,
+ * spaces or tabs) before last, into *name (len 0: none left).  Returns
+ * where the list goes on.
+ */
+u_char *ngx_http_profile_rules_role_name(u_char *p, u_char *last,
+    ngx_str_t *name);
+
+/*
  * The relation of viewer (valid, not the owner) to the owner id from
  * the relation bits seen from the viewer's side (viewer = a).
  */
