@@ -234,8 +234,9 @@ ps_dir_mark(ps_dir_t *d)
     if (fd == -1) {
         ps_error("%s: open() failed: %s", tmp, strerror(errno));
 
-    } else if (write(fd, PS_DIR_MARKER_TEXT, sizeof(PS_DIR_MARKER_TEXT) - 1)
-               != sizeof(PS_DIR_MARKER_TEXT) - 1
+    } else if (ps_publish_write(fd, PS_DIR_MARKER_TEXT,
+                                sizeof(PS_DIR_MARKER_TEXT) - 1)
+               != 0
                || close(fd) != 0)
     {
         ps_error("%s: write() failed: %s", tmp, strerror(errno));
@@ -519,8 +520,7 @@ ps_dir_history_write(ps_dir_t *d, char **ids, size_t n)
     if (fd == -1) {
         ps_error("%s: open() failed: %s", tmp, strerror(errno));
 
-    } else if ((b.len && write(fd, b.data, b.len) != (ssize_t) b.len)
-               || close(fd) != 0)
+    } else if (ps_publish_write(fd, b.data, b.len) != 0 || close(fd) != 0)
     {
         ps_error("%s: write() failed: %s", tmp, strerror(errno));
         unlink(tmp);

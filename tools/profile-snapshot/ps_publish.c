@@ -92,6 +92,35 @@ ps_publish_symlink(const char *target, const char *tmp, const char *out)
 
 
 int
+ps_publish_write(int fd, const void *p, size_t n)
+{
+    ssize_t  w;
+
+    while (n > 0) {
+        w = write(fd, p, n);
+
+        if (w == -1 && errno == EINTR) {
+            continue;
+        }
+
+        if (w == -1) {
+            return -1;
+        }
+
+        if (w == 0) {
+            errno = ENOSPC;
+            return -1;
+        }
+
+        p = (const char *) p + w;
+        n -= w;
+    }
+
+    return 0;
+}
+
+
+int
 ps_publish_copy(const char *from, const char *to, mode_t mode)
 {
     int       in, o;
@@ -112,7 +141,7 @@ ps_publish_copy(const char *from, const char *to, mode_t mode)
     }
 
     while ((n = read(in, buf, sizeof(buf))) > 0) {
-        if (write(o, buf, n) != n) {
+        if (ps_publish_write(o, buf, n) != 0) {
             ps_error("%s: write() failed: %s", to, strerror(errno));
             n = -2;
             break;

@@ -39,6 +39,13 @@ int ps_publish_symlink(const char *target, const char *tmp,
     const char *out);
 
 /*
+ * Write all n bytes at p to fd, going on after short writes.  Returns 0,
+ * or -1 with errno set (ENOSPC when the device took no more bytes
+ * without saying why).
+ */
+int ps_publish_write(int fd, const void *p, size_t n);
+
+/*
  * Copy the bytes of from into a new file to (O_EXCL, created with mode);
  * to is not fsynced (ps_publish() does that).  Returns 0, or -1 after
  * ps_error(); the caller removes to.
