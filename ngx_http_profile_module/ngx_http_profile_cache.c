@@ -23,12 +23,50 @@ static ngx_str_t  ngx_http_profile_private =
     ngx_string("private, no-store");
 static ngx_str_t  ngx_http_profile_no_store = ngx_string("no-store");
 static ngx_str_t  ngx_http_profile_vary = ngx_string("Vary");
+static ngx_str_t  ngx_http_profile_etag = ngx_string("ETag");
+
+
+/*
+ * The version of the JSON the module writes from a record: bumped when
+ * the same record and decision would give other bytes (an encoding
+ * change), so that no cache keeps a body under a validator it no
+ * longer matches.
+ */
+#define NGX_HTTP_PROFILE_ENCODING  1
+
+#define NGX_HTTP_PROFILE_ETAG_STUB  0x01
+#define NGX_HTTP_PROFILE_ETAG_NULLS 0x02
+
+
+uint64_t
+ngx_http_profile_cache_etag(const ngx_http_profile_grants_t *g,
+    const ngx_http_profile_record_t *rec,
+    const ngx_http_profile_decision_t *d)
+{
+    u_char  buf[8 * 4 + 2];
+
+    ngx_http_profile_put64(buf, rec->hash);
+    ngx_http_profile_put64(buf + 8, g->representation);
+    ngx_http_profile_put64(buf + 16, d->filter.mask);
+    ngx_http_profile_put64(buf + 24,
+                           d->filter.extra == NULL
+                           ? 0
+                           : ngx_http_profile_hash64(d->filter.extra,
+                                                     g->bitmap_size, 0));
+    buf[32] = (u_char) ((d->filter.limit ? NGX_HTTP_PROFILE_ETAG_STUB : 0)
+                        | (d->filter.nulls ? NGX_HTTP_PROFILE_ETAG_NULLS
+                                           : 0));
+    buf[33] = NGX_HTTP_PROFILE_ENCODING;
+
+    return ngx_http_profile_hash64(buf, sizeof(buf), 0);
+}
 
 
 ngx_int_t
 ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_uint_t personal)
+    ngx_uint_t personal, uint64_t etag)
 {
+    ngx_table_elt_t              *h;
     ngx_http_profile_loc_conf_t  *plcf;
 
     if (status >= NGX_HTTP_INTERNAL_SERVER_ERROR) {
@@ -39,6 +77,36 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
     if (status != NGX_HTTP_OK) {
         return NGX_OK;
     }
+
+    /*
+     * A strong validator, set as nginx's own: the not_modified filter
+     * answers If-None-Match (weak comparison, lists, "*") and its
+     * precedence over If-Modified-Since with a 304, after this handler
+     * has made the access decision, so a viewer who may not see the
+     * profile gets its 404 whatever they send.
+     */
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->value.data = ngx_pnalloc(r->pool, sizeof("\"\"") - 1 + 16);
+    if (h->value.data == NULL) {
+        h->hash = 0;
+        return NGX_ERROR;
+    }
+
+    h->value.len = ngx_sprintf(h->value.data, "\"%016uxL\"", etag)
+                   - h->value.data;
+    h->hash = 1;
+    h->key = ngx_http_profile_etag;
+    h->lowcase_key = NULL;
+#if defined(nginx_version) && nginx_version >= 1023000
+    h->next = NULL;
+#endif
+
+    r->headers_out.etag = h;
 
     /*
      * "no-store" for caches that would keep a "private" response, and

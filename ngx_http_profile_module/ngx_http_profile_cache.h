@@ -24,6 +24,8 @@
  * the viewer: anything but what an anonymous viewer gets) or not:
  *
  *   200, personal                          Cache-Control: private, no-store
+ *   200                                    ETag: "16 hex digits" (etag),
+ *                                          for nginx's not_modified filter
  *   200, when profile_viewer reads request headers   Vary: those headers
  *   5xx                                    Cache-Control: no-store
  *   4xx                                    nothing
@@ -31,7 +33,19 @@
  * Returns NGX_OK, or NGX_ERROR when out of memory.
  */
 ngx_int_t ngx_http_profile_cache_headers(ngx_http_request_t *r,
-    ngx_uint_t status, ngx_uint_t personal);
+    ngx_uint_t status, ngx_uint_t personal, uint64_t etag);
+
+/*
+ * The strong validator of the representation the decision d gives of
+ * record rec (of the snapshot of grants g): a hash of the record's own
+ * hash, the schema's (g->representation), the granted classes, the role
+ * fields, the stub and hidden-as-null settings and the encoding's
+ * version; no byte of the body is read.  Two requests get the same
+ * value only if they get the same body.
+ */
+uint64_t ngx_http_profile_cache_etag(const ngx_http_profile_grants_t *g,
+    const ngx_http_profile_record_t *rec,
+    const ngx_http_profile_decision_t *d);
 
 
 #endif /* _NGX_HTTP_PROFILE_CACHE_H_INCLUDED_ */

@@ -24,6 +24,7 @@
 #include "ngx_http_profile_rules.h"
 #include "ngx_http_profile_json.h"
 #include "ngx_http_profile_error.h"
+#include "ngx_http_profile_cache.h"
 #include "ngx_http_profile_response.h"
 #include "ngx_http_profile_handler.h"
 
@@ -238,6 +239,7 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
     resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
     resp->body = b;
     resp->personal = d.personal;
+    resp->etag = ngx_http_profile_cache_etag(&snap->grants, &rec, &d);
 }
 
 

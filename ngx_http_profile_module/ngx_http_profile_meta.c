@@ -398,6 +398,19 @@ ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
         return NGX_HTTP_PROFILE_META_RC_LMDB;
     }
 
+    *name = NGX_HTTP_PROFILE_META_SCHEMA_DIGEST;
+
+    rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);
+
+    if (rc == 0) {
+        m->schema_digest = val.mv_data;
+        m->schema_digest_len = val.mv_size;
+
+    } else if (rc != MDB_NOTFOUND) {
+        *lmdb_rc = rc;
+        return NGX_HTTP_PROFILE_META_RC_LMDB;
+    }
+
     *name = NGX_HTTP_PROFILE_META_INDEX_RELATIONS;
 
     rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);

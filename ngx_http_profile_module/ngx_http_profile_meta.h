@@ -80,6 +80,8 @@ typedef struct {
      */
     ngx_http_profile_role_t    *roles;
     unsigned                    nroles;
+    const unsigned char        *schema_digest;  /* NULL: none */
+    size_t                      schema_digest_len;
     ngx_http_profile_states_t   states;
     MDB_dbi                     relations;
     ngx_http_profile_index_t    relations_index;
@@ -103,7 +105,8 @@ typedef struct {
  * (ngx_http_profile_roles_parse()), "states"
  * (ngx_http_profile_states_parse()), and the relation store, whose
  * "relations" database and "index.relations" must both be there or
- * both be absent, the table checked against the database's entries.  The index's slots are not followed:
+ * both be absent, the table checked against the database's entries;
+ * and "schema_digest", kept as it is (NULL when absent).  The index's slots are not followed:
  * ngx_http_profile_file_index_check() does that.  Returns
  * NGX_HTTP_PROFILE_META_RC_OK, or another ngx_http_profile_meta_rc_e
  * with a message in err (NGX_HTTP_PROFILE_META_ERRSTR bytes,

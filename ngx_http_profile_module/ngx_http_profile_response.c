@@ -40,6 +40,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     ngx_buf_t                         *b;
     ngx_uint_t                         status;
     ngx_chain_t                        out;
+    uint64_t                           etag;
     ngx_uint_t                         personal;
     const ngx_http_profile_problem_t  *problem;
 
@@ -48,6 +49,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     case NGX_HTTP_PROFILE_OUTCOME_PROFILE:
         status = NGX_HTTP_OK;
         personal = resp->personal;
+        etag = resp->etag;
         problem = NULL;
         break;
 
@@ -55,6 +57,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
         problem = ngx_http_profile_error_problem(resp->error);
         status = problem->status;
         personal = 0;
+        etag = 0;
 
         if (ngx_http_profile_error_headers(r, resp->error) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -66,7 +69,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
         return resp->rc;
     }
 
-    if (ngx_http_profile_cache_headers(r, status, personal) != NGX_OK) {
+    if (ngx_http_profile_cache_headers(r, status, personal, etag) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

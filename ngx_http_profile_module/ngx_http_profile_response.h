@@ -39,6 +39,7 @@ typedef struct {
      * viewer (anything but what an anonymous viewer gets)
      */
     ngx_buf_t                   *body;
+    uint64_t                     etag;
     unsigned                     personal:1;
 
     /* PROBLEM: which one */

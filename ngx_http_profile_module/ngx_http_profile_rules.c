@@ -145,6 +145,12 @@ ngx_http_profile_rules_init(ngx_http_profile_grants_t *g,
 
     g->null_off[m->nfields] = (uint32_t) (p - g->nulls);
 
+    g->representation = (m->schema_digest != NULL)
+                        ? ngx_http_profile_hash64(m->schema_digest,
+                                                  m->schema_digest_len, 0)
+                        : ngx_http_profile_hash64(m->snapshot_id,
+                                                  m->snapshot_id_len, 1);
+
     return NGX_OK;
 }
 

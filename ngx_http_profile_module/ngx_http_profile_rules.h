@@ -78,6 +78,15 @@ typedef struct {
     uint8_t                     *default_cls;  /* nfields */
     size_t                       bitmap_size;
     ngx_uint_t                   nroles;
+
+    /*
+     * What, besides a record's own bytes, makes its representations:
+     * the schema (the classes, fields, roles and states tables all come
+     * from it), as a hash of the snapshot's schema_digest; of its
+     * snapshot_id when it has none (then nothing outlives the snapshot).
+     */
+    uint64_t                     representation;
+
     unsigned                     audiences:1;
 } ngx_http_profile_grants_t;
 
