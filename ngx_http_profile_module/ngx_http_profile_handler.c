@@ -118,6 +118,12 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
         return;
     }
 
+    /* the record's slot is on its way while the relation is looked up */
+
+    if (viewer.len) {
+        ngx_http_profile_index_prefetch(&snap->meta.index, id.data, id.len);
+    }
+
     rc = ngx_http_profile_handler_relation(r, plcf, snap, &id, &viewer,
                                            &relation);
 
@@ -132,6 +138,15 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
     if (ctx != NULL) {
         ctx->relation = relation;
         ctx->decided = 1;
+    }
+
+    if (relation == NGX_HTTP_PROFILE_VIEWER_BLOCKED) {
+
+        /* hidden whatever the record: the answer of a missing profile */
+
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
+        return;
     }
 
     rc = ngx_http_profile_snapshot_record(snap, &id, &rec, &slot);
@@ -165,7 +180,9 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
             return;
         }
 
-        roles = ngx_http_profile_rules_roles(&snap->meta, &held, NULL);
+        roles = held.len ? ngx_http_profile_rules_roles(&snap->meta,
+                                                        &snap->grants, &held)
+                         : 0;
 
         /* several roles' extra fields are joined in a bitmap of r's */
 

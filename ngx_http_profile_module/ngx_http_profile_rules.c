@@ -208,23 +208,18 @@ ngx_http_profile_rules_role_name(u_char *p, u_char *last, ngx_str_t *name)
 
 uint64_t
 ngx_http_profile_rules_roles(const ngx_http_profile_meta_t *m,
-    ngx_str_t *value, ngx_str_t *unknown)
+    const ngx_http_profile_grants_t *g, ngx_str_t *value)
 {
     u_char      *p, *last;
     uint64_t     roles;
     ngx_str_t    name;
-    ngx_uint_t   i, c, found;
+    ngx_uint_t   i, c;
 
     roles = 0;
 
-    if (unknown != NULL) {
-        ngx_str_null(unknown);
-    }
-
     /* without audiences there are no role classes: no name is a role */
 
-    c = ngx_http_profile_rules_uses_audiences(m)
-        ? NGX_HTTP_PROFILE_CLASS_ROLES : m->nclasses;
+    c = g->audiences ? NGX_HTTP_PROFILE_CLASS_ROLES : m->nclasses;
 
     p = value->data;
     last = p + value->len;
@@ -236,20 +231,13 @@ ngx_http_profile_rules_roles(const ngx_http_profile_meta_t *m,
             break;
         }
 
-        found = 0;
-
         for (i = c; i < m->nclasses; i++) {
             if (m->classes[i].name_len == name.len
                 && ngx_memcmp(m->classes[i].name, name.data, name.len) == 0)
             {
                 roles |= ngx_http_profile_mask_class(i);
-                found = 1;
                 break;
             }
-        }
-
-        if (!found && unknown != NULL && unknown->len == 0) {
-            *unknown = name;
         }
     }
 

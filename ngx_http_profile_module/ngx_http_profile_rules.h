@@ -118,12 +118,11 @@ ngx_int_t ngx_http_profile_rules_init(ngx_http_profile_grants_t *g,
 
 /*
  * The role classes of the roles named in value (names separated by
- * commas, spaces or tabs), among the role classes of m's classes table;
- * names it does not declare are ignored, or, if unknown is not NULL,
- * the first one is set there (for the configuration's check).
+ * commas, spaces or tabs), among the role classes of the snapshot of
+ * meta m and grants g; names it does not declare are ignored.
  */
 uint64_t ngx_http_profile_rules_roles(const ngx_http_profile_meta_t *m,
-    ngx_str_t *value, ngx_str_t *unknown);
+    const ngx_http_profile_grants_t *g, ngx_str_t *value);
 
 /*
  * The next role name of a role list at p (names separated by commas,
