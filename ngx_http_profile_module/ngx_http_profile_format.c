@@ -296,6 +296,40 @@ ngx_http_profile_relation_find(const ngx_http_profile_index_t *idx,
             return NGX_HTTP_PROFILE_FMT_SLOT;
         }
 
+        /*
+         * The usual case first: a value holding exactly the key looked
+         * up, which the caller built from two valid ids in order, so
+         * only the version and the bits are left to check; any other
+         * candidate gets the whole check (a damaged value is an error,
+         * a valid one a tag collision).
+         */
+
+        if (size == NGX_HTTP_PROFILE_REL_KEY + key_len
+            && memcmp(map + off + NGX_HTTP_PROFILE_REL_KEY, key, key_len)
+               == 0)
+        {
+            if (map[off + NGX_HTTP_PROFILE_REL_VERSION]
+                != NGX_HTTP_PROFILE_RELATION_VERSION)
+            {
+                return NGX_HTTP_PROFILE_FMT_VERSION;
+            }
+
+            rel->bits = map[off + NGX_HTTP_PROFILE_REL_BITS];
+
+            if (rel->bits & ~NGX_HTTP_PROFILE_REL_KNOWN) {
+                return NGX_HTTP_PROFILE_FMT_RELATION;
+            }
+
+            rel->key = map + off + NGX_HTTP_PROFILE_REL_KEY;
+            rel->key_len = (uint16_t) key_len;
+            rel->a_len = key[0];
+            rel->a = rel->key + 1;
+            rel->b_len = key[1 + key[0]];
+            rel->b = rel->key + 2 + key[0];
+
+            return NGX_HTTP_PROFILE_FMT_OK;
+        }
+
         rc = ngx_http_profile_relation_parse(rel, map + off, size);
         if (rc != NGX_HTTP_PROFILE_FMT_OK) {
             return rc;

@@ -916,10 +916,13 @@ int ngx_http_profile_relation_parse(ngx_http_profile_relation_t *rel,
     const void *data, size_t size);
 
 /*
- * Find the relation of the pair key key[0 .. key_len - 1] through the
+ * Find the relation of the pair key key[0 .. key_len - 1], made by
+ * ngx_http_profile_pair_key() of two valid, distinct ids, through the
  * keyed table idx ("index.relations") in the snapshot file mapped at
- * map (map_size bytes): the candidates' values are validated with
- * ngx_http_profile_relation_parse() and compared with the key.  Returns
+ * map (map_size bytes): a candidate holding exactly that key needs only
+ * its version and bits checked (the key's ids are valid and in order);
+ * any other is validated with ngx_http_profile_relation_parse() (a
+ * damaged value is its problem, a valid one a tag collision).  Returns
  * NGX_HTTP_PROFILE_FMT_OK with rel filled, NGX_HTTP_PROFILE_FMT_MISSING
  * if the pair has no relation, or the problem of the value a slot names
  * (*slot is that slot).  Never reads outside the map and the index.

@@ -263,9 +263,23 @@ ps_inspect_relations(ps_reader_t *r)
     {
         n++;
 
-        rc = ngx_http_profile_relation_find(&idx, r->file.map, r->file.size,
-                                            key.mv_data, key.mv_size, &rel,
-                                            &slot);
+        /* the whole check first: the lookup trusts a key it is given */
+
+        rc = ngx_http_profile_relation_parse(&rel, val.mv_data, val.mv_size);
+
+        if (rc == NGX_HTTP_PROFILE_FMT_OK
+            && (rel.key_len != key.mv_size
+                || memcmp(rel.key, key.mv_data, key.mv_size) != 0))
+        {
+            rc = NGX_HTTP_PROFILE_FMT_ID;
+        }
+
+        if (rc == NGX_HTTP_PROFILE_FMT_OK) {
+            rc = ngx_http_profile_relation_find(&idx, r->file.map,
+                                                r->file.size, key.mv_data,
+                                                key.mv_size, &rel, &slot);
+        }
+
         if (rc != NGX_HTTP_PROFILE_FMT_OK) {
             ps_error("%s: relation %llu in key order: %s", r->path,
                      (unsigned long long) n,
