@@ -3,6 +3,7 @@
 //
 //   bench/run [--profiles N] [--seconds S] [--rounds R] [--quick]
 //   bench/run --scale [--sizes 10000,1000000,10000000]
+//   bench/run --scale-access [--sizes 10000,100000,1000000] [--edges E]
 //   bench/run --cli [--sizes 100000,1000000]
 //   bench/run --callgrind [--requests N]
 
@@ -11,11 +12,14 @@ import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { BENCH, limitConf, moduleConf, luaConf, nodeProxyConf, startNginx,
-    startNode, killAll, MODULE_SO } from './peers.mjs';
+    startNode, killAll, MODULE_SO, moduleAccessConf, luaAccessConf }
+    from './peers.mjs';
 import { rounds, summarize, pairRatio, median } from './measure.mjs';
 import { OUT, ndjson, luaMdb, nodeMdb, snapshot, buildSnapshot, dataDir,
-    timeMdbCopy, timeFirstTouch }
+    timeMdbCopy, timeFirstTouch, accessSnapshot, luaAccessMdb }
     from './data.mjs';
+import { SCENARIOS, SCENARIO_REL, ROLE, NOT_FOUND, ACCESS_SCHEMA,
+    accessSizes, accessView, relation, scenarioPair } from './relations.mjs';
 import { averageSizes, profile, publicView } from './profiles.mjs';
 import { machine, machineLine, printTable, mdTable, csv, plot, updateDocs,
     copyPlot, MAIN_HEADERS, mainRows } from './report.mjs';
@@ -25,6 +29,8 @@ function usage(code) {
     process.stderr.write(`usage: bench/run [options]
   (default)           peers side by side: limit, module, OpenResty, Node
   --scale             the module at several snapshot sizes
+  --scale-access      the friend scenario at several sizes (10 edges a
+                      profile): flatness of the access rules
   --cli               profile-snapshot build throughput and peak memory
   --callgrind         instructions per request of the handler (valgrind)
 options:
@@ -36,7 +42,11 @@ options:
   --connections C     wrk connections (default 16)
   --warmup S          seconds of unmeasured load per scenario first (3)
   --peers LIST        subset of limit,module,lua,node (default all)
-  --sizes LIST        sizes for --scale / --cli
+  --groups LIST       scenario groups: views (public, self), access
+                      (friend, follower, blocked, role) (default both)
+  --edges E           relation edges a profile for the access scenarios
+                      (default 10; at least 10, so that there are blocks)
+  --sizes LIST        sizes for --scale / --scale-access / --cli
   --requests N        requests for --callgrind (default 20000)
   --no-docs           do not rewrite docs/benchmarks.md and its plot
 `);
@@ -46,7 +56,8 @@ options:
 function parseArgs(argv) {
     const o = { mode: 'main', n: 100000, seed: 42, seconds: 6, rounds: 5,
         warmup: 3, connections: 16, peers: ['limit', 'module', 'lua', 'node'],
-        sizes: null, requests: 20000, docs: true, quick: false };
+        sizes: null, requests: 20000, docs: true, quick: false,
+        groups: ['views', 'access'], edges: 10 };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const val = () => {
@@ -55,6 +66,9 @@ function parseArgs(argv) {
         };
         switch (a) {
         case '--scale': o.mode = 'scale'; break;
+        case '--scale-access': o.mode = 'scale-access'; break;
+        case '--groups': o.groups = val().split(','); break;
+        case '--edges': o.edges = Number(val()); break;
         case '--cli': o.mode = 'cli'; break;
         case '--callgrind': o.mode = 'callgrind'; break;
         case '--profiles': o.n = Number(val()); break;
@@ -81,6 +95,8 @@ function parseArgs(argv) {
         o.docs = false;
     }
     if (!(o.n > 0 && o.seconds > 0 && o.rounds > 0)) usage(2);
+    if (!(o.edges >= 10) || o.groups.some((g) => !['views', 'access']
+        .includes(g))) usage(2);
     return o;
 }
 
@@ -88,10 +104,13 @@ function log(msg) {
     process.stderr.write(`bench: ${msg}\n`);
 }
 
-function get(port, path, viewer) {
+function get(port, path, viewer, roles) {
+    const headers = {};
+    if (viewer !== null) headers['X-Viewer'] = viewer;
+    if (roles) headers['X-Roles'] = roles;
     return new Promise((resolve, reject) => {
         const req = http.get({ host: '127.0.0.1', port, path,
-            headers: { 'X-Viewer': viewer }, agent: false }, (res) => {
+            headers, agent: false }, (res) => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
             res.on('end', () => resolve({ status: res.statusCode,
@@ -146,23 +165,127 @@ async function check(name, port, n, seed, exact) {
     return problems.length === 0;
 }
 
+/*
+ * The access-rules peers answer as docs/access-rules.md says for each
+ * scenario's pairs (the exact relation of each pair, read from both
+ * ends' edges), for an anonymous viewer, the owner, a stranger with and
+ * without the role, and an unknown id; a hidden answer is the module's
+ * 404 byte for byte (the OpenResty peer sends the same body).
+ */
+async function checkAccess(name, port, o, exact) {
+    const { n, seed, edges } = o;
+    const problems = [];
+    const cases = [];
+    for (const i of [1, 2, 3, Math.floor(n / 2), n]) {
+        for (const sc of SCENARIOS) {
+            for (const k of sc === 'friend' ? [6, 8] : sc === 'follower'
+                ? [0, 5] : [9]) {
+                const p = scenarioPair(n, edges, sc, i, k);
+                cases.push([p.viewer, p.owner, p.roles ?? [], sc]);
+            }
+        }
+        cases.push([null, i, [], 'anonymous']);
+        cases.push([null, i, [ROLE], 'anonymous with a role']);
+        cases.push([i, i, [], 'self']);
+        cases.push([i % n + 1, i, [], 'stranger']);
+        cases.push([i % n + 1, i, ['admin'], 'admin']);
+    }
+    for (const [viewer, owner, roles, what] of cases) {
+        const rel = viewer === null ? 'anonymous'
+            : relation(n, edges, viewer, owner);
+        const want = accessView(profile(owner, seed), rel, roles);
+        const got = await get(port, `/profiles/u${owner}`,
+            viewer === null ? null : `u${viewer}`, roles.join(','));
+        let ok;
+        if (want === null) {
+            ok = got.status === 404 && got.body === NOT_FOUND;
+        } else {
+            let body = null;
+            try {
+                body = JSON.parse(got.body);
+            } catch { /* reported below */ }
+            ok = got.status === 200 && (exact ? isDeepStrictEqual(body, want)
+                : isDeepStrictEqual(normalize(body), normalize(want)));
+        }
+        if (!ok) {
+            problems.push(`${what}: u${owner} viewer ${viewer} (${rel}`
+                + `${roles.length ? ', roles ' + roles : ''}): ${got.status} `
+                + got.body.slice(0, 200));
+        }
+    }
+    const miss = await get(port, `/profiles/u${n + 7}`, 'u1');
+    if (miss.status !== 404 || miss.body !== NOT_FOUND) {
+        problems.push(`unknown id: ${miss.status} ${miss.body.slice(0, 200)}`);
+    }
+    if (problems.length) {
+        log(`CHECK FAILED for ${name}:\n  ${problems.join('\n  ')}`);
+    } else {
+        log(`check ${name}: ${cases.length} friend, follower, blocked, `
+            + 'role, anonymous, self and stranger answers and a 404 as '
+            + 'expected');
+    }
+    return problems.length === 0;
+}
+
+// how many of each scenario's pairs have its relation (a pair can get
+// edges from both ends, which the load does not avoid)
+function pairShares(n, edges, seed, sample = 2000) {
+    const out = {};
+    let x = seed >>> 0 || 1;
+    const rnd = () => {
+        x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+        return x / 4294967296;
+    };
+    for (const sc of SCENARIOS) {
+        let same = 0;
+        for (let s = 0; s < sample; s++) {
+            const i = 1 + Math.floor(rnd() * n);
+            const k = sc === 'friend' ? 6 + Math.floor(rnd() * 3)
+                : Math.floor(rnd() * 6);
+            const p = scenarioPair(n, edges, sc, i, k);
+            if (relation(n, edges, p.viewer, p.owner) === SCENARIO_REL[sc]) {
+                same++;
+            }
+        }
+        out[sc] = same / sample;
+    }
+    return out;
+}
+
 const PORT = { limitPublic: 18081, limitSelf: 18082, limitRegex: 18088,
     module: 18083, moduleRegex: 18089,
-    lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087 };
+    lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087,
+    limitAccess: { friend: 18091, follower: 18092, blocked: 18093,
+        role: 18094 },
+    moduleAccess: 18095, luaAccess: 18096 };
 
 async function startPeers(o, data, sizes) {
     const run = `${OUT}/run`;
     const peers = {};
     const scenarios = [];
-    const add = (name, port, view, peer, baseline, extra = {}) => scenarios
-        .push({ name, port, view, baseline, pids: () => peer.pids(),
-            workers: () => peer.workers(), ...extra });
+    const views = o.groups.includes('views');
+    const access = o.groups.includes('access');
+    const add = (name, port, view, peer, baseline, extra = {}) => {
+        if (extra.access ? access : views) {
+            scenarios.push({ name, port, view, baseline,
+                pids: () => peer.pids(), workers: () => peer.workers(),
+                ...extra });
+        }
+    };
+    const acc = (sc) => ({ access: { edges: o.edges, scenario: sc } });
     if (o.peers.includes('limit')) {
+        const aports = access ? PORT.limitAccess : {};
         const p = await startNginx('limit', `${run}/limit`,
             limitConf(`${run}/limit`, { public: PORT.limitPublic,
-                self: PORT.limitSelf, regex: PORT.limitRegex }, sizes),
-            [PORT.limitPublic, PORT.limitSelf, PORT.limitRegex]);
+                self: PORT.limitSelf, regex: PORT.limitRegex,
+                access: aports }, sizes),
+            [PORT.limitPublic, PORT.limitSelf, PORT.limitRegex,
+                ...Object.values(aports)]);
         peers.limit = p;
+        for (const sc of SCENARIOS) {
+            add(`limit-${sc}`, PORT.limitAccess[sc], sc, p, null,
+                { label: `return 200 (${sc} size)`, ...acc(sc) });
+        }
         add('limit-public', PORT.limitPublic, 'public', p, null,
             { label: 'return 200 (public size)' });
         add('limit-self', PORT.limitSelf, 'self', p, null,
@@ -183,6 +306,19 @@ async function startPeers(o, data, sizes) {
         add('module-self', PORT.module, 'self', p, 'limit-self');
         add('module-regex-public', PORT.moduleRegex, 'public', p,
             'limit-public', { label: 'module-public, regex location' });
+        if (access) {
+            const a = await startNginx('module-access',
+                `${run}/module-access`, moduleAccessConf(
+                    `${run}/module-access`, PORT.moduleAccess,
+                    data.accessSnapshot), [PORT.moduleAccess]);
+            peers.moduleAccess = a;
+            a.ok = await checkAccess('module (access rules)',
+                PORT.moduleAccess, o, true);
+            for (const sc of SCENARIOS) {
+                add(`module-${sc}`, PORT.moduleAccess, sc, a, `limit-${sc}`,
+                    acc(sc));
+            }
+        }
     }
     if (o.peers.includes('lua')) {
         const p = await startNginx('lua', `${run}/lua`,
@@ -196,8 +332,20 @@ async function startPeers(o, data, sizes) {
             { label: 'openresty-self' });
         add('lua-self-raw', PORT.luaRaw, 'self', p, 'limit-self',
             { label: 'openresty-self-raw' });
+        if (access) {
+            const a = await startNginx('lua-access', `${run}/lua-access`,
+                luaAccessConf(`${run}/lua-access`, PORT.luaAccess,
+                    data.luaAccessMdb, ACCESS_SCHEMA), [PORT.luaAccess]);
+            peers.luaAccess = a;
+            a.ok = await checkAccess('lua (access rules)', PORT.luaAccess, o,
+                false);
+            for (const sc of SCENARIOS) {
+                add(`lua-${sc}`, PORT.luaAccess, sc, a, `limit-${sc}`,
+                    { label: `openresty-${sc}`, ...acc(sc) });
+            }
+        }
     }
-    if (o.peers.includes('node')) {
+    if (o.peers.includes('node') && views) {
         const app = await startNode('node-app', [`${BENCH}/peers/node/`
             + 'server.mjs', String(PORT.nodeApp), data.nodeMdb,
         `${BENCH}/schema.json`], PORT.nodeApp, `${run}/node-app.log`);
@@ -237,6 +385,10 @@ const TARGETS = [
     ['node-public', 'module-public', '>=', 6,
         'Node app tier public / module public'],
     ['node-self', 'module-self', '>=', 6, 'Node app tier self / module self'],
+    ...SCENARIOS.map((sc) => [`module-${sc}`, `limit-${sc}`, '<=', 1.3,
+        `module ${sc} viewer vs return 200 (${sc} size)`]),
+    ...SCENARIOS.map((sc) => [`lua-${sc}`, `module-${sc}`, null, null,
+        `OpenResty ${sc} / module ${sc} (reported, no goal)`]),
 ];
 
 function targetRows(rows) {
@@ -246,8 +398,9 @@ function targetRows(rows) {
             || !rows.some((r) => r.scenario === b)) continue;
         const r = pairRatio(rows, a, b);
         const met = op === '<=' ? r.median <= goal : r.median >= goal;
-        out.push([what, `${op} ${goal}`, r.median.toFixed(2),
-            `${r.min.toFixed(2)}-${r.max.toFixed(2)}`, met ? 'met' : 'MISSED']);
+        out.push([what, op ? `${op} ${goal}` : '-', r.median.toFixed(2),
+            `${r.min.toFixed(2)}-${r.max.toFixed(2)}`,
+            op ? (met ? 'met' : 'MISSED') : '']);
     }
     return out;
 }
@@ -255,7 +408,24 @@ function targetRows(rows) {
 async function mainMode(o) {
     const sizes = averageSizes(o.n, o.seed);
     log(`average response body: public ${sizes.public} B, self ${sizes.self} B`);
+    const access = o.groups.includes('access');
+    let shares = null;
+    if (access) {
+        sizes.access = accessSizes(o.n, o.seed);
+        shares = pairShares(o.n, o.edges, o.seed);
+        log(`access scenarios, average body: ${SCENARIOS.map((sc) => `${sc} `
+            + `${sizes.access[sc]} B`).join(', ')}; pairs with the `
+            + `scenario's relation: ${SCENARIOS.map((sc) => `${sc} `
+            + `${(100 * shares[sc]).toFixed(2)}%`).join(', ')}`);
+    }
     const data = {};
+    if (access && o.peers.includes('module')) {
+        data.accessSnapshot = (await accessSnapshot(o.n, o.seed, o.edges))
+            .file;
+    }
+    if (access && o.peers.includes('lua')) {
+        data.luaAccessMdb = await luaAccessMdb(o.n, o.seed, o.edges);
+    }
     if (o.peers.includes('module')) data.snapshot = (await snapshot(o.n,
         o.seed)).file;
     if (o.peers.includes('lua')) data.luaMdb = await luaMdb(o.n, o.seed);
@@ -280,7 +450,12 @@ async function mainMode(o) {
     const cfg = `${o.n} profiles (seed ${o.seed}), ${o.rounds} round(s) x `
         + `${o.seconds} s per scenario, wrk -t1 -c${o.connections}, `
         + `server on CPU 0, wrk on CPU 1; average body public `
-        + `${sizes.public} B, self ${sizes.self} B`;
+        + `${sizes.public} B, self ${sizes.self} B`
+        + (access ? `; access rules: ${o.n * o.edges} edges (${o.edges} a `
+            + `profile), average body ${SCENARIOS.map((sc) => `${sc} `
+            + `${sizes.access[sc]} B`).join(', ')}; pairs with their `
+            + `scenario's relation ${SCENARIOS.map((sc) => `${sc} `
+            + `${(100 * shares[sc]).toFixed(2)}%`).join(', ')}` : '');
     process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n${table}\n\n`
         + `${printTable(tHead, tRows)}\n`
         + (failedChecks.length ? `\nCORRECTNESS CHECK FAILED: `
@@ -302,7 +477,7 @@ async function mainMode(o) {
     plot(summary, `Server CPU per request and p99, ${o.n} profiles, `
         + m.date.slice(0, 10), `${OUT}/benchmarks.png`);
     log(`wrote ${OUT}/results.{csv,md,json} and ${OUT}/benchmarks.png`);
-    if (o.docs && o.peers.length === 4) {
+    if (o.docs && o.peers.length === 4 && o.groups.length === 2) {
         copyPlot(`${OUT}/benchmarks.png`, 'benchmarks.png');
         if (updateDocs('results', md)) log('updated docs/benchmarks.md');
     }
