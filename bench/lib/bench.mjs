@@ -592,6 +592,133 @@ async function scaleMode(o) {
     if (o.docs && updateDocs('scale', md)) log('updated docs/benchmarks.md');
 }
 
+/*
+ * Flatness of the access rules: the friend scenario over snapshots of
+ * several sizes, E edges a profile each (10k, 100k, 1M profiles: 100k,
+ * 1M, 10M edges), each against return 200 with the friend view's body
+ * in the same round.
+ */
+async function scaleAccessMode(o) {
+    const ns = o.sizes ?? [10000, 100000, 1000000];
+    const sc = 'friend';
+    const sizes = { access: accessSizes(Math.max(...ns), o.seed) };
+    const snaps = {};
+    const builds = {};
+    for (const n of ns) {
+        const r = await accessSnapshot(n, o.seed, o.edges,
+            { dropInput: n >= 1000000 });
+        snaps[n] = r.file;
+        builds[n] = r.stats;
+    }
+    for (const n of ns) {
+        // as --scale: from the page cache, read the same way every run
+        const t0 = Date.now();
+        execFileSync('dd', [`if=${snaps[n]}`, 'iflag=nocache', 'count=0',
+            'status=none']);
+        execFileSync('dd', [`if=${snaps[n]}`, 'of=/dev/null', 'bs=4M',
+            'status=none']);
+        log(`page cache: read ${snaps[n]} in `
+            + `${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const m = machine();
+    const run = `${OUT}/run-scale-access`;
+    const limit = await startNginx('limit', `${run}/limit`,
+        limitConf(`${run}/limit`, { public: PORT.limitPublic,
+            self: PORT.limitSelf, access: { [sc]: PORT.limitAccess[sc] } },
+        { ...averageSizes(ns[0], o.seed), ...sizes }),
+        [PORT.limitPublic, PORT.limitSelf, PORT.limitAccess[sc]]);
+    const peers = { limit };
+    const access = { edges: o.edges, scenario: sc };
+    const scenarios = [{ name: `limit-${sc}`, port: PORT.limitAccess[sc],
+        view: sc, access, pids: limit.pids, workers: limit.workers,
+        n: ns[0] }];
+    let port = 18280;
+    try {
+        for (const n of ns) {
+            port++;
+            const p = await startNginx(`module-access-${n}`,
+                `${run}/module-${n}`, moduleAccessConf(`${run}/module-${n}`,
+                    port, snaps[n]), [port]);
+            peers[n] = p;
+            p.ok = await checkAccess(`module (access rules) ${n}`, port,
+                { ...o, n }, true);
+            scenarios.push({ name: `module-${n}-${sc}`, port, view: sc, n,
+                access, pids: p.pids, workers: p.workers,
+                baseline: `limit-${sc}` });
+        }
+    } catch (e) {
+        await stopPeers(peers);
+        throw e;
+    }
+    let res;
+    try {
+        res = await rounds(scenarios, { ...o,
+            rowsFile: `${OUT}/scale-access-rows.json` });
+    } finally {
+        await stopPeers(peers);
+    }
+    const summary = summarize(scenarios, res.rows, res.mem);
+    const first = `module-${ns[0]}-${sc}`;
+    const head = ['scenario', 'profiles', 'edges', 'CPU us/req', 'x limit',
+        'x limit (min-max)', 'vs smallest', 'vs smallest (min-max)',
+        'user us/req', 'req/s', 'p99 ms', 'minflt/req', 'majflt/req',
+        'other load %', 'worker PSS file MiB'];
+    const rows = summary.map((s) => {
+        const x = scenarios.find((y) => y.name === s.scenario);
+        let vs = ['-', '-'];
+        if (x.baseline) {
+            // per round: this size's ratio over the smallest's
+            const rr = [...new Set(res.rows.map((r) => r.round))].map((r) => {
+                const a = res.rows.find((y) => y.round === r
+                    && y.scenario === s.scenario);
+                const b = res.rows.find((y) => y.round === r
+                    && y.scenario === first);
+                return a.ratio / b.ratio;
+            });
+            vs = [median(rr).toFixed(3), `${Math.min(...rr).toFixed(3)}-`
+                + `${Math.max(...rr).toFixed(3)}`];
+        }
+        return [s.scenario, x.baseline ? String(x.n) : '-',
+            x.baseline ? String(x.n * o.edges) : '-',
+            s.cpu_us_per_req.toFixed(2), Number.isFinite(s.ratio)
+                ? s.ratio.toFixed(2) : '-',
+            Number.isFinite(s.ratio_min) ? `${s.ratio_min.toFixed(2)}-`
+                + `${s.ratio_max.toFixed(2)}` : '-', ...vs,
+            s.usr_us_per_req.toFixed(2), String(Math.round(s.rps)),
+            s.p99_ms.toFixed(2), s.minflt_per_req.toFixed(3),
+            s.majflt_per_req.toFixed(4), s.foreign_pct.toFixed(1),
+            s.pss_file_mib.toFixed(1)];
+    });
+    const built = ns.filter((n) => builds[n]).map((n) => `${n}: `
+        + `${builds[n].elapsed.toFixed(1)} s, max RSS `
+        + `${Math.round(builds[n].maxrss_kib / 1024)} MiB`);
+    const cfg = `friend viewer, sizes ${ns.join(', ')} with ${o.edges} edges `
+        + `a profile, ${o.rounds} round(s) x ${o.seconds} s, wrk -t1 `
+        + `-c${o.connections}; friend body ${sizes.access[sc]} B`;
+    const failed = Object.entries(peers).filter(([, p]) => p.ok === false)
+        .map(([k]) => k);
+    process.stdout.write(`\n${machineLine(m)}\n${cfg}\n`
+        + (built.length ? `snapshots built now: ${built.join('; ')}\n` : '')
+        + `\n${printTable(head, rows)}\n`
+        + (failed.length ? `\nCORRECTNESS CHECK FAILED: ${failed.join(', ')}`
+            + '\n' : ''));
+    writeFileSync(`${OUT}/scale-access.csv`, csv(res.rows));
+    writeFileSync(`${OUT}/scale-access.json`, JSON.stringify({ machine: m,
+        options: o, builds, summary, rows: res.rows, mem: res.mem }, null,
+    1));
+    const md = `Measured ${m.date} (${cfg}).\n"vs smallest": the ratio to `
+        + `return 200 divided by the same ratio at ${ns[0]} profiles, `
+        + 'per round.\n\n'
+        + `${mdTable(head, rows)}\n`
+        + (failed.length ? `\n**Correctness check failed:** `
+            + `${failed.join(', ')}\n` : '');
+    writeFileSync(`${OUT}/scale-access.md`, md);
+    log(`wrote ${OUT}/scale-access.{csv,md,json}`);
+    if (o.docs && updateDocs('scale-access', md)) {
+        log('updated docs/benchmarks.md');
+    }
+}
+
 async function cliMode(o) {
     const ns = o.sizes ?? [100000, 1000000];
     const m = machine();
@@ -682,6 +809,7 @@ process.on('SIGTERM', onSignal);
 try {
     if (o.mode === 'main') await mainMode(o);
     else if (o.mode === 'scale') await scaleMode(o);
+    else if (o.mode === 'scale-access') await scaleAccessMode(o);
     else if (o.mode === 'cli') await cliMode(o);
     else await callgrind(o);
 } catch (e) {
