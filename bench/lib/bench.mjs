@@ -22,7 +22,8 @@ import { SCENARIOS, SCENARIO_REL, ROLE, NOT_FOUND, ACCESS_SCHEMA,
     accessSizes, accessView, relation, scenarioPair } from './relations.mjs';
 import { averageSizes, profile, publicView } from './profiles.mjs';
 import { machine, machineLine, printTable, mdTable, csv, plot, updateDocs,
-    copyPlot, MAIN_HEADERS, mainRows } from './report.mjs';
+    copyPlot, MAIN_HEADERS, mainRows, ACCESS_HEADERS, accessRows }
+    from './report.mjs';
 import { callgrind } from './callgrind.mjs';
 
 function usage(code) {
@@ -477,9 +478,21 @@ async function mainMode(o) {
     plot(summary, `Server CPU per request and p99, ${o.n} profiles, `
         + m.date.slice(0, 10), `${OUT}/benchmarks.png`);
     log(`wrote ${OUT}/results.{csv,md,json} and ${OUT}/benchmarks.png`);
+    let accessMd = null;
+    if (access) {
+        const aRows = accessRows(res.rows, pairRatio, SCENARIOS,
+            sizes.access);
+        accessMd = `Measured ${m.date}, ${o.rounds} round(s) x ${o.seconds} `
+            + `s, ${o.n} profiles, ${o.n * o.edges} edges; each ratio `
+            + 'taken in the same round, median (min-max) over the rounds.'
+            + `\n\n${mdTable(ACCESS_HEADERS, aRows)}\n`;
+        process.stdout.write(`\n${printTable(ACCESS_HEADERS, aRows)}\n`);
+        writeFileSync(`${OUT}/access.md`, accessMd);
+    }
     if (o.docs && o.peers.length === 4 && o.groups.length === 2) {
         copyPlot(`${OUT}/benchmarks.png`, 'benchmarks.png');
         if (updateDocs('results', md)) log('updated docs/benchmarks.md');
+        if (updateDocs('access', accessMd)) log('updated docs/benchmarks.md');
     }
 }
 
