@@ -258,7 +258,7 @@ const PORT = { limitPublic: 18081, limitSelf: 18082, limitRegex: 18088,
     lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087,
     limitAccess: { friend: 18091, follower: 18092, blocked: 18093,
         role: 18094 },
-    moduleAccess: 18095, luaAccess: 18096 };
+    moduleAccess: 18095, luaAccess: 18096, limitAnonymous: 18097 };
 
 async function startPeers(o, data, sizes) {
     const run = `${OUT}/run`;
@@ -609,7 +609,8 @@ async function scaleMode(o) {
  * Flatness of the access rules: the friend scenario over snapshots of
  * several sizes, E edges a profile each (10k, 100k, 1M profiles: 100k,
  * 1M, 10M edges), each against return 200 with the friend view's body
- * in the same round.
+ * in the same round; and, as the control, an anonymous viewer over the
+ * same snapshots (no relation lookup) against return 200 of its body.
  */
 async function scaleAccessMode(o) {
     const ns = o.sizes ?? [10000, 100000, 1000000];
@@ -635,15 +636,21 @@ async function scaleAccessMode(o) {
     }
     const m = machine();
     const run = `${OUT}/run-scale-access`;
+    const ctl = 'anonymous';
+    const ctlPort = PORT.limitAnonymous;
     const limit = await startNginx('limit', `${run}/limit`,
         limitConf(`${run}/limit`, { public: PORT.limitPublic,
-            self: PORT.limitSelf, access: { [sc]: PORT.limitAccess[sc] } },
+            self: PORT.limitSelf, access: { [sc]: PORT.limitAccess[sc],
+                [ctl]: ctlPort } },
         { ...averageSizes(ns[0], o.seed), ...sizes }),
-        [PORT.limitPublic, PORT.limitSelf, PORT.limitAccess[sc]]);
+        [PORT.limitPublic, PORT.limitSelf, PORT.limitAccess[sc], ctlPort]);
     const peers = { limit };
     const access = { edges: o.edges, scenario: sc };
+    const control = { edges: o.edges, scenario: ctl };
     const scenarios = [{ name: `limit-${sc}`, port: PORT.limitAccess[sc],
         view: sc, access, pids: limit.pids, workers: limit.workers,
+        n: ns[0] }, { name: `limit-${ctl}`, port: ctlPort, view: ctl,
+        access: control, pids: limit.pids, workers: limit.workers,
         n: ns[0] }];
     let port = 18280;
     try {
@@ -658,6 +665,9 @@ async function scaleAccessMode(o) {
             scenarios.push({ name: `module-${n}-${sc}`, port, view: sc, n,
                 access, pids: p.pids, workers: p.workers,
                 baseline: `limit-${sc}` });
+            scenarios.push({ name: `module-${n}-${ctl}`, port, view: ctl, n,
+                access: control, pids: p.pids, workers: p.workers,
+                baseline: `limit-${ctl}` });
         }
     } catch (e) {
         await stopPeers(peers);
@@ -671,15 +681,15 @@ async function scaleAccessMode(o) {
         await stopPeers(peers);
     }
     const summary = summarize(scenarios, res.rows, res.mem);
-    const first = `module-${ns[0]}-${sc}`;
     const head = ['scenario', 'profiles', 'edges', 'CPU us/req', 'x limit',
         'x limit (min-max)', 'vs smallest', 'vs smallest (min-max)',
         'user us/req', 'req/s', 'p99 ms', 'minflt/req', 'majflt/req',
-        'other load %', 'worker PSS file MiB'];
+        'other load %', 'worker PSS file MiB', 'worker 2 MB-mapped MiB'];
     const rows = summary.map((s) => {
         const x = scenarios.find((y) => y.name === s.scenario);
         let vs = ['-', '-'];
         if (x.baseline) {
+            const first = `module-${ns[0]}-${x.access.scenario}`;
             // per round: this size's ratio over the smallest's
             const rr = [...new Set(res.rows.map((r) => r.round))].map((r) => {
                 const a = res.rows.find((y) => y.round === r
@@ -700,14 +710,16 @@ async function scaleAccessMode(o) {
             s.usr_us_per_req.toFixed(2), String(Math.round(s.rps)),
             s.p99_ms.toFixed(2), s.minflt_per_req.toFixed(3),
             s.majflt_per_req.toFixed(4), s.foreign_pct.toFixed(1),
-            s.pss_file_mib.toFixed(1)];
+            s.pss_file_mib.toFixed(1), s.file_pmd_mib.toFixed(1)];
     });
     const built = ns.filter((n) => builds[n]).map((n) => `${n}: `
         + `${builds[n].elapsed.toFixed(1)} s, max RSS `
         + `${Math.round(builds[n].maxrss_kib / 1024)} MiB`);
-    const cfg = `friend viewer, sizes ${ns.join(', ')} with ${o.edges} edges `
+    const cfg = `friend viewer and an anonymous one (no relation lookup, `
+        + `the control), sizes ${ns.join(', ')} with ${o.edges} edges `
         + `a profile, ${o.rounds} round(s) x ${o.seconds} s, wrk -t1 `
-        + `-c${o.connections}; friend body ${sizes.access[sc]} B`;
+        + `-c${o.connections}; friend body ${sizes.access[sc]} B, anonymous `
+        + `${sizes.access[ctl]} B`;
     const failed = Object.entries(peers).filter(([, p]) => p.ok === false)
         .map(([k]) => k);
     process.stdout.write(`\n${machineLine(m)}\n${cfg}\n`
@@ -720,8 +732,8 @@ async function scaleAccessMode(o) {
         options: o, builds, summary, rows: res.rows, mem: res.mem }, null,
     1));
     const md = `Measured ${m.date} (${cfg}).\n"vs smallest": the ratio to `
-        + `return 200 divided by the same ratio at ${ns[0]} profiles, `
-        + 'per round.\n\n'
+        + `return 200 divided by the same viewer's ratio at ${ns[0]} `
+        + 'profiles, per round.\n\n'
         + `${mdTable(head, rows)}\n`
         + (failed.length ? `\n**Correctness check failed:** `
             + `${failed.join(', ')}\n` : '');

@@ -103,14 +103,15 @@ export function scenarioPair(n, edges, scenario, i, k) {
 
 // the relation kind each scenario's pairs (mostly) have
 export const SCENARIO_REL = { friend: 'friend', follower: 'follower',
-    blocked: 'blocked', role: 'none' };
+    blocked: 'blocked', role: 'none', anonymous: 'anonymous' };
 
 // average response body per scenario over the first `sample` profiles
 // (the view depends on the owner's record and the viewer's kind)
+// (and of the anonymous control of --scale-access)
 export function accessSizes(n, seed, sample = 10000) {
     const m = Math.min(n, sample);
     const sizes = {};
-    for (const sc of SCENARIOS) {
+    for (const sc of [...SCENARIOS, 'anonymous']) {
         if (sc === 'blocked') {
             sizes[sc] = Buffer.byteLength(NOT_FOUND);
             continue;

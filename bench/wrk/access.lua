@@ -10,6 +10,8 @@
 --           follower  the viewer has a follows edge to the owner
 --           blocked   the owner blocked the viewer (404)
 --           role      a random other viewer with X-Roles: support
+--           anonymous no viewer (no relation lookup): the control of
+--                     bench/run --scale-access
 -- 10% of the requests ask for an id that is not in the data set (404),
 -- as in profiles.lua.  The pairs come from the same formula as the edges
 -- (bench/lib/relations.mjs target()).
@@ -53,6 +55,13 @@ function request()
         viewer, owner = i, target(i, random(0, 5))
     elseif scenario == "blocked" then
         owner, viewer = i, target(i, 9)
+    elseif scenario == "anonymous" then
+        owner = i
+        if random(10) == 1 then
+            owner = n + owner
+        end
+        return prefix .. string.format("%d", owner)
+            .. " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     else
         owner, viewer = i, i % n + 1
         tail = "\r\nX-Roles: support\r\n\r\n"
