@@ -30,8 +30,9 @@ function usage(code) {
     process.stderr.write(`usage: bench/run [options]
   (default)           peers side by side: limit, module, OpenResty, Node
   --scale             the module at several snapshot sizes
-  --scale-access      the friend scenario at several sizes (10 edges a
-                      profile): flatness of the access rules
+  --scale-access      the friend scenario (and an anonymous control) at
+                      several sizes (default 10000,100000,1000000;
+                      --edges a profile): flatness of the access rules
   --cli               profile-snapshot build throughput and peak memory
   --callgrind         instructions per request of the handler (valgrind)
 options:
@@ -44,7 +45,8 @@ options:
   --warmup S          seconds of unmeasured load per scenario first (3)
   --peers LIST        subset of limit,module,lua,node (default all)
   --groups LIST       scenario groups: views (public, self), access
-                      (friend, follower, blocked, role) (default both)
+                      (friend, follower, blocked, role) (default both;
+                      also for --callgrind)
   --edges E           relation edges a profile for the access scenarios
                       (default 10; at least 10, so that there are blocks)
   --sizes LIST        sizes for --scale / --scale-access / --cli
