@@ -3,6 +3,7 @@
 //
 //   bench/run [--profiles N] [--seconds S] [--rounds R] [--quick]
 //   bench/run --scale [--sizes 10000,1000000,10000000]
+//   bench/run --scale-access [--sizes 10000,100000,1000000] [--edges E]
 //   bench/run --cli [--sizes 100000,1000000]
 //   bench/run --callgrind [--requests N]
 
@@ -11,20 +12,27 @@ import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { BENCH, limitConf, moduleConf, luaConf, nodeProxyConf, startNginx,
-    startNode, killAll, MODULE_SO } from './peers.mjs';
+    startNode, killAll, MODULE_SO, moduleAccessConf, luaAccessConf }
+    from './peers.mjs';
 import { rounds, summarize, pairRatio, median } from './measure.mjs';
 import { OUT, ndjson, luaMdb, nodeMdb, snapshot, buildSnapshot, dataDir,
-    timeMdbCopy, timeFirstTouch }
+    timeMdbCopy, timeFirstTouch, accessSnapshot, luaAccessMdb }
     from './data.mjs';
+import { SCENARIOS, SCENARIO_REL, ROLE, NOT_FOUND, ACCESS_SCHEMA,
+    accessSizes, accessView, relation, scenarioPair } from './relations.mjs';
 import { averageSizes, profile, publicView } from './profiles.mjs';
 import { machine, machineLine, printTable, mdTable, csv, plot, updateDocs,
-    copyPlot, MAIN_HEADERS, mainRows } from './report.mjs';
+    copyPlot, MAIN_HEADERS, mainRows, ACCESS_HEADERS, accessRows }
+    from './report.mjs';
 import { callgrind } from './callgrind.mjs';
 
 function usage(code) {
     process.stderr.write(`usage: bench/run [options]
   (default)           peers side by side: limit, module, OpenResty, Node
   --scale             the module at several snapshot sizes
+  --scale-access      the friend scenario (and an anonymous control) at
+                      several sizes (default 10000,100000,1000000;
+                      --edges a profile): flatness of the access rules
   --cli               profile-snapshot build throughput and peak memory
   --callgrind         instructions per request of the handler (valgrind)
 options:
@@ -36,7 +44,12 @@ options:
   --connections C     wrk connections (default 16)
   --warmup S          seconds of unmeasured load per scenario first (3)
   --peers LIST        subset of limit,module,lua,node (default all)
-  --sizes LIST        sizes for --scale / --cli
+  --groups LIST       scenario groups: views (public, self), access
+                      (friend, follower, blocked, role) (default both;
+                      also for --callgrind)
+  --edges E           relation edges a profile for the access scenarios
+                      (default 10; at least 10, so that there are blocks)
+  --sizes LIST        sizes for --scale / --scale-access / --cli
   --requests N        requests for --callgrind (default 20000)
   --no-docs           do not rewrite docs/benchmarks.md and its plot
 `);
@@ -46,7 +59,8 @@ options:
 function parseArgs(argv) {
     const o = { mode: 'main', n: 100000, seed: 42, seconds: 6, rounds: 5,
         warmup: 3, connections: 16, peers: ['limit', 'module', 'lua', 'node'],
-        sizes: null, requests: 20000, docs: true, quick: false };
+        sizes: null, requests: 20000, docs: true, quick: false,
+        groups: ['views', 'access'], edges: 10 };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const val = () => {
@@ -55,6 +69,9 @@ function parseArgs(argv) {
         };
         switch (a) {
         case '--scale': o.mode = 'scale'; break;
+        case '--scale-access': o.mode = 'scale-access'; break;
+        case '--groups': o.groups = val().split(','); break;
+        case '--edges': o.edges = Number(val()); break;
         case '--cli': o.mode = 'cli'; break;
         case '--callgrind': o.mode = 'callgrind'; break;
         case '--profiles': o.n = Number(val()); break;
@@ -81,6 +98,8 @@ function parseArgs(argv) {
         o.docs = false;
     }
     if (!(o.n > 0 && o.seconds > 0 && o.rounds > 0)) usage(2);
+    if (!(o.edges >= 10) || o.groups.some((g) => !['views', 'access']
+        .includes(g))) usage(2);
     return o;
 }
 
@@ -88,10 +107,13 @@ function log(msg) {
     process.stderr.write(`bench: ${msg}\n`);
 }
 
-function get(port, path, viewer) {
+function get(port, path, viewer, roles) {
+    const headers = {};
+    if (viewer !== null) headers['X-Viewer'] = viewer;
+    if (roles) headers['X-Roles'] = roles;
     return new Promise((resolve, reject) => {
         const req = http.get({ host: '127.0.0.1', port, path,
-            headers: { 'X-Viewer': viewer }, agent: false }, (res) => {
+            headers, agent: false }, (res) => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
             res.on('end', () => resolve({ status: res.statusCode,
@@ -146,23 +168,127 @@ async function check(name, port, n, seed, exact) {
     return problems.length === 0;
 }
 
+/*
+ * The access-rules peers answer as docs/access-rules.md says for each
+ * scenario's pairs (the exact relation of each pair, read from both
+ * ends' edges), for an anonymous viewer, the owner, a stranger with and
+ * without the role, and an unknown id; a hidden answer is the module's
+ * 404 byte for byte (the OpenResty peer sends the same body).
+ */
+async function checkAccess(name, port, o, exact) {
+    const { n, seed, edges } = o;
+    const problems = [];
+    const cases = [];
+    for (const i of [1, 2, 3, Math.floor(n / 2), n]) {
+        for (const sc of SCENARIOS) {
+            for (const k of sc === 'friend' ? [6, 8] : sc === 'follower'
+                ? [0, 5] : [9]) {
+                const p = scenarioPair(n, edges, sc, i, k);
+                cases.push([p.viewer, p.owner, p.roles ?? [], sc]);
+            }
+        }
+        cases.push([null, i, [], 'anonymous']);
+        cases.push([null, i, [ROLE], 'anonymous with a role']);
+        cases.push([i, i, [], 'self']);
+        cases.push([i % n + 1, i, [], 'stranger']);
+        cases.push([i % n + 1, i, ['admin'], 'admin']);
+    }
+    for (const [viewer, owner, roles, what] of cases) {
+        const rel = viewer === null ? 'anonymous'
+            : relation(n, edges, viewer, owner);
+        const want = accessView(profile(owner, seed), rel, roles);
+        const got = await get(port, `/profiles/u${owner}`,
+            viewer === null ? null : `u${viewer}`, roles.join(','));
+        let ok;
+        if (want === null) {
+            ok = got.status === 404 && got.body === NOT_FOUND;
+        } else {
+            let body = null;
+            try {
+                body = JSON.parse(got.body);
+            } catch { /* reported below */ }
+            ok = got.status === 200 && (exact ? isDeepStrictEqual(body, want)
+                : isDeepStrictEqual(normalize(body), normalize(want)));
+        }
+        if (!ok) {
+            problems.push(`${what}: u${owner} viewer ${viewer} (${rel}`
+                + `${roles.length ? ', roles ' + roles : ''}): ${got.status} `
+                + got.body.slice(0, 200));
+        }
+    }
+    const miss = await get(port, `/profiles/u${n + 7}`, 'u1');
+    if (miss.status !== 404 || miss.body !== NOT_FOUND) {
+        problems.push(`unknown id: ${miss.status} ${miss.body.slice(0, 200)}`);
+    }
+    if (problems.length) {
+        log(`CHECK FAILED for ${name}:\n  ${problems.join('\n  ')}`);
+    } else {
+        log(`check ${name}: ${cases.length} friend, follower, blocked, `
+            + 'role, anonymous, self and stranger answers and a 404 as '
+            + 'expected');
+    }
+    return problems.length === 0;
+}
+
+// how many of each scenario's pairs have its relation (a pair can get
+// edges from both ends, which the load does not avoid)
+function pairShares(n, edges, seed, sample = 2000) {
+    const out = {};
+    let x = seed >>> 0 || 1;
+    const rnd = () => {
+        x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+        return x / 4294967296;
+    };
+    for (const sc of SCENARIOS) {
+        let same = 0;
+        for (let s = 0; s < sample; s++) {
+            const i = 1 + Math.floor(rnd() * n);
+            const k = sc === 'friend' ? 6 + Math.floor(rnd() * 3)
+                : Math.floor(rnd() * 6);
+            const p = scenarioPair(n, edges, sc, i, k);
+            if (relation(n, edges, p.viewer, p.owner) === SCENARIO_REL[sc]) {
+                same++;
+            }
+        }
+        out[sc] = same / sample;
+    }
+    return out;
+}
+
 const PORT = { limitPublic: 18081, limitSelf: 18082, limitRegex: 18088,
     module: 18083, moduleRegex: 18089,
-    lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087 };
+    lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087,
+    limitAccess: { friend: 18091, follower: 18092, blocked: 18093,
+        role: 18094 },
+    moduleAccess: 18095, luaAccess: 18096, limitAnonymous: 18097 };
 
 async function startPeers(o, data, sizes) {
     const run = `${OUT}/run`;
     const peers = {};
     const scenarios = [];
-    const add = (name, port, view, peer, baseline, extra = {}) => scenarios
-        .push({ name, port, view, baseline, pids: () => peer.pids(),
-            workers: () => peer.workers(), ...extra });
+    const views = o.groups.includes('views');
+    const access = o.groups.includes('access');
+    const add = (name, port, view, peer, baseline, extra = {}) => {
+        if (extra.access ? access : views) {
+            scenarios.push({ name, port, view, baseline,
+                pids: () => peer.pids(), workers: () => peer.workers(),
+                ...extra });
+        }
+    };
+    const acc = (sc) => ({ access: { edges: o.edges, scenario: sc } });
     if (o.peers.includes('limit')) {
+        const aports = access ? PORT.limitAccess : {};
         const p = await startNginx('limit', `${run}/limit`,
             limitConf(`${run}/limit`, { public: PORT.limitPublic,
-                self: PORT.limitSelf, regex: PORT.limitRegex }, sizes),
-            [PORT.limitPublic, PORT.limitSelf, PORT.limitRegex]);
+                self: PORT.limitSelf, regex: PORT.limitRegex,
+                access: aports }, sizes),
+            [PORT.limitPublic, PORT.limitSelf, PORT.limitRegex,
+                ...Object.values(aports)]);
         peers.limit = p;
+        for (const sc of SCENARIOS) {
+            add(`limit-${sc}`, PORT.limitAccess[sc], sc, p, null,
+                { label: `return 200 (${sc} size)`, ...acc(sc) });
+        }
         add('limit-public', PORT.limitPublic, 'public', p, null,
             { label: 'return 200 (public size)' });
         add('limit-self', PORT.limitSelf, 'self', p, null,
@@ -183,6 +309,19 @@ async function startPeers(o, data, sizes) {
         add('module-self', PORT.module, 'self', p, 'limit-self');
         add('module-regex-public', PORT.moduleRegex, 'public', p,
             'limit-public', { label: 'module-public, regex location' });
+        if (access) {
+            const a = await startNginx('module-access',
+                `${run}/module-access`, moduleAccessConf(
+                    `${run}/module-access`, PORT.moduleAccess,
+                    data.accessSnapshot), [PORT.moduleAccess]);
+            peers.moduleAccess = a;
+            a.ok = await checkAccess('module (access rules)',
+                PORT.moduleAccess, o, true);
+            for (const sc of SCENARIOS) {
+                add(`module-${sc}`, PORT.moduleAccess, sc, a, `limit-${sc}`,
+                    acc(sc));
+            }
+        }
     }
     if (o.peers.includes('lua')) {
         const p = await startNginx('lua', `${run}/lua`,
@@ -196,8 +335,20 @@ async function startPeers(o, data, sizes) {
             { label: 'openresty-self' });
         add('lua-self-raw', PORT.luaRaw, 'self', p, 'limit-self',
             { label: 'openresty-self-raw' });
+        if (access) {
+            const a = await startNginx('lua-access', `${run}/lua-access`,
+                luaAccessConf(`${run}/lua-access`, PORT.luaAccess,
+                    data.luaAccessMdb, ACCESS_SCHEMA), [PORT.luaAccess]);
+            peers.luaAccess = a;
+            a.ok = await checkAccess('lua (access rules)', PORT.luaAccess, o,
+                false);
+            for (const sc of SCENARIOS) {
+                add(`lua-${sc}`, PORT.luaAccess, sc, a, `limit-${sc}`,
+                    { label: `openresty-${sc}`, ...acc(sc) });
+            }
+        }
     }
-    if (o.peers.includes('node')) {
+    if (o.peers.includes('node') && views) {
         const app = await startNode('node-app', [`${BENCH}/peers/node/`
             + 'server.mjs', String(PORT.nodeApp), data.nodeMdb,
         `${BENCH}/schema.json`], PORT.nodeApp, `${run}/node-app.log`);
@@ -237,6 +388,10 @@ const TARGETS = [
     ['node-public', 'module-public', '>=', 6,
         'Node app tier public / module public'],
     ['node-self', 'module-self', '>=', 6, 'Node app tier self / module self'],
+    ...SCENARIOS.map((sc) => [`module-${sc}`, `limit-${sc}`, '<=', 1.3,
+        `module ${sc} viewer vs return 200 (${sc} size)`]),
+    ...SCENARIOS.map((sc) => [`lua-${sc}`, `module-${sc}`, null, null,
+        `OpenResty ${sc} / module ${sc} (reported, no goal)`]),
 ];
 
 function targetRows(rows) {
@@ -246,8 +401,9 @@ function targetRows(rows) {
             || !rows.some((r) => r.scenario === b)) continue;
         const r = pairRatio(rows, a, b);
         const met = op === '<=' ? r.median <= goal : r.median >= goal;
-        out.push([what, `${op} ${goal}`, r.median.toFixed(2),
-            `${r.min.toFixed(2)}-${r.max.toFixed(2)}`, met ? 'met' : 'MISSED']);
+        out.push([what, op ? `${op} ${goal}` : '-', r.median.toFixed(2),
+            `${r.min.toFixed(2)}-${r.max.toFixed(2)}`,
+            op ? (met ? 'met' : 'MISSED') : '']);
     }
     return out;
 }
@@ -255,7 +411,24 @@ function targetRows(rows) {
 async function mainMode(o) {
     const sizes = averageSizes(o.n, o.seed);
     log(`average response body: public ${sizes.public} B, self ${sizes.self} B`);
+    const access = o.groups.includes('access');
+    let shares = null;
+    if (access) {
+        sizes.access = accessSizes(o.n, o.seed);
+        shares = pairShares(o.n, o.edges, o.seed);
+        log(`access scenarios, average body: ${SCENARIOS.map((sc) => `${sc} `
+            + `${sizes.access[sc]} B`).join(', ')}; pairs with the `
+            + `scenario's relation: ${SCENARIOS.map((sc) => `${sc} `
+            + `${(100 * shares[sc]).toFixed(2)}%`).join(', ')}`);
+    }
     const data = {};
+    if (access && o.peers.includes('module')) {
+        data.accessSnapshot = (await accessSnapshot(o.n, o.seed, o.edges))
+            .file;
+    }
+    if (access && o.peers.includes('lua')) {
+        data.luaAccessMdb = await luaAccessMdb(o.n, o.seed, o.edges);
+    }
     if (o.peers.includes('module')) data.snapshot = (await snapshot(o.n,
         o.seed)).file;
     if (o.peers.includes('lua')) data.luaMdb = await luaMdb(o.n, o.seed);
@@ -280,7 +453,12 @@ async function mainMode(o) {
     const cfg = `${o.n} profiles (seed ${o.seed}), ${o.rounds} round(s) x `
         + `${o.seconds} s per scenario, wrk -t1 -c${o.connections}, `
         + `server on CPU 0, wrk on CPU 1; average body public `
-        + `${sizes.public} B, self ${sizes.self} B`;
+        + `${sizes.public} B, self ${sizes.self} B`
+        + (access ? `; access rules: ${o.n * o.edges} edges (${o.edges} a `
+            + `profile), average body ${SCENARIOS.map((sc) => `${sc} `
+            + `${sizes.access[sc]} B`).join(', ')}; pairs with their `
+            + `scenario's relation ${SCENARIOS.map((sc) => `${sc} `
+            + `${(100 * shares[sc]).toFixed(2)}%`).join(', ')}` : '');
     process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n${table}\n\n`
         + `${printTable(tHead, tRows)}\n`
         + (failedChecks.length ? `\nCORRECTNESS CHECK FAILED: `
@@ -302,9 +480,21 @@ async function mainMode(o) {
     plot(summary, `Server CPU per request and p99, ${o.n} profiles, `
         + m.date.slice(0, 10), `${OUT}/benchmarks.png`);
     log(`wrote ${OUT}/results.{csv,md,json} and ${OUT}/benchmarks.png`);
-    if (o.docs && o.peers.length === 4) {
+    let accessMd = null;
+    if (access) {
+        const aRows = accessRows(res.rows, pairRatio, SCENARIOS,
+            sizes.access);
+        accessMd = `Measured ${m.date}, ${o.rounds} round(s) x ${o.seconds} `
+            + `s, ${o.n} profiles, ${o.n * o.edges} edges; each ratio `
+            + 'taken in the same round, median (min-max) over the rounds.'
+            + `\n\n${mdTable(ACCESS_HEADERS, aRows)}\n`;
+        process.stdout.write(`\n${printTable(ACCESS_HEADERS, aRows)}\n`);
+        writeFileSync(`${OUT}/access.md`, accessMd);
+    }
+    if (o.docs && o.peers.length === 4 && o.groups.length === 2) {
         copyPlot(`${OUT}/benchmarks.png`, 'benchmarks.png');
         if (updateDocs('results', md)) log('updated docs/benchmarks.md');
+        if (updateDocs('access', accessMd)) log('updated docs/benchmarks.md');
     }
 }
 
@@ -417,6 +607,145 @@ async function scaleMode(o) {
     if (o.docs && updateDocs('scale', md)) log('updated docs/benchmarks.md');
 }
 
+/*
+ * Flatness of the access rules: the friend scenario over snapshots of
+ * several sizes, E edges a profile each (10k, 100k, 1M profiles: 100k,
+ * 1M, 10M edges), each against return 200 with the friend view's body
+ * in the same round; and, as the control, an anonymous viewer over the
+ * same snapshots (no relation lookup) against return 200 of its body.
+ */
+async function scaleAccessMode(o) {
+    const ns = o.sizes ?? [10000, 100000, 1000000];
+    const sc = 'friend';
+    const sizes = { access: accessSizes(Math.max(...ns), o.seed) };
+    const snaps = {};
+    const builds = {};
+    for (const n of ns) {
+        const r = await accessSnapshot(n, o.seed, o.edges,
+            { dropInput: n >= 1000000 });
+        snaps[n] = r.file;
+        builds[n] = r.stats;
+    }
+    for (const n of ns) {
+        // as --scale: from the page cache, read the same way every run
+        const t0 = Date.now();
+        execFileSync('dd', [`if=${snaps[n]}`, 'iflag=nocache', 'count=0',
+            'status=none']);
+        execFileSync('dd', [`if=${snaps[n]}`, 'of=/dev/null', 'bs=4M',
+            'status=none']);
+        log(`page cache: read ${snaps[n]} in `
+            + `${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const m = machine();
+    const run = `${OUT}/run-scale-access`;
+    const ctl = 'anonymous';
+    const ctlPort = PORT.limitAnonymous;
+    const limit = await startNginx('limit', `${run}/limit`,
+        limitConf(`${run}/limit`, { public: PORT.limitPublic,
+            self: PORT.limitSelf, access: { [sc]: PORT.limitAccess[sc],
+                [ctl]: ctlPort } },
+        { ...averageSizes(ns[0], o.seed), ...sizes }),
+        [PORT.limitPublic, PORT.limitSelf, PORT.limitAccess[sc], ctlPort]);
+    const peers = { limit };
+    const access = { edges: o.edges, scenario: sc };
+    const control = { edges: o.edges, scenario: ctl };
+    const scenarios = [{ name: `limit-${sc}`, port: PORT.limitAccess[sc],
+        view: sc, access, pids: limit.pids, workers: limit.workers,
+        n: ns[0] }, { name: `limit-${ctl}`, port: ctlPort, view: ctl,
+        access: control, pids: limit.pids, workers: limit.workers,
+        n: ns[0] }];
+    let port = 18280;
+    try {
+        for (const n of ns) {
+            port++;
+            const p = await startNginx(`module-access-${n}`,
+                `${run}/module-${n}`, moduleAccessConf(`${run}/module-${n}`,
+                    port, snaps[n]), [port]);
+            peers[n] = p;
+            p.ok = await checkAccess(`module (access rules) ${n}`, port,
+                { ...o, n }, true);
+            scenarios.push({ name: `module-${n}-${sc}`, port, view: sc, n,
+                access, pids: p.pids, workers: p.workers,
+                baseline: `limit-${sc}` });
+            scenarios.push({ name: `module-${n}-${ctl}`, port, view: ctl, n,
+                access: control, pids: p.pids, workers: p.workers,
+                baseline: `limit-${ctl}` });
+        }
+    } catch (e) {
+        await stopPeers(peers);
+        throw e;
+    }
+    let res;
+    try {
+        res = await rounds(scenarios, { ...o,
+            rowsFile: `${OUT}/scale-access-rows.json` });
+    } finally {
+        await stopPeers(peers);
+    }
+    const summary = summarize(scenarios, res.rows, res.mem);
+    const head = ['scenario', 'profiles', 'edges', 'CPU us/req', 'x limit',
+        'x limit (min-max)', 'vs smallest', 'vs smallest (min-max)',
+        'user us/req', 'req/s', 'p99 ms', 'minflt/req', 'majflt/req',
+        'other load %', 'worker PSS file MiB', 'worker 2 MB-mapped MiB'];
+    const rows = summary.map((s) => {
+        const x = scenarios.find((y) => y.name === s.scenario);
+        let vs = ['-', '-'];
+        if (x.baseline) {
+            const first = `module-${ns[0]}-${x.access.scenario}`;
+            // per round: this size's ratio over the smallest's
+            const rr = [...new Set(res.rows.map((r) => r.round))].map((r) => {
+                const a = res.rows.find((y) => y.round === r
+                    && y.scenario === s.scenario);
+                const b = res.rows.find((y) => y.round === r
+                    && y.scenario === first);
+                return a.ratio / b.ratio;
+            });
+            vs = [median(rr).toFixed(3), `${Math.min(...rr).toFixed(3)}-`
+                + `${Math.max(...rr).toFixed(3)}`];
+        }
+        return [s.scenario, x.baseline ? String(x.n) : '-',
+            x.baseline ? String(x.n * o.edges) : '-',
+            s.cpu_us_per_req.toFixed(2), Number.isFinite(s.ratio)
+                ? s.ratio.toFixed(2) : '-',
+            Number.isFinite(s.ratio_min) ? `${s.ratio_min.toFixed(2)}-`
+                + `${s.ratio_max.toFixed(2)}` : '-', ...vs,
+            s.usr_us_per_req.toFixed(2), String(Math.round(s.rps)),
+            s.p99_ms.toFixed(2), s.minflt_per_req.toFixed(3),
+            s.majflt_per_req.toFixed(4), s.foreign_pct.toFixed(1),
+            s.pss_file_mib.toFixed(1), s.file_pmd_mib.toFixed(1)];
+    });
+    const built = ns.filter((n) => builds[n]).map((n) => `${n}: `
+        + `${builds[n].elapsed.toFixed(1)} s, max RSS `
+        + `${Math.round(builds[n].maxrss_kib / 1024)} MiB`);
+    const cfg = `friend viewer and an anonymous one (no relation lookup, `
+        + `the control), sizes ${ns.join(', ')} with ${o.edges} edges `
+        + `a profile, ${o.rounds} round(s) x ${o.seconds} s, wrk -t1 `
+        + `-c${o.connections}; friend body ${sizes.access[sc]} B, anonymous `
+        + `${sizes.access[ctl]} B`;
+    const failed = Object.entries(peers).filter(([, p]) => p.ok === false)
+        .map(([k]) => k);
+    process.stdout.write(`\n${machineLine(m)}\n${cfg}\n`
+        + (built.length ? `snapshots built now: ${built.join('; ')}\n` : '')
+        + `\n${printTable(head, rows)}\n`
+        + (failed.length ? `\nCORRECTNESS CHECK FAILED: ${failed.join(', ')}`
+            + '\n' : ''));
+    writeFileSync(`${OUT}/scale-access.csv`, csv(res.rows));
+    writeFileSync(`${OUT}/scale-access.json`, JSON.stringify({ machine: m,
+        options: o, builds, summary, rows: res.rows, mem: res.mem }, null,
+    1));
+    const md = `Measured ${m.date} (${cfg}).\n"vs smallest": the ratio to `
+        + `return 200 divided by the same viewer's ratio at ${ns[0]} `
+        + 'profiles, per round.\n\n'
+        + `${mdTable(head, rows)}\n`
+        + (failed.length ? `\n**Correctness check failed:** `
+            + `${failed.join(', ')}\n` : '');
+    writeFileSync(`${OUT}/scale-access.md`, md);
+    log(`wrote ${OUT}/scale-access.{csv,md,json}`);
+    if (o.docs && updateDocs('scale-access', md)) {
+        log('updated docs/benchmarks.md');
+    }
+}
+
 async function cliMode(o) {
     const ns = o.sizes ?? [100000, 1000000];
     const m = machine();
@@ -507,6 +836,7 @@ process.on('SIGTERM', onSignal);
 try {
     if (o.mode === 'main') await mainMode(o);
     else if (o.mode === 'scale') await scaleMode(o);
+    else if (o.mode === 'scale-access') await scaleAccessMode(o);
     else if (o.mode === 'cli') await cliMode(o);
     else await callgrind(o);
 } catch (e) {

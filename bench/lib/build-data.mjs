@@ -3,6 +3,11 @@
 //   node lib/build-data.mjs ndjson  N SEED OUT      input of profile-snapshot
 //   node lib/build-data.mjs mdbload N SEED OUT.mdb  OpenResty peer (liblmdb 0.9)
 //   node lib/build-data.mjs lmdbjs  N SEED OUT.mdb  Node peer (lmdb-js 3.x)
+//   node lib/build-data.mjs edges   N SEED OUT E    relations source, E edges
+//                                                  a profile (lib/relations.mjs)
+//   node lib/build-data.mjs mdbaccess N SEED OUT.mdb E  OpenResty access peer:
+//                                                  databases "profiles" and
+//                                                  "relations" (mdb_load -s)
 //
 // The two LMDB files hold JSON documents (the full profile) keyed by id.
 // lmdb-js 3.x and Debian's liblmdb 0.9 do not read each other's files, so
@@ -11,6 +16,7 @@
 import { openSync, writeSync, closeSync, rmSync, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { profile } from './profiles.mjs';
+import { edgesOf } from './relations.mjs';
 
 const CHUNK = 4 << 20;
 
@@ -54,10 +60,9 @@ function ndjson(n, seed, out) {
 
 // mdb_dump "print" format, read by mdb_load: a header, then key and value
 // lines each starting with a space; a backslash is written doubled.
-async function mdbload(n, seed, out) {
-    for (const f of [out, out + '-lock']) rmSync(f, { force: true });
-    const mapsize = Math.ceil((n * 2600 + (64 << 20)) / 4096) * 4096;
-    const child = spawn('mdb_load', ['-n', out],
+// entries() yields [key, value] strings; sub names a database (-s).
+async function mdbLoad(out, mapsize, entries, sub) {
+    const child = spawn('mdb_load', ['-n', ...(sub ? ['-s', sub] : []), out],
         { stdio: ['pipe', 'inherit', 'inherit'] });
     const done = new Promise((resolve, reject) => {
         child.on('error', reject);
@@ -71,20 +76,77 @@ async function mdbload(n, seed, out) {
     await write(`VERSION=3\nformat=print\ntype=btree\nmapsize=${mapsize}\n`
         + 'HEADER=END\n');
     let batch = [];
-    for (let i = 1; i <= n; i++) {
-        const p = profile(i, seed);
-        batch.push(' ' + p.id + '\n '
-            + JSON.stringify(p).replace(/\\/g, '\\\\') + '\n');
-        if (batch.length === 5000 || i === n) {
+    for (const [k, v] of entries()) {
+        batch.push(' ' + k + '\n ' + v.replace(/\\/g, '\\\\') + '\n');
+        if (batch.length === 5000) {
             await write(batch.join(''));
             batch = [];
         }
-        progress('mdb_load', i, n);
     }
-    await write('DATA=END\n');
+    await write(batch.join('') + 'DATA=END\n');
     child.stdin.end();
     await done;
     rmSync(out + '-lock', { force: true });
+}
+
+function* profileEntries(n, seed) {
+    for (let i = 1; i <= n; i++) {
+        const p = profile(i, seed);
+        yield [p.id, JSON.stringify(p)];
+        progress('mdb_load', i, n);
+    }
+}
+
+async function mdbload(n, seed, out) {
+    for (const f of [out, out + '-lock']) rmSync(f, { force: true });
+    const mapsize = Math.ceil((n * 2600 + (64 << 20)) / 4096) * 4096;
+    await mdbLoad(out, mapsize, () => profileEntries(n, seed));
+}
+
+function edges(n, seed, out, e) {
+    const fd = openSync(out, 'w');
+    const w = writer(fd);
+    for (let i = 1; i <= n; i++) {
+        for (const [to, kind] of edgesOf(n, e, i)) {
+            w.push(`{"from":"u${i}","to":"u${to}","kind":"${kind}"}\n`);
+        }
+        progress('edges', i, n);
+    }
+    w.flush();
+    closeSync(fd);
+}
+
+/*
+ * The OpenResty access peer's relations, keyed "viewer|owner" (both
+ * directions of each pair), the value the decimal digits of the bits,
+ * from the viewer's side: 1 the viewer follows the owner, 2 the owner
+ * follows the viewer, 4 a friend edge either way, 8 the owner blocked
+ * the viewer, 16 the viewer blocked the owner.
+ */
+const BITS = { follows: [1, 2], friend: [4, 4], blocked: [16, 8] };
+
+function relationBits(n, e) {
+    const m = new Map();
+    const add = (k, b) => m.set(k, (m.get(k) ?? 0) | b);
+    for (let i = 1; i <= n; i++) {
+        for (const [to, kind] of edgesOf(n, e, i)) {
+            const [fromSide, toSide] = BITS[kind];
+            add(`u${i}|u${to}`, fromSide);
+            add(`u${to}|u${i}`, toSide);
+        }
+    }
+    return m;
+}
+
+async function mdbaccess(n, seed, out, e) {
+    for (const f of [out, out + '-lock']) rmSync(f, { force: true });
+    const rel = relationBits(n, e);
+    const mapsize = Math.ceil((n * 2600 + rel.size * 64 + (64 << 20))
+        / 4096) * 4096;
+    await mdbLoad(out, mapsize, () => profileEntries(n, seed), 'profiles');
+    await mdbLoad(out, mapsize, function* entries() {
+        for (const [k, b] of rel) yield [k, String(b)];
+    }, 'relations');
 }
 
 async function lmdbjs(n, seed, out) {
@@ -108,10 +170,11 @@ async function lmdbjs(n, seed, out) {
     if (!existsSync(out)) throw new Error(`lmdb-js wrote no ${out}`);
 }
 
-const [mode, n, seed, out] = process.argv.slice(2);
-const builders = { ndjson, mdbload, lmdbjs };
+const [mode, n, seed, out, e] = process.argv.slice(2);
+const builders = { ndjson, mdbload, lmdbjs, edges, mdbaccess };
 if (!builders[mode] || !out) {
-    console.error('usage: build-data.mjs ndjson|mdbload|lmdbjs N SEED OUT');
+    console.error('usage: build-data.mjs ndjson|mdbload|lmdbjs|edges|mdbaccess'
+        + ' N SEED OUT [E]');
     process.exit(2);
 }
-await builders[mode](Number(n), Number(seed), out);
+await builders[mode](Number(n), Number(seed), out, Number(e ?? 10));

@@ -6,9 +6,11 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { OUT, snapshot } from './data.mjs';
+import { OUT, snapshot, accessSnapshot } from './data.mjs';
 import { averageSizes } from './profiles.mjs';
-import { limitConf, moduleConf, startNginx } from './peers.mjs';
+import { limitConf, moduleConf, moduleAccessConf, startNginx }
+    from './peers.mjs';
+import { SCENARIOS, ROLE, accessSizes, scenarioPair } from './relations.mjs';
 import { machine, machineLine, printTable, mdTable, updateDocs } from
     './report.mjs';
 
@@ -34,6 +36,26 @@ function requests(count, n, seed, view) {
         }
         out.push(`GET /profiles/u${id} HTTP/1.1\r\nHost: 127.0.0.1\r\n`
             + `X-Viewer: u${viewer}\r\n\r\n`);
+    }
+    return out;
+}
+
+// the access-rules scenarios' pairs, as wrk/access.lua draws them
+function accessRequests(count, n, seed, edges, sc) {
+    let s = (seed * 2654435761) >>> 0 || 1;
+    const rnd = (k) => {
+        s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+        return 1 + (s % k);
+    };
+    const out = [];
+    for (let q = 0; q < count; q++) {
+        const i = rnd(n);
+        const k = sc === 'friend' ? 5 + rnd(3) : rnd(6) - 1;
+        const p = scenarioPair(n, edges, sc, i, k);
+        const owner = rnd(10) === 1 ? n + p.owner : p.owner;
+        out.push(`GET /profiles/u${owner} HTTP/1.1\r\nHost: 127.0.0.1\r\n`
+            + `X-Viewer: u${p.viewer}\r\n`
+            + (p.roles ? `X-Roles: ${ROLE}\r\n` : '') + '\r\n');
     }
     return out;
 }
@@ -79,7 +101,10 @@ const FUNCS = ['ngx_process_events_and_timers', 'ngx_http_profile_handler',
     'ngx_http_profile_record_parse', 'ngx_http_profile_json_size',
     'ngx_http_profile_json_write', 'ngx_http_profile_error_send',
     'ngx_http_send_header', 'ngx_http_output_filter',
-    'ngx_http_complex_value', 'ngx_regex_exec_array', 'ngx_http_regex_exec'];
+    'ngx_http_complex_value', 'ngx_regex_exec_array', 'ngx_http_regex_exec',
+    'ngx_http_profile_handler_relation', 'ngx_http_profile_snapshot_relation',
+    'ngx_http_profile_relation_find', 'ngx_http_profile_rules_roles',
+    'ngx_http_profile_rules_decide'];
 
 function annotate(file, count, top) {
     const txt = execFileSync('callgrind_annotate', ['--inclusive=yes',
@@ -120,21 +145,35 @@ export async function callgrind(o) {
         ['module-regex-public', 'public', (p) => moduleConf(p, 18283, snap,
             18284), 18284],
     ];
+    if (o.groups.includes('access')) {
+        // the access-rules scenarios, each next to its return 200
+        const asnap = (await accessSnapshot(o.n, o.seed, o.edges)).file;
+        const all = { ...sizes, access: accessSizes(o.n, o.seed) };
+        for (const sc of SCENARIOS) {
+            cases.push([`limit-${sc}`, sc, (p) => limitConf(p, {
+                public: 18281, self: 18282, access: { [sc]: 18285 } }, all),
+            18285, [18281, 18282, 18285]]);
+            cases.push([`module-${sc}`, sc, (p) => moduleAccessConf(p, 18286,
+                asnap), 18286, [18286]]);
+        }
+    }
     const results = {};
-    for (const [name, view, conf, port] of cases) {
+    for (const [name, view, conf, port, listens] of cases) {
         const prefix = `${run}/${name}`;
         const out = `${prefix}/callgrind.out`;
         rmSync(out, { force: true });
         log(`callgrind ${name}: ${count} requests`);
-        const ports = name.startsWith('limit') ? [18281, 18282]
-            : (port === 18284 ? [18283, 18284] : [port]);
+        const ports = listens ?? (name.startsWith('limit') ? [18281, 18282]
+            : (port === 18284 ? [18283, 18284] : [port]));
         const ngx = await startNginx(name, prefix, conf(prefix), ports, {
             single: true, timeoutMs: 120000,
             wrap: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${out}`],
         });
         let statuses;
         try {
-            statuses = await drive(port, requests(count, o.n, o.seed, view));
+            statuses = await drive(port, SCENARIOS.includes(view)
+                ? accessRequests(count, o.n, o.seed, o.edges, view)
+                : requests(count, o.n, o.seed, view));
         } finally {
             await ngx.stop();
         }
@@ -163,7 +202,11 @@ export async function callgrind(o) {
                     'ngx_process_events_and_timers'))) : '-'))]);
     const head = ['function (inclusive Ir / request)', ...names];
     const cfg = `${count} requests per case over one keep-alive connection, `
-        + `${o.n} profiles, 10% unknown ids (404); nginx ${m.nginx} in one `
+        + `${o.n} profiles, 10% unknown ids (404)`
+        + (o.groups.includes('access') ? `; the access-rules cases over the `
+            + `snapshot of schema-access.json with ${o.n * o.edges} edges, `
+            + 'their pairs as wrk/access.lua draws them' : '')
+        + `; nginx ${m.nginx} in one `
         + 'process (master_process off) under valgrind --tool=callgrind';
     process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n`
         + `${printTable(head, rows)}\n`);

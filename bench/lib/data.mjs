@@ -7,6 +7,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { BENCH, ROOT } from './peers.mjs';
 import { statusSample } from './proc.mjs';
+import { ACCESS_SCHEMA } from './relations.mjs';
 
 export const OUT = BENCH + '/out';
 export const CLI = ROOT + '/tools/profile-snapshot/profile-snapshot';
@@ -133,11 +134,14 @@ export function timeFirstTouch(snapshot, bytes) {
     return { elapsed, user, sys, bytes: mib * 2 ** 20 };
 }
 
-export async function buildSnapshot(input, out, records) {
+// opts.schema: another schema; opts.relations: a relations source
+export async function buildSnapshot(input, out, records, opts = {}) {
     rmSync(out, { force: true });
     const timeFile = out + '.time';
     const argv = ['-f', '%e %U %S %M', '-o', timeFile, CLI, 'build',
-        '--schema', SCHEMA, '--source', `profiles=${input}`, '--out', out];
+        '--schema', opts.schema ?? SCHEMA, '--source', `profiles=${input}`,
+        ...(opts.relations ? ['--source', `relations=${opts.relations}`]
+            : []), '--out', out];
     const child = spawn('/usr/bin/time', argv,
         { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -170,7 +174,8 @@ export async function buildSnapshot(input, out, records) {
     return { records, elapsed, user, sys, maxrss_kib: maxrss,
         peak_rss_kib: peak.rss, peak_anon_kib: peak.anon,
         peak_file_kib: peak.file, rate: records / elapsed,
-        bytes: statSync(out).size, input_bytes: statSync(input).size,
+        bytes: statSync(out).size, input_bytes: statSync(input).size
+            + (opts.relations ? statSync(opts.relations).size : 0),
         output: output.trim() };
 }
 
@@ -191,4 +196,56 @@ export async function snapshot(n, seed, opts = {}) {
         }
     });
     return { file: f, stats };
+}
+
+/*
+ * The access-rules data (lib/relations.mjs): E edges a profile as the
+ * relations source, the snapshot of schema-access.json with them, and
+ * the OpenResty access peer's LMDB (profiles and relations databases).
+ */
+const accessFp = () => genFp() + readFileSync(BENCH + '/lib/relations.mjs',
+    'utf8') + readFileSync(ACCESS_SCHEMA, 'utf8');
+
+export function edgesFile(n, seed, e) {
+    const f = dataDir(n, seed) + `/relations-e${e}.ndjson`;
+    return cached(f, fingerprint([accessFp(), 'edges', String(e)]),
+        async () => {
+            log(`generating ${n * e} edges (${e} a profile) -> ${f}`);
+            await run('node', [GEN, 'edges', String(n), String(seed), f,
+                String(e)]);
+        });
+}
+
+export async function accessSnapshot(n, seed, e, opts = {}) {
+    const f = dataDir(n, seed) + `/access-e${e}.mdb`;
+    const fp = fingerprint([accessFp(), cliFingerprint(), String(e)]);
+    let stats = null;
+    await cached(f, fp, async () => {
+        const input = await ndjson(n, seed);
+        const rel = await edgesFile(n, seed, e);
+        log(`building the access snapshot (${n} profiles, ${n * e} edges) `
+            + `-> ${f}`);
+        stats = await buildSnapshot(input, f, n, { schema: ACCESS_SCHEMA,
+            relations: rel });
+        log(`access snapshot: ${n} records, ${n * e} edges in `
+            + `${stats.elapsed.toFixed(1)} s, max RSS `
+            + `${Math.round(stats.maxrss_kib / 1024)} MiB`);
+        if (opts.dropInput) {
+            for (const x of [input, rel]) {
+                rmSync(x, { force: true });
+                rmSync(x + '.stamp', { force: true });
+            }
+        }
+    });
+    return { file: f, stats };
+}
+
+export function luaAccessMdb(n, seed, e) {
+    const f = dataDir(n, seed) + `/lua-access-e${e}.mdb`;
+    return cached(f, fingerprint([accessFp(), 'mdbaccess', String(e)]),
+        async () => {
+            log(`building the OpenResty access peer's LMDB (mdb_load) -> ${f}`);
+            await run('node', [GEN, 'mdbaccess', String(n), String(seed), f,
+                String(e)]);
+        });
 }

@@ -16,7 +16,7 @@ export async function measureOnce(sc, opts, seconds) {
     const before = cpuSample(pids);
     const w = await runWrk({ port: sc.port, seconds,
         connections: opts.connections, n: sc.n ?? opts.n, seed: opts.seed,
-        view: sc.view });
+        view: sc.view, access: sc.access });
     const after = cpuSample(pids);
     const core1 = cpuBusy(SERVER_CPU);
     const reqs = w.requests;
@@ -43,7 +43,8 @@ export async function measureOnce(sc, opts, seconds) {
     };
 }
 
-// scenarios: [{ name, port, view, pids(), workers(), baseline }]
+// scenarios: [{ name, port, view, pids(), workers(), baseline, access }]
+// access: { edges, scenario } for the access-rules load (wrk/access.lua)
 // baseline: name of the scenario this one is compared with in each round
 export async function rounds(scenarios, opts) {
     if (opts.warmup > 0) {

@@ -45,7 +45,9 @@ ${httpExtra}
 
 // nginx `return 200` with a fixed body of the average response size
 // (one server per view, since public and self responses differ in size);
-// ports.regex adds the same behind the module's regex location
+// ports.regex adds the same behind the module's regex location;
+// ports.access { scenario: port } one more server per access-rules
+// scenario, its body of sizes.access[scenario] bytes
 export function limitConf(prefix, ports, sizes) {
     const body = (n) => '{"x":"' + 'x'.repeat(n - 8) + '"}';
     return header(prefix, [], '') + `
@@ -70,7 +72,33 @@ ${ports.regex ? `
             return 200 '${body(sizes.public)}';
         }
     }
-` : ''}}
+` : ''}${Object.entries(ports.access ?? {}).map(([sc, port]) => `
+    # the access-rules scenario "${sc}": its average body size
+    server {
+        listen 127.0.0.1:${port};
+        location /profiles/ {
+            return 200 '${body(sizes.access[sc])}';
+        }
+    }
+`).join('')}}
+`;
+}
+
+// the access-rules scenarios (docs/benchmarks.md "Access rules"): the
+// snapshot of schema-access.json with relations, viewer and roles from
+// the request headers as a trusted proxy in front would set them
+export function moduleAccessConf(prefix, port, snapshot) {
+    return header(prefix, [NDK_SO, MODULE_SO],
+        `    profile_snapshot ${snapshot};\n`) + `
+    server {
+        listen 127.0.0.1:${port};
+        location /profiles/ {
+            profile;
+            profile_viewer $http_x_viewer trusted;
+            profile_viewer_roles $http_x_roles trusted;
+        }
+    }
+}
 `;
 }
 
@@ -116,6 +144,24 @@ export function luaConf(prefix, ports, mdb) {
         listen 127.0.0.1:${ports.raw};
         location ~ ^/profiles/(.+)$ {
             content_by_lua_block { require("profile_peer").handle(true) }
+        }
+    }
+}
+`;
+}
+
+// the OpenResty peer with the same access rules
+// (profile_peer.lua handle_access())
+export function luaAccessConf(prefix, port, mdb, schema) {
+    const init = `require("profile_peer").init_worker_access("${mdb}", `
+        + `"${schema}")`;
+    return header(prefix, [NDK_SO, LUA_SO],
+        `    lua_package_path "${BENCH}/peers/openresty/?.lua;;";\n`
+        + `    init_worker_by_lua_block { ${init} }\n`) + `
+    server {
+        listen 127.0.0.1:${port};
+        location ~ ^/profiles/(.+)$ {
+            content_by_lua_block { require("profile_peer").handle_access() }
         }
     }
 }

@@ -110,3 +110,39 @@ export function updateDocs(name, text) {
 export function copyPlot(png, name) {
     copyFileSync(png, `${ROOT}/docs/${name}`);
 }
+
+/*
+ * The access-rules summary (docs/benchmarks.md "Access rules"): ratios
+ * only, per scenario, each taken in the same round and summarized as
+ * median (min-max) over the rounds: module / return 200 of the
+ * scenario's body, OpenResty / return 200, OpenResty / module.
+ * ratio(rows, a, b) is measure.mjs pairRatio().
+ */
+export const ACCESS_HEADERS = ['scenario', 'body B', 'module x return 200',
+    'goal', '', 'OpenResty x return 200', 'OpenResty / module',
+    'module non-2xx %', 'other load % (module)'];
+
+export function accessRows(rows, ratio, scenarios, sizes, goal = 1.3) {
+    const fmt = (r) => `${r.median.toFixed(2)} (${r.min.toFixed(2)}-`
+        + `${r.max.toFixed(2)})`;
+    const med = (xs) => {
+        const a = xs.filter(Number.isFinite).sort((x, y) => x - y);
+        const h = Math.floor(a.length / 2);
+        return a.length % 2 ? a[h] : (a[h - 1] + a[h]) / 2;
+    };
+    const has = (name) => rows.some((r) => r.scenario === name);
+    const out = [];
+    for (const sc of scenarios) {
+        if (!has(`module-${sc}`) || !has(`limit-${sc}`)) continue;
+        const m = ratio(rows, `module-${sc}`, `limit-${sc}`);
+        const lua = has(`lua-${sc}`);
+        const mine = rows.filter((r) => r.scenario === `module-${sc}`);
+        out.push([sc, String(sizes[sc]), fmt(m), `<= ${goal}`,
+            m.median <= goal ? 'met' : 'MISSED',
+            lua ? fmt(ratio(rows, `lua-${sc}`, `limit-${sc}`)) : '-',
+            lua ? fmt(ratio(rows, `lua-${sc}`, `module-${sc}`)) : '-',
+            med(mine.map((r) => r.non2xx_pct)).toFixed(1),
+            med(mine.map((r) => r.foreign_pct)).toFixed(1)]);
+    }
+    return out;
+}
