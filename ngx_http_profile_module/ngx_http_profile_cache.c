@@ -66,8 +66,11 @@ ngx_int_t
 ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
     ngx_uint_t personal, uint64_t etag)
 {
+    u_char                       *p;
+    ngx_uint_t                    i;
     ngx_table_elt_t              *h;
     ngx_http_profile_loc_conf_t  *plcf;
+    static u_char                 hex[] = "0123456789abcdef";
 
     if (status >= NGX_HTTP_INTERNAL_SERVER_ERROR) {
         return ngx_http_profile_header_add(r, &ngx_http_profile_cache_control,
@@ -97,8 +100,18 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_ERROR;
     }
 
-    h->value.len = ngx_sprintf(h->value.data, "\"%016uxL\"", etag)
-                   - h->value.data;
+    /* 16 hexadecimal digits, most significant first, between quotes */
+
+    p = h->value.data;
+    *p++ = '"';
+
+    for (i = 0; i < 16; i++) {
+        *p++ = hex[(etag >> (60 - 4 * i)) & 0xf];
+    }
+
+    *p++ = '"';
+
+    h->value.len = p - h->value.data;
     h->hash = 1;
     h->key = ngx_http_profile_etag;
     h->lowcase_key = NULL;
