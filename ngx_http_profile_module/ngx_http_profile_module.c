@@ -24,6 +24,7 @@
 
 static ngx_int_t ngx_http_profile_preconfiguration(ngx_conf_t *cf);
 static void *ngx_http_profile_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_profile_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_profile_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -33,6 +34,8 @@ static void ngx_http_profile_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_profile_snapshot_check(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_profile_snapshot_header(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_profile(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -71,6 +74,13 @@ static ngx_conf_enum_t  ngx_http_profile_forbidden_statuses[] = {
 static ngx_conf_enum_t  ngx_http_profile_hidden_modes[] = {
     { ngx_string("omit"), 0 },
     { ngx_string("null"), 1 },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_profile_verify_modes[] = {
+    { ngx_string("sample"), NGX_HTTP_PROFILE_VERIFY_SAMPLE },
+    { ngx_string("full"), NGX_HTTP_PROFILE_VERIFY_FULL },
     { ngx_null_string, 0 }
 };
 
@@ -117,6 +127,20 @@ static ngx_command_t  ngx_http_profile_commands[] = {
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_profile_snapshot_check,
       NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("profile_snapshot_verify"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_conf_enum,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_profile_main_conf_t, verify),
+      &ngx_http_profile_verify_modes },
+
+    { ngx_string("profile_snapshot_header"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_snapshot_header,
+      NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
 
@@ -192,7 +216,7 @@ static ngx_http_module_t  ngx_http_profile_module_ctx = {
     NULL,                                  /* postconfiguration */
 
     ngx_http_profile_create_main_conf,     /* create main configuration */
-    NULL,                                  /* init main configuration */
+    ngx_http_profile_init_main_conf,       /* init main configuration */
 
     NULL,                                  /* create server configuration */
     NULL,                                  /* merge server configuration */
@@ -244,11 +268,54 @@ ngx_http_profile_create_main_conf(ngx_conf_t *cf)
      *     pmcf->snapshot_dev = 0;
      *     pmcf->snapshot_ino = 0;
      *     pmcf->snapshot_id = { 0, NULL };
+     *     pmcf->target = { 0, NULL };
+     *     pmcf->dir = 0;
      */
 
     pmcf->check = NGX_CONF_UNSET_MSEC;
+    pmcf->verify = NGX_CONF_UNSET_UINT;
 
     return pmcf;
+}
+
+
+/*
+ * profile_snapshot_verify full: the content hash of the snapshot
+ * profile_snapshot validated is checked now (the directive may come
+ * after profile_snapshot), so that nginx -t, a start and a reload
+ * refuse a snapshot whose records do not match it, as workers will.
+ */
+
+static char *
+ngx_http_profile_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_profile_main_conf_t *pmcf = conf;
+
+    ngx_http_profile_snapshot_t  *snap;
+    u_char                        err[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
+
+    ngx_conf_init_uint_value(pmcf->verify, NGX_HTTP_PROFILE_VERIFY_SAMPLE);
+
+    if (pmcf->snapshot.len == 0
+        || pmcf->verify != NGX_HTTP_PROFILE_VERIFY_FULL)
+    {
+        return NGX_CONF_OK;
+    }
+
+    snap = ngx_http_profile_snapshot_open(&pmcf->target, pmcf->verify,
+                                          cf->log, err);
+
+    if (snap == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "profile_snapshot \"%V\"%s, "
+                      "for \"profile_snapshot_verify full\"",
+                      &pmcf->target, err);
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_http_profile_snapshot_release(snap);
+
+    return NGX_CONF_OK;
 }
 
 
@@ -271,6 +338,7 @@ ngx_http_profile_create_loc_conf(ngx_conf_t *cf)
      *     plcf->viewer_text = { 0, NULL };
      *     plcf->roles_text = { 0, NULL };
      *     plcf->retry_after_value = { 0, NULL };
+     *     plcf->snapshot_header = { 0, NULL };
      *     plcf->vary = { 0, NULL };
      *     plcf->prefix = { 0, NULL };
      *     plcf->location = NULL;
@@ -313,6 +381,10 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->roles.cv == NULL) {
         conf->roles = prev->roles;
         conf->roles_text = prev->roles_text;
+    }
+
+    if (conf->snapshot_header.data == NULL) {
+        conf->snapshot_header = prev->snapshot_header;
     }
 
     ngx_conf_merge_sec_value(conf->retry_after, prev->retry_after,
@@ -489,10 +561,12 @@ ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_profile_main_conf_t *pmcf = conf;
 
+    ngx_int_t                     rc;
     ngx_str_t                    *value, path, *role;
     ngx_uint_t                    i;
     ngx_http_profile_snapshot_t  *snap;
     ngx_http_profile_class_t     *cls;
+    ngx_http_profile_pointer_t    ptr;
     u_char                        err[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
 
     if (pmcf->snapshot.data != NULL) {
@@ -520,7 +594,40 @@ ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
      * environment across fork().  Workers open it again.
      */
 
-    snap = ngx_http_profile_snapshot_open(&path, cf->log, err);
+    rc = ngx_http_profile_dir_detect(&path, err);
+
+    if (rc == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%V \"%V\"%s",
+                           &cmd->name, &path, err);
+        return NGX_CONF_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+
+        /* a snapshot directory: what its pointer names now */
+
+        pmcf->dir = 1;
+
+        pmcf->target.data = ngx_pnalloc(cf->pool,
+                                        path.len
+                                        + NGX_HTTP_PROFILE_DIR_NAME_MAX + 2);
+        if (pmcf->target.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        snap = ngx_http_profile_snapshot_open_dir(&path, pmcf->target.data,
+                                                  &ptr,
+                                                  NGX_HTTP_PROFILE_VERIFY_SAMPLE,
+                                                  cf->log, err);
+        pmcf->target.len = ngx_strlen(pmcf->target.data);
+
+    } else {
+        pmcf->target = path;
+
+        snap = ngx_http_profile_snapshot_open(&path,
+                                              NGX_HTTP_PROFILE_VERIFY_SAMPLE,
+                                              cf->log, err);
+    }
 
     if (snap == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%V \"%V\"%s",
@@ -575,6 +682,57 @@ ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     pmcf->snapshot = path;
     pmcf->snapshot_file = cf->conf_file->file.name.data;
     pmcf->snapshot_line = cf->conf_file->line;
+
+    return NGX_CONF_OK;
+}
+
+
+/* profile_snapshot_header NAME | off; */
+
+static char *
+ngx_http_profile_snapshot_header(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_profile_loc_conf_t *plcf = conf;
+
+    u_char      c;
+    ngx_str_t  *value;
+    ngx_uint_t  i;
+
+    if (plcf->snapshot_header.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        plcf->snapshot_header.len = 0;
+        plcf->snapshot_header.data = (u_char *) "";
+        return NGX_CONF_OK;
+    }
+
+    /* a field name: a token of RFC 9110 */
+
+    for (i = 0; i < value[1].len; i++) {
+        c = value[1].data[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || ngx_strchr("!#$%&'*+-.^_`|~", c))
+        {
+            continue;
+        }
+
+        break;
+    }
+
+    if (value[1].len == 0 || i < value[1].len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid header name \"%V\" in \"%V\" directive",
+                           &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->snapshot_header = value[1];
 
     return NGX_CONF_OK;
 }

@@ -35,7 +35,17 @@ typedef struct {
     uint64_t                     snapshot_ino;
     ngx_str_t                    snapshot_id;
 
+    /*
+     * A snapshot directory (docs/snapshot-dir.md): snapshot is the
+     * directory, and target the file its pointer named when the master
+     * validated it.  Workers follow the pointer, not the validated
+     * file (dev, ino and id above are those of target then).
+     */
+    ngx_str_t                    target;
+    unsigned                     dir:1;
+
     ngx_msec_t                   check;        /* profile_snapshot_check */
+    ngx_uint_t                   verify;       /* profile_snapshot_verify */
 
     /*
      * The role names the validated snapshot's schema declares
@@ -69,6 +79,9 @@ typedef struct {
     ngx_http_profile_rules_conf_t  rules;      /* the other profile_* */
     time_t                       retry_after;  /* profile_retry_after */
     ngx_str_t                    retry_after_value;  /* its header text */
+
+    /* profile_snapshot_header: the name of the header, or empty */
+    ngx_str_t                    snapshot_header;
 
     /*
      * The request headers profile_viewer reads, as a Vary value ("" if

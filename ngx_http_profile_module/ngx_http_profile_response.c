@@ -19,9 +19,11 @@
 #include "ngx_http_profile_module.h"
 #include "ngx_http_profile_error.h"
 #include "ngx_http_profile_cache.h"
+#include "ngx_http_profile_snapshot.h"
 #include "ngx_http_profile_response.h"
 
 
+static ngx_int_t ngx_http_profile_response_snapshot(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_profile_response_error_page(ngx_http_request_t *r,
     ngx_uint_t status);
 
@@ -69,7 +71,9 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
         return resp->rc;
     }
 
-    if (ngx_http_profile_cache_headers(r, status, personal, etag) != NGX_OK) {
+    if (ngx_http_profile_cache_headers(r, status, personal, etag) != NGX_OK
+        || ngx_http_profile_response_snapshot(r) != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -129,6 +133,41 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * profile_snapshot_header: the id of the snapshot the request pinned,
+ * which produced the body.  A request answered before the handler
+ * pinned one (an invalid id, a method) pins it here, so that every
+ * answer names the snapshot of its worker; a worker without one sends
+ * no header.  The id lives in the snapshot's pool, as long as the pin.
+ */
+
+static ngx_int_t
+ngx_http_profile_response_snapshot(ngx_http_request_t *r)
+{
+    ngx_int_t                     rc;
+    ngx_http_profile_snapshot_t  *snap;
+    ngx_http_profile_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
+
+    if (plcf->snapshot_header.len == 0) {
+        return NGX_OK;
+    }
+
+    rc = ngx_http_profile_snapshot_pin(r, &snap);
+
+    if (rc == NGX_DECLINED) {
+        return NGX_OK;
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_profile_header_add(r, &plcf->snapshot_header, &snap->id);
 }
 
 

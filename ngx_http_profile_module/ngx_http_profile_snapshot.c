@@ -12,6 +12,12 @@
  * so a snapshot that stops being current is closed only when its last
  * request is done.  A timer in each worker stops using a file changed
  * in place and opens the validated file again once it is good.
+ *
+ * A snapshot directory's pointer is followed instead: the master
+ * validates what it names at start and reload, and each worker, at
+ * start and on its check timer, opens and validates a new target and
+ * makes it current; requests that pinned the previous one finish on
+ * it, and the last of them closes it.
  */
 
 
@@ -20,16 +26,23 @@
 #include <ngx_http.h>
 
 #include "ngx_http_profile_snapshot.h"
+#include "ngx_http_profile_digest.h"
+
+
+typedef struct ngx_http_profile_worker_s  ngx_http_profile_worker_t;
 
 
 static ngx_int_t ngx_http_profile_snapshot_validate(
-    ngx_http_profile_snapshot_t *snap, u_char *err);
+    ngx_http_profile_snapshot_t *snap, ngx_uint_t verify, u_char *err);
+static time_t ngx_http_profile_snapshot_created(const u_char *p, size_t len);
 static void *ngx_http_profile_snapshot_alloc(void *data, size_t size);
 static void ngx_http_profile_snapshot_close(ngx_http_profile_snapshot_t *snap);
 static void ngx_http_profile_snapshot_unpin(void *data);
 static ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_open_validated(
     ngx_log_t *log, u_char *err);
 static void ngx_http_profile_snapshot_check(ngx_event_t *ev);
+static void ngx_http_profile_snapshot_check_dir(ngx_http_profile_worker_t *w,
+    ngx_log_t *log);
 static void ngx_http_profile_snapshot_check_later(void);
 
 
@@ -38,23 +51,33 @@ static void ngx_http_profile_snapshot_check_later(void);
  * the snapshot this worker serves (holding one reference; NULL while it
  * has none), what the master validated, and the check timer.  It is
  * set in init_process (never in the master), read by requests that pin
- * the snapshot, and dropped in exit_process.  A later live swap
- * replaces current and releases the previous snapshot, which then
- * closes when its last pinned request is done.
+ * the snapshot, and dropped in exit_process.  In a snapshot directory a
+ * swap replaces current and releases the previous snapshot, which then
+ * closes when its last pinned request is done; the candidate last
+ * refused is kept so that it is logged once and not opened again until
+ * the pointer changes.
  */
-typedef struct {
+struct ngx_http_profile_worker_s {
     ngx_http_profile_snapshot_t   *current;
     ngx_http_profile_main_conf_t  *pmcf;
     ngx_event_t                    timer;
     u_char                         failed[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
-} ngx_http_profile_worker_t;
+
+    /* a snapshot directory: its target's path, the refused candidate */
+    u_char                        *path;
+    ngx_http_profile_pointer_t     refused;
+    ngx_uint_t                     nrefused;   /* candidates refused */
+    ngx_uint_t                     nswaps;     /* new snapshots served */
+    unsigned                       has_refused:1;
+};
 
 
 static ngx_http_profile_worker_t  ngx_http_profile_worker;
 
 
 ngx_http_profile_snapshot_t *
-ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
+ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_uint_t verify,
+    ngx_log_t *log, u_char *err)
 {
     u_char                       *last;
     ngx_pool_t                   *pool;
@@ -97,7 +120,7 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_log_t *log, u_char *err)
         goto failed;
     }
 
-    if (ngx_http_profile_snapshot_validate(snap, err) != NGX_OK) {
+    if (ngx_http_profile_snapshot_validate(snap, verify, err) != NGX_OK) {
         goto failed;
     }
 
@@ -126,6 +149,48 @@ failed:
 }
 
 
+ngx_http_profile_snapshot_t *
+ngx_http_profile_snapshot_open_dir(ngx_str_t *dir, u_char *path,
+    ngx_http_profile_pointer_t *p, ngx_uint_t verify, ngx_log_t *log,
+    u_char *err)
+{
+    u_char                       *last, *q;
+    ngx_str_t                     target;
+    ngx_http_profile_snapshot_t  *snap;
+    u_char                        reason[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
+
+    last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
+
+    if (ngx_http_profile_dir_pointer(dir, path, p, err) != NGX_OK) {
+        return NULL;
+    }
+
+    target.data = path;
+    target.len = ngx_strlen(path);
+
+    snap = ngx_http_profile_snapshot_open(&target, verify, log, reason);
+
+    if (snap == NULL) {
+        *ngx_slprintf(err, last, ": \"%s\"%s", p->name, reason) = '\0';
+        return NULL;
+    }
+
+    /* the name is the id: a file renamed to another id is not served */
+
+    if (snap->id.len != p->id_len
+        || ngx_memcmp(snap->id.data, p->name, p->id_len) != 0)
+    {
+        q = ngx_slprintf(err, last, ": \"%s\" holds snapshot \"%V\", not "
+                         "the one its name says", p->name, &snap->id);
+        *q = '\0';
+        ngx_http_profile_snapshot_release(snap);
+        return NULL;
+    }
+
+    return snap;
+}
+
+
 void
 ngx_http_profile_snapshot_release(ngx_http_profile_snapshot_t *snap)
 {
@@ -151,18 +216,52 @@ ngx_http_profile_snapshot_init_worker(ngx_cycle_t *cycle,
 
     w->pmcf = pmcf;
 
-    snap = ngx_http_profile_snapshot_open_validated(cycle->log, w->failed);
+    /*
+     * A worker whose init_process fails exits and is not respawned:
+     * whatever fails, keep running, answer 503, and say so loudly.
+     */
 
-    if (snap == NULL) {
-        /*
-         * A worker whose init_process fails exits and is not respawned:
-         * keep running, answer 503, and say so loudly.
-         */
+    if (!pmcf->dir) {
+        snap = ngx_http_profile_snapshot_open_validated(cycle->log,
+                                                        w->failed);
+        if (snap == NULL) {
+            ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                          "profile snapshot \"%V\"%s, "
+                          "profile requests get 503",
+                          &pmcf->snapshot, w->failed);
+        }
+
+        goto opened;
+    }
+
+    /* a snapshot directory: what its pointer names now */
+
+    w->path = ngx_pnalloc(cycle->pool,
+                          pmcf->snapshot.len + NGX_HTTP_PROFILE_DIR_NAME_MAX
+                          + 2);
+    if (w->path == NULL) {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
-                      "profile snapshot \"%V\"%s, "
-                      "profile requests get 503", &pmcf->snapshot, w->failed);
+                      "profile snapshot directory \"%V\": out of memory, "
+                      "profile requests get 503", &pmcf->snapshot);
+        return;
+    }
 
-    } else {
+    snap = ngx_http_profile_snapshot_open_dir(&pmcf->snapshot, w->path,
+                                              &w->refused, pmcf->verify,
+                                              cycle->log, w->failed);
+    if (snap == NULL) {
+        w->has_refused = 1;
+        w->nrefused++;
+
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                      "profile snapshot directory \"%V\"%s, "
+                      "profile requests get 503",
+                      &pmcf->snapshot, w->failed);
+    }
+
+opened:
+
+    if (snap != NULL) {
         w->current = snap;
 
         ngx_log_debug3(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
@@ -286,10 +385,12 @@ ngx_http_profile_snapshot_record(ngx_http_profile_snapshot_t *snap,
 
 static ngx_int_t
 ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
-    u_char *err)
+    ngx_uint_t verify, u_char *err)
 {
-    u_char  *last;
-    u_char   reason[NGX_HTTP_PROFILE_FILE_ERRSTR];
+    int       rc;
+    u_char   *last;
+    MDB_val   val;
+    u_char    reason[NGX_HTTP_PROFILE_FILE_ERRSTR];
 
     last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
 
@@ -312,6 +413,18 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
 
     ngx_memcpy(snap->id.data, snap->meta.snapshot_id, snap->id.len);
 
+    /* for $profile_snapshot_age: optional, never a reason to refuse */
+
+    rc = ngx_http_profile_file_get(&snap->file, snap->meta.meta,
+                                   NGX_HTTP_PROFILE_META_CREATED_AT,
+                                   sizeof(NGX_HTTP_PROFILE_META_CREATED_AT)
+                                   - 1, &val);
+
+    snap->created = (rc == 0)
+                    ? ngx_http_profile_snapshot_created(val.mv_data,
+                                                        val.mv_size)
+                    : -1;
+
     /* the index against the records: a stale or foreign one is refused */
 
     if (!ngx_http_profile_file_index_check(&snap->file, snap->meta.profiles,
@@ -324,7 +437,62 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
         return NGX_ERROR;
     }
 
+    if (verify == NGX_HTTP_PROFILE_VERIFY_FULL) {
+        return ngx_http_profile_digest_check(&snap->file, &snap->meta, err);
+    }
+
     return NGX_OK;
+}
+
+
+/*
+ * Meta "created_at", "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC, seconds, as
+ * profile-snapshot writes it), as seconds since the epoch; -1 if it is
+ * not of that form.
+ */
+
+static time_t
+ngx_http_profile_snapshot_created(const u_char *p, size_t len)
+{
+    ngx_int_t   y, mo, d, h, mi, s, days;
+    ngx_uint_t  i;
+
+    static const char  form[] = "dddd-dd-ddTdd:dd:ddZ";
+
+    if (len != sizeof(form) - 1) {
+        return -1;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (form[i] == 'd' ? (p[i] < '0' || p[i] > '9') : p[i] != form[i]) {
+            return -1;
+        }
+    }
+
+    y = ngx_atoi((u_char *) p, 4);
+    mo = ngx_atoi((u_char *) p + 5, 2);
+    d = ngx_atoi((u_char *) p + 8, 2);
+    h = ngx_atoi((u_char *) p + 11, 2);
+    mi = ngx_atoi((u_char *) p + 14, 2);
+    s = ngx_atoi((u_char *) p + 17, 2);
+
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23
+        || mi > 59 || s > 60)
+    {
+        return -1;
+    }
+
+    /* days since 1970-01-01 of a proleptic Gregorian date, March-based */
+
+    if (mo <= 2) {
+        y--;
+        mo += 12;
+    }
+
+    days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * (mo - 3) + 2) / 5
+           + d - 719469;
+
+    return (time_t) days * 86400 + h * 3600 + mi * 60 + s;
 }
 
 
@@ -363,7 +531,8 @@ ngx_http_profile_snapshot_open_validated(ngx_log_t *log, u_char *err)
     pmcf = ngx_http_profile_worker.pmcf;
     last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
 
-    snap = ngx_http_profile_snapshot_open(&pmcf->snapshot, log, err);
+    snap = ngx_http_profile_snapshot_open(&pmcf->snapshot, pmcf->verify, log,
+                                          err);
     if (snap == NULL) {
         return NULL;
     }
@@ -419,6 +588,12 @@ ngx_http_profile_snapshot_check(ngx_event_t *ev)
         return;
     }
 
+    if (w->pmcf->dir) {
+        ngx_http_profile_snapshot_check_dir(w, ev->log);
+        ngx_http_profile_snapshot_check_later();
+        return;
+    }
+
     if (w->current != NULL) {
 
         if (!ngx_http_profile_file_unchanged(&w->current->file,
@@ -465,6 +640,105 @@ ngx_http_profile_snapshot_check(ngx_event_t *ev)
     }
 
     ngx_http_profile_snapshot_check_later();
+}
+
+
+/*
+ * The check of a snapshot directory: the current snapshot's file as
+ * above, then the pointer.  Nothing is opened while the pointer names
+ * the file being served, unchanged, or the candidate refused last; a new
+ * target is opened and validated (the same checks as at start and
+ * reload) and becomes current, or is refused: logged once, counted,
+ * skipped until the pointer changes, and the current snapshot keeps
+ * serving.  Requests pinned to the previous snapshot finish on it.
+ */
+
+static void
+ngx_http_profile_snapshot_check_dir(ngx_http_profile_worker_t *w,
+    ngx_log_t *log)
+{
+    ngx_str_t                     *dir;
+    ngx_http_profile_snapshot_t   *snap, *old;
+    ngx_http_profile_pointer_t     ptr;
+    u_char                         err[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
+
+    dir = &w->pmcf->snapshot;
+    old = w->current;
+
+    if (old != NULL && !ngx_http_profile_file_unchanged(&old->file,
+                                                        (char *) err))
+    {
+        ngx_log_error(NGX_LOG_ALERT, log, 0,
+                      "profile snapshot \"%V\"%s: no longer used, "
+                      "profile requests get 503", &old->path, err);
+
+        /* the same file is opened again below only if it validates */
+
+        ngx_http_profile_snapshot_release(old);
+        w->current = NULL;
+        w->has_refused = 0;
+        old = NULL;
+    }
+
+    if (ngx_http_profile_dir_pointer(dir, w->path, &ptr, err) == NGX_OK
+        && old != NULL
+        && ptr.err == 0
+        && ptr.dev == old->file.dev
+        && ptr.ino == old->file.ino
+        && ngx_strcmp(w->path, old->path.data) == 0)
+    {
+        return;
+    }
+
+    if (w->has_refused && ngx_http_profile_dir_same(&ptr, &w->refused)) {
+        return;
+    }
+
+    snap = ngx_http_profile_snapshot_open_dir(dir, w->path, &ptr,
+                                              w->pmcf->verify, log, err);
+
+    if (snap == NULL) {
+        w->refused = ptr;
+        w->has_refused = 1;
+        w->nrefused++;
+
+        if (old != NULL) {
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "profile snapshot directory \"%V\"%s: refused "
+                          "(%ui refused by this worker), still serving "
+                          "snapshot \"%V\"",
+                          dir, err, w->nrefused, &old->id);
+
+        } else {
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "profile snapshot directory \"%V\"%s: refused "
+                          "(%ui refused by this worker), profile requests "
+                          "get 503", dir, err, w->nrefused);
+        }
+
+        return;
+    }
+
+    w->current = snap;
+    w->has_refused = 0;
+    w->nswaps++;
+
+    if (old != NULL) {
+        ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                      "profile snapshot directory \"%V\": serving snapshot "
+                      "\"%V\" (was \"%V\"; %ui new snapshots in this "
+                      "worker)", dir, &snap->id, &old->id, w->nswaps);
+
+        /* closed now, or by the last request that pinned it */
+
+        ngx_http_profile_snapshot_release(old);
+
+    } else {
+        ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                      "profile snapshot directory \"%V\": serving snapshot "
+                      "\"%V\", profile requests are served",
+                      dir, &snap->id);
+    }
 }
 
 

@@ -19,6 +19,7 @@
 #include "ngx_http_profile_format.h"
 #include "ngx_http_profile_file.h"
 #include "ngx_http_profile_meta.h"
+#include "ngx_http_profile_dir.h"
 #include "ngx_http_profile_module.h"
 #include "ngx_http_profile_rules.h"
 
@@ -39,6 +40,7 @@ struct ngx_http_profile_snapshot_s {
     ngx_pool_t                  *pool;       /* owns this object */
     ngx_str_t                    path;       /* null-terminated */
     ngx_str_t                    id;         /* meta "snapshot_id" */
+    time_t                       created;    /* meta "created_at", or -1 */
 
     ngx_http_profile_file_t      file;
 
@@ -64,10 +66,17 @@ struct ngx_http_profile_snapshot_s {
 };
 
 
+/* profile_snapshot_verify */
+#define NGX_HTTP_PROFILE_VERIFY_SAMPLE  0
+#define NGX_HTTP_PROFILE_VERIFY_FULL    1
+
+
 /*
  * Open the snapshot file at path (absolute, null-terminated) read-only
  * without a lock file, and validate it: its size against LMDB's pages,
- * its metadata, its id index against its records.  On success returns
+ * its metadata, its id index against its records, and with verify
+ * NGX_HTTP_PROFILE_VERIFY_FULL its content hash (which reads the whole
+ * file: ngx_http_profile_digest_check()).  On success returns
  * a snapshot holding one reference, owned by the caller, who drops it
  * with ngx_http_profile_snapshot_release().  On failure returns NULL and
  * writes into err (NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR bytes, terminated) a
@@ -75,18 +84,36 @@ struct ngx_http_profile_snapshot_s {
  * ": mdb_env_open() failed (2: No such file or directory)".
  */
 ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_open(ngx_str_t *path,
-    ngx_log_t *log, u_char *err);
+    ngx_uint_t verify, ngx_log_t *log, u_char *err);
+
+/*
+ * Open what the pointer of the snapshot directory dir names now, as
+ * ngx_http_profile_snapshot_open() does, and check that the snapshot's
+ * id is the one its name says.  path is a buffer of dir->len +
+ * NGX_HTTP_PROFILE_DIR_NAME_MAX + 2 bytes that receives the target's
+ * path; p receives the pointer read (ngx_http_profile_dir_pointer()).
+ * Returns the snapshot (one reference, the caller's) or NULL with a
+ * reason in err (NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR bytes) that reads on
+ * after the directory's quoted path, e.g. ": "x.snap" is empty".
+ */
+ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_open_dir(
+    ngx_str_t *dir, u_char *path, ngx_http_profile_pointer_t *p,
+    ngx_uint_t verify, ngx_log_t *log, u_char *err);
 
 /* drop a reference; the last one closes the snapshot and frees it */
 void ngx_http_profile_snapshot_release(ngx_http_profile_snapshot_t *snap);
 
 /*
  * Worker start: open the snapshot of pmcf (none if its path is empty)
- * as the worker's current snapshot, provided it is the file the master
- * validated (same device, inode and snapshot id); and, unless the check
+ * as the worker's current snapshot: for a file, provided it is the file
+ * the master validated (same device, inode and snapshot id); for a
+ * snapshot directory, what its pointer names now.  Unless the check
  * interval is 0, start the worker's check timer, which stops using a
  * snapshot whose file changed in place and opens the validated one
- * again once it is good.  A failure is logged at "alert" and leaves the
+ * again once it is good; in a directory it also follows the pointer:
+ * a new target is opened and validated, and replaces the current
+ * snapshot, or is refused (logged once, skipped until the pointer
+ * changes).  A failure at start is logged at "alert" and leaves the
  * worker without a snapshot: requests get 503.  Never fails.
  */
 void ngx_http_profile_snapshot_init_worker(ngx_cycle_t *cycle,

@@ -24,6 +24,8 @@
 
 static ngx_int_t ngx_http_profile_variable_snapshot_id(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_profile_variable_snapshot_age(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_profile_variable_relation(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 
@@ -32,6 +34,9 @@ static ngx_http_variable_t  ngx_http_profile_vars[] = {
 
     { ngx_string("profile_snapshot_id"), NULL,
       ngx_http_profile_variable_snapshot_id, 0, 0, 0 },
+
+    { ngx_string("profile_snapshot_age"), NULL,
+      ngx_http_profile_variable_snapshot_age, 0, 0, 0 },
 
     { ngx_string("profile_relation"), NULL,
       ngx_http_profile_variable_relation, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
@@ -84,6 +89,54 @@ ngx_http_profile_variable_snapshot_id(ngx_http_request_t *r,
     v->no_cacheable = 0;
     v->not_found = 0;
     v->data = snap->id.data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Seconds since the pinned snapshot was built (its meta "created_at",
+ * parsed at open), 0 if the clock is behind it; not found without a
+ * snapshot or when created_at is absent or not of the form the CLI
+ * writes.
+ */
+
+static ngx_int_t
+ngx_http_profile_variable_snapshot_age(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                       *p;
+    time_t                        age;
+    ngx_int_t                     rc;
+    ngx_http_profile_snapshot_t  *snap;
+
+    rc = ngx_http_profile_snapshot_pin(r, &snap);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (rc == NGX_DECLINED || snap->created == -1) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    age = ngx_time() - snap->created;
+
+    if (age < 0) {
+        age = 0;
+    }
+
+    v->len = ngx_sprintf(p, "%T", age) - p;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = p;
 
     return NGX_OK;
 }
