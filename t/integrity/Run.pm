@@ -116,7 +116,7 @@ sub run {
 # the snapshot of N deterministic profiles in DIR/NAME.snap; some have a
 # long bio so that their records take LMDB overflow pages
 sub build_snapshot {
-    my ($dir, $name, $n, $variant) = @_;
+    my ($dir, $name, $n, $variant, @args) = @_;
     $variant //= '';
 
     spew("$dir/schema.json", <<'EOF');
@@ -149,7 +149,7 @@ EOF
 
     my ($rc, $out) = run($Cli, 'build', '-q', '--schema', "$dir/schema.json",
                          '--source', "profiles=$dir/$name.ndjson",
-                         '--out', "$dir/$name.snap");
+                         '--out', "$dir/$name.snap", @args);
     die "build $name: exit $rc: $out" if $rc != 0;
 
     return "$dir/$name.snap";
@@ -165,6 +165,7 @@ sub write_conf {
     my $loads = join '', map { "load_module $_;\n" }
                          split ' ', $ENV{TEST_NGINX_LOAD_MODULES};
     my $extra = $o{http} // '';
+    my $loc = $o{location} // '';
 
     spew("$dir/conf/nginx.conf", <<"EOF");
 $loads
@@ -190,6 +191,7 @@ http {
         location /p/ {
             profile;
             profile_viewer \$http_x_viewer trusted;
+            $loc
         }
     }
 }
@@ -391,6 +393,202 @@ sub records {
     }
 
     return \%at;
+}
+
+
+# a snapshot directory DIR as docs/snapshot-dir.md lays it out, made by
+# hand (the CLI's publish is not needed): the marker, and SNAPs linked in
+# under their ids ({ id => path })
+sub snapdir {
+    my ($dir, %snaps) = @_;
+
+    make_path($dir, { mode => 0755 });
+    spew("$dir/.profile-snapshot-dir", "profile-snapshot-dir 1\n");
+
+    for my $id (sort keys %snaps) {
+        unlink "$dir/$id.snap";
+        link($snaps{$id}, "$dir/$id.snap") or copy($snaps{$id}, "$dir/$id.snap")
+            or die "$dir/$id.snap: $!\n";
+        chmod 0444, "$dir/$id.snap";
+    }
+
+    return $dir;
+}
+
+
+# point DIR/current at NAME atomically: a new link renamed over it
+sub point {
+    my ($dir, $name) = @_;
+
+    unlink "$dir/.current.tmp";
+    symlink($name, "$dir/.current.tmp") or die "symlink: $!\n";
+    rename("$dir/.current.tmp", "$dir/current") or die "rename: $!\n";
+}
+
+
+# the snapshot files PID maps, and its open descriptors
+sub mapped {
+    my ($pid) = @_;
+    my %f = map { $_ => 1 } slurp("/proc/$pid/maps") =~ m{ (/\S+\.snap)}g;
+    return sort keys %f;
+}
+
+sub fds {
+    my ($pid) = @_;
+    opendir(my $d, "/proc/$pid/fd") or return -1;
+    my $n = grep { /^\d+$/ } readdir $d;
+    closedir $d;
+    return $n;
+}
+
+
+# A load loop in NPROC child processes, each over NCONN keep-alive
+# connections, requesting /p/ID for the ids of EXPECT ({ snapshot id =>
+# { profile id => body } }) until STOP exists or SECONDS pass.  Every
+# answer must be a 200 naming, in HEADER, a snapshot of EXPECT, with
+# that snapshot's body: anything else counts as failed (status, no
+# header, an unknown snapshot) or mixed (a body of another snapshot, or
+# of none).  A connection the server closes between two requests (a
+# reload, a worker's exit) is opened again and the request sent again,
+# counted as a retry.  Returns a handle for load_stop().
+sub load_start {
+    my (%o) = @_;
+    my @ids = @{ $o{ids} };
+    my @pids;
+
+    unlink $o{stop};
+
+    for my $n (1 .. $o{nproc}) {
+        my $out = "$o{stop}.$n";
+        unlink $out;
+
+        my $pid = fork() // die "fork: $!\n";
+
+        if ($pid) {
+            push @pids, [$pid, $out];
+            next;
+        }
+
+        srand($$);
+        my %c = (ok => 0, failed => 0, mixed => 0, retries => 0);
+        my (%seen, @why);
+        my @conns = (undef) x $o{nconn};
+        my $deadline = time + $o{seconds};
+        my $i = 0;
+
+        while (!-e $o{stop} && time < $deadline) {
+            my $k = $i++ % @conns;
+            my $id = $ids[int rand @ids];
+            my ($st, $h, $body);
+
+            for my $try (1 .. 3) {
+                $conns[$k] //= IO::Socket::INET->new(
+                    PeerAddr => '127.0.0.1', PeerPort => $Port,
+                    Proto => 'tcp', Timeout => 5);
+                last unless $conns[$k];
+
+                ($st, $h, $body) = request($conns[$k], "/p/$id");
+
+                if (!defined $st || ($h->{connection} // '') =~ /close/i) {
+                    close $conns[$k];
+                    $conns[$k] = undef;
+                }
+
+                last if defined $st;
+                $c{retries}++;
+            }
+
+            my $snap = defined $st ? $h->{lc $o{header}} : undef;
+
+            if (!defined $st || $st != 200 || !defined $snap
+                || !$o{expect}{$snap})
+            {
+                $c{failed}++;
+                push @why, ($st // 'none') . ' ' . ($snap // '-')
+                    if @why < 5;
+
+            } elsif ($body ne ($o{expect}{$snap}{$id} // '')) {
+                $c{mixed}++;
+                push @why, "mixed $snap $id" if @why < 5;
+
+            } else {
+                $c{ok}++;
+                $seen{$snap}++;
+            }
+        }
+
+        spew($out, join("\n", (map { "$_ $c{$_}" } sort keys %c),
+                        (map { "seen $_ $seen{$_}" } sort keys %seen),
+                        (map { "why $_" } @why)) . "\n");
+        POSIX::_exit(0);
+    }
+
+    return { pids => \@pids, stop => $o{stop} };
+}
+
+
+# stop the load loop; returns its counts summed
+# ({ ok, failed, mixed, retries, seen => { snapshot id => n }, why => [] })
+sub load_stop {
+    my ($l) = @_;
+    my %t = (ok => 0, failed => 0, mixed => 0, retries => 0, seen => {},
+             why => []);
+
+    spew($l->{stop}, '');
+
+    for my $p (@{ $l->{pids} }) {
+        my ($pid, $out) = @$p;
+        my $deadline = time + 10;
+        sleep 0.02 while waitpid($pid, WNOHANG) == 0 && time < $deadline;
+        kill 'KILL', $pid if waitpid($pid, WNOHANG) == 0;
+
+        for my $line (split /\n/, slurp($out)) {
+            if ($line =~ /^seen (\S+) (\d+)/) { $t{seen}{$1} += $2 }
+            elsif ($line =~ /^why (.*)/) { push @{ $t{why} }, $1 }
+            elsif ($line =~ /^(\w+) (\d+)/) { $t{$1} += $2 }
+        }
+    }
+
+    return \%t;
+}
+
+
+# one HTTP/1.1 keep-alive GET on socket S: (status, {headers}, body) or ()
+sub request {
+    my ($s, $path) = @_;
+    my ($raw, $head, $status, %hdr) = ('');
+
+    print $s "GET $path HTTP/1.1\r\nHost: localhost\r\n\r\n" or return ();
+
+    local $SIG{ALRM} = sub { die "timeout\n" };
+    my $ok = eval {
+        alarm 5;
+
+        until ($raw =~ /\r\n\r\n/) {
+            sysread($s, $raw, 65536, length $raw) or die "eof\n";
+        }
+
+        ($head, $raw) = split /\r\n\r\n/, $raw, 2;
+        $head =~ /\AHTTP\/1\.\d (\d{3})/ or die "bad\n";
+        $status = $1;
+
+        for my $line (split /\r\n/, $head) {
+            $hdr{lc $1} = $2 if $line =~ /^([^:]+):\s*(.*)$/;
+        }
+
+        my $len = $hdr{'content-length'} // 0;
+
+        while (length $raw < $len) {
+            sysread($s, $raw, 65536, length $raw) or die "eof\n";
+        }
+
+        alarm 0;
+        1;
+    };
+    alarm 0;
+
+    return () unless $ok;
+    return ($status, \%hdr, $raw);
 }
 
 
