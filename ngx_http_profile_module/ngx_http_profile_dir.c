@@ -118,6 +118,14 @@ ngx_http_profile_dir_pointer(ngx_str_t *dir, u_char *path,
         *ngx_slprintf(err, last, ": \"" NGX_HTTP_PROFILE_DIR_CURRENT
                       "\" names \"%*s\", not \"<snapshot id>.snap\" in "
                       "the directory", (size_t) n, link) = '\0';
+
+        /* what it names, for ngx_http_profile_dir_same(): not usable */
+
+        p->id_len = 0;
+        p->len = ngx_min((size_t) n, NGX_HTTP_PROFILE_DIR_NAME_MAX - 1);
+        ngx_memcpy(p->name, link, p->len);
+        p->name[p->len] = '\0';
+
         return NGX_ERROR;
     }
 

@@ -38,7 +38,7 @@
  */
 typedef struct {
     u_char       name[NGX_HTTP_PROFILE_DIR_NAME_MAX];  /* terminated */
-    size_t       len;                /* of name; 0: no usable pointer */
+    size_t       len;                /* of name */
     size_t       id_len;             /* the snapshot id: name[0 .. id_len) */
     ngx_err_t    err;                /* readlink() or stat() errno, or 0 */
     uint64_t     dev;
@@ -66,8 +66,8 @@ ngx_int_t ngx_http_profile_dir_detect(ngx_str_t *path, u_char *err);
  * Returns NGX_OK when "current" is a link to a name of the layout
  * ("<id>.snap", the id of the snapshot id grammar); the target may
  * still be missing or not a file (p->err, or the open tells).
- * Otherwise NGX_ERROR with p->len 0, p->err the errno if any, and a
- * reason in err that reads on after the directory's quoted path, e.g.
+ * Otherwise NGX_ERROR with p->id_len 0 (p->name holds what the link
+ * names, if it is one), p->err the errno if any, and a reason in err that reads on after the directory's quoted path, e.g.
  * ": readlink() of "current" failed (2: No such file or directory)".
  */
 ngx_int_t ngx_http_profile_dir_pointer(ngx_str_t *dir, u_char *path,
