@@ -4,6 +4,7 @@
 #   make build    the nginx module (build/modules/*.so) and the CLI
 #   make demo     build, then serve the bundled sample on 127.0.0.1
 #   make test     build, then run every suite (prove -It/lib -r t/)
+#   make live-long  the long swap storm: 1000 pointer swaps under load
 #
 # `make -n TARGET` shows what a target runs.
 
@@ -26,7 +27,7 @@ DEB_PACKAGES := nginx-core nginx-dev libnginx-mod-http-ndk \
 	liblist-moreutils-perl libwww-perl libhttp-message-perl \
 	libipc-run-perl curl postgresql
 
-.PHONY: all deps build module cli demo test asan clean
+.PHONY: all deps build module cli demo test live-long asan clean
 
 all: build
 
@@ -65,6 +66,15 @@ test: build
 	TEST_NGINX_LOAD_MODULES="$(NDK_MODULE) $(MODULE_SO)" \
 	    prove -It/lib -r t/
 
+# The swap storm of t/integrity-swap.t with 1000 swaps instead of 200
+# (about a minute), and the corrupt candidates and signals after it.
+live-long: build
+	PROFILE_LIVE_SWAPS=1000 \
+	TEST_NGINX_BINARY=$(NGINX) \
+	TEST_NGINX_LOAD_MODULES="$(NDK_MODULE) $(MODULE_SO)" \
+	    prove -v -It/lib t/integrity-swap.t t/integrity-refuse.t \
+	        t/integrity-signals.t
+
 # The CLI's cases and the module's suites against builds with
 # AddressSanitizer and UBSan, in $(BUILD)/asan.  Debian's nginx is not
 # instrumented, so the sanitizer runtimes are preloaded; the module's
@@ -74,7 +84,8 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_TESTS := t/profile.t t/prefix.t t/corrupt.t t/error-page.t t/directives.t \
 	t/unavailable.t t/lua-free-examples.t t/cache-safety.t \
 	t/integrity-file.t t/integrity-live.t t/access-identity.t \
-	t/access-matrix.t t/access-spoofing.t
+	t/access-matrix.t t/access-spoofing.t \
+	t/integrity-swap.t t/integrity-refuse.t t/integrity-signals.t
 
 asan: cli
 	$(MAKE) module BUILD=$(BUILD)/asan MODULE_CFLAGS="$(ASAN_FLAGS)"

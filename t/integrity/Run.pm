@@ -256,6 +256,12 @@ sub start {
 }
 
 
+# a master started otherwise (a binary upgrade's new one): stopped at exit
+sub adopt {
+    push @masters, $_[0];
+}
+
+
 # stop the master PID (QUIT, then TERM, then KILL) and wait for it
 sub stop {
     my ($pid) = @_;
