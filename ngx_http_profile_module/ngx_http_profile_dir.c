@@ -53,8 +53,15 @@ ngx_http_profile_dir_detect(ngx_str_t *path, u_char *err)
 
     if (fd == NGX_INVALID_FILE) {
         e = ngx_errno;
-        *ngx_slprintf(err, last, " is a directory but not a snapshot "
-                      "directory: open() of \"" NGX_HTTP_PROFILE_DIR_MARKER
+
+        if (e == NGX_ENOENT) {
+            *ngx_slprintf(err, last, " is not a regular file, nor a "
+                          "snapshot directory (it has no \""
+                          NGX_HTTP_PROFILE_DIR_MARKER "\")") = '\0';
+            return NGX_ERROR;
+        }
+
+        *ngx_slprintf(err, last, ": open() of \"" NGX_HTTP_PROFILE_DIR_MARKER
                       "\" failed (%d: %s)", e, strerror(e)) = '\0';
         return NGX_ERROR;
     }
