@@ -55,8 +55,7 @@ BEGIN {
     copy("$fixtures/badhash.snap", "$dirs/badhash/badhash.snap")
         or die "copy: $!\n";
 
-    system('chmod', '-R', 'a+rX', "$FindBin::Bin/../build") == 0
-        or die "chmod\n";
+    system('chmod', '-R', 'a+rX', $dirs) == 0 or die "chmod\n";
 }
 
 END { remove_tree($dirs) if $dirs; }
