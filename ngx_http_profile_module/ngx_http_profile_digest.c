@@ -132,8 +132,8 @@ ngx_http_profile_digest_check(ngx_http_profile_file_t *f,
         || ngx_memcmp(val.mv_data, text, NGX_HTTP_PROFILE_DIGEST_TEXT) != 0)
     {
         *ngx_slprintf(err, last, ": meta \"content_hash\" does not match "
-                      "the content (%*s)", (size_t) NGX_HTTP_PROFILE_DIGEST_TEXT,
-                      text) = '\0';
+                      "the content (%*s)",
+                      (size_t) NGX_HTTP_PROFILE_DIGEST_TEXT, text) = '\0';
         return NGX_ERROR;
     }
 

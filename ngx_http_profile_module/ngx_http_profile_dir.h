@@ -67,7 +67,8 @@ ngx_int_t ngx_http_profile_dir_detect(ngx_str_t *path, u_char *err);
  * ("<id>.snap", the id of the snapshot id grammar); the target may
  * still be missing or not a file (p->err, or the open tells).
  * Otherwise NGX_ERROR with p->id_len 0 (p->name holds what the link
- * names, if it is one), p->err the errno if any, and a reason in err that reads on after the directory's quoted path, e.g.
+ * names, if it is one), p->err the errno if any, and a reason in err
+ * that reads on after the directory's quoted path, e.g.
  * ": readlink() of "current" failed (2: No such file or directory)".
  */
 ngx_int_t ngx_http_profile_dir_pointer(ngx_str_t *dir, u_char *path,

@@ -615,10 +615,9 @@ ngx_http_profile_snapshot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        snap = ngx_http_profile_snapshot_open_dir(&path, pmcf->target.data,
-                                                  &ptr,
-                                                  NGX_HTTP_PROFILE_VERIFY_SAMPLE,
-                                                  cf->log, err);
+        snap = ngx_http_profile_snapshot_open_dir(
+                   &path, pmcf->target.data, &ptr,
+                   NGX_HTTP_PROFILE_VERIFY_SAMPLE, cf->log, err);
         pmcf->target.len = ngx_strlen(pmcf->target.data);
 
     } else {
