@@ -9,13 +9,16 @@
 #     503 with Retry-After and serves as soon as the pointer is good;
 #   - binary upgrade (USR2, WINCH, QUIT): the new master's workers serve
 #     and follow the pointer, and no request fails;
-#   - $profile_snapshot_age, the seconds since the snapshot's created_at.
+#   - $profile_snapshot_age, the seconds since the snapshot's created_at;
+#   - the served file truncated in place (never do that): dropped, then
+#     refused, 503 until the pointer names a good file.
 
 use strict;
 use warnings;
 
 use FindBin;
 use lib "$FindBin::Bin/integrity";
+use File::Copy ();
 use POSIX qw(WNOHANG);
 use Test::More;
 use Time::HiRes qw(sleep time);
@@ -243,6 +246,31 @@ ok(Run::wait_for(10, sub { !Run::alive($pid) }),
    'binary upgrade: the old master exits (QUIT)');
 
 check_load('binary upgrade', $l);
+
+# the served file truncated in place (what must never be done): each
+# worker drops it, refuses it as it is now, answers 503, and serves the
+# next good target
+
+{
+    my $x = Run::build_snapshot($dir, 'sig-x', $n, ' x', '--snapshot-id',
+                                'sig-x');
+    File::Copy::copy($x, "$sdir/sig-x.snap") or die "copy: $!";
+    Run::point($sdir, 'sig-x.snap');
+    ok(all_on($new, 'sig-x'), 'a copy served');
+
+    truncate("$sdir/sig-x.snap", 8192) or die "truncate: $!";
+    ok(Run::wait_for(5, sub {
+           my $l = Run::slurp("$dir/logs/error.log");
+           my $dropped = () = $l =~ /\[alert\].*sig-x\.snap" was changed in place: .*no longer used/g;
+           my $refused = () = $l =~ /\[error\].*"sig-x\.snap" is (?:truncated|not a profile snapshot).*refused \(\d+ refused by this worker\), profile requests get 503/g;
+           $dropped == 2 && $refused == 2;
+       }), 'truncated in place: both workers drop it, then refuse it');
+    my ($st) = Run::get('/p/u00001');
+    is($st, 503, 'truncated in place: 503');
+
+    Run::point($sdir, 'sig-c.snap');
+    ok(all_on($new, 'sig-c'), 'truncated in place: the next target served');
+}
 
 my $log = Run::slurp("$dir/logs/error.log");
 unlike($log, qr/exited on signal (?!9\b)/, 'no worker crashed');

@@ -167,8 +167,15 @@ sub write_conf {
     my $extra = $o{http} // '';
     my $loc = $o{location} // '';
 
+    # a binary upgrade runs nginx again with only the variables "env"
+    # names: under make asan the sanitizer runtimes must stay preloaded
+    my $env = join '', map { "env $_;\n" }
+                       grep { defined $ENV{$_} }
+                       qw(LD_PRELOAD ASAN_OPTIONS UBSAN_OPTIONS);
+
     spew("$dir/conf/nginx.conf", <<"EOF");
 $loads
+$env
 daemon on;
 master_process on;
 worker_processes $workers;
