@@ -185,6 +185,19 @@ for my $round (1 .. 4) {
 
 check_load('kill -9', $l);
 
+# no growth: each worker, the respawned and the one that swapped 8
+# times, maps one snapshot file and holds as many descriptors
+
+{
+    sleep 4 * $check;
+    my @w = Run::workers($pid);
+    my @fds = map { Run::fds($_) } @w;
+    is_deeply([map { my @m = Run::mapped($_); scalar @m } @w], [1, 1],
+              'kill -9: each worker maps one snapshot file');
+    is($fds[0], $fds[1], 'kill -9: both hold as many descriptors')
+        or diag("descriptors: @fds");
+}
+
 # kill -9 while the pointer names a bad file: 503, then served
 
 {
