@@ -176,16 +176,15 @@ ngx_http_profile_dir_same(ngx_http_profile_pointer_t *a,
 
 
 /*
- * "<id>.snap" with id of 1..64 bytes of [A-Za-z0-9._-], the snapshot id
- * grammar (docs/snapshot-format.md): no "/", so the target is in the
+ * "<id>.snap" with id a snapshot id (ngx_http_profile_snapshot_id_valid(),
+ * the grammar of meta "snapshot_id"): no "/", so the target is in the
  * directory.
  */
 
 static ngx_uint_t
 ngx_http_profile_dir_name(u_char *name, size_t len, size_t *id_len)
 {
-    u_char  c;
-    size_t  i, n;
+    size_t  n;
 
     if (len <= sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX) - 1) {
         return 0;
@@ -193,23 +192,11 @@ ngx_http_profile_dir_name(u_char *name, size_t len, size_t *id_len)
 
     n = len - (sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX) - 1);
 
-    if (n > 64
-        || ngx_memcmp(name + n, NGX_HTTP_PROFILE_DIR_SUFFIX,
-                      sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX) - 1)
-           != 0)
+    if (ngx_memcmp(name + n, NGX_HTTP_PROFILE_DIR_SUFFIX,
+                   sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX) - 1)
+        != 0
+        || !ngx_http_profile_snapshot_id_valid(name, n))
     {
-        return 0;
-    }
-
-    for (i = 0; i < n; i++) {
-        c = name[i];
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
-        {
-            continue;
-        }
-
         return 0;
     }
 
