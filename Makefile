@@ -84,7 +84,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 ASAN_TESTS := t/profile.t t/prefix.t t/corrupt.t t/error-page.t t/directives.t \
 	t/unavailable.t t/lua-free-examples.t t/cache-safety.t \
 	t/integrity-file.t t/integrity-live.t t/access-identity.t \
-	t/access-matrix.t t/access-spoofing.t \
+	t/access-matrix.t t/access-spoofing.t t/integrity-compat.t \
 	t/integrity-swap.t t/integrity-refuse.t t/integrity-signals.t \
 	t/integrity-publish.t t/snapshot-dir.t
 

@@ -981,7 +981,7 @@ ngx_http_profile_merge_roles(ngx_conf_t *cf,
     ngx_http_profile_loc_conf_t *conf, ngx_http_profile_main_conf_t *pmcf)
 {
     u_char      *p, *last;
-    ngx_str_t    name, *role;
+    ngx_str_t    name, *role, *used;
     ngx_uint_t   i, n;
 
     if (conf->roles.cv == NULL || conf->roles.cv->lengths != NULL) {
@@ -1018,6 +1018,23 @@ ngx_http_profile_merge_roles(ngx_conf_t *cf,
                           conf->profile_file, conf->profile_line);
             return NGX_CONF_ERROR;
         }
+
+        /* a later snapshot of a directory must declare it too */
+
+        if (pmcf->roles_used == NULL) {
+            pmcf->roles_used = ngx_array_create(cf->pool, 4,
+                                                sizeof(ngx_str_t));
+            if (pmcf->roles_used == NULL) {
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        used = ngx_array_push(pmcf->roles_used);
+        if (used == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *used = name;
     }
 }
 

@@ -52,6 +52,13 @@ typedef struct {
      * (ngx_str_t), for the check of a constant profile_viewer_roles.
      */
     ngx_array_t                 *roles;
+
+    /*
+     * The role names constant profile_viewer_roles values name
+     * (ngx_str_t): a new snapshot of a directory that does not declare
+     * one of them is incompatible with the configuration.
+     */
+    ngx_array_t                 *roles_used;
 } ngx_http_profile_main_conf_t;
 
 

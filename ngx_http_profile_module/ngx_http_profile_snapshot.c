@@ -35,6 +35,9 @@ typedef struct ngx_http_profile_worker_s  ngx_http_profile_worker_t;
 static ngx_int_t ngx_http_profile_snapshot_validate(
     ngx_http_profile_snapshot_t *snap, ngx_uint_t verify, u_char *err);
 static time_t ngx_http_profile_snapshot_created(const u_char *p, size_t len);
+static ngx_int_t ngx_http_profile_snapshot_compatible(
+    ngx_http_profile_snapshot_t *snap, ngx_http_profile_main_conf_t *pmcf,
+    ngx_http_profile_pointer_t *p, u_char *err);
 static void *ngx_http_profile_snapshot_alloc(void *data, size_t size);
 static void ngx_http_profile_snapshot_close(ngx_http_profile_snapshot_t *snap);
 static void ngx_http_profile_snapshot_unpin(void *data);
@@ -187,7 +190,71 @@ ngx_http_profile_snapshot_open_dir(ngx_str_t *dir, u_char *path,
         return NULL;
     }
 
+    /*
+     * In a worker, against the configuration: every role a constant
+     * profile_viewer_roles names (checked against the validated snapshot
+     * at "nginx -t") must be one this snapshot declares; the views'
+     * fields will be checked here too.
+     */
+
+    if (ngx_http_profile_worker.pmcf != NULL
+        && ngx_http_profile_snapshot_compatible(snap,
+                                                ngx_http_profile_worker.pmcf,
+                                                p, err)
+           != NGX_OK)
+    {
+        ngx_http_profile_snapshot_release(snap);
+        return NULL;
+    }
+
     return snap;
+}
+
+
+/* what the configuration needs of a snapshot: NGX_OK, or why not */
+
+static ngx_int_t
+ngx_http_profile_snapshot_compatible(ngx_http_profile_snapshot_t *snap,
+    ngx_http_profile_main_conf_t *pmcf, ngx_http_profile_pointer_t *p,
+    u_char *err)
+{
+    ngx_str_t                  *role;
+    ngx_uint_t                  i, c, found;
+    ngx_http_profile_class_t   *cls;
+
+    if (pmcf->roles_used == NULL) {
+        return NGX_OK;
+    }
+
+    role = pmcf->roles_used->elts;
+    cls = snap->meta.classes;
+
+    for (i = 0; i < pmcf->roles_used->nelts; i++) {
+        found = 0;
+
+        for (c = NGX_HTTP_PROFILE_CLASS_ROLES;
+             snap->grants.audiences && c < snap->meta.nclasses;
+             c++)
+        {
+            if (cls[c].name_len == role[i].len
+                && ngx_memcmp(cls[c].name, role[i].data, role[i].len) == 0)
+            {
+                found = 1;
+                break;
+            }
+        }
+
+        if (!found) {
+            *ngx_slprintf(err, err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1,
+                          ": \"%s\" is incompatible with the configuration: "
+                          "its schema does not declare role \"%V\", which "
+                          "profile_viewer_roles names", p->name, &role[i])
+                = '\0';
+            return NGX_DECLINED;
+        }
+    }
+
+    return NGX_OK;
 }
 
 
