@@ -39,7 +39,9 @@ http {
     fastcgi_temp_path ${prefix}/tmp/fastcgi;
     uwsgi_temp_path ${prefix}/tmp/uwsgi;
     scgi_temp_path ${prefix}/tmp/scgi;
-${httpExtra}
+${httpExtra}${httpExtra.includes("profile_snapshot ") && process.env.BENCH_SNAPSHOT_CHECK
+    ? `    profile_snapshot_check ${process.env.BENCH_SNAPSHOT_CHECK};\n`
+    : ''}
 `;
 }
 
