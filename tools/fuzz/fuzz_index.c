@@ -21,7 +21,11 @@
  *   ...  map           the rest: the file after the map_skip zero bytes
  * The index, the file and each id are in a buffer of their exact size.
  * Besides the ids above, the target looks up the id of every record a
- * non-empty slot points at inside the file (at most 64).
+ * non-empty slot points at inside the file (at most 64).  The same index
+ * is also read as a relation store ("index.relations"): each two
+ * consecutive ids of the input that are valid and distinct make a pair
+ * key, looked up with ngx_http_profile_relation_find(), as is the key of
+ * every relation value a slot points at (at most 64).
  *
  * Each lookup is checked against a reading of docs/snapshot-format.md
  * (linear probing from XXH64(id, seed) & mask, at most max_probe slots,
@@ -67,6 +71,12 @@ static int fz_index_model(const ngx_http_profile_index_t *idx,
 static void fz_index_poison(const ngx_http_profile_index_t *idx,
     const unsigned char *index, uint64_t home, int poison);
 static void fz_index_stats(void);
+static void fz_relation_lookup(const ngx_http_profile_index_t *idx,
+    const unsigned char *index, const unsigned char *map, size_t map_size,
+    const unsigned char *key, size_t key_len);
+static int fz_relation_model(const ngx_http_profile_index_t *idx,
+    const unsigned char *map, size_t map_size, const unsigned char *key,
+    size_t key_len, uint64_t *slot, uint8_t *bits);
 
 
 #define FZ_INDEX_HEAD          13
@@ -93,8 +103,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned                    nids, k;
     unsigned char              *index, *map, *id;
     const unsigned char        *s, *ids[FZ_INDEX_MAX_IDS];
+    int                         swapped;
+    size_t                      klen;
+    unsigned char               key[NGX_HTTP_PROFILE_PAIR_KEY_MAX];
     ngx_http_profile_index_t    idx;
     ngx_http_profile_record_t   rec;
+    ngx_http_profile_relation_t rel;
 
     if (!fz_stats_on && getenv("FUZZ_STATS") != NULL) {
         fz_stats_on = 1;
@@ -190,12 +204,171 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         k++;
     }
 
+    /* the index as a relation store: pairs of the input's ids */
+
+    for (k = 0; k + 1 < nids; k++) {
+        if (!ngx_http_profile_id_valid(ids[k], id_lens[k])
+            || !ngx_http_profile_id_valid(ids[k + 1], id_lens[k + 1])
+            || (id_lens[k] == id_lens[k + 1]
+                && memcmp(ids[k], ids[k + 1], id_lens[k]) == 0))
+        {
+            continue;
+        }
+
+        klen = ngx_http_profile_pair_key(key, ids[k], id_lens[k],
+                                         ids[k + 1], id_lens[k + 1],
+                                         &swapped);
+        id = fz_dup(key, klen);
+        fz_relation_lookup(&idx, index, map, skip + mlen, id, klen);
+        free(id);
+    }
+
+    /* and the key of every valid relation value a slot points at */
+
+    k = 0;
+
+    for (i = 0; i < nslots && k < FZ_INDEX_MAX_SLOT_IDS; i++) {
+        s = idx.slots + i * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE;
+        off = ngx_http_profile_get64(s);
+        rsize = ngx_http_profile_get32(s + 8);
+
+        if (off == 0 || off > skip + mlen || rsize > skip + mlen - off
+            || ngx_http_profile_relation_parse(&rel, map + off, rsize)
+               != NGX_HTTP_PROFILE_FMT_OK)
+        {
+            continue;
+        }
+
+        id = fz_dup(rel.key, rel.key_len);
+        fz_relation_lookup(&idx, index, map, skip + mlen, id, rel.key_len);
+        free(id);
+
+        k++;
+    }
+
 done:
 
     free(index);
     free(map);
 
     return 0;
+}
+
+
+static void
+fz_relation_lookup(const ngx_http_profile_index_t *idx,
+    const unsigned char *index, const unsigned char *map, size_t map_size,
+    const unsigned char *key, size_t key_len)
+{
+    int                          rc, want;
+    uint8_t                      bits;
+    uint32_t                     tag;
+    uint64_t                     home, slot, want_slot;
+    ngx_http_profile_relation_t  rel;
+
+    home = ngx_http_profile_index_home(idx, key, key_len, &tag);
+
+    slot = (uint64_t) -1;
+
+    fz_index_poison(idx, index, home, 1);
+    rc = ngx_http_profile_relation_find(idx, map, map_size, key, key_len,
+                                        &rel, &slot);
+    fz_index_poison(idx, index, home, 0);
+
+    want = fz_relation_model(idx, map, map_size, key, key_len, &want_slot,
+                             &bits);
+
+    if (rc != want) {
+        fprintf(stderr, "relation_find: %s, expected %s\n",
+                ngx_http_profile_fmt_strerror(rc),
+                ngx_http_profile_fmt_strerror(want));
+    }
+
+    fz_assert(rc == want, "relation_find's result is the format's");
+
+    if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
+        return;
+    }
+
+    fz_assert(slot == want_slot, "relation_find names the slot at fault");
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return;
+    }
+
+    fz_assert(rel.bits == bits && rel.key_len == key_len
+              && memcmp(rel.key, key, key_len) == 0
+              && rel.key >= map && rel.key + key_len <= map + map_size,
+              "the relation found holds the key, inside the file");
+    fz_assert(rel.a_len == key[0] && rel.a == rel.key + 1
+              && rel.b_len == key[1 + key[0]]
+              && rel.b == rel.key + 2 + key[0],
+              "the relation found names its two ids");
+}
+
+
+/*
+ * A relation lookup as docs/snapshot-format.md describes it: probing as
+ * for the id index; a candidate inside the file holding exactly the key
+ * is a match once its version is 1 and its bits known; any other
+ * candidate must pass the whole value check (its problem otherwise) and
+ * is a tag collision.
+ */
+
+static int
+fz_relation_model(const ngx_http_profile_index_t *idx,
+    const unsigned char *map, size_t map_size, const unsigned char *key,
+    size_t key_len, uint64_t *slot, uint8_t *bits)
+{
+    int                          rc;
+    uint32_t                     n, size, tag;
+    uint64_t                     h, i, o;
+    const unsigned char         *s;
+    ngx_http_profile_relation_t  rel;
+
+    h = ngx_http_profile_hash64(key, key_len, idx->seed);
+    tag = (uint32_t) (h >> 32);
+
+    for (n = 0; n < idx->max_probe; n++) {
+        i = (h + n) & idx->mask;
+        s = idx->slots + i * 16;
+        o = ngx_http_profile_get64(s);
+        size = ngx_http_profile_get32(s + 8);
+
+        if (o == 0) {
+            return NGX_HTTP_PROFILE_FMT_MISSING;
+        }
+
+        if (ngx_http_profile_get32(s + 12) != tag) {
+            continue;
+        }
+
+        *slot = i;
+
+        if (o > map_size || size > map_size - o) {
+            return NGX_HTTP_PROFILE_FMT_SLOT;
+        }
+
+        if (size == 2 + key_len && memcmp(map + o + 2, key, key_len) == 0) {
+            if (map[o] != 1) {
+                return NGX_HTTP_PROFILE_FMT_VERSION;
+            }
+
+            if (map[o + 1] & ~0x1f) {
+                return NGX_HTTP_PROFILE_FMT_RELATION;
+            }
+
+            *bits = map[o + 1];
+            return NGX_HTTP_PROFILE_FMT_OK;
+        }
+
+        rc = ngx_http_profile_relation_parse(&rel, map + o, size);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return rc;
+        }
+    }
+
+    return NGX_HTTP_PROFILE_FMT_MISSING;
 }
 
 
