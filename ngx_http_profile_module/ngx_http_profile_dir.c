@@ -16,10 +16,6 @@
 #include "ngx_http_profile_dir.h"
 
 
-static ngx_uint_t ngx_http_profile_dir_name(u_char *name, size_t len,
-    size_t *id_len);
-
-
 ngx_int_t
 ngx_http_profile_dir_detect(ngx_str_t *path, u_char *err)
 {
@@ -120,7 +116,7 @@ ngx_http_profile_dir_pointer(ngx_str_t *dir, u_char *path,
     }
 
     if ((size_t) n == sizeof(link)
-        || !ngx_http_profile_dir_name(link, n, &p->id_len))
+        || !ngx_http_profile_snapshot_name(link, n, &p->id_len))
     {
         *ngx_slprintf(err, last, ": \"" NGX_HTTP_PROFILE_DIR_CURRENT
                       "\" names \"%*s\", not \"<snapshot id>.snap\" in "
@@ -172,35 +168,4 @@ ngx_http_profile_dir_same(ngx_http_profile_pointer_t *a,
            && a->ino == b->ino
            && a->size == b->size
            && a->mtime == b->mtime;
-}
-
-
-/*
- * "<id>.snap" with id a snapshot id (ngx_http_profile_snapshot_id_valid(),
- * the grammar of meta "snapshot_id"): no "/", so the target is in the
- * directory.
- */
-
-static ngx_uint_t
-ngx_http_profile_dir_name(u_char *name, size_t len, size_t *id_len)
-{
-    size_t  n;
-
-    if (len <= sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX) - 1) {
-        return 0;
-    }
-
-    n = len - (sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX) - 1);
-
-    if (ngx_memcmp(name + n, NGX_HTTP_PROFILE_DIR_SUFFIX,
-                   sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX) - 1)
-        != 0
-        || !ngx_http_profile_snapshot_id_valid(name, n))
-    {
-        return 0;
-    }
-
-    *id_len = n;
-
-    return 1;
 }

@@ -20,11 +20,6 @@
 #include "ngx_http_profile_format.h"
 
 
-#define NGX_HTTP_PROFILE_DIR_MARKER   ".profile-snapshot-dir"
-#define NGX_HTTP_PROFILE_DIR_LAYOUT   "profile-snapshot-dir 1\n"
-#define NGX_HTTP_PROFILE_DIR_CURRENT  "current"
-#define NGX_HTTP_PROFILE_DIR_SUFFIX   ".snap"
-
 /* a pointer's target: a snapshot id and ".snap", terminated */
 #define NGX_HTTP_PROFILE_DIR_NAME_MAX                                       \
     (NGX_HTTP_PROFILE_SNAPSHOT_ID_MAX + sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX))

@@ -740,6 +740,29 @@ ngx_http_profile_snapshot_id_valid(const unsigned char *id, size_t len)
 }
 
 
+int
+ngx_http_profile_snapshot_name(const unsigned char *name, size_t len,
+    size_t *id_len)
+{
+    size_t  s;
+
+    s = sizeof(NGX_HTTP_PROFILE_DIR_SUFFIX) - 1;
+
+    if (len <= s
+        || memcmp(name + len - s, NGX_HTTP_PROFILE_DIR_SUFFIX, s) != 0
+        || !ngx_http_profile_snapshot_id_valid(name, len - s))
+    {
+        return 0;
+    }
+
+    if (id_len != NULL) {
+        *id_len = len - s;
+    }
+
+    return 1;
+}
+
+
 const char *
 ngx_http_profile_fmt_strerror(int rc)
 {

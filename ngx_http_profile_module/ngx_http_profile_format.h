@@ -56,6 +56,18 @@
 /* snapshot ids: 1..64 bytes of [A-Za-z0-9._-] (snapshot_id_valid) */
 #define NGX_HTTP_PROFILE_SNAPSHOT_ID_MAX     64
 
+/*
+ * A snapshot directory (docs/snapshot-dir.md), the contract between
+ * profile-snapshot publish and the module: the marker file and the
+ * layout it must hold, the pointer, and the suffix of a published file
+ * (whose name is its snapshot id and the suffix,
+ * ngx_http_profile_snapshot_name()).
+ */
+#define NGX_HTTP_PROFILE_DIR_MARKER          ".profile-snapshot-dir"
+#define NGX_HTTP_PROFILE_DIR_LAYOUT          "profile-snapshot-dir 1\n"
+#define NGX_HTTP_PROFILE_DIR_CURRENT         "current"
+#define NGX_HTTP_PROFILE_DIR_SUFFIX          ".snap"
+
 /* limits that keep every table index in its integer type */
 #define NGX_HTTP_PROFILE_MAX_CLASSES         64
 #define NGX_HTTP_PROFILE_MAX_FIELDS          65535
@@ -664,6 +676,15 @@ int ngx_http_profile_id_valid(const unsigned char *id, size_t len);
  */
 int ngx_http_profile_snapshot_id_valid(const unsigned char *id,
     size_t len);
+
+/*
+ * 1 if name[0 .. len - 1] is the name of a published snapshot in a
+ * snapshot directory, a valid snapshot id followed by
+ * NGX_HTTP_PROFILE_DIR_SUFFIX (so no "/": the file is in the directory),
+ * with the id's length in *id_len (when not NULL); 0 otherwise
+ */
+int ngx_http_profile_snapshot_name(const unsigned char *name, size_t len,
+    size_t *id_len);
 
 /* a static, human-readable text for a ngx_http_profile_fmt_rc_e */
 const char *ngx_http_profile_fmt_strerror(int rc);

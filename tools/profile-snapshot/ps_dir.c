@@ -35,7 +35,6 @@ static int ps_dir_lock(ps_dir_t *d);
 static void ps_dir_read_current(ps_dir_t *d);
 static int ps_dir_read_history(ps_dir_t *d);
 static void ps_dir_reconcile(ps_dir_t *d);
-static int ps_dir_snap_name(const char *name, size_t len);
 static int ps_dir_cmp(const void *a, const void *b);
 
 
@@ -301,7 +300,10 @@ ps_dir_read_current(ps_dir_t *d)
         return;
     }
 
-    if ((size_t) n == sizeof(target) || !ps_dir_snap_name(target, n)) {
+    if ((size_t) n == sizeof(target)
+        || !ngx_http_profile_snapshot_name((const unsigned char *) target, n,
+                                           NULL))
+    {
         d->current = PS_DIR_INVALID;
         return;
     }
@@ -592,7 +594,8 @@ ps_dir_snapshots(ps_dir_t *d, char ***ids, size_t *n)
     while ((e = readdir(dir)) != NULL) {
         len = strlen(e->d_name);
 
-        if (!ps_dir_snap_name(e->d_name, len)
+        if (!ngx_http_profile_snapshot_name((const unsigned char *) e->d_name,
+                                            len, NULL)
             || fstatat(d->fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0
             || !S_ISREG(st.st_mode))
         {
@@ -665,22 +668,6 @@ ps_dir_close(ps_dir_t *d)
     memset(d, 0, sizeof(ps_dir_t));
     d->fd = -1;
     d->lock = -1;
-}
-
-
-/* "<id>.snap" with a valid snapshot id */
-
-static int
-ps_dir_snap_name(const char *name, size_t len)
-{
-    size_t  s;
-
-    s = sizeof(PS_DIR_SUFFIX) - 1;
-
-    return len > s
-           && memcmp(name + len - s, PS_DIR_SUFFIX, s) == 0
-           && ngx_http_profile_snapshot_id_valid((const unsigned char *) name,
-                                                 len - s);
 }
 
 

@@ -19,13 +19,16 @@
 #include "ngx_http_profile_format.h"
 
 
-/* the names of the layout (docs/snapshot-dir.md) */
-#define PS_DIR_MARKER        ".profile-snapshot-dir"
-#define PS_DIR_MARKER_TEXT   "profile-snapshot-dir 1\n"
+/*
+ * the names of the layout (docs/snapshot-dir.md); those the module reads
+ * too are the format library's
+ */
+#define PS_DIR_MARKER        NGX_HTTP_PROFILE_DIR_MARKER
+#define PS_DIR_MARKER_TEXT   NGX_HTTP_PROFILE_DIR_LAYOUT
 #define PS_DIR_LOCK          ".lock"
-#define PS_DIR_CURRENT       "current"
+#define PS_DIR_CURRENT       NGX_HTTP_PROFILE_DIR_CURRENT
 #define PS_DIR_HISTORY       "history"
-#define PS_DIR_SUFFIX        ".snap"
+#define PS_DIR_SUFFIX        NGX_HTTP_PROFILE_DIR_SUFFIX
 
 /* publish --keep: previous versions kept in the history by default */
 #define PS_DIR_KEEP          5
