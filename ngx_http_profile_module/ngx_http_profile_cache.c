@@ -67,10 +67,10 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
     ngx_uint_t personal, uint64_t etag)
 {
     u_char                       *p;
+    ngx_str_t                     value;
     ngx_uint_t                    i;
-    ngx_table_elt_t              *h;
     ngx_http_profile_loc_conf_t  *plcf;
-    static u_char                 hex[] = "0123456789abcdef";
+    u_char                        be[8];
 
     if (status >= NGX_HTTP_INTERNAL_SERVER_ERROR) {
         return ngx_http_profile_header_add(r, &ngx_http_profile_cache_control,
@@ -89,37 +89,29 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
      * profile gets its 404 whatever they send.
      */
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->value.data = ngx_pnalloc(r->pool, sizeof("\"\"") - 1 + 16);
-    if (h->value.data == NULL) {
-        h->hash = 0;
+    value.len = sizeof("\"\"") - 1 + 16;
+    value.data = ngx_pnalloc(r->pool, value.len);
+    if (value.data == NULL) {
         return NGX_ERROR;
     }
 
     /* 16 hexadecimal digits, most significant first, between quotes */
 
-    p = h->value.data;
-    *p++ = '"';
-
-    for (i = 0; i < 16; i++) {
-        *p++ = hex[(etag >> (60 - 4 * i)) & 0xf];
+    for (i = 0; i < 8; i++) {
+        be[i] = (u_char) (etag >> (56 - 8 * i));
     }
 
+    p = value.data;
     *p++ = '"';
+    p = ngx_hex_dump(p, be, 8);
+    *p = '"';
 
-    h->value.len = p - h->value.data;
-    h->hash = 1;
-    h->key = ngx_http_profile_etag;
-    h->lowcase_key = NULL;
-#if defined(nginx_version) && nginx_version >= 1023000
-    h->next = NULL;
-#endif
-
-    r->headers_out.etag = h;
+    r->headers_out.etag = ngx_http_profile_header_push(r,
+                                                       &ngx_http_profile_etag,
+                                                       &value);
+    if (r->headers_out.etag == NULL) {
+        return NGX_ERROR;
+    }
 
     /*
      * "no-store" for caches that would keep a "private" response, and

@@ -160,27 +160,39 @@ ngx_http_profile_value(ngx_http_request_t *r, ngx_http_profile_value_t *v,
 
 /*
  * Add the output header "key: value" to r (after those already added);
- * key and value are not copied: they must live as long as r (static or
- * configuration memory).  Returns NGX_OK, or NGX_ERROR when out of
- * memory.
+ * key and value are not copied: they must live as long as r (static,
+ * configuration or r->pool memory).  Returns the header, or NULL when
+ * out of memory.
  */
-static ngx_inline ngx_int_t
-ngx_http_profile_header_add(ngx_http_request_t *r, ngx_str_t *key,
+static ngx_inline ngx_table_elt_t *
+ngx_http_profile_header_push(ngx_http_request_t *r, ngx_str_t *key,
     ngx_str_t *value)
 {
     ngx_table_elt_t  *h;
 
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
-        return NGX_ERROR;
+        return NULL;
     }
 
     h->hash = 1;
     h->key = *key;
     h->value = *value;
     h->lowcase_key = NULL;
+#if defined(nginx_version) && nginx_version >= 1023000
+    h->next = NULL;
+#endif
 
-    return NGX_OK;
+    return h;
+}
+
+
+/* the same, returning NGX_OK, or NGX_ERROR when out of memory */
+static ngx_inline ngx_int_t
+ngx_http_profile_header_add(ngx_http_request_t *r, ngx_str_t *key,
+    ngx_str_t *value)
+{
+    return ngx_http_profile_header_push(r, key, value) ? NGX_OK : NGX_ERROR;
 }
 
 
