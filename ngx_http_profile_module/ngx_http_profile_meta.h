@@ -96,8 +96,9 @@ typedef struct {
  * check each meta value with its parser, in this order: "format" (the
  * format's name), "format_version" (an ASCII decimal of 1 to 20 digits,
  * no sign, at most 2^32 - 1, from NGX_HTTP_PROFILE_FORMAT_VERSION_MIN to
- * NGX_HTTP_PROFILE_FORMAT_VERSION: "02" is 2, "10" is 10), "classes" and "fields" (decoded into memory
- * from alloc(data, size)), "record_count" (a decimal, like the
+ * NGX_HTTP_PROFILE_FORMAT_VERSION: "02" is 2, "10" is 10), "classes"
+ * and "fields" (decoded into memory from alloc(data, size)),
+ * "record_count" (a decimal, like the
  * version, up to 2^64 - 1), "index" (ngx_http_profile_index_parse()
  * against record_count), "snapshot_id" (1 to 64 bytes of
  * [A-Za-z0-9._-]); then open the "profiles" database and check that it
@@ -106,9 +107,9 @@ typedef struct {
  * (ngx_http_profile_states_parse()), and the relation store, whose
  * "relations" database and "index.relations" must both be there or
  * both be absent, the table checked against the database's entries;
- * and "schema_digest", kept as it is (NULL when absent).  The index's slots are not followed:
- * ngx_http_profile_file_index_check() does that.  Returns
- * NGX_HTTP_PROFILE_META_RC_OK, or another ngx_http_profile_meta_rc_e
+ * and "schema_digest", kept as it is (NULL when absent).  The index's
+ * slots are not followed: ngx_http_profile_file_index_check() does that.
+ * Returns NGX_HTTP_PROFILE_META_RC_OK, or another ngx_http_profile_meta_rc_e
  * with a message in err (NGX_HTTP_PROFILE_META_ERRSTR bytes,
  * terminated) that reads on after the snapshot's quoted path (module)
  * or path (CLI), e.g. " is not a profile snapshot: meta \"index\" is

@@ -283,7 +283,8 @@ ngx_http_profile_rules_relation(uint8_t bits, ngx_uint_t block)
 
 
 void
-ngx_http_profile_rules_decide(const ngx_http_profile_grants_t *g, const ngx_http_profile_record_t *rec,
+ngx_http_profile_rules_decide(const ngx_http_profile_grants_t *g,
+    const ngx_http_profile_record_t *rec,
     ngx_http_profile_viewer_e relation, uint64_t roles,
     const ngx_http_profile_rules_conf_t *conf, u_char *extra,
     ngx_http_profile_decision_t *d)
