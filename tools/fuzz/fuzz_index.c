@@ -71,6 +71,8 @@ static int fz_index_model(const ngx_http_profile_index_t *idx,
 static void fz_index_poison(const ngx_http_profile_index_t *idx,
     const unsigned char *index, uint64_t home, int poison);
 static void fz_index_stats(void);
+static int fz_model_probe(const ngx_http_profile_index_t *idx, uint64_t h,
+    uint32_t *n, uint64_t *slot, uint64_t *off, uint32_t *size);
 static void fz_relation_lookup(const ngx_http_profile_index_t *idx,
     const unsigned char *index, const unsigned char *map, size_t map_size,
     const unsigned char *key, size_t key_len);
@@ -321,29 +323,14 @@ fz_relation_model(const ngx_http_profile_index_t *idx,
     size_t key_len, uint64_t *slot, uint8_t *bits)
 {
     int                          rc;
-    uint32_t                     n, size, tag;
-    uint64_t                     h, i, o;
-    const unsigned char         *s;
+    uint32_t                     n, size;
+    uint64_t                     h, o;
     ngx_http_profile_relation_t  rel;
 
     h = ngx_http_profile_hash64(key, key_len, idx->seed);
-    tag = (uint32_t) (h >> 32);
+    n = 0;
 
-    for (n = 0; n < idx->max_probe; n++) {
-        i = (h + n) & idx->mask;
-        s = idx->slots + i * 16;
-        o = ngx_http_profile_get64(s);
-        size = ngx_http_profile_get32(s + 8);
-
-        if (o == 0) {
-            return NGX_HTTP_PROFILE_FMT_MISSING;
-        }
-
-        if (ngx_http_profile_get32(s + 12) != tag) {
-            continue;
-        }
-
-        *slot = i;
+    while (fz_model_probe(idx, h, &n, slot, &o, &size)) {
 
         if (o > map_size || size > map_size - o) {
             return NGX_HTTP_PROFILE_FMT_SLOT;
@@ -501,29 +488,14 @@ fz_index_model(const ngx_http_profile_index_t *idx,
     size_t len, uint64_t *slot, uint64_t *off)
 {
     int                         rc;
-    uint32_t                    n, size, tag;
-    uint64_t                    h, i, o;
-    const unsigned char        *s;
+    uint32_t                    n, size;
+    uint64_t                    h, o;
     ngx_http_profile_record_t   rec;
 
     h = ngx_http_profile_hash64(id, len, idx->seed);
-    tag = (uint32_t) (h >> 32);
+    n = 0;
 
-    for (n = 0; n < idx->max_probe; n++) {
-        i = (h + n) & idx->mask;
-        s = idx->slots + i * 16;
-        o = ngx_http_profile_get64(s);
-        size = ngx_http_profile_get32(s + 8);
-
-        if (o == 0) {
-            return NGX_HTTP_PROFILE_FMT_MISSING;
-        }
-
-        if (ngx_http_profile_get32(s + 12) != tag) {
-            continue;
-        }
-
-        *slot = i;
+    while (fz_model_probe(idx, h, &n, slot, &o, &size)) {
         *off = o;
 
         if (o > map_size || size > map_size - o) {
@@ -549,6 +521,40 @@ fz_index_model(const ngx_http_profile_index_t *idx,
     }
 
     return NGX_HTTP_PROFILE_FMT_MISSING;
+}
+
+
+/*
+ * The probe of the format, for the models: from the n-th slot after the
+ * home of hash h, the next slot whose tag is h's high 32 bits, with its
+ * slot number, offset and size (n moves past it); 0 when the probe ends
+ * first (an empty slot, or max_probe slots read).
+ */
+
+static int
+fz_model_probe(const ngx_http_profile_index_t *idx, uint64_t h, uint32_t *n,
+    uint64_t *slot, uint64_t *off, uint32_t *size)
+{
+    uint64_t              i;
+    const unsigned char  *s;
+
+    while (*n < idx->max_probe) {
+        i = (h + (*n)++) & idx->mask;
+        s = idx->slots + i * 16;
+
+        if (ngx_http_profile_get64(s) == 0) {
+            return 0;
+        }
+
+        if (ngx_http_profile_get32(s + 12) == (uint32_t) (h >> 32)) {
+            *slot = i;
+            *off = ngx_http_profile_get64(s);
+            *size = ngx_http_profile_get32(s + 8);
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
