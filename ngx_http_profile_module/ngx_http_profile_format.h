@@ -735,29 +735,6 @@ ngx_http_profile_index_home(const ngx_http_profile_index_t *idx,
 }
 
 
-/*
- * Ask the CPU for the home slot of key in idx, without waiting: a
- * request that reads two tables (the relation store and the id index)
- * starts the second's memory read before it waits for the first's.
- */
-static inline void
-ngx_http_profile_index_prefetch(const ngx_http_profile_index_t *idx,
-    const unsigned char *key, size_t len)
-{
-#if defined(__GNUC__)
-    uint32_t  tag;
-    uint64_t  slot;
-
-    slot = ngx_http_profile_index_home(idx, key, len, &tag);
-    __builtin_prefetch(idx->slots + slot * NGX_HTTP_PROFILE_INDEX_SLOT_SIZE);
-#else
-    (void) idx;
-    (void) key;
-    (void) len;
-#endif
-}
-
-
 /* encode the header of a keyed table at p */
 static inline void
 ngx_http_profile_index_encode(unsigned char *p, uint64_t seed,

@@ -118,12 +118,6 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
         return;
     }
 
-    /* the record's slot is on its way while the relation is looked up */
-
-    if (viewer.len) {
-        ngx_http_profile_index_prefetch(&snap->meta.index, id.data, id.len);
-    }
-
     rc = ngx_http_profile_handler_relation(r, plcf, snap, &id, &viewer,
                                            &relation);
 
