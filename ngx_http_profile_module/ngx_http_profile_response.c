@@ -8,7 +8,8 @@
  * error_page to apply to a module's errors, as it does to those of
  * nginx's own content handlers, which return the status and let
  * ngx_http_special_response_handler() find the page.  Hidden profiles
- * (later) get the not-found problem here, byte for byte.
+ * (blocked, deleted, suspended, forbidden) get the not-found problem
+ * here, byte for byte.
  */
 
 
