@@ -28,6 +28,7 @@ int
 ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
     const void *data, size_t size)
 {
+    uint64_t              base;
     const unsigned char  *p;
 
     p = data;
@@ -42,7 +43,7 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
 
     rec->flags = p[NGX_HTTP_PROFILE_REC_FLAGS];
 
-    if (rec->flags & ~NGX_HTTP_PROFILE_REC_STATE_MASK) {
+    if (rec->flags & ~NGX_HTTP_PROFILE_REC_KNOWN_FLAGS) {
         return NGX_HTTP_PROFILE_FMT_FLAGS;
     }
 
@@ -56,7 +57,24 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
         return NGX_HTTP_PROFILE_FMT_ID;
     }
 
-    if (ngx_http_profile_record_size(p) != (uint64_t) size) {
+    /*
+     * Without a trailer the size equation is exact; with one, the
+     * trailer is what follows the body, at least its fixed bytes, and
+     * its own counts are checked by ngx_http_profile_record_trailer()
+     * (ngx_http_profile_record_span() follows them).
+     */
+
+    base = ngx_http_profile_record_size(p);
+
+    if (rec->flags & NGX_HTTP_PROFILE_REC_TRAILER) {
+        if (base > (uint64_t) size
+            || (uint64_t) size - base < NGX_HTTP_PROFILE_TRAILER_MIN_SIZE
+            || (uint64_t) size - base > 0xffffffffULL)
+        {
+            return NGX_HTTP_PROFILE_FMT_LENGTH;
+        }
+
+    } else if (base != (uint64_t) size) {
         return NGX_HTTP_PROFILE_FMT_LENGTH;
     }
 
@@ -64,6 +82,8 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
     rec->entries = rec->id + rec->id_len;
     rec->body = rec->entries
                 + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE;
+    rec->trailer_len = (uint32_t) ((uint64_t) size - base);
+    rec->trailer = rec->trailer_len ? rec->body + rec->body_len : NULL;
 
     return NGX_HTTP_PROFILE_FMT_OK;
 }
@@ -72,7 +92,8 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
 int
 ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
 {
-    uint64_t              n;
+    unsigned              i;
+    uint64_t              n, count;
     const unsigned char  *p;
 
     p = data;
@@ -91,6 +112,44 @@ ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
         return NGX_HTTP_PROFILE_FMT_LENGTH;
     }
 
+    /*
+     * A trailer's size is in its own counts: the member entries, the alt
+     * entries, then data_len bytes; each count is read only once it is
+     * known to lie inside avail.
+     */
+
+    if (p[NGX_HTTP_PROFILE_REC_FLAGS] & NGX_HTTP_PROFILE_REC_TRAILER) {
+
+        for (i = 0; i < 3; i++) {
+            if ((uint64_t) avail - n
+                < (i < 2 ? NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
+                         : NGX_HTTP_PROFILE_TRAILER_DATA_SIZE))
+            {
+                return NGX_HTTP_PROFILE_FMT_LENGTH;
+            }
+
+            switch (i) {
+            case 0:
+                count = ngx_http_profile_get16(p + n);
+                n += NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
+                     + count * NGX_HTTP_PROFILE_TMEMBER_SIZE;
+                break;
+            case 1:
+                count = ngx_http_profile_get16(p + n);
+                n += NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
+                     + count * NGX_HTTP_PROFILE_TALT_SIZE;
+                break;
+            default:
+                count = ngx_http_profile_get32(p + n);
+                n += NGX_HTTP_PROFILE_TRAILER_DATA_SIZE + count;
+            }
+
+            if (n > (uint64_t) avail) {
+                return NGX_HTTP_PROFILE_FMT_LENGTH;
+            }
+        }
+    }
+
     *size = (size_t) n;
 
     return NGX_HTTP_PROFILE_FMT_OK;
@@ -98,9 +157,10 @@ ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
 
 
 /*
- * The size equation of a record whose fixed bytes (0 .. 16) are readable:
- * 17 + id_len + 12 * n + body_len, in 64 bits, which none of the terms
- * can overflow (ngx_http_profile_record_size_of()).
+ * The size equation of a record whose fixed bytes (0 .. 16) are readable,
+ * without its trailer: 17 + id_len + 12 * n + body_len, in 64 bits,
+ * which none of the terms can overflow
+ * (ngx_http_profile_record_size_of()).
  */
 
 static uint64_t
@@ -349,11 +409,12 @@ ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
     const void *data, size_t size, unsigned nfields, unsigned nclasses,
     const ngx_http_profile_field_t *fields, int deep)
 {
-    int                        rc;
-    unsigned                   i;
-    uint32_t                   prev;
-    const unsigned char       *frag;
-    ngx_http_profile_entry_t   e;
+    int                         rc;
+    unsigned                    i;
+    uint32_t                    prev;
+    const unsigned char        *frag;
+    ngx_http_profile_entry_t    e;
+    ngx_http_profile_trailer_t  t;
 
     rc = ngx_http_profile_record_header(rec, data, size);
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
@@ -409,6 +470,314 @@ ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
             return NGX_HTTP_PROFILE_FMT_NAME;
         }
     }
+
+    /* the trailer, if any: its counts, bounds and order */
+
+    if (rec->trailer != NULL) {
+        return ngx_http_profile_record_trailer(rec, &t);
+    }
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_record_trailer(const ngx_http_profile_record_t *rec,
+    ngx_http_profile_trailer_t *t)
+{
+    unsigned                   i, lo, hi, mid;
+    uint32_t                   key, prev;
+    uint64_t                   need;
+    const unsigned char       *p, *end;
+    ngx_http_profile_entry_t   e;
+    ngx_http_profile_tentry_t  te;
+
+    t->members = NULL;
+    t->alts = NULL;
+    t->data = NULL;
+    t->body = rec->body;
+    t->body_len = rec->body_len;
+    t->data_len = 0;
+    t->nmembers = 0;
+    t->nalts = 0;
+
+    if (rec->trailer == NULL) {
+        return NGX_HTTP_PROFILE_FMT_OK;
+    }
+
+    p = rec->trailer;
+    end = p + rec->trailer_len;
+
+    if (rec->trailer_len < NGX_HTTP_PROFILE_TRAILER_MIN_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    /* the counts, each read only inside the trailer */
+
+    t->nmembers = ngx_http_profile_get16(p);
+    p += NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE;
+    t->members = p;
+
+    need = (uint64_t) t->nmembers * NGX_HTTP_PROFILE_TMEMBER_SIZE
+           + NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
+           + NGX_HTTP_PROFILE_TRAILER_DATA_SIZE;
+
+    if (need > (uint64_t) (end - p)) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    p += (size_t) t->nmembers * NGX_HTTP_PROFILE_TMEMBER_SIZE;
+    t->nalts = ngx_http_profile_get16(p);
+    p += NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE;
+    t->alts = p;
+
+    need = (uint64_t) t->nalts * NGX_HTTP_PROFILE_TALT_SIZE
+           + NGX_HTTP_PROFILE_TRAILER_DATA_SIZE;
+
+    if (need > (uint64_t) (end - p)) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    p += (size_t) t->nalts * NGX_HTTP_PROFILE_TALT_SIZE;
+    t->data_len = ngx_http_profile_get32(p);
+    p += NGX_HTTP_PROFILE_TRAILER_DATA_SIZE;
+    t->data = p;
+
+    if ((uint64_t) t->data_len != (uint64_t) (end - p)) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    prev = 0;
+
+    for (i = 0; i < t->nmembers; i++) {
+        ngx_http_profile_trailer_member_entry(t, i, &te);
+
+        if (te.len == 0 || te.off > rec->body_len
+            || te.len > rec->body_len - te.off)
+        {
+            return NGX_HTTP_PROFILE_FMT_BOUNDS;
+        }
+
+        if (i > 0 && te.id <= prev) {
+            return NGX_HTTP_PROFILE_FMT_ORDER;
+        }
+
+        prev = te.id;
+    }
+
+    prev = 0;
+
+    for (i = 0; i < t->nalts; i++) {
+        ngx_http_profile_trailer_alt_entry(t, i, &te);
+
+        if (te.len == 0 || te.off > t->data_len
+            || te.len > t->data_len - te.off)
+        {
+            return NGX_HTTP_PROFILE_FMT_BOUNDS;
+        }
+
+        if (te.kind == 0 || te.kind > NGX_HTTP_PROFILE_ALT_KIND_MAX
+            || te.of > NGX_HTTP_PROFILE_ALT_OF_MEMBER)
+        {
+            return NGX_HTTP_PROFILE_FMT_TYPE;
+        }
+
+        key = ((uint32_t) te.of << 24) | ((uint32_t) te.id << 8) | te.kind;
+
+        if (i > 0 && key <= prev) {
+            return NGX_HTTP_PROFILE_FMT_ORDER;
+        }
+
+        prev = key;
+
+        if (te.of != NGX_HTTP_PROFILE_ALT_OF_FIELD) {
+            continue;
+        }
+
+        /* the field must have an entry: the entries ascend by field id */
+
+        lo = 0;
+        hi = rec->nentries;
+
+        while (lo < hi) {
+            mid = lo + (hi - lo) / 2;
+            ngx_http_profile_record_entry(rec, mid, &e);
+
+            if (e.field_id < te.id) {
+                lo = mid + 1;
+
+            } else {
+                hi = mid;
+            }
+        }
+
+        if (lo == rec->nentries) {
+            return NGX_HTTP_PROFILE_FMT_FIELD;
+        }
+
+        ngx_http_profile_record_entry(rec, lo, &e);
+
+        if (e.field_id != te.id) {
+            return NGX_HTTP_PROFILE_FMT_FIELD;
+        }
+    }
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_trailer_member(const ngx_http_profile_trailer_t *t,
+    unsigned member_id, const unsigned char **value, uint32_t *len)
+{
+    unsigned                   lo, hi, mid;
+    ngx_http_profile_tentry_t  te;
+
+    lo = 0;
+    hi = t->nmembers;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        ngx_http_profile_trailer_member_entry(t, mid, &te);
+
+        if (te.id == member_id) {
+            *value = t->body + te.off;
+            *len = te.len;
+            return NGX_HTTP_PROFILE_FMT_OK;
+        }
+
+        if (te.id < member_id) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NGX_HTTP_PROFILE_FMT_MISSING;
+}
+
+
+int
+ngx_http_profile_trailer_alt(const ngx_http_profile_trailer_t *t,
+    unsigned kind, unsigned of, unsigned id, const unsigned char **value,
+    uint32_t *len)
+{
+    unsigned                   lo, hi, mid;
+    uint32_t                   key, k;
+    ngx_http_profile_tentry_t  te;
+
+    if (kind > 0xff || of > 0xff || id > 0xffff) {
+        return NGX_HTTP_PROFILE_FMT_MISSING;
+    }
+
+    key = ((uint32_t) of << 24) | ((uint32_t) id << 8) | kind;
+
+    lo = 0;
+    hi = t->nalts;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        ngx_http_profile_trailer_alt_entry(t, mid, &te);
+
+        k = ((uint32_t) te.of << 24) | ((uint32_t) te.id << 8) | te.kind;
+
+        if (k == key) {
+            *value = t->data + te.off;
+            *len = te.len;
+            return NGX_HTTP_PROFILE_FMT_OK;
+        }
+
+        if (k < key) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NGX_HTTP_PROFILE_FMT_MISSING;
+}
+
+
+int
+ngx_http_profile_members_parse(const void *data, size_t size,
+    const ngx_http_profile_field_t *fields, unsigned nfields,
+    ngx_http_profile_member_t *out, unsigned max, unsigned *count)
+{
+    unsigned              i, n, parent, prev;
+    uint16_t              len;
+    const unsigned char  *p, *end;
+
+    p = data;
+    end = p + size;
+
+    if (size < NGX_HTTP_PROFILE_MEMBERS_COUNT_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    n = ngx_http_profile_get16(p);
+    p += NGX_HTTP_PROFILE_MEMBERS_COUNT_SIZE;
+
+    if (out != NULL && n > max) {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    prev = 0;
+
+    for (i = 0; i < n; i++) {
+
+        if (end - p < NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        parent = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_MEMBER_PARENT);
+
+        if (parent >= nfields
+            || fields[parent].type != NGX_HTTP_PROFILE_TYPE_OBJECT)
+        {
+            return NGX_HTTP_PROFILE_FMT_FIELD;
+        }
+
+        if (parent < prev) {
+            return NGX_HTTP_PROFILE_FMT_ORDER;
+        }
+
+        prev = parent;
+
+        if (p[NGX_HTTP_PROFILE_MEMBER_TYPE] > NGX_HTTP_PROFILE_TYPE_MAX
+            || p[NGX_HTTP_PROFILE_MEMBER_TYPE] == NGX_HTTP_PROFILE_TYPE_NULL)
+        {
+            return NGX_HTTP_PROFILE_FMT_TYPE;
+        }
+
+        len = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_MEMBER_NAME_LEN);
+
+        if ((size_t) (end - p - NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE) < len) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        if (!ngx_http_profile_name_valid(p + NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE,
+                                         len))
+        {
+            return NGX_HTTP_PROFILE_FMT_NAME;
+        }
+
+        if (out != NULL) {
+            out[i].parent = (uint16_t) parent;
+            out[i].type = p[NGX_HTTP_PROFILE_MEMBER_TYPE];
+            out[i].name_len = len;
+            out[i].name = p + NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE;
+        }
+
+        p += NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE + (size_t) len;
+    }
+
+    if (p != end) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    *count = n;
 
     return NGX_HTTP_PROFILE_FMT_OK;
 }

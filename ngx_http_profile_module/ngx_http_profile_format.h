@@ -19,11 +19,16 @@
 
 
 /*
- * The format version this library writes, and the oldest it reads:
- * version 2 files are read as version 3 files whose profiles are all
- * active (their writers left the record flags 0).
+ * The newest format version this library reads and writes, and the
+ * oldest it reads: version 2 files are read as version 3 files whose
+ * profiles are all active (their writers left the record flags 0).  A
+ * writer marks a file NGX_HTTP_PROFILE_FORMAT_VERSION only when it uses
+ * something of version 4 (a record trailer, the "members" table, an
+ * embedded source), and NGX_HTTP_PROFILE_FORMAT_VERSION_PLAIN
+ * otherwise, so that readers of version 3 still read it.
  */
-#define NGX_HTTP_PROFILE_FORMAT_VERSION      3
+#define NGX_HTTP_PROFILE_FORMAT_VERSION      4
+#define NGX_HTTP_PROFILE_FORMAT_VERSION_PLAIN 3
 #define NGX_HTTP_PROFILE_FORMAT_VERSION_MIN  2
 #define NGX_HTTP_PROFILE_FORMAT_NAME         "profile-snapshot"
 
@@ -49,6 +54,7 @@
 #define NGX_HTTP_PROFILE_META_ROLES          "roles"     /* optional */
 #define NGX_HTTP_PROFILE_META_INDEX_RELATIONS "index.relations" /* optional */
 #define NGX_HTTP_PROFILE_META_STATES         "states"    /* optional */
+#define NGX_HTTP_PROFILE_META_MEMBERS        "members"   /* optional */
 
 /* profile ids: 1..128 bytes of [A-Za-z0-9._~-] (see id_valid below) */
 #define NGX_HTTP_PROFILE_ID_MAX              128
@@ -115,12 +121,15 @@
 #define NGX_HTTP_PROFILE_REC_ID              17
 
 /*
- * Record flags: bits 0..1 are the profile's state; the other bits must
- * be 0 (a reader cannot know what a bit it does not know would hide).
+ * Record flags: bits 0..1 are the profile's state; bit 2 says that a
+ * trailer follows the body (format version 4); the other bits must be
+ * 0 (a reader cannot know what a bit it does not know would hide).
  * The flags are the seed of the record's hash, so a changed state
  * fails the hash like a changed byte of the body.
  */
 #define NGX_HTTP_PROFILE_REC_STATE_MASK      0x03
+#define NGX_HTTP_PROFILE_REC_TRAILER         0x04
+#define NGX_HTTP_PROFILE_REC_KNOWN_FLAGS     0x07
 #define NGX_HTTP_PROFILE_STATE_ACTIVE        0
 #define NGX_HTTP_PROFILE_STATE_PRIVATE       1
 #define NGX_HTTP_PROFILE_STATE_SUSPENDED     2
@@ -134,6 +143,49 @@
 #define NGX_HTTP_PROFILE_ENTRY_TYPE          3     /* u8 */
 #define NGX_HTTP_PROFILE_ENTRY_OFF           4     /* u32, in the body */
 #define NGX_HTTP_PROFILE_ENTRY_LEN           8     /* u32 */
+
+/*
+ * The record trailer (flag NGX_HTTP_PROFILE_REC_TRAILER), after the
+ * body: u16 nmembers, nmembers member entries (u16 member id, u32 off,
+ * u32 len: the member's value bytes inside the body, ascending member
+ * id), u16 nalts, nalts alt entries (u8 kind, u8 of, u16 id, u32 off,
+ * u32 len: inside the trailer's data, ascending (of, id, kind)), u32
+ * data_len and the data_len bytes of the alt values.
+ */
+#define NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE  2     /* u16 nmembers, nalts */
+#define NGX_HTTP_PROFILE_TRAILER_DATA_SIZE   4     /* u32 data_len */
+#define NGX_HTTP_PROFILE_TRAILER_MIN_SIZE    8
+
+#define NGX_HTTP_PROFILE_TMEMBER_SIZE        10
+#define NGX_HTTP_PROFILE_TMEMBER_ID          0     /* u16 */
+#define NGX_HTTP_PROFILE_TMEMBER_OFF         2     /* u32, in the body */
+#define NGX_HTTP_PROFILE_TMEMBER_LEN         6     /* u32 */
+
+#define NGX_HTTP_PROFILE_TALT_SIZE           12
+#define NGX_HTTP_PROFILE_TALT_KIND           0     /* u8 */
+#define NGX_HTTP_PROFILE_TALT_OF             1     /* u8 */
+#define NGX_HTTP_PROFILE_TALT_ID             2     /* u16 */
+#define NGX_HTTP_PROFILE_TALT_OFF            4     /* u32, in the data */
+#define NGX_HTTP_PROFILE_TALT_LEN            8     /* u32 */
+
+/* alt kinds, and what an alt's id names */
+#define NGX_HTTP_PROFILE_ALT_EPOCH           1     /* epoch seconds */
+#define NGX_HTTP_PROFILE_ALT_KIND_MAX        1
+#define NGX_HTTP_PROFILE_ALT_OF_FIELD        0
+#define NGX_HTTP_PROFILE_ALT_OF_MEMBER       1
+
+/*
+ * The "members" table (optional; a schema whose top-level object fields
+ * declare members): u16 count, then per member this 5-byte head (u16
+ * parent field id, u8 type, u16 name length) and the name.  The index
+ * of a member is its member id.
+ */
+#define NGX_HTTP_PROFILE_MEMBERS_COUNT_SIZE  2
+#define NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE    5
+#define NGX_HTTP_PROFILE_MEMBER_PARENT       0     /* u16 */
+#define NGX_HTTP_PROFILE_MEMBER_TYPE         2     /* u8 */
+#define NGX_HTTP_PROFILE_MEMBER_NAME_LEN     3     /* u16 */
+#define NGX_HTTP_PROFILE_MAX_MEMBERS         65535
 
 /*
  * A keyed table (meta "index" over "profiles"): a 16-byte header, then
@@ -264,13 +316,54 @@ typedef struct {
     const unsigned char  *id;       /* id_len bytes, the record's key */
     const unsigned char  *entries;  /* nentries * ENTRY_SIZE bytes */
     const unsigned char  *body;     /* body_len bytes of fragments */
+    const unsigned char  *trailer;  /* trailer_len bytes, or NULL */
     uint64_t              hash;
     uint32_t              body_len;
+    uint32_t              trailer_len; /* 0: no trailer */
     uint16_t              nentries;
     uint8_t               flags;
     uint8_t               state;    /* NGX_HTTP_PROFILE_STATE_* */
     uint8_t               id_len;
 } ngx_http_profile_record_t;
+
+
+/*
+ * A record's trailer, validated by ngx_http_profile_record_trailer():
+ * its member entries, alt entries and alt data, and the body its member
+ * entries point into.  Pointers point into the record.
+ */
+typedef struct {
+    const unsigned char  *members;  /* nmembers * TMEMBER_SIZE bytes */
+    const unsigned char  *alts;     /* nalts * TALT_SIZE bytes */
+    const unsigned char  *data;     /* data_len bytes of alt values */
+    const unsigned char  *body;     /* the record's body */
+    uint32_t              body_len;
+    uint32_t              data_len;
+    uint16_t              nmembers;
+    uint16_t              nalts;
+} ngx_http_profile_trailer_t;
+
+
+/* a member entry or an alt entry of a trailer, decoded */
+typedef struct {
+    uint32_t              off;
+    uint32_t              len;
+    uint16_t              id;       /* member id; alt: field or member id */
+    uint8_t               kind;     /* alt: NGX_HTTP_PROFILE_ALT_* */
+    uint8_t               of;       /* alt: NGX_HTTP_PROFILE_ALT_OF_* */
+} ngx_http_profile_tentry_t;
+
+
+/*
+ * A member of the "members" table: a declared member of a top-level
+ * object field (parent); name points into the table.
+ */
+typedef struct {
+    const unsigned char  *name;
+    uint16_t              name_len;
+    uint16_t              parent;   /* field id of the object field */
+    uint8_t               type;
+} ngx_http_profile_member_t;
 
 
 /*
@@ -563,7 +656,122 @@ ngx_http_profile_record_encode(unsigned char *p, uint16_t nentries,
 }
 
 
-/* the size of a record of id_len, n entries and body_len body bytes */
+/*
+ * Mark a record whose header ngx_http_profile_record_encode() wrote as
+ * having a trailer, before ngx_http_profile_record_seal() (the flags
+ * seed the hash); the trailer follows the body.
+ */
+static inline void
+ngx_http_profile_record_set_trailer(unsigned char *p)
+{
+    p[NGX_HTTP_PROFILE_REC_FLAGS] |= NGX_HTTP_PROFILE_REC_TRAILER;
+}
+
+
+/* the size of a trailer of nmembers, nalts and data_len data bytes */
+static inline uint64_t
+ngx_http_profile_trailer_size_of(uint64_t nmembers, uint64_t nalts,
+    uint64_t data_len)
+{
+    return NGX_HTTP_PROFILE_TRAILER_MIN_SIZE
+           + nmembers * NGX_HTTP_PROFILE_TMEMBER_SIZE
+           + nalts * NGX_HTTP_PROFILE_TALT_SIZE + data_len;
+}
+
+
+/*
+ * Encode a trailer's head at p: the count of member entries, the member
+ * entries (m[0 .. nmembers - 1]: id, off, len), the count of alt
+ * entries, the alt entries (a[0 .. nalts - 1]), data_len.  The caller
+ * copies the data_len bytes of the alt values to the byte returned.
+ * Entries must be in the order ngx_http_profile_record_trailer() wants.
+ */
+static inline unsigned char *
+ngx_http_profile_trailer_encode(unsigned char *p,
+    const ngx_http_profile_tentry_t *m, unsigned nmembers,
+    const ngx_http_profile_tentry_t *a, unsigned nalts, uint32_t data_len)
+{
+    unsigned  i;
+
+    p = ngx_http_profile_put16(p, (uint16_t) nmembers);
+
+    for (i = 0; i < nmembers; i++) {
+        ngx_http_profile_put16(p + NGX_HTTP_PROFILE_TMEMBER_ID, m[i].id);
+        ngx_http_profile_put32(p + NGX_HTTP_PROFILE_TMEMBER_OFF, m[i].off);
+        ngx_http_profile_put32(p + NGX_HTTP_PROFILE_TMEMBER_LEN, m[i].len);
+        p += NGX_HTTP_PROFILE_TMEMBER_SIZE;
+    }
+
+    p = ngx_http_profile_put16(p, (uint16_t) nalts);
+
+    for (i = 0; i < nalts; i++) {
+        p[NGX_HTTP_PROFILE_TALT_KIND] = a[i].kind;
+        p[NGX_HTTP_PROFILE_TALT_OF] = a[i].of;
+        ngx_http_profile_put16(p + NGX_HTTP_PROFILE_TALT_ID, a[i].id);
+        ngx_http_profile_put32(p + NGX_HTTP_PROFILE_TALT_OFF, a[i].off);
+        ngx_http_profile_put32(p + NGX_HTTP_PROFILE_TALT_LEN, a[i].len);
+        p += NGX_HTTP_PROFILE_TALT_SIZE;
+    }
+
+    return ngx_http_profile_put32(p, data_len);
+}
+
+
+/* member entry i (< t->nmembers) of a trailer */
+static inline void
+ngx_http_profile_trailer_member_entry(const ngx_http_profile_trailer_t *t,
+    unsigned i, ngx_http_profile_tentry_t *e)
+{
+    const unsigned char  *p;
+
+    p = t->members + (size_t) i * NGX_HTTP_PROFILE_TMEMBER_SIZE;
+
+    e->id = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_TMEMBER_ID);
+    e->off = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_TMEMBER_OFF);
+    e->len = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_TMEMBER_LEN);
+    e->kind = 0;
+    e->of = NGX_HTTP_PROFILE_ALT_OF_MEMBER;
+}
+
+
+/* alt entry i (< t->nalts) of a trailer */
+static inline void
+ngx_http_profile_trailer_alt_entry(const ngx_http_profile_trailer_t *t,
+    unsigned i, ngx_http_profile_tentry_t *e)
+{
+    const unsigned char  *p;
+
+    p = t->alts + (size_t) i * NGX_HTTP_PROFILE_TALT_SIZE;
+
+    e->kind = p[NGX_HTTP_PROFILE_TALT_KIND];
+    e->of = p[NGX_HTTP_PROFILE_TALT_OF];
+    e->id = ngx_http_profile_get16(p + NGX_HTTP_PROFILE_TALT_ID);
+    e->off = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_TALT_OFF);
+    e->len = ngx_http_profile_get32(p + NGX_HTTP_PROFILE_TALT_LEN);
+}
+
+
+/*
+ * Encode one member of the "members" table at p: its head (parent field
+ * id, type, name length) and name (1 .. NGX_HTTP_PROFILE_FIELD_NAME_MAX
+ * bytes of [A-Za-z0-9_]).  Returns the byte after it.  The table is the
+ * u16 count (ngx_http_profile_put16()), then its members.
+ */
+static inline unsigned char *
+ngx_http_profile_member_encode(unsigned char *p, uint16_t parent,
+    uint8_t type, const void *name, size_t len)
+{
+    ngx_http_profile_put16(p + NGX_HTTP_PROFILE_MEMBER_PARENT, parent);
+    p[NGX_HTTP_PROFILE_MEMBER_TYPE] = type;
+    ngx_http_profile_put16(p + NGX_HTTP_PROFILE_MEMBER_NAME_LEN,
+                           (uint16_t) len);
+    memcpy(p + NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE, name, len);
+
+    return p + NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE + len;
+}
+
+
+/* the size of a record of id_len, n entries, body_len body bytes, no trailer */
 static inline uint64_t
 ngx_http_profile_record_size_of(size_t id_len, uint64_t n, uint64_t body_len)
 {
@@ -605,7 +813,12 @@ ngx_http_profile_entry_check(const ngx_http_profile_entry_t *e,
 
 /*
  * Validate the fixed header of a record value of size bytes (version,
- * and the size equation) and fill rec, without looking at the entries:
+ * flags, and the size equation: exact without a trailer; with flag
+ * NGX_HTTP_PROFILE_REC_TRAILER, the trailer is the rest of the value,
+ * at least NGX_HTTP_PROFILE_TRAILER_MIN_SIZE bytes, rec->trailer and
+ * rec->trailer_len set, its inside left to
+ * ngx_http_profile_record_trailer()) and fill rec, without looking at
+ * the entries:
  * a reader that decodes every entry anyway checks each one with
  * ngx_http_profile_entry_check() as it goes (the module's JSON writer
  * does).  Returns NGX_HTTP_PROFILE_FMT_OK or the problem; never reads
@@ -621,12 +834,69 @@ int ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
  * set, also check what the renderer does not rely on: ascending field
  * ids, the type against the fields table (fields must then be non-NULL)
  * and that each fragment starts with its field's quoted name and ':'.
- * Returns NGX_HTTP_PROFILE_FMT_OK or the first problem found; never
+ * A trailer is checked with ngx_http_profile_record_trailer() (deep or
+ * not).  Returns NGX_HTTP_PROFILE_FMT_OK or the first problem found; never
  * reads outside data[0 .. size - 1].
  */
 int ngx_http_profile_record_parse(ngx_http_profile_record_t *rec,
     const void *data, size_t size, unsigned nfields, unsigned nclasses,
     const ngx_http_profile_field_t *fields, int deep);
+
+/*
+ * The trailer of a record that ngx_http_profile_record_header() or
+ * ngx_http_profile_record_parse() accepted, validated into t: a record
+ * without one (no NGX_HTTP_PROFILE_REC_TRAILER) has an empty trailer
+ * (no members, no alts).  Checks that the counts and data_len add up to
+ * the trailer's size exactly, that every member value lies inside the
+ * body and every alt value inside the data (each at least one byte),
+ * that member ids strictly ascend and alts strictly ascend by (of, id,
+ * kind), that every kind is a known one (1 .. ALT_KIND_MAX) and every
+ * of is ALT_OF_FIELD or ALT_OF_MEMBER, and that the field of an
+ * ALT_OF_FIELD alt has an entry in the record.  What needs the
+ * snapshot's "members" table (member ids in it, values inside their
+ * parent's fragment) is for the caller: profile-snapshot verify checks
+ * it.  Returns NGX_HTTP_PROFILE_FMT_OK or the problem
+ * (NGX_HTTP_PROFILE_FMT_LENGTH, _BOUNDS, _ORDER, _TYPE, _FIELD); never
+ * reads outside the record.
+ */
+int ngx_http_profile_record_trailer(const ngx_http_profile_record_t *rec,
+    ngx_http_profile_trailer_t *t);
+
+/*
+ * The value bytes of member member_id in a trailer that
+ * ngx_http_profile_record_trailer() accepted, by binary search: *value
+ * and *len set (pointing into the record's body), NGX_HTTP_PROFILE_FMT_OK;
+ * or NGX_HTTP_PROFILE_FMT_MISSING when the record has no value of that
+ * member (a null member has one: the bytes "null").
+ */
+int ngx_http_profile_trailer_member(const ngx_http_profile_trailer_t *t,
+    unsigned member_id, const unsigned char **value, uint32_t *len);
+
+/*
+ * The alt value of kind (NGX_HTTP_PROFILE_ALT_*) of field or member id
+ * (of: NGX_HTTP_PROFILE_ALT_OF_FIELD or _OF_MEMBER) in a trailer that
+ * ngx_http_profile_record_trailer() accepted, by binary search: *value
+ * and *len set (pointing into the trailer's data),
+ * NGX_HTTP_PROFILE_FMT_OK; or NGX_HTTP_PROFILE_FMT_MISSING (no such
+ * alt: e.g. a null timestamp has no epoch alt).
+ */
+int ngx_http_profile_trailer_alt(const ngx_http_profile_trailer_t *t,
+    unsigned kind, unsigned of, unsigned id, const unsigned char **value,
+    uint32_t *len);
+
+/*
+ * Validate the "members" table of a snapshot whose fields table is
+ * fields[0 .. nfields - 1]: the count at most max when out is not NULL
+ * (out[0 .. max - 1] is filled then; with out NULL only counts), each
+ * parent an object field, parents not descending (the schema's order),
+ * each type a field type (1 .. NGX_HTTP_PROFILE_TYPE_MAX), each name 1
+ * .. 255 bytes of [A-Za-z0-9_], the size exact.  Names point into data.
+ * Returns NGX_HTTP_PROFILE_FMT_OK and the count in *count, or the
+ * problem; never reads outside data[0 .. size - 1].
+ */
+int ngx_http_profile_members_parse(const void *data, size_t size,
+    const ngx_http_profile_field_t *fields, unsigned nfields,
+    ngx_http_profile_member_t *out, unsigned max, unsigned *count);
 
 /*
  * Validate the "fields" table.  With out == NULL only counts; otherwise
@@ -706,8 +976,9 @@ uint64_t ngx_http_profile_record_hash(const void *data, size_t size);
 void ngx_http_profile_record_seal(unsigned char *data, size_t size);
 
 /*
- * The size of the record that starts at data, from its own header, if
- * its header fits in avail bytes and the record in avail bytes too.
+ * The size of the record that starts at data, from its own header (and
+ * its trailer's counts, with NGX_HTTP_PROFILE_REC_TRAILER), if its
+ * header fits in avail bytes and the record in avail bytes too.
  * Returns NGX_HTTP_PROFILE_FMT_OK or the problem.
  */
 int ngx_http_profile_record_span(const void *data, size_t avail,

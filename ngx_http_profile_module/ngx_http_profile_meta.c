@@ -350,6 +350,7 @@ ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
     ngx_http_profile_file_t *f, const char **name, int *lmdb_rc)
 {
     int                       rc, has_index;
+    unsigned                  n;
     MDB_val                   val;
     MDB_stat                  st;
     ngx_http_profile_meta_t  *m;
@@ -392,6 +393,41 @@ ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
         }
 
         m->has_states = 1;
+
+    } else if (rc != MDB_NOTFOUND) {
+        *lmdb_rc = rc;
+        return NGX_HTTP_PROFILE_META_RC_LMDB;
+    }
+
+    /* counted, then decoded into exactly the room it needs */
+
+    *name = NGX_HTTP_PROFILE_META_MEMBERS;
+
+    rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);
+
+    if (rc == 0) {
+        ctx->fmt_rc = ngx_http_profile_members_parse(val.mv_data,
+                                                     val.mv_size, m->fields,
+                                                     m->nfields, NULL, 0,
+                                                     &n);
+        if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return NGX_HTTP_PROFILE_META_RC_TABLE;
+        }
+
+        m->members = ctx->alloc(ctx->data,
+                                (n ? n : 1)
+                                * sizeof(ngx_http_profile_member_t));
+        if (m->members == NULL) {
+            return NGX_HTTP_PROFILE_META_RC_NOMEM;
+        }
+
+        ctx->fmt_rc = ngx_http_profile_members_parse(val.mv_data,
+                                                     val.mv_size, m->fields,
+                                                     m->nfields, m->members,
+                                                     n, &m->nmembers);
+        if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return NGX_HTTP_PROFILE_META_RC_TABLE;
+        }
 
     } else if (rc != MDB_NOTFOUND) {
         *lmdb_rc = rc;

@@ -74,12 +74,15 @@ typedef struct {
 
     /*
      * The optional tables: the roles (nroles of them, roles NULL when
-     * the snapshot has no "roles"), the states (has_states), the
+     * the snapshot has no "roles"), the members (nmembers, members NULL
+     * without "members"), the states (has_states), the
      * relation store (has_relations: the "relations" database and its
      * keyed table "index.relations", whose slots are not followed here).
      */
     ngx_http_profile_role_t    *roles;
     unsigned                    nroles;
+    ngx_http_profile_member_t  *members;       /* NULL: no "members" */
+    unsigned                    nmembers;
     const unsigned char        *schema_digest;  /* NULL: none */
     size_t                      schema_digest_len;
     ngx_http_profile_states_t   states;
@@ -104,7 +107,9 @@ typedef struct {
  * [A-Za-z0-9._-]); then open the "profiles" database and check that it
  * holds record_count entries; then the optional tables: "roles"
  * (ngx_http_profile_roles_parse()), "states"
- * (ngx_http_profile_states_parse()), and the relation store, whose
+ * (ngx_http_profile_states_parse()), "members"
+ * (ngx_http_profile_members_parse(), decoded into memory from alloc()
+ * like the fields), and the relation store, whose
  * "relations" database and "index.relations" must both be there or
  * both be absent, the table checked against the database's entries;
  * and "schema_digest", kept as it is (NULL when absent).  The index's

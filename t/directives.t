@@ -149,7 +149,7 @@ qr{profile_snapshot "[^"]*/build/fixtures" is not a regular file}
 --- config
 --- must_die
 --- error_log eval
-qr{profile_snapshot "[^"]*/version1\.snap": format version 1 is not supported \(expected 2 to 3; rebuild it with profile-snapshot\)}
+qr{profile_snapshot "[^"]*/version1\.snap": format version 1 is not supported \(expected 2 to 4; rebuild it with profile-snapshot\)}
 
 
 

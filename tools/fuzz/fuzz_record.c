@@ -4,8 +4,9 @@
  *
  * Fuzz target "record": ngx_http_profile_record_header(),
  * ngx_http_profile_record_span(), ngx_http_profile_record_parse(),
- * shallow and deep, and the module's renderer over every record it
- * accepts.
+ * shallow and deep (ngx_http_profile_record_trailer() and its lookups
+ * through fz_record_walk()), and the module's renderer over every
+ * record it accepts.
  *
  * Input:
  *   u8   flags       bit 0: give the deep parse no fields table
@@ -15,8 +16,9 @@
  *   ...  fields      a "fields" table (docs/snapshot-format.md); if
  *                    ngx_http_profile_fields_parse() refuses it, the
  *                    parses get table_len fields and no table
- *   ...  record      the rest: a format 2 record value (16-byte
- *                    header, id length byte, id, entries, body)
+ *   ...  record      the rest: a record value (16-byte header, id
+ *                    length byte, id, entries, body, and a trailer
+ *                    with flag bit 2: format 4)
  * Each part is copied into a buffer of its exact size.
  */
 
@@ -37,7 +39,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int                         rc_header, rc_span, rc_shallow, rc_deep;
-    size_t                      tlen, rlen, olen, span;
+    size_t                      tlen, rlen, olen, span, base;
+    const unsigned char        *tr;
     uint64_t                    mask;
     unsigned                    nclasses, nfields, count;
     unsigned char              *table, *record, *out;
@@ -95,14 +98,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      */
 
     if (rc_span == NGX_HTTP_PROFILE_FMT_OK) {
+        base = (size_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1
+               + record[NGX_HTTP_PROFILE_RECORD_HEADER_SIZE]
+               + (size_t) ngx_http_profile_get16(record + 2)
+                 * NGX_HTTP_PROFILE_ENTRY_SIZE
+               + ngx_http_profile_get32(record + 4);
+
+        /* with flag bit 2, the trailer's three counts follow the body */
+
+        if (record[1] & 0x04) {
+            fz_assert(span >= base + 8, "record_span: a trailer's counts");
+            tr = record + base;
+            base += 2 + 10 * (size_t) ngx_http_profile_get16(tr);
+            tr = record + base;
+            base += 2 + 12 * (size_t) ngx_http_profile_get16(tr);
+            tr = record + base;
+            base += 4 + (size_t) ngx_http_profile_get32(tr);
+        }
+
         fz_assert(rlen >= NGX_HTTP_PROFILE_RECORD_MIN_SIZE
                   && span > NGX_HTTP_PROFILE_RECORD_HEADER_SIZE && span <= rlen
-                  && span == (size_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1
-                             + record[NGX_HTTP_PROFILE_RECORD_HEADER_SIZE]
-                             + (size_t) ngx_http_profile_get16(record + 2)
-                               * NGX_HTTP_PROFILE_ENTRY_SIZE
-                             + ngx_http_profile_get32(record + 4),
-                  "record_span is the header's size equation");
+                  && span == base,
+                  "record_span is the header's size equation, and the "
+                  "trailer's");
     }
 
     rc_shallow = ngx_http_profile_record_parse(&rec, record, rlen, nfields,

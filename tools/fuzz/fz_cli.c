@@ -68,6 +68,8 @@ void ps_arena_disable(void) __attribute__ ((weak));
 
 
 static void fz_cli_schema(fz_cli_t *c);
+static void fz_cli_trailer(fz_cli_t *c,
+    const ngx_http_profile_record_t *rec);
 static void fz_cli_states(ps_schema_t *s, unsigned nclasses);
 static unsigned fz_cli_state_model(ps_schema_t *s, ps_build_field_t *bf,
     int *sure);
@@ -667,6 +669,72 @@ fz_cli_report(void)
 
 /* a record the compiler wrote: the module must accept and render it */
 
+/*
+ * The trailer the compiler wrote: present exactly when there is
+ * something in it; each field alt a non-null timestamp entry's; each
+ * member value inside a non-null object entry of its parent field, its
+ * bytes JSON (the members table is the schema's: member_base).
+ */
+
+static void
+fz_cli_trailer(fz_cli_t *c, const ngx_http_profile_record_t *rec)
+{
+    unsigned                    i, j;
+    json_t                     *v;
+    ps_field_t                 *f;
+    ps_schema_t                *s;
+    json_error_t                err;
+    ngx_http_profile_entry_t    e;
+    ngx_http_profile_tentry_t   te;
+    ngx_http_profile_trailer_t  t;
+
+    s = &c->b->schema;
+
+    fz_assert(ngx_http_profile_record_trailer(rec, &t)
+              == NGX_HTTP_PROFILE_FMT_OK,
+              "round trip: the trailer decodes");
+    fz_assert(rec->trailer == NULL || t.nmembers + t.nalts > 0,
+              "round trip: no empty trailer");
+
+    for (i = 0; i < t.nalts; i++) {
+        ngx_http_profile_trailer_alt_entry(&t, i, &te);
+
+        if (te.of != NGX_HTTP_PROFILE_ALT_OF_FIELD) {
+            continue;
+        }
+
+        fz_assert(te.id < s->nfields
+                  && s->fields[te.id].type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP,
+                  "round trip: a field alt is a timestamp's");
+    }
+
+    for (i = 0; i < t.nmembers; i++) {
+        ngx_http_profile_trailer_member_entry(&t, i, &te);
+
+        for (j = 0; j < rec->nentries; j++) {
+            ngx_http_profile_record_entry(rec, j, &e);
+            f = &s->fields[e.field_id];
+
+            if (f->type == NGX_HTTP_PROFILE_TYPE_OBJECT
+                && te.id >= f->member_base
+                && te.id < f->member_base + f->nmembers)
+            {
+                break;
+            }
+        }
+
+        fz_assert(j < rec->nentries && e.type != NGX_HTTP_PROFILE_TYPE_NULL
+                  && te.off > e.off && te.off + te.len < e.off + e.len,
+                  "round trip: a member value inside its parent's fragment");
+
+        v = json_loadb((const char *) rec->body + te.off, te.len,
+                       JSON_DECODE_ANY, &err);
+        fz_assert(v != NULL, "round trip: a member value is JSON");
+        json_decref(v);
+    }
+}
+
+
 static void
 fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
     const unsigned char *data, size_t size)
@@ -704,8 +772,10 @@ fz_cli_record(fz_cli_t *c, const char *id, size_t id_len,
               "round trip: stored hash");
     fz_assert(rec.id_len == id_len && memcmp(rec.id, id, id_len) == 0,
               "round trip: the record carries the id it is stored under");
-    fz_assert((rec.flags & ~0x03) == 0 && rec.state == rec.flags,
-              "round trip: flags hold the state only");
+    fz_assert((rec.flags & ~0x07) == 0 && rec.state == (rec.flags & 0x03),
+              "round trip: flags hold the state and the trailer bit only");
+
+    fz_cli_trailer(c, &rec);
 
     if (s->states) {
         k = fz_cli_state_model(s, &c->b->fields[s->state_field], &rc);

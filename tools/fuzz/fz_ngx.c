@@ -20,6 +20,9 @@
 #include "fz.h"
 
 
+static void fz_trailer_walk(const ngx_http_profile_record_t *rec);
+
+
 unsigned long  fz_ngx_alerts;
 
 
@@ -238,13 +241,18 @@ fz_record_walk(const ngx_http_profile_record_t *rec,
                            + (size_t) rec->nentries
                              * NGX_HTTP_PROFILE_ENTRY_SIZE,
               "body pointer");
-    fz_assert(rec->body + rec->body_len == data + size, "body end");
+    fz_assert(rec->body + rec->body_len + rec->trailer_len == data + size,
+              "body and trailer end");
     fz_assert(size == (size_t) NGX_HTTP_PROFILE_RECORD_HEADER_SIZE + 1
                       + rec->id_len
                       + (size_t) rec->nentries * NGX_HTTP_PROFILE_ENTRY_SIZE
-                      + rec->body_len,
+                      + rec->body_len + rec->trailer_len,
               "size equation");
-    fz_assert(rec->flags == data[1] && (data[1] & ~0x03) == 0
+    fz_assert((rec->trailer_len != 0) == ((data[1] & 0x04) != 0)
+              && (rec->trailer_len == 0 ? rec->trailer == NULL
+                  : rec->trailer == rec->body + rec->body_len),
+              "a trailer exactly with flag bit 2");
+    fz_assert(rec->flags == data[1] && (data[1] & ~0x07) == 0
               && rec->state == (data[1] & 0x03)
               && rec->nentries == ngx_http_profile_get16(data + 2)
               && rec->body_len == ngx_http_profile_get32(data + 4),
@@ -298,6 +306,104 @@ fz_record_walk(const ngx_http_profile_record_t *rec,
                   "deep: fragment starts with \"name\":");
     }
 
+    if (rec->trailer != NULL) {
+        fz_trailer_walk(rec);
+    }
+
     /* keep the reads */
     __asm__ volatile ("" : : "r" (sum));
+}
+
+
+/*
+ * A trailer of a record that record_parse() accepted, against a reading
+ * of docs/snapshot-format.md "Record trailer": u16 nmembers, 10-byte
+ * member entries, u16 nalts, 12-byte alt entries, u32 data_len, data;
+ * every entry inside what it points into, in order; each one found by
+ * the lookups, and ids between them not.
+ */
+
+static void
+fz_trailer_walk(const ngx_http_profile_record_t *rec)
+{
+    size_t                       nm, na, dl, i;
+    uint32_t                     len, off, key, prev;
+    const unsigned char         *p, *m, *a, *d, *value;
+    ngx_http_profile_trailer_t   t;
+
+    p = rec->trailer;
+
+    fz_assert(rec->trailer_len >= 8, "trailer: its fixed bytes");
+    nm = ngx_http_profile_get16(p);
+    m = p + 2;
+    fz_assert(rec->trailer_len >= 8 + 10 * nm, "trailer: members fit");
+    na = ngx_http_profile_get16(m + 10 * nm);
+    a = m + 10 * nm + 2;
+    fz_assert(rec->trailer_len >= 8 + 10 * nm + 12 * na, "trailer: alts fit");
+    dl = ngx_http_profile_get32(a + 12 * na);
+    d = a + 12 * na + 4;
+    fz_assert(rec->trailer_len == 8 + 10 * nm + 12 * na + dl,
+              "trailer: its size equation");
+
+    fz_assert(ngx_http_profile_record_trailer(rec, &t)
+              == NGX_HTTP_PROFILE_FMT_OK
+              && t.nmembers == nm && t.nalts == na && t.data_len == dl
+              && t.members == m && t.alts == a && t.data == d,
+              "trailer: decoded as read");
+
+    prev = 0;
+
+    for (i = 0; i < nm; i++) {
+        key = ngx_http_profile_get16(m + 10 * i);
+        off = ngx_http_profile_get32(m + 10 * i + 2);
+        len = ngx_http_profile_get32(m + 10 * i + 6);
+
+        fz_assert(len > 0 && off <= rec->body_len
+                  && len <= rec->body_len - off, "trailer: member bounds");
+        fz_assert(i == 0 || key > prev, "trailer: member ids ascend");
+        prev = key;
+
+        fz_assert(ngx_http_profile_trailer_member(&t, key, &value, &len)
+                  == NGX_HTTP_PROFILE_FMT_OK
+                  && value == rec->body + off
+                  && len == ngx_http_profile_get32(m + 10 * i + 6),
+                  "trailer: a member is found");
+
+        if (key > 0 && (i == 0 || ngx_http_profile_get16(m + 10 * (i - 1))
+                                  < key - 1))
+        {
+            fz_assert(ngx_http_profile_trailer_member(&t, key - 1, &value,
+                                                      &len)
+                      == NGX_HTTP_PROFILE_FMT_MISSING,
+                      "trailer: an absent member is missing");
+        }
+    }
+
+    prev = 0;
+
+    for (i = 0; i < na; i++) {
+        key = ((uint32_t) a[12 * i + 1] << 24)
+              | ((uint32_t) ngx_http_profile_get16(a + 12 * i + 2) << 8)
+              | a[12 * i];
+        off = ngx_http_profile_get32(a + 12 * i + 4);
+        len = ngx_http_profile_get32(a + 12 * i + 8);
+
+        fz_assert(len > 0 && off <= dl && len <= dl - off,
+                  "trailer: alt bounds");
+        fz_assert(a[12 * i] == 1 && a[12 * i + 1] <= 1,
+                  "trailer: alt kind and of");
+        fz_assert(i == 0 || key > prev, "trailer: alts ascend");
+        prev = key;
+
+        fz_assert(ngx_http_profile_trailer_alt(&t, a[12 * i], a[12 * i + 1],
+                                               ngx_http_profile_get16(
+                                                   a + 12 * i + 2),
+                                               &value, &len)
+                  == NGX_HTTP_PROFILE_FMT_OK && value == d + off,
+                  "trailer: an alt is found");
+    }
+
+    fz_assert(ngx_http_profile_trailer_alt(&t, 2, 0, 0, &value, &len)
+              == NGX_HTTP_PROFILE_FMT_MISSING,
+              "trailer: an unknown kind is missing");
 }

@@ -40,6 +40,7 @@ ps_copy_open(ps_copy_t *c, const char *path)
 
     c->env = NULL;
     c->path = path;
+    c->trailers = 0;
 
     rc = mdb_env_create(&c->env);
     if (rc != 0) {
@@ -195,6 +196,13 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
         ps_sha256_item(&sha, rec, rec_len);
         (*count)++;
 
+        if (rec_len > NGX_HTTP_PROFILE_REC_FLAGS
+            && (((const unsigned char *) rec)[NGX_HTTP_PROFILE_REC_FLAGS]
+                & NGX_HTTP_PROFILE_REC_TRAILER))
+        {
+            c->trailers++;
+        }
+
         if (ps_spool_done(sp, &rd, off, rec_len) != 0) {
             goto failed;
         }
@@ -236,6 +244,10 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
 
     if (s->states_bin.len != 0) {
         ps_sha256_item(&sha, s->states_bin.data, s->states_bin.len);
+    }
+
+    if (s->members_bin.len != 0) {
+        ps_sha256_item(&sha, s->members_bin.data, s->members_bin.len);
     }
 
     if (rel != NULL) {

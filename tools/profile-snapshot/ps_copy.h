@@ -28,6 +28,7 @@ typedef struct {
     MDB_dbi         profiles;
     MDB_dbi         meta;
     const char     *path;       /* its temporary name */
+    uint64_t        trailers;   /* records copied that have a trailer */
 } ps_copy_t;
 
 
@@ -42,7 +43,8 @@ int ps_copy_open(ps_copy_t *c, const char *path);
  * Copy every record stored in sc, read from sp, in key order, into c;
  * content_hash (PS_SHA256_TEXT bytes) gets the content hash of the
  * records, of s's tables and of rel's relations (NULL: none; sorted),
- * *count the number of records.  The spool
+ * *count the number of records, c->trailers those of them with a
+ * trailer (format version 4).  The spool
  * must be flushed and the scratch environment committed.  Returns 0, or
  * -1 with a message printed.
  */

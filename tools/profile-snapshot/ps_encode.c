@@ -11,9 +11,18 @@
 
 #include "ps.h"
 #include "ps_encode.h"
+#include "ps_trailer.h"
 #include "ps_utf8.h"
 
 
+static void ps_record_trailer_add(ps_record_t *r, const ps_field_t *f,
+    size_t off);
+static void ps_record_alt(ps_record_t *r, unsigned of, unsigned id,
+    const unsigned char *v, size_t len);
+static void ps_record_member(ps_record_t *r, unsigned id, size_t off,
+    size_t len);
+static unsigned char *ps_record_write_trailer(const ps_record_t *r,
+    unsigned char *p);
 static int ps_encode_value(ps_buf_t *b, json_t *v, int precision);
 static int ps_encode_string(ps_buf_t *b, const char *s, size_t len);
 static void ps_encode_integer(ps_buf_t *b, json_int_t v);
@@ -30,6 +39,11 @@ ps_record_reset(ps_record_t *r)
 {
     r->entries.len = 0;
     r->body.len = 0;
+    r->tmembers.len = 0;
+    r->talts.len = 0;
+    r->tdata.len = 0;
+    r->nmembers = 0;
+    r->nalts = 0;
     r->n = 0;
     r->last_field = -1;
     r->state = NGX_HTTP_PROFILE_STATE_ACTIVE;
@@ -100,15 +114,162 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, unsigned cls,
     r->n++;
     r->last_field = (int) f->id;
 
+    if (type != NGX_HTTP_PROFILE_TYPE_NULL) {
+        ps_record_trailer_add(r, f, off + f->name_len + 3);
+    }
+
     return 0;
+}
+
+
+/*
+ * The trailer's part for field f, whose value starts at body offset off
+ * and ends the body: an epoch alt for a timestamp; for an object with
+ * declared members, a member entry per declared member it holds (ids
+ * ascending: sorted here, whatever the object's member order) and an
+ * epoch alt per non-null timestamp member.
+ */
+
+static void
+ps_record_trailer_add(ps_record_t *r, const ps_field_t *f, size_t off)
+{
+    int                         rc;
+    size_t                      pos, len;
+    unsigned                    j, first, k;
+    ps_span_t                   m;
+    const unsigned char        *v;
+    const ps_field_t           *mf;
+    ngx_http_profile_tentry_t  *te, tmp;
+
+    v = r->body.data + off;
+    len = r->body.len - off;
+
+    if (f->type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP) {
+        ps_record_alt(r, NGX_HTTP_PROFILE_ALT_OF_FIELD, f->id, v, len);
+        return;
+    }
+
+    if (f->type != NGX_HTTP_PROFILE_TYPE_OBJECT || f->nmembers == 0) {
+        return;
+    }
+
+    first = r->nmembers;
+    pos = 0;
+
+    while ((rc = ps_span_next(v, len, &pos, &m)) == 1) {
+        for (j = 0; j < f->nmembers; j++) {
+            mf = &f->members[j];
+
+            if (mf->name_len == m.key_len
+                && memcmp(mf->name, m.key, m.key_len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (j == f->nmembers) {
+            continue;       /* an undeclared member (keep_unknown) */
+        }
+
+        /* a name twice: the first one (JSON readers differ on it) */
+
+        te = (ngx_http_profile_tentry_t *) r->tmembers.data;
+
+        for (k = first; k < r->nmembers; k++) {
+            if (te[k].id == f->member_base + j) {
+                break;
+            }
+        }
+
+        if (k < r->nmembers) {
+            continue;
+        }
+
+        ps_record_member(r, f->member_base + j, off + m.off, m.len);
+    }
+
+    /* insertion sort of this object's entries by member id */
+
+    te = (ngx_http_profile_tentry_t *) r->tmembers.data;
+
+    for (j = first + 1; j < r->nmembers; j++) {
+        tmp = te[j];
+
+        for (k = j; k > first && te[k - 1].id > tmp.id; k--) {
+            te[k] = te[k - 1];
+        }
+
+        te[k] = tmp;
+    }
+
+    for (j = first; j < r->nmembers; j++) {
+        mf = &f->members[te[j].id - f->member_base];
+
+        if (mf->type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP) {
+            ps_record_alt(r, NGX_HTTP_PROFILE_ALT_OF_MEMBER, te[j].id,
+                          r->body.data + te[j].off, te[j].len);
+        }
+    }
+}
+
+
+/* an epoch alt of a timestamp value v (none for null or a non-time) */
+
+static void
+ps_record_alt(ps_record_t *r, unsigned of, unsigned id,
+    const unsigned char *v, size_t len)
+{
+    int                         n;
+    char                        text[PS_EPOCH_TEXT];
+    ngx_http_profile_tentry_t   e;
+
+    n = ps_epoch_text(v, len, text);
+
+    if (n <= 0) {
+        return;
+    }
+
+    e.kind = NGX_HTTP_PROFILE_ALT_EPOCH;
+    e.of = (uint8_t) of;
+    e.id = (uint16_t) id;
+    e.off = (uint32_t) r->tdata.len;
+    e.len = (uint32_t) n;
+
+    ps_buf_add(&r->tdata, text, (size_t) n);
+    ps_buf_add(&r->talts, &e, sizeof(e));
+    r->nalts++;
+}
+
+
+static void
+ps_record_member(ps_record_t *r, unsigned id, size_t off, size_t len)
+{
+    ngx_http_profile_tentry_t  e;
+
+    e.kind = 0;
+    e.of = NGX_HTTP_PROFILE_ALT_OF_MEMBER;
+    e.id = (uint16_t) id;
+    e.off = (uint32_t) off;
+    e.len = (uint32_t) len;
+
+    ps_buf_add(&r->tmembers, &e, sizeof(e));
+    r->nmembers++;
 }
 
 
 size_t
 ps_record_size(const ps_record_t *r, size_t id_len)
 {
-    return (size_t) ngx_http_profile_record_size_of(id_len, r->n,
-                                                    r->body.len);
+    uint64_t  n;
+
+    n = ngx_http_profile_record_size_of(id_len, r->n, r->body.len);
+
+    if (r->nmembers != 0 || r->nalts != 0) {
+        n += ngx_http_profile_trailer_size_of(r->nmembers, r->nalts,
+                                              r->tdata.len);
+    }
+
+    return (size_t) n;
 }
 
 
@@ -133,9 +294,63 @@ ps_record_write(const ps_record_t *r, const char *id, size_t id_len,
 
     if (r->body.len) {
         memcpy(p, r->body.data, r->body.len);
+        p += r->body.len;
+    }
+
+    if (r->nmembers != 0 || r->nalts != 0) {
+        ngx_http_profile_record_set_trailer(out);
+        p = ps_record_write_trailer(r, p);
     }
 
     ngx_http_profile_record_seal(out, ps_record_size(r, id_len));
+}
+
+
+/*
+ * The trailer at p: the member entries, the alts in (of, id, kind)
+ * order (the fields' alts, added in field order, before the members',
+ * added in member id order), the alt data.
+ */
+
+static unsigned char *
+ps_record_write_trailer(const ps_record_t *r, unsigned char *p)
+{
+    unsigned                          i, n, of;
+    const ngx_http_profile_tentry_t  *a;
+    ngx_http_profile_tentry_t         sorted[64], *alts;
+
+    a = (const ngx_http_profile_tentry_t *) r->talts.data;
+
+    alts = (r->nalts <= 64) ? sorted
+           : ps_alloc(r->nalts * sizeof(ngx_http_profile_tentry_t));
+
+    n = 0;
+
+    for (of = NGX_HTTP_PROFILE_ALT_OF_FIELD;
+         of <= NGX_HTTP_PROFILE_ALT_OF_MEMBER;
+         of++)
+    {
+        for (i = 0; i < r->nalts; i++) {
+            if (a[i].of == of) {
+                alts[n++] = a[i];
+            }
+        }
+    }
+
+    p = ngx_http_profile_trailer_encode(p,
+            (const ngx_http_profile_tentry_t *) r->tmembers.data,
+            r->nmembers, alts, r->nalts, (uint32_t) r->tdata.len);
+
+    if (alts != sorted) {
+        free(alts);
+    }
+
+    if (r->tdata.len) {
+        memcpy(p, r->tdata.data, r->tdata.len);
+        p += r->tdata.len;
+    }
+
+    return p;
 }
 
 
@@ -144,6 +359,9 @@ ps_record_free(ps_record_t *r)
 {
     ps_buf_free(&r->entries);
     ps_buf_free(&r->body);
+    ps_buf_free(&r->tmembers);
+    ps_buf_free(&r->talts);
+    ps_buf_free(&r->tdata);
 }
 
 

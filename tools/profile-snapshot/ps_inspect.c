@@ -32,6 +32,10 @@ static int ps_inspect_relation(ps_reader_t *r, const char *viewer,
     const char *id);
 static int ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
     int verbose);
+static void ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
+    const ngx_http_profile_record_t *rec);
+static void ps_inspect_member_name(ps_buf_t *b, ps_reader_t *r,
+    unsigned id);
 static void ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key,
     int json, int number);
 static void ps_inspect_usage(FILE *f);
@@ -613,6 +617,17 @@ ps_inspect_meta(ps_reader_t *r, int json)
                           r->meta.classes[f->cls].name);
         }
 
+        if (r->meta.nmembers != 0) {
+            ps_buf_adds(&b, "members:\n");
+        }
+
+        for (i = 0; i < r->meta.nmembers; i++) {
+            ps_buf_printf(&b, "  %-5u ", i);
+            ps_inspect_member_name(&b, r, i);
+            ps_buf_printf(&b, " %s\n",
+                          ps_type_name(r->meta.members[i].type));
+        }
+
         if (ps_inspect_roles(&b, r, 0) != 0) {
             ps_buf_free(&b);
             return PS_EXIT_CORRUPT;
@@ -720,12 +735,97 @@ ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
                           r->meta.classes[e.cls].name, ps_type_name(e.type),
                           e.len);
         }
+
+        ps_inspect_trailer(&b, r, &rec);
     }
 
     fwrite(b.data, 1, b.len, stdout);
     ps_buf_free(&b);
 
     return PS_EXIT_OK;
+}
+
+
+/*
+ * inspect -v: the record's trailer (record_parse() checked it), each
+ * member value and alt with what it belongs to
+ */
+
+static void
+ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
+    const ngx_http_profile_record_t *rec)
+{
+    unsigned                    i;
+    ngx_http_profile_field_t   *f;
+    ngx_http_profile_tentry_t   te;
+    ngx_http_profile_trailer_t  t;
+
+    if (rec->trailer == NULL
+        || ngx_http_profile_record_trailer(rec, &t) != NGX_HTTP_PROFILE_FMT_OK)
+    {
+        return;
+    }
+
+    ps_buf_printf(b, "# trailer: %u members, %u alts, %u data bytes\n",
+                  t.nmembers, t.nalts, t.data_len);
+
+    for (i = 0; i < t.nmembers; i++) {
+        ngx_http_profile_trailer_member_entry(&t, i, &te);
+
+        ps_buf_printf(b, "# member %-5u ", te.id);
+        ps_inspect_member_name(b, r, te.id);
+        ps_buf_printf(b, " %.*s\n", (int) te.len, t.body + te.off);
+    }
+
+    for (i = 0; i < t.nalts; i++) {
+        ngx_http_profile_trailer_alt_entry(&t, i, &te);
+
+        ps_buf_printf(b, "# alt    %-5s ",
+                      te.kind == NGX_HTTP_PROFILE_ALT_EPOCH ? "epoch" : "?");
+
+        if (te.of == NGX_HTTP_PROFILE_ALT_OF_FIELD) {
+            f = &r->meta.fields[te.id < r->meta.nfields ? te.id : 0];
+            ps_buf_printf(b, "field  %-5u %-24.*s", te.id,
+                          (int) f->name_len, f->name);
+
+        } else {
+            ps_buf_printf(b, "member %-5u ", te.id);
+            ps_inspect_member_name(b, r, te.id);
+        }
+
+        ps_buf_printf(b, " %.*s\n", (int) te.len, t.data + te.off);
+    }
+}
+
+
+/*
+ * "parent.member" of member id, or "?" outside the "members" table,
+ * padded to 24 columns like the field names
+ */
+
+static void
+ps_inspect_member_name(ps_buf_t *b, ps_reader_t *r, unsigned id)
+{
+    size_t                      start, n;
+    ngx_http_profile_field_t   *f;
+    ngx_http_profile_member_t  *m;
+
+    start = b->len;
+
+    if (id >= r->meta.nmembers) {
+        ps_buf_adds(b, "?");
+
+    } else {
+        m = &r->meta.members[id];
+        f = &r->meta.fields[m->parent];
+
+        ps_buf_printf(b, "%.*s.%.*s", (int) f->name_len, f->name,
+                      (int) m->name_len, m->name);
+    }
+
+    for (n = b->len - start; n < 24; n++) {
+        ps_buf_addc(b, ' ');
+    }
 }
 
 

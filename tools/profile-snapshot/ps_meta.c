@@ -50,7 +50,7 @@ ps_meta_write(MDB_env *env, MDB_dbi meta, const char *path, ps_schema_t *s,
         return -1;
     }
 
-    snprintf(num, sizeof(num), "%d", NGX_HTTP_PROFILE_FORMAT_VERSION);
+    snprintf(num, sizeof(num), "%u", m->version);
 
     if (ps_meta_put(txn, meta, path, NGX_HTTP_PROFILE_META_FORMAT,
                     NGX_HTTP_PROFILE_FORMAT_NAME,
@@ -89,6 +89,14 @@ ps_meta_write(MDB_env *env, MDB_dbi meta, const char *path, ps_schema_t *s,
     if (s->states_bin.len != 0
         && ps_meta_put(txn, meta, path, NGX_HTTP_PROFILE_META_STATES,
                        s->states_bin.data, s->states_bin.len) != 0)
+    {
+        mdb_txn_abort(txn);
+        return -1;
+    }
+
+    if (s->members_bin.len != 0
+        && ps_meta_put(txn, meta, path, NGX_HTTP_PROFILE_META_MEMBERS,
+                       s->members_bin.data, s->members_bin.len) != 0)
     {
         mdb_txn_abort(txn);
         return -1;

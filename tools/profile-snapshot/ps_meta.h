@@ -25,6 +25,7 @@ typedef struct {
     const char     *created_at;
     const char     *content_hash;
     uint64_t        count;
+    unsigned        version;    /* meta "format_version" */
 } ps_meta_t;
 
 

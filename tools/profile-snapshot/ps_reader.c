@@ -103,9 +103,11 @@ ps_reader_close(ps_reader_t *r)
     free(r->meta.classes);
     free(r->meta.fields);
     free(r->meta.roles);
+    free(r->meta.members);
     r->meta.classes = NULL;
     r->meta.fields = NULL;
     r->meta.roles = NULL;
+    r->meta.members = NULL;
 }
 
 

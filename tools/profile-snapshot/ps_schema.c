@@ -110,6 +110,7 @@ ps_schema_free(ps_schema_t *s)
     ps_buf_free(&s->canonical);
     ps_buf_free(&s->classes_bin);
     ps_buf_free(&s->fields_bin);
+    ps_buf_free(&s->members_bin);
     ps_buf_free(&s->roles_bin);
     ps_buf_free(&s->states_bin);
 
@@ -642,15 +643,15 @@ ps_schema_add_name(ps_schema_t *s, const char *name, size_t len,
 }
 
 
-/* canonical text, digest and the binary classes/fields tables */
+/* canonical text, digest and the binary classes/fields/members tables */
 
 static int
 ps_schema_compile(ps_schema_t *s)
 {
     char           *text;
-    size_t          len;
-    unsigned        i;
-    ps_field_t     *f;
+    size_t          len, n;
+    unsigned        i, j;
+    ps_field_t     *f, *m;
     unsigned char  *p;
 
     text = json_dumps(s->json, JSON_COMPACT | JSON_SORT_KEYS);
@@ -691,6 +692,57 @@ ps_schema_compile(ps_schema_t *s)
                                           (uint8_t) f->type, (uint8_t) f->cls,
                                           f->name, f->name_len);
         s->fields_bin.len = p - s->fields_bin.data;
+    }
+
+    /*
+     * The "members" table (format version 4): the declared members of
+     * every top-level object field, in declaration order; a member's id
+     * is its index, member_base the id of a field's first member.
+     */
+
+    n = 0;
+
+    for (i = 0; i < s->nfields; i++) {
+        f = &s->fields[i];
+        f->member_base = (unsigned) n;
+
+        if (f->type == NGX_HTTP_PROFILE_TYPE_OBJECT) {
+            n += f->nmembers;
+        }
+    }
+
+    if (n > NGX_HTTP_PROFILE_MAX_MEMBERS) {
+        ps_schema_err(s, "fields: %zu declared members of object fields, "
+                      "at most %d", n, NGX_HTTP_PROFILE_MAX_MEMBERS);
+        return -1;
+    }
+
+    if (n != 0) {
+        ps_buf_reserve(&s->members_bin, NGX_HTTP_PROFILE_MEMBERS_COUNT_SIZE);
+        ngx_http_profile_put16(s->members_bin.data, (uint16_t) n);
+        s->members_bin.len = NGX_HTTP_PROFILE_MEMBERS_COUNT_SIZE;
+
+        for (i = 0; i < s->nfields; i++) {
+            f = &s->fields[i];
+
+            if (f->type != NGX_HTTP_PROFILE_TYPE_OBJECT) {
+                continue;
+            }
+
+            for (j = 0; j < f->nmembers; j++) {
+                m = &f->members[j];
+
+                ps_buf_reserve(&s->members_bin,
+                               NGX_HTTP_PROFILE_MEMBER_HEAD_SIZE
+                               + m->name_len);
+                p = ngx_http_profile_member_encode(s->members_bin.data
+                                                   + s->members_bin.len,
+                                                   (uint16_t) i,
+                                                   (uint8_t) m->type,
+                                                   m->name, m->name_len);
+                s->members_bin.len = p - s->members_bin.data;
+            }
+        }
     }
 
     ps_schema_roles_table(s);

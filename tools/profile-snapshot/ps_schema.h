@@ -73,6 +73,7 @@ struct ps_field_s {
     ps_field_t     *items;      /* array: element spec, or NULL */
     ps_field_t     *members;    /* object: member specs, or NULL */
     unsigned        nmembers;
+    unsigned        member_base;/* top-level object: its first member id */
 
     unsigned        source;     /* index into sources (0: primary) */
 };
@@ -226,6 +227,7 @@ typedef struct {
     ps_buf_t        fields_bin;
     ps_buf_t        roles_bin;  /* empty: no roles */
     ps_buf_t        states_bin; /* empty: no "states" */
+    ps_buf_t        members_bin;/* empty: no declared object members */
 
     ps_buf_t        strings;    /* storage for generated paths */
     void          **allocs;     /* everything else allocated */

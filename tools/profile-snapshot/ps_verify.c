@@ -21,6 +21,7 @@
 #include "ps_coerce.h"
 #include "ps_reader.h"
 #include "ps_sha256.h"
+#include "ps_trailer.h"
 #include "ps_verify.h"
 
 
@@ -46,6 +47,11 @@ static void ps_verify_relations(ps_verify_t *v, ps_sha256_t *sha);
 static void ps_verify_relation(ps_verify_t *v,
     const ngx_http_profile_index_t *idx, MDB_val *key, MDB_val *val,
     uint64_t n);
+static void ps_verify_trailer(ps_verify_t *v, MDB_val *key,
+    const ngx_http_profile_record_t *rec);
+static void ps_verify_alt(ps_verify_t *v, MDB_val *key,
+    const ngx_http_profile_trailer_t *t, unsigned of, unsigned id,
+    const unsigned char *value, size_t len, unsigned *nalts);
 static int ps_verify_fragment(ps_verify_t *v,
     const ngx_http_profile_entry_t *e, const unsigned char *frag);
 static void ps_verify_problem(ps_verify_t *v, MDB_val *key,
@@ -256,6 +262,10 @@ ps_verify_records(ps_verify_t *v)
     }
 
     if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_STATES, &val) == 0) {
+        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+    }
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_MEMBERS, &val) == 0) {
         ps_sha256_item(&sha, val.mv_data, val.mv_size);
     }
 
@@ -482,7 +492,8 @@ ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
 
     start = rec.id - NGX_HTTP_PROFILE_RECORD_HEADER_SIZE - 1;
 
-    if ((size_t) (rec.body + rec.body_len - start) != val->mv_size
+    if ((size_t) (rec.body + rec.body_len + rec.trailer_len - start)
+        != val->mv_size
         || memcmp(start, val->mv_data, val->mv_size) != 0)
     {
         v->lost++;
@@ -603,7 +614,187 @@ ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val)
     {
         ps_verify_problem(v, key, "record body has bytes outside its "
                           "fragments");
+        return;
     }
+
+    ps_verify_trailer(v, key, &rec);
+}
+
+
+/*
+ * The trailer against the record (record_parse() checked its counts,
+ * bounds and order): exactly one member entry per declared member an
+ * object holds, pointing at that member's value inside its parent's
+ * fragment, and exactly one epoch alt per non-null timestamp (field or
+ * member), equal to what the stored time gives; none at all, no
+ * trailer; a trailer only in a version 4 file.
+ */
+
+static void
+ps_verify_trailer(ps_verify_t *v, MDB_val *key,
+    const ngx_http_profile_record_t *rec)
+{
+    int                          rc;
+    size_t                       pos, skip;
+    unsigned                     i, id, nmembers, nalts;
+    uint32_t                     len;
+    ps_span_t                    m;
+    const unsigned char         *value, *frag;
+    ngx_http_profile_entry_t     e;
+    ngx_http_profile_field_t    *f;
+    ngx_http_profile_member_t   *mm;
+    ngx_http_profile_tentry_t    te;
+    ngx_http_profile_trailer_t   t;
+
+    if (rec->trailer != NULL
+        && v->r.meta.version < NGX_HTTP_PROFILE_FORMAT_VERSION)
+    {
+        ps_verify_problem(v, key, "a record trailer, but meta "
+                          "\"format_version\" is %llu",
+                          (unsigned long long) v->r.meta.version);
+    }
+
+    if (ngx_http_profile_record_trailer(rec, &t) != NGX_HTTP_PROFILE_FMT_OK)
+    {
+        return;     /* record_parse() reported it */
+    }
+
+    for (i = 0; i < t.nmembers; i++) {
+        ngx_http_profile_trailer_member_entry(&t, i, &te);
+
+        if (te.id >= v->r.meta.nmembers) {
+            ps_verify_problem(v, key, "trailer: member %u is not in meta "
+                              "\"members\"", te.id);
+            return;
+        }
+    }
+
+    nmembers = 0;
+    nalts = 0;
+
+    for (i = 0; i < rec->nentries; i++) {
+        ngx_http_profile_record_entry(rec, i, &e);
+        f = &v->r.meta.fields[e.field_id];
+        skip = (size_t) f->name_len + 3;
+        frag = rec->body + e.off;
+
+        if (e.type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP) {
+            ps_verify_alt(v, key, &t, NGX_HTTP_PROFILE_ALT_OF_FIELD,
+                          e.field_id, frag + skip, e.len - skip, &nalts);
+            continue;
+        }
+
+        if (e.type != NGX_HTTP_PROFILE_TYPE_OBJECT) {
+            continue;
+        }
+
+        /* the object's members, by a scan of the value */
+
+        pos = 0;
+
+        while ((rc = ps_span_next(frag + skip, e.len - skip, &pos, &m))
+               == 1)
+        {
+            for (id = 0; id < v->r.meta.nmembers; id++) {
+                mm = &v->r.meta.members[id];
+
+                if (mm->parent == e.field_id && mm->name_len == m.key_len
+                    && memcmp(mm->name, m.key, m.key_len) == 0)
+                {
+                    break;
+                }
+            }
+
+            if (id == v->r.meta.nmembers) {
+                continue;
+            }
+
+            /* (a name twice fails the fragment's JSON check) */
+
+            if (ngx_http_profile_trailer_member(&t, id, &value, &len)
+                != NGX_HTTP_PROFILE_FMT_OK)
+            {
+                ps_verify_problem(v, key, "trailer: member \"%.*s.%.*s\" "
+                                  "has no entry", (int) f->name_len,
+                                  f->name, (int) mm->name_len, mm->name);
+                continue;
+            }
+
+            if (value != frag + skip + m.off || len != m.len) {
+                ps_verify_problem(v, key, "trailer: member \"%.*s.%.*s\" "
+                                  "does not point at its value",
+                                  (int) f->name_len, f->name,
+                                  (int) mm->name_len, mm->name);
+                continue;
+            }
+
+            nmembers++;
+
+            if (mm->type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP) {
+                ps_verify_alt(v, key, &t, NGX_HTTP_PROFILE_ALT_OF_MEMBER,
+                              id, value, len, &nalts);
+            }
+        }
+
+        if (rc != 0) {
+            ps_verify_problem(v, key, "fragment of field \"%.*s\" is not "
+                              "a valid %s value", (int) f->name_len, f->name,
+                              "JSON");
+        }
+    }
+
+    if (nmembers != t.nmembers) {
+        ps_verify_problem(v, key, "trailer: %u member entries, for %u "
+                          "member values", t.nmembers, nmembers);
+    }
+
+    if (nalts != t.nalts) {
+        ps_verify_problem(v, key, "trailer: %u alts, for %u timestamp "
+                          "values", t.nalts, nalts);
+    }
+
+    if (rec->trailer != NULL && t.nmembers == 0 && t.nalts == 0) {
+        ps_verify_problem(v, key, "trailer: empty (a record with nothing "
+                          "to prepare has no trailer)");
+    }
+}
+
+
+/* the epoch alt of one timestamp value (no alt for null) */
+
+static void
+ps_verify_alt(ps_verify_t *v, MDB_val *key,
+    const ngx_http_profile_trailer_t *t, unsigned of, unsigned id,
+    const unsigned char *value, size_t len, unsigned *nalts)
+{
+    int                   n;
+    char                  text[PS_EPOCH_TEXT];
+    uint32_t              alen;
+    const unsigned char  *alt;
+
+    if (len == 4 && memcmp(value, "null", 4) == 0) {
+        return;
+    }
+
+    n = ps_epoch_text(value, len, text);
+
+    if (n <= 0) {
+        return;     /* not a time: the fragment check reports it */
+    }
+
+    (*nalts)++;
+
+    if (ngx_http_profile_trailer_alt(t, NGX_HTTP_PROFILE_ALT_EPOCH, of, id,
+                                     &alt, &alen)
+        == NGX_HTTP_PROFILE_FMT_OK
+        && alen == (uint32_t) n && memcmp(alt, text, alen) == 0)
+    {
+        return;
+    }
+
+    ps_verify_problem(v, key, "trailer: the epoch of %s %u is missing or "
+                      "is not %s", of == NGX_HTTP_PROFILE_ALT_OF_FIELD
+                                   ? "field" : "member", id, text);
 }
 
 

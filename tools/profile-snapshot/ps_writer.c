@@ -247,7 +247,7 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
      */
     if (ps_copy_room(&c, 2 * (s->canonical.len + s->fields_bin.len
                               + s->classes_bin.len + s->roles_bin.len
-                              + s->states_bin.len)
+                              + s->states_bin.len + s->members_bin.len)
                          + 65536, 1)
         != 0)
     {
@@ -258,6 +258,11 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     m.created_at = w->created_at;
     m.content_hash = w->content_hash;
     m.count = w->count;
+
+    /* version 4 only for a file that uses what version 4 added */
+    m.version = (c.trailers != 0 || s->members_bin.len != 0)
+                ? NGX_HTTP_PROFILE_FORMAT_VERSION
+                : NGX_HTTP_PROFILE_FORMAT_VERSION_PLAIN;
 
     if (ps_meta_write(c.env, c.meta, w->tmp, s, &m) != 0) {
         goto failed;
