@@ -57,6 +57,9 @@ static const unsigned char *ngx_http_profile_accept_quoted(
     const unsigned char *p, const unsigned char *end, int *bad);
 static const unsigned char *ngx_http_profile_accept_skip(
     const unsigned char *p, const unsigned char *end, int quoted);
+static int ngx_http_profile_accept_names(
+    const ngx_http_profile_accept_range_t *range,
+    const ngx_http_profile_offer_t *offer, int is_default);
 static int ngx_http_profile_accept_qvalue(const unsigned char *p, size_t n,
     unsigned *q);
 static int ngx_http_profile_accept_eq(const unsigned char *a,
@@ -136,14 +139,8 @@ ngx_http_profile_accept_choose(const unsigned char *value, size_t len,
                 }
 
                 if (range.spec == NGX_HTTP_PROFILE_ACCEPT_EXACT
-                    && !(range.sub_len == offers[i].len
-                         && ngx_http_profile_accept_eq(range.sub,
-                                                       offers[i].subtype,
-                                                       range.sub_len))
-                    && !((int) i == def && range.sub_len == 4
-                         && ngx_http_profile_accept_eq(range.sub,
-                                              (const unsigned char *) "json",
-                                              4)))
+                    && !ngx_http_profile_accept_names(&range, &offers[i],
+                                                      (int) i == def))
                 {
                     continue;
                 }
@@ -431,6 +428,27 @@ ngx_http_profile_accept_skip(const unsigned char *p,
     }
 
     return end;
+}
+
+
+/*
+ * Whether the exact range names the offer: its subtype, or "json" for
+ * the default view (application/json).
+ */
+
+static int
+ngx_http_profile_accept_names(const ngx_http_profile_accept_range_t *range,
+    const ngx_http_profile_offer_t *offer, int is_default)
+{
+    if (range->sub_len == offer->len
+        && ngx_http_profile_accept_eq(range->sub, offer->subtype, offer->len))
+    {
+        return 1;
+    }
+
+    return is_default && range->sub_len == 4
+           && ngx_http_profile_accept_eq(range->sub,
+                                         (const unsigned char *) "json", 4);
 }
 
 
