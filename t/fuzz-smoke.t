@@ -110,6 +110,14 @@ for my $t (@targets) {
             or diag(tail($log));
     }
 
+    if ($t eq 'accept') {
+        my ($chosen, $none, $absent) =
+            $log =~ /fz_accept: (\d+) chosen, (\d+) none acceptable, (\d+)/;
+        ok(defined $chosen && $chosen > 0 && $none > 0 && $absent > 0,
+           "$t: the seeds choose a view, none, and read as no header")
+            or diag(tail($log));
+    }
+
     if ($t eq 'ndjson' || $t eq 'schema') {
         my ($records) = $log =~ /fz_cli: (\d+) records checked/;
         ok(defined $records && $records > 0,

@@ -27,6 +27,7 @@
  */
 
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,8 +77,16 @@ static int fz_is_tchar(unsigned char c);
 static int fz_weight(const unsigned char *p, size_t n, unsigned *q);
 static int fz_same(const unsigned char *a, size_t an, const char *b);
 static unsigned fz_lower(unsigned char c);
+static void fz_accept_stats(void);
 static int fz_same2(const unsigned char *a, size_t an,
     const unsigned char *b, size_t bn);
+
+
+/* totals, printed at exit when FUZZ_STATS is set (t/fuzz-smoke.t) */
+static unsigned long  fz_chosen;
+static unsigned long  fz_none;
+static unsigned long  fz_absent;
+static unsigned long  fz_stats_on;
 
 
 static const char  *fz_real[] = {
@@ -96,6 +105,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned                   n, want_n, nranges;
     unsigned char             *hdr, *alt;
     ngx_http_profile_offer_t   offers[128];
+
+    if (!fz_stats_on && getenv("FUZZ_STATS") != NULL) {
+        fz_stats_on = 1;
+        atexit(fz_accept_stats);
+    }
 
     if (size < 2) {
         return 0;
@@ -144,6 +158,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     fz_assert(got == want, "the choice is the reading of docs/views.md's");
+
+    if (nranges == 0) {
+        fz_absent++;
+
+    } else if (got == -1) {
+        fz_none++;
+
+    } else {
+        fz_chosen++;
+    }
+
     fz_assert(got >= -1 && got < (int) n, "the choice is an offer or -1");
 
     if (n > NGX_HTTP_PROFILE_ACCEPT_MAX_OFFERS || n == 0) {
@@ -633,4 +658,12 @@ static unsigned
 fz_lower(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned) c + ('a' - 'A') : c;
+}
+
+
+static void
+fz_accept_stats(void)
+{
+    fprintf(stderr, "fz_accept: %lu chosen, %lu none acceptable, "
+            "%lu as no header\n", fz_chosen, fz_none, fz_absent);
 }
