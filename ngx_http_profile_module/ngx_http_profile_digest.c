@@ -40,12 +40,14 @@ ngx_http_profile_digest_check(ngx_http_profile_file_t *f,
     const char     *name;
     u_char          digest[EVP_MAX_MD_SIZE];
     u_char          text[NGX_HTTP_PROFILE_DIGEST_TEXT];
+    char            key[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
 
     static const char  *tables[] = {
         NGX_HTTP_PROFILE_META_CLASSES,
         NGX_HTTP_PROFILE_META_FIELDS,
         NGX_HTTP_PROFILE_META_ROLES,
         NGX_HTTP_PROFILE_META_STATES,
+        NGX_HTTP_PROFILE_META_MEMBERS,
         NULL
     };
 
@@ -62,6 +64,57 @@ ngx_http_profile_digest_check(ngx_http_profile_file_t *f,
         goto failed;
     }
 
+    /*
+     * the embedded sources first: the "sources" table, then per source
+     * its fields table and its records
+     */
+
+    rc = ngx_http_profile_file_get(f, m->meta, NGX_HTTP_PROFILE_META_SOURCES,
+                                   sizeof(NGX_HTTP_PROFILE_META_SOURCES) - 1,
+                                   &val);
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        *ngx_slprintf(err, last, ": reading \"%s\" failed (%d: %s)",
+                      NGX_HTTP_PROFILE_META_SOURCES, rc, mdb_strerror(rc))
+            = '\0';
+        goto failed;
+    }
+
+    if (rc == 0
+        && !ngx_http_profile_digest_item(md, val.mv_data, val.mv_size))
+    {
+        *ngx_slprintf(err, last, ": EVP_DigestUpdate() failed") = '\0';
+        goto failed;
+    }
+
+    for (i = 0; i < m->nsources; i++) {
+        ngx_http_profile_source_key(key, NGX_HTTP_PROFILE_META_FIELDS_SOURCE,
+                                    m->sources[i].name,
+                                    m->sources[i].name_len);
+
+        rc = ngx_http_profile_file_get(f, m->meta, key, ngx_strlen(key),
+                                       &val);
+        if (rc != 0) {
+            *ngx_slprintf(err, last, ": reading \"%s\" failed (%d: %s)",
+                          key, rc, mdb_strerror(rc)) = '\0';
+            goto failed;
+        }
+
+        if (!ngx_http_profile_digest_item(md, val.mv_data, val.mv_size)) {
+            *ngx_slprintf(err, last, ": EVP_DigestUpdate() failed") = '\0';
+            goto failed;
+        }
+
+        ngx_http_profile_source_key(key, NGX_HTTP_PROFILE_DB_SOURCE,
+                                    m->sources[i].name,
+                                    m->sources[i].name_len);
+
+        if (ngx_http_profile_digest_db(f, m->sources[i].dbi, md, key, err)
+            != NGX_OK)
+        {
+            goto failed;
+        }
+    }
+
     if (ngx_http_profile_digest_db(f, m->profiles, md,
                                    NGX_HTTP_PROFILE_DB_PROFILES, err)
         != NGX_OK)
@@ -69,7 +122,7 @@ ngx_http_profile_digest_check(ngx_http_profile_file_t *f,
         goto failed;
     }
 
-    /* the tables: "roles" and "states" only when the snapshot has them */
+    /* the tables: "roles", "states" and "members" only when present */
 
     for (i = 0; tables[i] != NULL; i++) {
         name = tables[i];

@@ -22,11 +22,13 @@
 
 /*
  * Recompute the content hash of the open file f, whose metadata m has
- * passed ngx_http_profile_meta_check(): every key and value of
- * "profiles" in key order, the "classes", "fields", "roles" and
- * "states" values (those present), every key and value of "relations"
- * when there are relations; each key or value LMDB returns is checked
- * to lie inside the file before it is hashed.  It reads every page of
+ * passed ngx_http_profile_meta_check(): with embedded sources first the
+ * "sources" value and per source its "fields.NAME" value and every key
+ * and value of "src.NAME" in key order; then every key and value of
+ * "profiles" in key order, the "classes", "fields", "roles", "states"
+ * and "members" values (those present), every key and value of
+ * "relations" when there are relations; each key or value LMDB returns
+ * is checked to lie inside the file before it is hashed.  It reads every page of
  * the file: as long as reading the file once.  Returns NGX_OK when it
  * matches meta "content_hash", or NGX_ERROR with a reason in err
  * (NGX_HTTP_PROFILE_FILE_ERRSTR bytes, terminated) that reads on after

@@ -784,6 +784,86 @@ ngx_http_profile_members_parse(const void *data, size_t size,
 
 
 int
+ngx_http_profile_sources_parse(const void *data, size_t size,
+    ngx_http_profile_source_t *out, unsigned *count)
+{
+    unsigned              i, j, n, len;
+    const unsigned char  *p, *end;
+
+    p = data;
+    end = p + size;
+
+    if (size < NGX_HTTP_PROFILE_SOURCES_COUNT_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_SHORT;
+    }
+
+    n = p[0];
+    p += NGX_HTTP_PROFILE_SOURCES_COUNT_SIZE;
+
+    if (n == 0 || n > NGX_HTTP_PROFILE_MAX_SOURCES) {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (p == end) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        len = *p++;
+
+        if ((size_t) (end - p) < len) {
+            return NGX_HTTP_PROFILE_FMT_SHORT;
+        }
+
+        if (!ngx_http_profile_source_name_valid(p, len)) {
+            return NGX_HTTP_PROFILE_FMT_NAME;
+        }
+
+        out[i].name = p;
+        out[i].name_len = (uint8_t) len;
+
+        for (j = 0; j < i; j++) {
+            if (out[j].name_len == len && memcmp(out[j].name, p, len) == 0)
+            {
+                return NGX_HTTP_PROFILE_FMT_NAME;
+            }
+        }
+
+        p += len;
+    }
+
+    if (p != end) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    *count = n;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+int
+ngx_http_profile_source_name_valid(const unsigned char *name, size_t len)
+{
+    size_t  i;
+
+    if (len == 0 || len > NGX_HTTP_PROFILE_SOURCE_NAME_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (!((name[i] >= 'a' && name[i] <= 'z')
+              || (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+int
 ngx_http_profile_fields_parse(const void *data, size_t size,
     unsigned nclasses, ngx_http_profile_field_t *out, unsigned max,
     unsigned *count)

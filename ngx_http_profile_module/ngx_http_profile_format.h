@@ -36,6 +36,7 @@
 #define NGX_HTTP_PROFILE_DB_META             "meta"
 #define NGX_HTTP_PROFILE_DB_PROFILES         "profiles"
 #define NGX_HTTP_PROFILE_DB_RELATIONS        "relations" /* optional */
+#define NGX_HTTP_PROFILE_DB_SOURCE           "src."      /* + NAME */
 #define NGX_HTTP_PROFILE_MAX_DBS             16
 
 /* keys of the "meta" database */
@@ -55,6 +56,22 @@
 #define NGX_HTTP_PROFILE_META_INDEX_RELATIONS "index.relations" /* optional */
 #define NGX_HTTP_PROFILE_META_STATES         "states"    /* optional */
 #define NGX_HTTP_PROFILE_META_MEMBERS        "members"   /* optional */
+#define NGX_HTTP_PROFILE_META_SOURCES        "sources"   /* optional */
+#define NGX_HTTP_PROFILE_META_FIELDS_SOURCE  "fields."   /* + NAME */
+#define NGX_HTTP_PROFILE_META_INDEX_SOURCE   "index.src." /* + NAME */
+
+/*
+ * Embedded sources (format version 4): at most 8 a snapshot (with meta,
+ * profiles and relations they stay within NGX_HTTP_PROFILE_MAX_DBS),
+ * named by 1 .. 32 bytes of [a-z0-9_]; the longest database or meta
+ * name made of one, with its NUL, fits NGX_HTTP_PROFILE_SOURCE_KEY_MAX.
+ */
+#define NGX_HTTP_PROFILE_MAX_SOURCES         8
+#define NGX_HTTP_PROFILE_SOURCE_NAME_MAX     32
+#define NGX_HTTP_PROFILE_SOURCE_KEY_MAX                                       \
+    (sizeof(NGX_HTTP_PROFILE_META_INDEX_SOURCE)                               \
+     + NGX_HTTP_PROFILE_SOURCE_NAME_MAX)
+#define NGX_HTTP_PROFILE_SOURCES_COUNT_SIZE  1
 
 /* profile ids: 1..128 bytes of [A-Za-z0-9._~-] (see id_valid below) */
 #define NGX_HTTP_PROFILE_ID_MAX              128
@@ -364,6 +381,13 @@ typedef struct {
     uint16_t              parent;   /* field id of the object field */
     uint8_t               type;
 } ngx_http_profile_member_t;
+
+
+/* an embedded source of the "sources" table; name points into the table */
+typedef struct {
+    const unsigned char  *name;
+    uint8_t               name_len;
+} ngx_http_profile_source_t;
 
 
 /*
@@ -897,6 +921,45 @@ int ngx_http_profile_trailer_alt(const ngx_http_profile_trailer_t *t,
 int ngx_http_profile_members_parse(const void *data, size_t size,
     const ngx_http_profile_field_t *fields, unsigned nfields,
     ngx_http_profile_member_t *out, unsigned max, unsigned *count);
+
+/*
+ * Validate the "sources" table (u8 count, then per source u8 name_len
+ * and the name) into out[NGX_HTTP_PROFILE_MAX_SOURCES]: 1 ..
+ * NGX_HTTP_PROFILE_MAX_SOURCES sources, each name valid
+ * (ngx_http_profile_source_name_valid()) and unique, the size exact.
+ * Names point into data.  Returns NGX_HTTP_PROFILE_FMT_OK and the count
+ * in *count, or the problem; never reads outside data[0 .. size - 1].
+ */
+int ngx_http_profile_sources_parse(const void *data, size_t size,
+    ngx_http_profile_source_t *out, unsigned *count);
+
+/*
+ * 1 if name[0 .. len - 1] is a valid embedded source name, 1 ..
+ * NGX_HTTP_PROFILE_SOURCE_NAME_MAX bytes of [a-z0-9_]; 0 otherwise
+ */
+int ngx_http_profile_source_name_valid(const unsigned char *name,
+    size_t len);
+
+/*
+ * The name of source name[0 .. len - 1]'s database or meta key: prefix
+ * (NGX_HTTP_PROFILE_DB_SOURCE, NGX_HTTP_PROFILE_META_FIELDS_SOURCE or
+ * NGX_HTTP_PROFILE_META_INDEX_SOURCE) and the name, NUL-terminated, in
+ * out (NGX_HTTP_PROFILE_SOURCE_KEY_MAX bytes); the name must be valid.
+ * Returns out.
+ */
+static inline char *
+ngx_http_profile_source_key(char *out, const char *prefix,
+    const unsigned char *name, size_t len)
+{
+    size_t  n;
+
+    n = strlen(prefix);
+    memcpy(out, prefix, n);
+    memcpy(out + n, name, len);
+    out[n + len] = '\0';
+
+    return out;
+}
 
 /*
  * Validate the "fields" table.  With out == NULL only counts; otherwise

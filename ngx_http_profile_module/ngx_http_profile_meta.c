@@ -20,6 +20,7 @@ typedef struct {
     ngx_http_profile_meta_alloc_pt   alloc;
     void                            *data;
     int                              fmt_rc;   /* of RC_TABLE */
+    char                             key[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
 } ngx_http_profile_meta_ctx_t;
 
 
@@ -51,6 +52,8 @@ static int ngx_http_profile_meta_id(ngx_http_profile_meta_ctx_t *ctx,
 static int ngx_http_profile_meta_decimal(const MDB_val *val, uint64_t max,
     uint64_t *n);
 static int ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
+    ngx_http_profile_file_t *f, const char **name, int *lmdb_rc);
+static int ngx_http_profile_meta_sources(ngx_http_profile_meta_ctx_t *ctx,
     ngx_http_profile_file_t *f, const char **name, int *lmdb_rc);
 
 
@@ -434,6 +437,11 @@ ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
         return NGX_HTTP_PROFILE_META_RC_LMDB;
     }
 
+    rc = ngx_http_profile_meta_sources(ctx, f, name, lmdb_rc);
+    if (rc != NGX_HTTP_PROFILE_META_RC_OK) {
+        return rc;
+    }
+
     *name = NGX_HTTP_PROFILE_META_SCHEMA_DIGEST;
 
     rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);
@@ -492,6 +500,144 @@ ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
     }
 
     m->has_relations = 1;
+
+    return NGX_HTTP_PROFILE_META_RC_OK;
+}
+
+
+/*
+ * The embedded sources (format version 4), if the file has "sources":
+ * each source's database, fields table and keyed table; *name (in
+ * ctx->key) is what a failure is about.
+ */
+
+static int
+ngx_http_profile_meta_sources(ngx_http_profile_meta_ctx_t *ctx,
+    ngx_http_profile_file_t *f, const char **name, int *lmdb_rc)
+{
+    int                              rc;
+    unsigned                         i, n, nfields;
+    MDB_val                          val;
+    MDB_stat                         st;
+    ngx_http_profile_meta_t         *m;
+    ngx_http_profile_field_t        *fields;
+    ngx_http_profile_source_t        names[NGX_HTTP_PROFILE_MAX_SOURCES];
+    ngx_http_profile_meta_source_t  *src;
+
+    m = ctx->meta;
+
+    *name = NGX_HTTP_PROFILE_META_SOURCES;
+
+    rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);
+
+    if (rc == MDB_NOTFOUND) {
+        return NGX_HTTP_PROFILE_META_RC_OK;
+    }
+
+    if (rc != 0) {
+        *lmdb_rc = rc;
+        return NGX_HTTP_PROFILE_META_RC_LMDB;
+    }
+
+    ctx->fmt_rc = ngx_http_profile_sources_parse(val.mv_data, val.mv_size,
+                                                 names, &n);
+    if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return NGX_HTTP_PROFILE_META_RC_TABLE;
+    }
+
+    *name = ctx->key;
+
+    for (i = 0; i < n; i++) {
+        src = &m->sources[i];
+        src->name = names[i].name;
+        src->name_len = names[i].name_len;
+
+        /* its database: the records and their count */
+
+        ngx_http_profile_source_key(ctx->key, NGX_HTTP_PROFILE_DB_SOURCE,
+                                    src->name, src->name_len);
+
+        rc = mdb_dbi_open(f->txn, ctx->key, 0, &src->dbi);
+
+        if (rc == MDB_NOTFOUND || rc == MDB_INCOMPATIBLE) {
+            return NGX_HTTP_PROFILE_META_RC_NO_DB;
+        }
+
+        if (rc == 0) {
+            rc = mdb_stat(f->txn, src->dbi, &st);
+        }
+
+        if (rc != 0) {
+            *lmdb_rc = rc;
+            return NGX_HTTP_PROFILE_META_RC_LMDB;
+        }
+
+        src->record_count = st.ms_entries;
+
+        /* its fields table: counted, then decoded */
+
+        ngx_http_profile_source_key(ctx->key,
+                                    NGX_HTTP_PROFILE_META_FIELDS_SOURCE,
+                                    src->name, src->name_len);
+
+        rc = ngx_http_profile_file_get(f, m->meta, ctx->key,
+                                       strlen(ctx->key), &val);
+        if (rc == MDB_NOTFOUND) {
+            return NGX_HTTP_PROFILE_META_RC_MISSING;
+        }
+
+        if (rc != 0) {
+            *lmdb_rc = rc;
+            return NGX_HTTP_PROFILE_META_RC_LMDB;
+        }
+
+        /*
+         * meta_fields() decodes into m->fields: the profiles' table is
+         * put aside meanwhile, and what it allocated is the source's
+         * (for the caller to free, even on failure)
+         */
+
+        fields = m->fields;
+        nfields = m->nfields;
+        m->fields = NULL;
+
+        rc = ngx_http_profile_meta_fields(ctx, &val);
+
+        src->fields = m->fields;
+        src->nfields = m->nfields;
+        m->fields = fields;
+        m->nfields = nfields;
+
+        if (rc != NGX_HTTP_PROFILE_META_RC_OK) {
+            return rc;
+        }
+
+        /* its keyed table, against its records */
+
+        ngx_http_profile_source_key(ctx->key,
+                                    NGX_HTTP_PROFILE_META_INDEX_SOURCE,
+                                    src->name, src->name_len);
+
+        rc = ngx_http_profile_file_get(f, m->meta, ctx->key,
+                                       strlen(ctx->key), &val);
+        if (rc == MDB_NOTFOUND) {
+            return NGX_HTTP_PROFILE_META_RC_MISSING;
+        }
+
+        if (rc != 0) {
+            *lmdb_rc = rc;
+            return NGX_HTTP_PROFILE_META_RC_LMDB;
+        }
+
+        ctx->fmt_rc = ngx_http_profile_index_parse(&src->index, val.mv_data,
+                                                   val.mv_size,
+                                                   src->record_count);
+        if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return NGX_HTTP_PROFILE_META_RC_TABLE;
+        }
+
+        m->nsources = i + 1;
+    }
 
     return NGX_HTTP_PROFILE_META_RC_OK;
 }

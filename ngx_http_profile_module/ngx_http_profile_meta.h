@@ -54,6 +54,24 @@ typedef void *(*ngx_http_profile_meta_alloc_pt)(void *data, size_t size);
 
 
 /*
+ * An embedded source of a snapshot (meta "sources", format version 4):
+ * its name (into the map), its database "src.NAME", its fields table
+ * (meta "fields.NAME", decoded), its keyed table (meta "index.src.NAME",
+ * its slots not followed here) and its number of records (the
+ * database's entries).
+ */
+typedef struct {
+    const unsigned char        *name;
+    size_t                      name_len;
+    MDB_dbi                     dbi;
+    ngx_http_profile_field_t   *fields;
+    unsigned                    nfields;
+    ngx_http_profile_index_t    index;
+    uint64_t                    record_count;
+} ngx_http_profile_meta_source_t;
+
+
+/*
  * A snapshot's checked metadata.  snapshot_id and the names in the
  * tables point into the file's LMDB map, the index's slots too: valid
  * while the file is open.  classes has NGX_HTTP_PROFILE_MAX_CLASSES
@@ -83,6 +101,8 @@ typedef struct {
     unsigned                    nroles;
     ngx_http_profile_member_t  *members;       /* NULL: no "members" */
     unsigned                    nmembers;
+    ngx_http_profile_meta_source_t  sources[NGX_HTTP_PROFILE_MAX_SOURCES];
+    unsigned                    nsources;      /* 0: no "sources" */
     const unsigned char        *schema_digest;  /* NULL: none */
     size_t                      schema_digest_len;
     ngx_http_profile_states_t   states;
@@ -109,7 +129,10 @@ typedef struct {
  * (ngx_http_profile_roles_parse()), "states"
  * (ngx_http_profile_states_parse()), "members"
  * (ngx_http_profile_members_parse(), decoded into memory from alloc()
- * like the fields), and the relation store, whose
+ * like the fields), "sources" (ngx_http_profile_sources_parse(); then
+ * per source its database "src.NAME", "fields.NAME" decoded like
+ * "fields", and "index.src.NAME" parsed against the database's
+ * entries: each must be there), and the relation store, whose
  * "relations" database and "index.relations" must both be there or
  * both be absent, the table checked against the database's entries;
  * and "schema_digest", kept as it is (NULL when absent).  The index's

@@ -83,6 +83,7 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_uint_t verify,
     ngx_log_t *log, u_char *err)
 {
     u_char                        *last;
+    ngx_uint_t                     i;
     ngx_pool_t                    *pool;
     ngx_http_profile_snapshot_t   *snap;
     ngx_http_profile_main_conf_t  *pmcf;
@@ -135,6 +136,16 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_uint_t verify,
     if (snap->checked == NULL) {
         *ngx_slprintf(err, last, ": out of memory") = '\0';
         goto failed;
+    }
+
+    for (i = 0; i < snap->meta.nsources; i++) {
+        snap->src_checked[i] = ngx_pcalloc(pool,
+                                   ((size_t) snap->meta.sources[i].index.mask
+                                    + 8) / 8);
+        if (snap->src_checked[i] == NULL) {
+            *ngx_slprintf(err, last, ": out of memory") = '\0';
+            goto failed;
+        }
     }
 
     if (ngx_http_profile_rules_init(&snap->grants, &snap->meta, pool)
@@ -467,6 +478,29 @@ ngx_http_profile_snapshot_record(ngx_http_profile_snapshot_t *snap,
 }
 
 
+int
+ngx_http_profile_snapshot_embedded(ngx_http_profile_snapshot_t *snap,
+    ngx_uint_t source, const u_char *key, size_t len,
+    ngx_http_profile_record_t *rec, uint64_t *slot)
+{
+    ngx_http_profile_meta_source_t  *src;
+
+    *slot = 0;
+
+    if (source >= snap->meta.nsources
+        || !ngx_http_profile_id_valid(key, len))
+    {
+        return NGX_HTTP_PROFILE_FMT_MISSING;
+    }
+
+    src = &snap->meta.sources[source];
+
+    return ngx_http_profile_index_find(&src->index, snap->file.map,
+                                       snap->file.size, key, len, rec, slot,
+                                       snap->src_checked[source]);
+}
+
+
 /*
  * The metadata through the format library's one check (the CLI's verify
  * and inspect make the same), the tables decoded into the snapshot's
@@ -477,10 +511,12 @@ static ngx_int_t
 ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
     ngx_uint_t verify, u_char *err)
 {
-    int       rc;
-    u_char   *last;
-    MDB_val   val;
-    u_char    reason[NGX_HTTP_PROFILE_FILE_ERRSTR];
+    int                              rc;
+    u_char                          *last;
+    MDB_val                          val;
+    ngx_uint_t                       i;
+    ngx_http_profile_meta_source_t  *src;
+    u_char                           reason[NGX_HTTP_PROFILE_FILE_ERRSTR];
 
     last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
 
@@ -525,6 +561,23 @@ ngx_http_profile_snapshot_validate(ngx_http_profile_snapshot_t *snap,
         *ngx_slprintf(err, last, ": meta \"%s\"%s",
                       NGX_HTTP_PROFILE_META_INDEX, reason) = '\0';
         return NGX_ERROR;
+    }
+
+    /* each embedded source's keyed table, the same way */
+
+    for (i = 0; i < snap->meta.nsources; i++) {
+        src = &snap->meta.sources[i];
+
+        if (!ngx_http_profile_file_index_check(&snap->file, src->dbi,
+                                               &src->index,
+                                               src->record_count,
+                                               (char *) reason))
+        {
+            *ngx_slprintf(err, last, ": meta \"%s%*s\"%s",
+                          NGX_HTTP_PROFILE_META_INDEX_SOURCE,
+                          src->name_len, src->name, reason) = '\0';
+            return NGX_ERROR;
+        }
     }
 
     if (verify == NGX_HTTP_PROFILE_VERIFY_FULL) {

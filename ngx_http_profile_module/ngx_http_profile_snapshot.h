@@ -58,6 +58,9 @@ struct ngx_http_profile_snapshot_s {
      */
     u_char                      *checked;
 
+    /* the same per embedded source, over its keyed table's slots */
+    u_char                      *src_checked[NGX_HTTP_PROFILE_MAX_SOURCES];
+
     /* what the access rules need of this snapshot, made at open */
     ngx_http_profile_grants_t    grants;
 
@@ -155,6 +158,20 @@ ngx_http_profile_snapshot_t *ngx_http_profile_snapshot_pinned(
  */
 int ngx_http_profile_snapshot_record(ngx_http_profile_snapshot_t *snap,
     ngx_str_t *id, ngx_http_profile_record_t *rec, uint64_t *slot);
+
+/*
+ * Look up the record of key[0 .. len - 1] in embedded source number
+ * source (an index into snap->meta.sources) of snap, which the caller
+ * has pinned: ngx_http_profile_snapshot_record()'s contract, through the
+ * source's keyed table ("index.src.NAME") and its own hash-once bitmap.
+ * Returns NGX_HTTP_PROFILE_FMT_OK, NGX_HTTP_PROFILE_FMT_MISSING if there
+ * is no such record (or no such source, or a key that is not a valid
+ * id), or the problem of the record found; logs nothing.  The record's
+ * entries name the source's fields (snap->meta.sources[source].fields).
+ */
+int ngx_http_profile_snapshot_embedded(ngx_http_profile_snapshot_t *snap,
+    ngx_uint_t source, const u_char *key, size_t len,
+    ngx_http_profile_record_t *rec, uint64_t *slot);
 
 /*
  * The relation bits between viewer and owner (valid ids, not equal) in

@@ -898,3 +898,52 @@ states.roles.suspended[1]: must be a role of "roles"
 {"roles": ["admin"], "states": {"field": "state", "roles": {"private": ["friend"]}}, "fields": [{"name": "id", "type": "string"}, {"name": "state", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "pw", "type": "string", "audience": "never"}]}
 --- error
 states.roles.private[0]: must be a role of "roles"
+
+=== sources: embed, not a boolean
+--- schema
+{"sources": {"profiles": {}, "teams": {"embed": 1, "fields": [{"name": "id", "type": "string"}]}}, "fields": [{"name": "id", "type": "string"}]}
+--- error
+sources.teams.embed: must be true or false
+
+=== sources: fields of a joined source
+--- schema
+{"sources": {"profiles": {}, "teams": {"fields": [{"name": "id", "type": "string"}]}}, "fields": [{"name": "id", "type": "string"}]}
+--- error
+sources.teams.fields: only an embeddable source ("embed": true) declares fields
+
+=== sources: an embeddable source's name
+--- schema
+{"sources": {"profiles": {}, "Teams": {"embed": true, "fields": [{"name": "id", "type": "string"}]}}, "fields": [{"name": "id", "type": "string"}]}
+--- error
+sources.Teams: an embeddable source's name is 1..32 bytes of [a-z0-9_]
+
+=== sources: an embeddable source without fields
+--- schema
+{"sources": {"profiles": {}, "teams": {"embed": true}}, "fields": [{"name": "id", "type": "string"}]}
+--- error
+sources.teams.fields: an embeddable source declares its fields (a non-empty array)
+
+=== sources: more than 8 embeddable sources
+--- schema
+{"sources": {"profiles": {}, "s1": {"embed": true, "fields": [{"name": "id", "type": "string"}]}, "s2": {"embed": true, "fields": [{"name": "id", "type": "string"}]}, "s3": {"embed": true, "fields": [{"name": "id", "type": "string"}]}, "s4": {"embed": true, "fields": [{"name": "id", "type": "string"}]}, "s5": {"embed": true, "fields": [{"name": "id", "type": "string"}]}, "s6": {"embed": true, "fields": [{"name": "id", "type": "string"}]}, "s7": {"embed": true, "fields": [{"name": "id", "type": "string"}]}, "s8": {"embed": true, "fields": [{"name": "id", "type": "string"}]}, "s9": {"embed": true, "fields": [{"name": "id", "type": "string"}]}}, "fields": [{"name": "id", "type": "string"}]}
+--- error
+sources.s9: more than 8 embeddable sources
+
+=== sources: a roles list in an embeddable source
+--- schema
+{"roles": ["admin"], "sources": {"profiles": {}, "teams": {"embed": true, "fields": [{"name": "id", "type": "string"}, {"name": "budget", "type": "integer", "audience": "self", "roles": ["admin"]}]}}, "fields": [{"name": "id", "type": "string"}]}
+--- error
+sources.teams.fields[1].roles: not supported in an embeddable source
+
+=== sources: an audience range in an embeddable source
+--- schema
+{"sources": {"profiles": {}, "teams": {"embed": true, "fields": [{"name": "id", "type": "string"}, {"name": "bio", "type": "string", "audience_range": ["public", "self"]}]}}, "fields": [{"name": "id", "type": "string"}]}
+--- error
+sources.teams.fields[1].audience_range: not supported in an embeddable source
+
+=== sources: an embeddable source's own field, checked as a field
+--- schema
+{"sources": {"profiles": {}, "teams": {"embed": true, "fields": [{"name": "id", "type": "strin"}]}}, "fields": [{"name": "id", "type": "string"}]}
+--- error
+sources.teams: fields[0].type: must be one of string, integer, number, boolean, timestamp, object, array
+

@@ -4,7 +4,9 @@
  *
  * Fuzz target "tables": ngx_http_profile_fields_parse(),
  * ngx_http_profile_classes_parse(), ngx_http_profile_roles_parse(),
- * ngx_http_profile_relation_parse() and ngx_http_profile_id_valid().
+ * ngx_http_profile_relation_parse(), ngx_http_profile_id_valid(), and
+ * the format 4 tables: ngx_http_profile_members_parse() and
+ * ngx_http_profile_sources_parse().
  *
  * Input:
  *   u8   nclasses    for the fields table (0..255: the parser must cope)
@@ -12,7 +14,10 @@
  *   ...  bytes       parsed as a fields table, as a classes table, as
  *                    a roles table and a states table (nclasses
  *                    classes, max fields), as a relation value and as
- *                    a profile id, each from an exact-size copy
+ *                    a profile id, as a members table (against a
+ *                    fields table of max fields, every third an
+ *                    object) and as a sources table, each from an
+ *                    exact-size copy
  */
 
 
@@ -34,6 +39,8 @@ static void fz_roles(const unsigned char *p, size_t n, unsigned nclasses,
 static void fz_states(const unsigned char *p, size_t n, unsigned nclasses,
     unsigned nfields);
 static void fz_relation(const unsigned char *p, size_t n);
+static void fz_members(const unsigned char *p, size_t n, unsigned nfields);
+static void fz_sources(const unsigned char *p, size_t n);
 
 
 int
@@ -54,6 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_roles(p, n, data[0], data[1]);
     fz_states(p, n, data[0], data[1]);
     fz_relation(p, n);
+    fz_members(p, n, data[1]);
+    fz_sources(p, n);
 
     fz_assert(ngx_http_profile_id_valid(p, n) == fz_id_ok(p, n),
               "id_valid agrees with docs/snapshot-format.md");
@@ -376,4 +385,149 @@ fz_relation(const unsigned char *p, size_t n)
     fz_assert(ngx_http_profile_relation_swap(
                   ngx_http_profile_relation_swap(rel.bits)) == rel.bits,
               "relation: swapping twice is the identity");
+}
+
+
+/*
+ * The members table against docs/snapshot-format.md: u16 count, then
+ * per member u16 parent (an object field), u8 type (1..7), u16 name
+ * length and a name of [A-Za-z0-9_]; parents not descending; the size
+ * exact.  Fields: nfields of them, field i an object when i % 3 == 0.
+ */
+
+static void
+fz_members(const unsigned char *p, size_t n, unsigned nfields)
+{
+    int                         rc, ok;
+    size_t                      off, len;
+    unsigned                    i, count, count2, parent, prev;
+    ngx_http_profile_field_t    fields[256];
+    ngx_http_profile_member_t  *out;
+
+    for (i = 0; i < nfields; i++) {
+        fields[i].type = (i % 3 == 0) ? NGX_HTTP_PROFILE_TYPE_OBJECT
+                                      : NGX_HTTP_PROFILE_TYPE_STRING;
+        fields[i].cls = 0;
+        fields[i].name = (const unsigned char *) "f";
+        fields[i].name_len = 1;
+    }
+
+    rc = ngx_http_profile_members_parse(p, n, fields, nfields, NULL, 0,
+                                        &count);
+
+    fz_assert(ngx_http_profile_fmt_strerror(rc) != NULL, "strerror");
+
+    /* the model */
+
+    ok = (n >= 2);
+    count2 = ok ? ngx_http_profile_get16(p) : 0;
+    off = 2;
+    prev = 0;
+
+    for (i = 0; ok && i < count2; i++) {
+        if (n - off < 5) {
+            ok = 0;
+            break;
+        }
+
+        parent = ngx_http_profile_get16(p + off);
+        len = ngx_http_profile_get16(p + off + 3);
+
+        ok = parent < nfields && parent % 3 == 0 && parent >= prev
+             && p[off + 2] >= 1 && p[off + 2] <= 7
+             && len <= n - off - 5 && fz_name_ok(p + off + 5, len);
+
+        prev = parent;
+        off += 5 + len;
+    }
+
+    ok = ok && off == n;
+
+    fz_assert((rc == NGX_HTTP_PROFILE_FMT_OK) == ok,
+              "members_parse agrees with docs/snapshot-format.md");
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return;
+    }
+
+    fz_assert(count == count2, "members_parse: the count");
+
+    out = malloc((count ? count : 1) * sizeof(ngx_http_profile_member_t));
+    fz_assert(out != NULL, "out of memory");
+
+    fz_assert(ngx_http_profile_members_parse(p, n, fields, nfields, out,
+                                             count, &count2)
+              == NGX_HTTP_PROFILE_FMT_OK && count2 == count,
+              "members_parse: counting and filling agree");
+
+    for (i = 0; i < count; i++) {
+        fz_assert(out[i].name >= p && out[i].name + out[i].name_len <= p + n
+                  && out[i].parent < nfields,
+                  "members_parse: names inside the table");
+    }
+
+    free(out);
+}
+
+
+/*
+ * The sources table: u8 count 1..8, then per source a u8 length and a
+ * name of 1..32 bytes of [a-z0-9_], each once; the size exact.
+ */
+
+static void
+fz_sources(const unsigned char *p, size_t n)
+{
+    int                         rc, ok;
+    size_t                      off, len, k, j;
+    unsigned                    i, count, count2;
+    ngx_http_profile_source_t   out[NGX_HTTP_PROFILE_MAX_SOURCES];
+    const unsigned char        *names[NGX_HTTP_PROFILE_MAX_SOURCES];
+    size_t                      lens[NGX_HTTP_PROFILE_MAX_SOURCES];
+
+    rc = ngx_http_profile_sources_parse(p, n, out, &count);
+
+    fz_assert(ngx_http_profile_fmt_strerror(rc) != NULL, "strerror");
+
+    ok = (n >= 1 && p[0] >= 1 && p[0] <= 8);
+    count2 = ok ? p[0] : 0;
+    off = 1;
+
+    for (i = 0; ok && i < count2; i++) {
+        if (off == n) {
+            ok = 0;
+            break;
+        }
+
+        len = p[off++];
+        ok = (len >= 1 && len <= 32 && len <= n - off);
+
+        for (k = 0; ok && k < len; k++) {
+            ok = (p[off + k] >= 'a' && p[off + k] <= 'z')
+                 || (p[off + k] >= '0' && p[off + k] <= '9')
+                 || p[off + k] == '_';
+        }
+
+        for (j = 0; ok && j < i; j++) {
+            ok = !(lens[j] == len && memcmp(names[j], p + off, len) == 0);
+        }
+
+        names[i] = p + off;
+        lens[i] = len;
+        off += len;
+    }
+
+    ok = ok && off == n;
+
+    fz_assert((rc == NGX_HTTP_PROFILE_FMT_OK) == ok,
+              "sources_parse agrees with docs/snapshot-format.md");
+
+    if (rc == NGX_HTTP_PROFILE_FMT_OK) {
+        fz_assert(count == count2, "sources_parse: the count");
+
+        for (i = 0; i < count; i++) {
+            fz_assert(out[i].name == names[i] && out[i].name_len == lens[i],
+                      "sources_parse: the names");
+        }
+    }
 }

@@ -486,6 +486,7 @@ fz_cli_pass(fz_cli_t *c, const unsigned char *data, size_t size, int arena,
         b->sources[si].key_len = strlen(key);
         b->sources[si].path = "fuzz";
         b->sources[si].display = "fuzz";
+        b->sources[si].embed = -1;      /* joined, never embedded */
         lineno[si] = 0;
     }
 

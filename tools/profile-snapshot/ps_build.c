@@ -39,6 +39,11 @@ static void ps_build_field_sources(ps_build_t *b);
 static int ps_build_sources(ps_build_t *b);
 static int ps_build_source(ps_build_t *b, unsigned si);
 static int ps_build_guard(ps_build_t *b);
+static int ps_build_embedded(ps_build_t *b, unsigned si);
+static void ps_build_swap(ps_build_t *b, ps_build_ctx_t *ctx);
+static int ps_build_embeds_load(ps_build_t *b);
+static void ps_build_embeds_free(ps_build_t *b);
+static uint64_t ps_build_live(ps_build_t *b);
 static int ps_parse_time(const char *s, time_t *t);
 static int ps_snapshot_id_valid(const char *s);
 static void ps_build_usage(FILE *f);
@@ -81,6 +86,11 @@ ps_build_main(int argc, char **argv)
 
     exit_code = PS_EXIT_IO;
     written = -1;
+
+    if (ps_build_embeds_load(b) != 0) {
+        exit_code = PS_EXIT_SCHEMA;
+        goto done;
+    }
 
     ps_signal_init();
 
@@ -147,7 +157,7 @@ ps_build_main(int argc, char **argv)
         goto report;
     }
 
-    written = (int64_t) b->writer.count;
+    written = (int64_t) (b->writer.count + b->writer.embedded);
     exit_code = bad ? PS_EXIT_REJECTED : PS_EXIT_OK;
 
 report:
@@ -162,6 +172,7 @@ report:
 
 done:
 
+    ps_build_embeds_free(b);
     ps_writer_close(&b->writer);
     ps_record_free(&b->record);
     ps_schema_free(&b->schema);
@@ -255,6 +266,7 @@ ps_build_options(ps_build_t *b, int argc, char **argv)
 
             b->sources[b->nsources].name = optarg;
             b->sources[b->nsources].path = eq + 1;
+            b->sources[b->nsources].embed = -1;
             b->nsources++;
             break;
 
@@ -427,6 +439,24 @@ ps_build_names(ps_build_t *b)
             }
         }
 
+        k = ps_schema_embed(&b->schema, b->sources[i].name);
+
+        if (k >= 0) {
+            if (i == 0) {
+                ps_error("build: --source %s=%s: an embeddable source, not "
+                         "the profiles' (give that one first)",
+                         b->sources[i].name, b->sources[i].path);
+                return -1;
+            }
+
+            b->sources[i].embed = k;
+            b->sources[i].key = json_string_value(
+                                    json_object_get(b->schema.embeds[k].doc,
+                                                    "id"));
+            b->sources[i].key_len = strlen(b->sources[i].key);
+            continue;
+        }
+
         k = ps_schema_source(&b->schema, b->sources[i].name);
 
         if (k < 0 && json_object_get(b->schema.json, "sources") != NULL) {
@@ -435,6 +465,10 @@ ps_build_names(ps_build_t *b)
             for (j = 0; j < b->schema.nsources; j++) {
                 ps_buf_printf(&names, "%s\"%s\"", j ? ", " : "",
                               b->schema.sources[j].name);
+            }
+
+            for (j = 0; j < b->schema.nembeds; j++) {
+                ps_buf_printf(&names, ", \"%s\"", b->schema.embeds[j].name);
             }
 
             ps_buf_addc(&names, '\0');
@@ -489,7 +523,9 @@ ps_build_field_sources(ps_build_t *b)
         }
 
         for (j = 0; j < b->nsources; j++) {
-            if (strcmp(b->sources[j].name, json_string_value(src)) == 0) {
+            if (b->sources[j].embed < 0
+                && strcmp(b->sources[j].name, json_string_value(src)) == 0)
+            {
                 b->field_source[f->id] = (int) j;
             }
         }
@@ -529,7 +565,7 @@ ps_build_sources(ps_build_t *b)
                      total);
 
     for (i = 1; i < b->nsources; i++) {
-        if (ps_build_source(b, i) != 0) {
+        if (b->sources[i].embed < 0 && ps_build_source(b, i) != 0) {
             return -1;
         }
     }
@@ -538,9 +574,165 @@ ps_build_sources(ps_build_t *b)
         return -1;
     }
 
+    if (ps_join_orphans(b) != 0) {
+        return -1;
+    }
+
+    /*
+     * The embeddable sources last, each with its own schema swapped in:
+     * the profiles' outcomes are final by then (the guards count them)
+     */
+
+    b->live_profiles = ps_build_live(b);
+
+    for (i = 1; i < b->nsources; i++) {
+        if (b->sources[i].embed >= 0 && ps_build_embedded(b, i) != 0) {
+            ps_progress_done(&b->progress);
+            return -1;
+        }
+    }
+
     ps_progress_done(&b->progress);
 
-    return ps_join_orphans(b);
+    return 0;
+}
+
+
+/*
+ * One embeddable source: its schema and per-record arrays swapped in,
+ * its records keyed apart (PS_EMBED_KEY_BYTE), its report lines numbered
+ * apart, then everything swapped back.
+ */
+
+static int
+ps_build_embedded(ps_build_t *b, unsigned si)
+{
+    int              rc;
+    unsigned         k;
+    ps_build_ctx_t  *ctx;
+
+    k = (unsigned) b->sources[si].embed;
+    ctx = &b->embeds[k];
+
+    b->key_prefix[0] = PS_EMBED_KEY_BYTE;
+    b->key_prefix[1] = (unsigned char) k;
+    b->key_prefix_len = 2;
+    b->report.space = k + 1;
+    b->record.no_trailer = 1;
+    b->embedding = 1;
+
+    ps_build_swap(b, ctx);
+    rc = ps_build_source(b, si);
+    ps_build_swap(b, ctx);
+
+    b->key_prefix_len = 0;
+    b->report.space = 0;
+    b->record.no_trailer = 0;
+    b->embedding = 0;
+
+    return rc;
+}
+
+
+/* exchange what a record's processing takes from its schema with ctx */
+
+static void
+ps_build_swap(ps_build_t *b, ps_build_ctx_t *ctx)
+{
+    ps_build_ctx_t  t;
+
+    t.schema = b->schema;
+    t.fields = b->fields;
+    t.cls = b->cls;
+    t.field_source = b->field_source;
+    t.flat = b->flat;
+
+    b->schema = ctx->schema;
+    b->fields = ctx->fields;
+    b->cls = ctx->cls;
+    b->field_source = ctx->field_source;
+    b->flat = ctx->flat;
+
+    *ctx = t;
+
+    /* the lookup hints are slots of one schema's name table */
+    memset(b->hints, 0, sizeof(b->hints));
+}
+
+
+/*
+ * The embeddable sources' schemas, loaded again (ps_schema_load()
+ * checked them) with their per-record arrays; freed with
+ * ps_build_embeds_free().
+ */
+
+static int
+ps_build_embeds_load(ps_build_t *b)
+{
+    unsigned         i, j;
+    ps_build_ctx_t  *ctx;
+
+    for (i = 0; i < b->schema.nembeds; i++) {
+        ctx = &b->embeds[i];
+
+        if (ps_schema_load_embed(&ctx->schema, &b->schema,
+                                 &b->schema.embeds[i])
+            != 0)
+        {
+            ctx->schema.json = NULL;
+            return -1;
+        }
+
+        ctx->field_source = ps_alloc((ctx->schema.nfields
+                                      ? ctx->schema.nfields : 1)
+                                     * sizeof(int));
+
+        for (j = 0; j < ctx->schema.nfields; j++) {
+            ctx->field_source[j] = -1;
+        }
+
+        ps_build_swap(b, ctx);
+        ps_process_alloc(b);
+        b->flat = 0;
+        ps_build_swap(b, ctx);
+    }
+
+    return 0;
+}
+
+
+static void
+ps_build_embeds_free(ps_build_t *b)
+{
+    unsigned         i;
+    ps_build_ctx_t  *ctx;
+
+    for (i = 0; i < b->schema.nembeds; i++) {
+        ctx = &b->embeds[i];
+
+        if (ctx->schema.json == NULL) {
+            continue;
+        }
+
+        ps_build_swap(b, ctx);
+        ps_process_free(b);
+        ps_build_swap(b, ctx);
+
+        free(ctx->field_source);
+        ctx->field_source = NULL;
+        ps_schema_free(&ctx->schema);
+    }
+}
+
+
+/* the records that win their id: superseded ones left clean/fixed */
+
+static uint64_t
+ps_build_live(ps_build_t *b)
+{
+    return b->report.outcomes[PS_OUT_CLEAN]
+           + b->report.outcomes[PS_OUT_FIXED]
+           + b->report.outcomes[PS_OUT_DEFAULTED];
 }
 
 
@@ -600,10 +792,8 @@ ps_build_guard(ps_build_t *b)
     struct stat  st;
     ps_reader_t  r;
 
-    /* the records that win their id: superseded ones left clean/fixed */
-    live = b->report.outcomes[PS_OUT_CLEAN]
-           + b->report.outcomes[PS_OUT_FIXED]
-           + b->report.outcomes[PS_OUT_DEFAULTED];
+    /* the profiles that win their id (ps_build_sources() counted them) */
+    live = b->live_profiles;
 
     if (live == 0 && !b->allow_empty) {
         if (b->report.lines == 0) {

@@ -36,6 +36,7 @@ typedef struct {
     const char     *key;        /* id member of its rows */
     size_t          key_len;
     MDB_dbi         rows;       /* joined sources: id -> line + row */
+    int             embed;      /* an embeddable source's index, or -1 */
 } ps_source_t;
 
 
@@ -48,6 +49,20 @@ typedef struct {
     ps_raw_t        in_raw;     /* in_value's text */
     ps_raw_t        raw;        /* value's text, if kept instead */
 } ps_build_field_t;
+
+
+/*
+ * What a record's processing takes from its schema, for an embeddable
+ * source (its own schema): swapped into the build while the source is
+ * read (ps_build.c)
+ */
+typedef struct {
+    ps_schema_t        schema;
+    ps_build_field_t  *fields;
+    unsigned char     *cls;
+    int               *field_source;
+    unsigned           flat;
+} ps_build_ctx_t;
 
 
 typedef struct {
@@ -107,6 +122,19 @@ typedef struct {
     ps_buf_t        scratch;    /* the parser's unescaped strings */
     ps_buf_t        members;    /* ps_parse_members() */
     ps_buf_t        bignum;     /* the line, numbers out of range masked */
+
+    /*
+     * while an embeddable source is read: the scratch key of a record is
+     * key_prefix (PS_EMBED_KEY_BYTE, the source's index) and the id, so
+     * that its ids are apart from the profiles' and sort before them
+     * (ps_copy.c); key_prefix_len is 0 otherwise
+     */
+    unsigned char   key_prefix[2];
+    size_t          key_prefix_len;
+    unsigned char   key[2 + NGX_HTTP_PROFILE_ID_MAX];
+    ps_build_ctx_t  embeds[NGX_HTTP_PROFILE_MAX_SOURCES];
+    uint64_t        live_profiles;  /* records winning their id, profiles */
+    unsigned        embedding:1;    /* an embeddable source is being read */
 
     /* by member position: the name slot found last (lookup hints) */
     const ps_name_slot_t  *hints[PS_PARSE_MAX_MEMBERS];

@@ -33,14 +33,17 @@ static void ps_copy_err(ps_copy_t *c, const char *call, int rc);
  */
 
 int
-ps_copy_open(ps_copy_t *c, const char *path)
+ps_copy_open(ps_copy_t *c, const char *path, const ps_schema_t *s)
 {
     int       rc;
+    char      name[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
     MDB_txn  *txn;
+    unsigned  i;
 
     c->env = NULL;
     c->path = path;
     c->trailers = 0;
+    c->nsrc = 0;
 
     rc = mdb_env_create(&c->env);
     if (rc != 0) {
@@ -79,6 +82,17 @@ ps_copy_open(ps_copy_t *c, const char *path)
                           &c->meta);
     }
 
+    for (i = 0; rc == 0 && s != NULL && i < s->nembeds; i++) {
+        ngx_http_profile_source_key(name, NGX_HTTP_PROFILE_DB_SOURCE,
+                                    (const unsigned char *)
+                                        s->embeds[i].name,
+                                    strlen(s->embeds[i].name));
+
+        rc = mdb_dbi_open(txn, name, MDB_CREATE, &c->src[i]);
+        c->src_count[i] = 0;
+        c->nsrc = i + 1;
+    }
+
     if (rc == 0) {
         rc = mdb_txn_commit(txn);
         txn = NULL;
@@ -115,7 +129,8 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
     uint64_t            off;
     MDB_val             key, v;
     MDB_txn            *txn;
-    MDB_cursor         *app;
+    MDB_cursor         *app, *sapp;
+    unsigned            j, cur, hashed, embedded;
     ps_sha256_t         sha;
     const void         *rec;
     unsigned char       digest[PS_SHA256_SIZE];
@@ -142,6 +157,15 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
     need = 0;
     txn = NULL;
     app = NULL;
+    sapp = NULL;
+    cur = 0;
+    hashed = 0;
+
+    /* embedded sources: their table first, then each source in turn */
+
+    if (s->sources_bin.len != 0) {
+        ps_sha256_item(&sha, s->sources_bin.data, s->sources_bin.len);
+    }
 
     for ( ;; ) {
         rc = ps_scratch_walk_next(sc, &wk, &key, &off, &rec_len);
@@ -156,6 +180,33 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
 
         if (ps_spool_get(sp, &rd, off, rec_len, &rec) != 0) {
             goto failed;
+        }
+
+        /*
+         * A record of embeddable source j (its prefix, then its key):
+         * the fields tables of the sources up to j hashed before it, in
+         * order (a source without records too); a profile: all of them
+         */
+
+        embedded = (key.mv_size > 2
+                    && ((unsigned char *) key.mv_data)[0]
+                       == PS_EMBED_KEY_BYTE);
+        j = embedded ? ((unsigned char *) key.mv_data)[1] : c->nsrc;
+
+        if (j > c->nsrc || (embedded && j == c->nsrc)) {
+            ps_error("%s: a record of an unknown embedded source", c->path);
+            goto failed;
+        }
+
+        while (hashed < (embedded ? j + 1 : c->nsrc)) {
+            ps_sha256_item(&sha, s->embeds[hashed].fields_bin.data,
+                           s->embeds[hashed].fields_bin.len);
+            hashed++;
+        }
+
+        if (embedded) {
+            key.mv_data = (unsigned char *) key.mv_data + 2;
+            key.mv_size -= 2;
         }
 
         if (txn == NULL) {
@@ -186,7 +237,24 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
         v.mv_data = (void *) rec;
         v.mv_size = rec_len;
 
-        rc = mdb_cursor_put(app, &key, &v, MDB_APPEND);
+        /* one cursor for the source being copied, in this transaction */
+
+        if (embedded && (sapp == NULL || j != cur)) {
+            if (sapp != NULL) {
+                mdb_cursor_close(sapp);
+            }
+
+            rc = mdb_cursor_open(txn, c->src[j], &sapp);
+            if (rc != 0) {
+                sapp = NULL;
+                ps_copy_err(c, "mdb_cursor_open()", rc);
+                goto failed;
+            }
+
+            cur = j;
+        }
+
+        rc = mdb_cursor_put(embedded ? sapp : app, &key, &v, MDB_APPEND);
         if (rc != 0) {
             ps_copy_err(c, "mdb_cursor_put()", rc);
             goto failed;
@@ -194,7 +262,13 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
 
         ps_sha256_item(&sha, key.mv_data, key.mv_size);
         ps_sha256_item(&sha, rec, rec_len);
-        (*count)++;
+
+        if (embedded) {
+            c->src_count[j]++;
+
+        } else {
+            (*count)++;
+        }
 
         if (rec_len > NGX_HTTP_PROFILE_REC_FLAGS
             && (((const unsigned char *) rec)[NGX_HTTP_PROFILE_REC_FLAGS]
@@ -212,6 +286,7 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
         if (need >= limit) {
             rc = mdb_txn_commit(txn);
             txn = NULL;
+            sapp = NULL;    /* the commit freed the cursors */
 
             if (rc != 0) {
                 ps_copy_err(c, "mdb_txn_commit()", rc);
@@ -224,6 +299,14 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
 
     ps_scratch_walk_close(&wk);
     ps_spool_unmap(sp, &rd);
+
+    /* the sources after the last one with records (no profile came) */
+
+    while (hashed < c->nsrc) {
+        ps_sha256_item(&sha, s->embeds[hashed].fields_bin.data,
+                       s->embeds[hashed].fields_bin.len);
+        hashed++;
+    }
 
     if (txn != NULL) {
         rc = mdb_txn_commit(txn);

@@ -23,28 +23,44 @@
 #include "ps_spool.h"
 
 
+/*
+ * The first byte of the key of a record of an embeddable source, then
+ * the source's index, then its key (ps_writer_put()): below every byte a
+ * profile id may start with, so these records come first in key order,
+ * grouped by source, and ps_copy_records() stores them in "src.NAME"
+ */
+#define PS_EMBED_KEY_BYTE  0x01
+
+
 typedef struct {
     MDB_env        *env;        /* the new snapshot, or NULL */
     MDB_dbi         profiles;
     MDB_dbi         meta;
     const char     *path;       /* its temporary name */
     uint64_t        trailers;   /* records copied that have a trailer */
+    MDB_dbi         src[NGX_HTTP_PROFILE_MAX_SOURCES];  /* "src.NAME" */
+    uint64_t        src_count[NGX_HTTP_PROFILE_MAX_SOURCES];
+    unsigned        nsrc;
 } ps_copy_t;
 
 
 /*
  * Create the new snapshot at path (which must outlive c) with its
- * "profiles" and "meta" databases: no lock file, no sync until the
- * publish.  Returns 0, or -1 with a message printed (nothing to close).
+ * "profiles" and "meta" databases, and a database "src.NAME" per
+ * embeddable source of s: no lock file, no sync until the publish.
+ * Returns 0, or -1 with a message printed (nothing to close).
  */
-int ps_copy_open(ps_copy_t *c, const char *path);
+int ps_copy_open(ps_copy_t *c, const char *path, const ps_schema_t *s);
 
 /*
  * Copy every record stored in sc, read from sp, in key order, into c;
  * content_hash (PS_SHA256_TEXT bytes) gets the content hash of the
  * records, of s's tables and of rel's relations (NULL: none; sorted),
- * *count the number of records, c->trailers those of them with a
- * trailer (format version 4).  The spool
+ * *count the number of profiles, c->trailers those of them with a
+ * trailer (format version 4).  The records of an embeddable source
+ * (keys PS_EMBED_KEY_BYTE, its index, its key: first in key order) go
+ * to its database under their key, counted in c->src_count; the content
+ * hash starts with them (docs/snapshot-format.md "Content hash").  The spool
  * must be flushed and the scratch environment committed.  Returns 0, or
  * -1 with a message printed.
  */

@@ -30,8 +30,9 @@ static int ps_inspect_relations_open(ps_reader_t *r, MDB_dbi *dbi,
 static int ps_inspect_relations(ps_reader_t *r);
 static int ps_inspect_relation(ps_reader_t *r, const char *viewer,
     const char *id);
-static int ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
-    int verbose);
+static int ps_inspect_record(ps_reader_t *r,
+    const ngx_http_profile_meta_source_t *src, const char *id,
+    uint64_t mask, int verbose);
 static void ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
     const ngx_http_profile_record_t *rec);
 static void ps_inspect_member_name(ps_buf_t *b, ps_reader_t *r,
@@ -47,7 +48,8 @@ ps_inspect_main(int argc, char **argv)
     int           c, rc, json, verbose, relations;
     unsigned      i;
     uint64_t      mask;
-    const char   *view_name, *viewer;
+    const char   *view_name, *viewer, *source;
+    const ngx_http_profile_meta_source_t  *src;
     ps_reader_t   r;
 
     static const struct option  opts[] = {
@@ -56,6 +58,7 @@ ps_inspect_main(int argc, char **argv)
         { "view", required_argument, NULL, 'w' },
         { "relations", no_argument, NULL, 'r' },
         { "relation", required_argument, NULL, 'R' },
+        { "source", required_argument, NULL, 's' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -65,6 +68,7 @@ ps_inspect_main(int argc, char **argv)
     relations = 0;
     viewer = NULL;
     view_name = NULL;
+    source = NULL;
 
     opterr = 0;
     optind = 1;
@@ -85,6 +89,9 @@ ps_inspect_main(int argc, char **argv)
             break;
         case 'R':
             viewer = optarg;
+            break;
+        case 's':
+            source = optarg;
             break;
         case 'h':
             ps_inspect_usage(stdout);
@@ -129,6 +136,10 @@ ps_inspect_main(int argc, char **argv)
                 ps_error("inspect: --relations wants PATH only");
             }
 
+        } else if (argc - optind == 1 && source != NULL) {
+            ps_error("inspect: --source NAME wants PATH and KEY");
+            rc = PS_EXIT_USAGE;
+
         } else if (argc - optind == 1) {
             rc = ps_inspect_meta(&r, json);
 
@@ -161,7 +172,30 @@ ps_inspect_main(int argc, char **argv)
                        | ((uint64_t) 1 << i);
             }
 
-            rc = ps_inspect_record(&r, argv[optind + 1], mask, verbose);
+            src = NULL;
+
+            if (source != NULL) {
+                for (i = 0; i < r.meta.nsources; i++) {
+                    if (r.meta.sources[i].name_len == strlen(source)
+                        && memcmp(r.meta.sources[i].name, source,
+                                  r.meta.sources[i].name_len) == 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (i == r.meta.nsources) {
+                    ps_error("inspect: %s: no embedded source \"%s\"",
+                             argv[optind], source);
+                    ps_reader_close(&r);
+                    return PS_EXIT_USAGE;
+                }
+
+                src = &r.meta.sources[i];
+            }
+
+            rc = ps_inspect_record(&r, src, argv[optind + 1], mask,
+                                   verbose);
         }
     }
 
@@ -518,7 +552,7 @@ ps_inspect_meta(ps_reader_t *r, int json)
 {
     uint64_t                   count;
     MDB_dbi                    dbi;
-    unsigned                   i;
+    unsigned                   i, j;
     ngx_http_profile_index_t   idx;
     ps_buf_t                   b;
     ngx_http_profile_field_t  *f;
@@ -617,6 +651,27 @@ ps_inspect_meta(ps_reader_t *r, int json)
                           r->meta.classes[f->cls].name);
         }
 
+        for (i = 0; i < r->meta.nsources; i++) {
+            ps_buf_printf(&b, "source %.*s: %llu records, index %llu slots, "
+                          "longest probe %u\n",
+                          (int) r->meta.sources[i].name_len,
+                          r->meta.sources[i].name,
+                          (unsigned long long)
+                              r->meta.sources[i].record_count,
+                          (unsigned long long)
+                              r->meta.sources[i].index.mask + 1,
+                          r->meta.sources[i].index.max_probe);
+
+            for (j = 0; j < r->meta.sources[i].nfields; j++) {
+                f = &r->meta.sources[i].fields[j];
+                ps_buf_printf(&b, "  %-5u %-24.*s %-10s %.*s\n", j,
+                              (int) f->name_len, f->name,
+                              ps_type_name(f->type),
+                              (int) r->meta.classes[f->cls].name_len,
+                              r->meta.classes[f->cls].name);
+            }
+        }
+
         if (r->meta.nmembers != 0) {
             ps_buf_adds(&b, "members:\n");
         }
@@ -644,25 +699,31 @@ ps_inspect_meta(ps_reader_t *r, int json)
 
 
 static int
-ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
-    int verbose)
+ps_inspect_record(ps_reader_t *r, const ngx_http_profile_meta_source_t *src,
+    const char *id, uint64_t mask, int verbose)
 {
     int                        rc;
     size_t                     len;
-    unsigned                   i;
+    MDB_dbi                    dbi;
+    unsigned                   i, nfields;
     MDB_val                    val;
     ps_buf_t                   b;
     ngx_http_profile_entry_t   e;
-    ngx_http_profile_field_t  *f;
+    ngx_http_profile_field_t  *f, *fields;
     ngx_http_profile_record_t  rec;
+
+    /* a profile, or a record of an embedded source (its own fields) */
+
+    dbi = (src != NULL) ? src->dbi : r->meta.profiles;
+    fields = (src != NULL) ? src->fields : r->meta.fields;
+    nfields = (src != NULL) ? src->nfields : r->meta.nfields;
 
     if (!ngx_http_profile_id_valid((const unsigned char *) id, strlen(id))) {
         ps_error("inspect: \"%s\" is not a valid profile id", id);
         return PS_EXIT_USAGE;
     }
 
-    rc = ngx_http_profile_file_get(&r->file, r->meta.profiles, id, strlen(id),
-                                   &val);
+    rc = ngx_http_profile_file_get(&r->file, dbi, id, strlen(id), &val);
 
     if (rc == MDB_NOTFOUND) {
         ps_error("%s: no record \"%s\"", r->path, id);
@@ -676,8 +737,7 @@ ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
     }
 
     rc = ngx_http_profile_record_parse(&rec, val.mv_data, val.mv_size,
-                                       r->meta.nfields, r->meta.nclasses,
-                                       r->meta.fields, 1);
+                                       nfields, r->meta.nclasses, fields, 1);
 
     /* what the module would refuse to serve is not shown either */
 
@@ -701,7 +761,7 @@ ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
 
     rc = ngx_http_profile_render(b.data,
                                  ngx_http_profile_render_size(&rec), &rec,
-                                 r->meta.nfields, r->meta.nclasses, mask,
+                                 nfields, r->meta.nclasses, mask,
                                  &len);
 
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
@@ -727,7 +787,7 @@ ps_inspect_record(ps_reader_t *r, const char *id, uint64_t mask,
 
         for (i = 0; i < rec.nentries; i++) {
             ngx_http_profile_record_entry(&rec, i, &e);
-            f = &r->meta.fields[e.field_id];
+            f = &fields[e.field_id];
 
             ps_buf_printf(&b, "# %-5u %-24.*s %-8.*s %-10s %u\n",
                           e.field_id, (int) f->name_len, f->name,
@@ -877,5 +937,6 @@ ps_inspect_usage(FILE *f)
         "(default: self, all)\n"
         "  -v, --verbose also list each entry (class, type, bytes)\n"
         "  --relations   every relation, found through its index\n"
-        "  --relation VIEWER  with ID: what holds from VIEWER to ID\n");
+        "  --relation VIEWER  with ID: what holds from VIEWER to ID\n"
+        "  --source NAME with KEY: the record KEY of embedded source NAME\n");
 }

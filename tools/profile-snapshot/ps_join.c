@@ -107,6 +107,10 @@ ps_join_merge(ps_build_t *b, json_t *obj)
     for (si = 1; si < b->nsources; si++) {
         rc = 0;
 
+        if (b->sources[si].embed >= 0) {
+            continue;       /* an embeddable source: not joined */
+        }
+
         if (b->sources[si].rows != 0) {
             rc = ps_writer_aux_get(&b->writer, b->sources[si].rows, b->id,
                                    b->id_len, &val, &len);

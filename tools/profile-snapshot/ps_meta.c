@@ -42,7 +42,9 @@ ps_meta_write(MDB_env *env, MDB_dbi meta, const char *path, ps_schema_t *s,
 {
     int       rc;
     char      num[32];
+    char      key[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
     MDB_txn  *txn;
+    unsigned  i;
 
     rc = mdb_txn_begin(env, NULL, 0, &txn);
     if (rc != 0) {
@@ -100,6 +102,28 @@ ps_meta_write(MDB_env *env, MDB_dbi meta, const char *path, ps_schema_t *s,
     {
         mdb_txn_abort(txn);
         return -1;
+    }
+
+    if (s->sources_bin.len != 0
+        && ps_meta_put(txn, meta, path, NGX_HTTP_PROFILE_META_SOURCES,
+                       s->sources_bin.data, s->sources_bin.len) != 0)
+    {
+        mdb_txn_abort(txn);
+        return -1;
+    }
+
+    for (i = 0; i < s->nembeds; i++) {
+        ngx_http_profile_source_key(key, NGX_HTTP_PROFILE_META_FIELDS_SOURCE,
+                                    (const unsigned char *)
+                                        s->embeds[i].name,
+                                    strlen(s->embeds[i].name));
+
+        if (ps_meta_put(txn, meta, path, key, s->embeds[i].fields_bin.data,
+                        s->embeds[i].fields_bin.len) != 0)
+        {
+            mdb_txn_abort(txn);
+            return -1;
+        }
     }
 
     snprintf(num, sizeof(num), "%llu", (unsigned long long) m->count);

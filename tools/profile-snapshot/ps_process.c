@@ -40,6 +40,8 @@ static int ps_process_values(ps_build_t *b);
 static int ps_process_one_of(ps_build_t *b);
 static int ps_process_store(ps_build_t *b, unsigned si, uint64_t line);
 static int ps_process_order(ps_build_t *b, int64_t *order);
+static const unsigned char *ps_process_key(ps_build_t *b);
+static unsigned ps_process_joined(const ps_build_t *b);
 static void ps_process_clear(ps_build_t *b);
 static int ps_process_privacy(ps_build_t *b, const char *key, size_t klen,
     json_t *v, ps_member_t *m);
@@ -52,7 +54,7 @@ int
 ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
     unsigned char *line, size_t len)
 {
-    int           rc;
+    int           rc, joined;
     json_t       *obj;
     ps_report_t  *rep;
 
@@ -62,8 +64,11 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
         return 0;
     }
 
+    /* an embeddable source's line is a record, a joined source's a row */
+    joined = (si != 0 && b->sources[si].embed < 0);
+
     ps_report_begin(rep, b->sources[si].name, in->display, in->line,
-                    si != 0);
+                    joined);
 
     if (in->bom) {
         in->bom = 0;
@@ -97,7 +102,7 @@ ps_process_line(ps_build_t *b, unsigned si, ps_input_t *in,
         return 0;
     }
 
-    if (si != 0) {
+    if (joined) {
         rc = ps_join_store(b, si, in->line, obj);
 
     } else {
@@ -154,8 +159,8 @@ ps_process_flat_ok(const ps_build_t *b)
 
     s = &b->schema;
 
-    return b->nsources == 1 && s->version_field == NULL && s->ndetect == 0
-           && s->default_version >= s->version;
+    return ps_process_joined(b) == 0 && s->version_field == NULL
+           && s->ndetect == 0 && s->default_version >= s->version;
 }
 
 
@@ -409,7 +414,9 @@ ps_process_record(ps_build_t *b, unsigned si, json_t *obj, uint64_t line)
         return 0;
     }
 
-    if (b->nsources > 1 && ps_join_merge(b, obj) != 0) {
+    if (!b->embedding && ps_process_joined(b) != 0
+        && ps_join_merge(b, obj) != 0)
+    {
         return -1;
     }
 
@@ -722,8 +729,8 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
     seen.order = has_order ? order : 0;
 
     /* stored unless the id was seen before (then prev is what was) */
-    rc = ps_writer_put(&b->writer, b->id, b->id_len, len, &seen,
-                       &prev);
+    rc = ps_writer_put(&b->writer, (const char *) ps_process_key(b),
+                       b->id_len + b->key_prefix_len, len, &seen, &prev);
 
     if (rc <= 0) {
         return rc;
@@ -776,7 +783,8 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
 
         prev.flags |= PS_SEEN_REJECTED;
 
-        return ps_writer_del(&b->writer, b->id, b->id_len, &prev);
+        return ps_writer_del(&b->writer, (const char *) ps_process_key(b),
+                             b->id_len + b->key_prefix_len, &prev);
     }
 
     ps_report_event(rep, PS_OUT_SUPERSEDED, undo,
@@ -788,8 +796,44 @@ ps_process_store(ps_build_t *b, unsigned si, uint64_t line)
                     b->schema.duplicates == PS_DUP_NEWEST ? "newest"
                                                           : "last");
 
-    return ps_writer_put(&b->writer, b->id, b->id_len, len, &seen,
-                         NULL);
+    return ps_writer_put(&b->writer, (const char *) ps_process_key(b),
+                         b->id_len + b->key_prefix_len, len, &seen, NULL);
+}
+
+
+/*
+ * The record's key in the build's bookkeeping: its id, after the prefix
+ * of an embeddable source's records (b->key_prefix)
+ */
+
+static const unsigned char *
+ps_process_key(ps_build_t *b)
+{
+    if (b->key_prefix_len == 0) {
+        return (const unsigned char *) b->id;
+    }
+
+    memcpy(b->key, b->key_prefix, b->key_prefix_len);
+    memcpy(b->key + b->key_prefix_len, b->id, b->id_len);
+
+    return b->key;
+}
+
+
+/* the number of joined sources given (embeddable ones are not joined) */
+
+static unsigned
+ps_process_joined(const ps_build_t *b)
+{
+    unsigned  i, n;
+
+    n = 0;
+
+    for (i = 1; i < b->nsources; i++) {
+        n += (b->sources[i].embed < 0);
+    }
+
+    return n;
 }
 
 

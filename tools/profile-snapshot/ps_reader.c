@@ -73,7 +73,9 @@ ps_reader_try(ps_reader_t *r, const char *path, char *err)
 int
 ps_reader_check_index(ps_reader_t *r)
 {
-    char  err[NGX_HTTP_PROFILE_FILE_ERRSTR];
+    char                             err[NGX_HTTP_PROFILE_FILE_ERRSTR];
+    unsigned                         i;
+    ngx_http_profile_meta_source_t  *src;
 
     if (!ngx_http_profile_file_index_check(&r->file, r->meta.profiles,
                                            &r->meta.index,
@@ -81,6 +83,22 @@ ps_reader_check_index(ps_reader_t *r)
     {
         ps_error("%s: meta \"index\"%s", r->path, err);
         return PS_EXIT_CORRUPT;
+    }
+
+    /* each embedded source's keyed table, as the module checks it */
+
+    for (i = 0; i < r->meta.nsources; i++) {
+        src = &r->meta.sources[i];
+
+        if (!ngx_http_profile_file_index_check(&r->file, src->dbi,
+                                               &src->index,
+                                               src->record_count, err))
+        {
+            ps_error("%s: meta \"%s%.*s\"%s", r->path,
+                     NGX_HTTP_PROFILE_META_INDEX_SOURCE,
+                     (int) src->name_len, src->name, err);
+            return PS_EXIT_CORRUPT;
+        }
     }
 
     return 0;
@@ -98,12 +116,20 @@ ps_reader_meta(ps_reader_t *r, const char *key, MDB_val *val)
 void
 ps_reader_close(ps_reader_t *r)
 {
+    unsigned  i;
+
     ngx_http_profile_file_close(&r->file);
 
     free(r->meta.classes);
     free(r->meta.fields);
     free(r->meta.roles);
     free(r->meta.members);
+
+    for (i = 0; i < NGX_HTTP_PROFILE_MAX_SOURCES; i++) {
+        free(r->meta.sources[i].fields);
+        r->meta.sources[i].fields = NULL;
+    }
+
     r->meta.classes = NULL;
     r->meta.fields = NULL;
     r->meta.roles = NULL;

@@ -25,6 +25,9 @@
 #include "ngx_http_profile_file.h"
 
 
+static int ps_reindex_sources(const char *path,
+    char names[][NGX_HTTP_PROFILE_SOURCE_NAME_MAX + 1], unsigned n,
+    uint64_t seed);
 static void ps_reindex_lmdb_err(const char *path, const char *call, int rc);
 static void ps_reindex_usage(FILE *f);
 
@@ -33,6 +36,10 @@ int
 ps_reindex_main(int argc, char **argv)
 {
     int                       ch, rc, len, has_rel;
+    unsigned                  i, nsrc;
+    char                      names[NGX_HTTP_PROFILE_MAX_SOURCES]
+                                   [NGX_HTTP_PROFILE_SOURCE_NAME_MAX + 1];
+    ngx_http_profile_source_t src[NGX_HTTP_PROFILE_MAX_SOURCES];
     char                     *in, *out, *tmp;
     char                      err[NGX_HTTP_PROFILE_FILE_ERRSTR];
     const char               *key;
@@ -94,6 +101,7 @@ ps_reindex_main(int argc, char **argv)
 
     seed = 0;
     has_rel = 0;
+    nsrc = 0;
     rc = mdb_dbi_open(f.txn, NGX_HTTP_PROFILE_DB_META, 0, &meta);
 
     if (rc == 0) {
@@ -107,6 +115,23 @@ ps_reindex_main(int argc, char **argv)
         /* a snapshot with relations has their keyed table to renew too */
         has_rel = (mdb_dbi_open(f.txn, NGX_HTTP_PROFILE_DB_RELATIONS, 0,
                                 &rel) == 0);
+
+        /* and each embedded source its own (names copied: f closes) */
+        key = NGX_HTTP_PROFILE_META_SOURCES;
+
+        if (ngx_http_profile_file_get(&f, meta, key, strlen(key), &val) == 0
+            && ngx_http_profile_sources_parse(val.mv_data, val.mv_size, src,
+                                              &nsrc)
+               == NGX_HTTP_PROFILE_FMT_OK)
+        {
+            for (i = 0; i < nsrc; i++) {
+                memcpy(names[i], src[i].name, src[i].name_len);
+                names[i][src[i].name_len] = '\0';
+            }
+
+        } else {
+            nsrc = 0;
+        }
     }
 
     ngx_http_profile_file_close(&f);
@@ -145,6 +170,7 @@ ps_reindex_main(int argc, char **argv)
                                     NGX_HTTP_PROFILE_META_INDEX_RELATIONS,
                                     seed, &rinfo)
                != 0)
+        || ps_reindex_sources(tmp, names, nsrc, seed) != 0
         || ps_zero_unused(tmp, &zero) != 0
         || ps_publish(tmp, out) != 0)
     {
@@ -166,6 +192,35 @@ ps_reindex_main(int argc, char **argv)
     }
 
     return PS_EXIT_OK;
+}
+
+
+/* the keyed table "index.src.NAME" of each embedded source NAME */
+
+static int
+ps_reindex_sources(const char *path,
+    char names[][NGX_HTTP_PROFILE_SOURCE_NAME_MAX + 1], unsigned n,
+    uint64_t seed)
+{
+    char             db[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
+    char             key[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
+    unsigned         i;
+    ps_index_info_t  info;
+
+    for (i = 0; i < n; i++) {
+        ngx_http_profile_source_key(db, NGX_HTTP_PROFILE_DB_SOURCE,
+                                    (const unsigned char *) names[i],
+                                    strlen(names[i]));
+        ngx_http_profile_source_key(key, NGX_HTTP_PROFILE_META_INDEX_SOURCE,
+                                    (const unsigned char *) names[i],
+                                    strlen(names[i]));
+
+        if (ps_index_write_table(path, db, key, seed, &info) != 0) {
+            return -1;
+        }
+    }
+
+    return 0;
 }
 
 

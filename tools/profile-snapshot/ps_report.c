@@ -675,7 +675,8 @@ ps_report_line(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
     }
 
     /* only records of the primary source are amended (ps_process.c) */
-    h.line = (e == &r->cur && !e->row) ? e->line : 0;
+    h.line = (e == &r->cur && !e->row)
+             ? (e->line | ((uint64_t) r->space << 56)) : 0;
     h.prefix_len = (uint32_t) b->len;
     h.reasons_len = (uint32_t) e->reasons.len;
     h.outcome = outcome;
@@ -746,7 +747,7 @@ ps_report_amend(ps_report_t *r, ps_report_rec_t *e, ps_outcome_e outcome)
         return;
     }
 
-    ngx_http_profile_put64(key, e->line);
+    ngx_http_profile_put64(key, e->line | ((uint64_t) r->space << 56));
 
     b = &r->scratch;
     b->len = 0;

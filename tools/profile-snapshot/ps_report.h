@@ -132,6 +132,13 @@ typedef struct {
     uint64_t        max_messages;
     uint64_t        messages;
 
+    /*
+     * 0 while the primary source is read, k + 1 while embedded source k
+     * is (set by the build): its lines are numbered apart, so an
+     * amendment is keyed by the line and this
+     */
+    unsigned        space;
+
     ps_report_rec_t cur;        /* the record being reported */
     ps_report_rec_t ev;         /* an event about an earlier record */
 

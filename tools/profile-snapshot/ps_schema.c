@@ -40,6 +40,9 @@ static int ps_schema_size(ps_schema_t *s, json_t *obj, const char *key,
 static int ps_schema_add_name(ps_schema_t *s, const char *name,
     size_t len, unsigned field, unsigned alias);
 static int ps_schema_compile(ps_schema_t *s);
+static int ps_schema_embeds(ps_schema_t *s);
+static int ps_schema_embed_source(ps_schema_t *s, const char *name,
+    json_t *src, json_t *k);
 
 
 int
@@ -81,9 +84,102 @@ ps_schema_load(ps_schema_t *s, const char *path)
         return -1;
     }
 
-    if (ps_schema_top(s) != 0 || ps_schema_compile(s) != 0) {
+    if (ps_schema_top(s) != 0 || ps_schema_compile(s) != 0
+        || ps_schema_embeds(s) != 0)
+    {
         ps_schema_free(s);
         return -1;
+    }
+
+    return 0;
+}
+
+
+int
+ps_schema_load_embed(ps_schema_t *s, const ps_schema_t *parent,
+    const ps_schema_embed_t *e)
+{
+    size_t  len;
+    char   *path;
+
+    memset(s, 0, sizeof(ps_schema_t));
+
+    /* "FILE: sources.NAME" names the file and the source in messages */
+    len = strlen(parent->path) + strlen(e->name) + 12;
+    path = ps_schema_alloc(s, len);
+    snprintf(path, len, "%s: sources.%s", parent->path, e->name);
+    s->path = path;
+
+    s->json = json_deep_copy(e->doc);
+
+    if (s->json == NULL || ps_schema_top(s) != 0
+        || ps_schema_compile(s) != 0)
+    {
+        ps_schema_free(s);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
+ps_schema_embed(ps_schema_t *s, const char *name)
+{
+    unsigned  i;
+
+    for (i = 0; i < s->nembeds; i++) {
+        if (strcmp(s->embeds[i].name, name) == 0) {
+            return (int) i;
+        }
+    }
+
+    return -1;
+}
+
+
+/*
+ * Each embeddable source's own schema, loaded once here to be checked
+ * (a schema error is exit 3 before any input is read), its fields table
+ * kept; and the "sources" table.  Its classes must be the schema's: its
+ * records are read with the snapshot's classes.
+ */
+
+static int
+ps_schema_embeds(ps_schema_t *s)
+{
+    unsigned      i;
+    size_t        len;
+    ps_schema_t   sub;
+
+    if (s->nembeds == 0) {
+        return 0;
+    }
+
+    ps_buf_addc(&s->sources_bin, (int) s->nembeds);
+
+    for (i = 0; i < s->nembeds; i++) {
+        if (ps_schema_load_embed(&sub, s, &s->embeds[i]) != 0) {
+            return -1;
+        }
+
+        if (sub.classes_bin.len != s->classes_bin.len
+            || memcmp(sub.classes_bin.data, s->classes_bin.data,
+                      s->classes_bin.len) != 0)
+        {
+            ps_schema_err(s, "sources.%s: its classes differ from the "
+                          "schema's", s->embeds[i].name);
+            ps_schema_free(&sub);
+            return -1;
+        }
+
+        ps_buf_add(&s->embeds[i].fields_bin, sub.fields_bin.data,
+                   sub.fields_bin.len);
+        ps_schema_free(&sub);
+
+        len = strlen(s->embeds[i].name);
+        ps_buf_addc(&s->sources_bin, (int) len);
+        ps_buf_add(&s->sources_bin, s->embeds[i].name, len);
     }
 
     return 0;
@@ -111,6 +207,12 @@ ps_schema_free(ps_schema_t *s)
     ps_buf_free(&s->classes_bin);
     ps_buf_free(&s->fields_bin);
     ps_buf_free(&s->members_bin);
+    ps_buf_free(&s->sources_bin);
+
+    for (i = 0; i < s->nembeds; i++) {
+        json_decref(s->embeds[i].doc);
+        ps_buf_free(&s->embeds[i].fields_bin);
+    }
     ps_buf_free(&s->roles_bin);
     ps_buf_free(&s->states_bin);
 
@@ -401,10 +503,12 @@ static int
 ps_schema_sources(ps_schema_t *s, json_t *v)
 {
     char         where[NGX_HTTP_PROFILE_FIELD_NAME_MAX + 16];
-    json_t      *src, *k;
+    json_t      *src, *k, *e;
     const char  *name;
 
-    static const char  *allowed[] = { "key", "description", NULL };
+    static const char  *allowed[] = {
+        "key", "description", "embed", "fields", NULL
+    };
 
     s->sources[0].name = "profiles";
     s->sources[0].key = s->key;
@@ -454,12 +558,122 @@ ps_schema_sources(ps_schema_t *s, json_t *v)
             return -1;
         }
 
+        e = json_object_get(src, "embed");
+
+        if (e != NULL && !json_is_boolean(e)) {
+            ps_schema_err(s, "sources.%s.embed: must be true or false",
+                          name);
+            return -1;
+        }
+
+        if (json_is_true(e)) {
+            if (ps_schema_embed_source(s, name, src, k) != 0) {
+                return -1;
+            }
+
+            continue;
+        }
+
+        if (json_object_get(src, "fields") != NULL) {
+            ps_schema_err(s, "sources.%s.fields: only an embeddable source "
+                          "(\"embed\": true) declares fields", name);
+            return -1;
+        }
+
         s->sources[s->nsources].name = name;
         s->sources[s->nsources].key = k ? json_string_value(k) : s->key;
         s->sources[s->nsources].key_len = k ? json_string_length(k)
                                             : s->key_len;
         s->nsources++;
     }
+
+    /* only embeddable sources: the profiles come from the default one */
+
+    if (s->nsources == 0) {
+        s->sources[0].name = "profiles";
+        s->sources[0].key = s->key;
+        s->sources[0].key_len = s->key_len;
+        s->nsources = 1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * An embeddable source: its name, and its own schema document made of
+ * its "fields" and "key" and what the schema's records and its share:
+ * the classes (and the roles that make classes), the policies, the
+ * limits, "coerce" and "trim".  What would tie its records to the
+ * profiles' (roles lists, audience ranges, joined sources) is refused.
+ */
+
+static int
+ps_schema_embed_source(ps_schema_t *s, const char *name, json_t *src,
+    json_t *k)
+{
+    size_t        i;
+    json_t       *doc, *fields, *f, *v;
+    const char  **key;
+
+    static const char  *shared[] = {
+        "version", "classes", "roles", "policies", "limits", "coerce",
+        "trim", NULL
+    };
+
+    static const char  *refused[] = {
+        "roles", "audience_range", "source", NULL
+    };
+
+    if (!ngx_http_profile_source_name_valid((const unsigned char *) name,
+                                            strlen(name)))
+    {
+        ps_schema_err(s, "sources.%s: an embeddable source's name is 1..%d "
+                      "bytes of [a-z0-9_]", name,
+                      NGX_HTTP_PROFILE_SOURCE_NAME_MAX);
+        return -1;
+    }
+
+    if (s->nembeds == NGX_HTTP_PROFILE_MAX_SOURCES) {
+        ps_schema_err(s, "sources.%s: more than %d embeddable sources",
+                      name, NGX_HTTP_PROFILE_MAX_SOURCES);
+        return -1;
+    }
+
+    fields = json_object_get(src, "fields");
+
+    if (!json_is_array(fields) || json_array_size(fields) == 0) {
+        ps_schema_err(s, "sources.%s.fields: an embeddable source declares "
+                      "its fields (a non-empty array)", name);
+        return -1;
+    }
+
+    json_array_foreach(fields, i, f) {
+        for (key = refused; json_is_object(f) && *key != NULL; key++) {
+            if (json_object_get(f, *key) != NULL) {
+                ps_schema_err(s, "sources.%s.fields[%zu].%s: not supported "
+                              "in an embeddable source", name, i, *key);
+                return -1;
+            }
+        }
+    }
+
+    doc = json_object();
+
+    for (key = shared; *key != NULL; key++) {
+        v = json_object_get(s->json, *key);
+
+        if (v != NULL) {
+            json_object_set(doc, *key, v);
+        }
+    }
+
+    json_object_set_new(doc, "id", k ? json_incref(k) : json_string("id"));
+    json_object_set(doc, "fields", fields);
+
+    s->embeds[s->nembeds].name = name;
+    s->embeds[s->nembeds].doc = doc;
+    s->nembeds++;
 
     return 0;
 }

@@ -123,6 +123,20 @@ typedef struct {
 } ps_schema_source_t;
 
 
+/*
+ * An embeddable source ("embed": true, docs/schema.md "Embeddable
+ * sources"): its rows are records of their own, checked by the schema
+ * doc, which is made of the source's fields and the schema's classes,
+ * roles, policies and limits; the compiled fields table of it, for the
+ * snapshot's "fields.NAME".
+ */
+typedef struct {
+    const char     *name;       /* points into the schema JSON */
+    json_t         *doc;        /* the source's own schema, owned */
+    ps_buf_t        fields_bin;
+} ps_schema_embed_t;
+
+
 #define PS_DUP_LAST       0
 #define PS_DUP_FIRST      1
 #define PS_DUP_NEWEST     2
@@ -211,6 +225,9 @@ typedef struct {
     /* sources, policies, limits */
     ps_schema_source_t  sources[16];
     unsigned        nsources;
+    ps_schema_embed_t   embeds[NGX_HTTP_PROFILE_MAX_SOURCES];
+    unsigned        nembeds;
+    ps_buf_t        sources_bin;    /* meta "sources"; empty: none */
     int             duplicates;     /* PS_DUP_* */
     const char     *newest_field;
     int             invalid_utf8;   /* PS_UTF8_* */
@@ -248,6 +265,17 @@ int ps_schema_load(ps_schema_t *s, const char *path);
 
 /* free what ps_schema_load() allocated (ps_schema.c) */
 void ps_schema_free(ps_schema_t *s);
+
+/*
+ * Load the schema of embeddable source e of schema parent into s (its
+ * messages name the parent's file and the source), as ps_schema_load()
+ * does.  Returns 0, or -1 with messages printed (s freed then).
+ */
+int ps_schema_load_embed(ps_schema_t *s, const ps_schema_t *parent,
+    const ps_schema_embed_t *e);
+
+/* the index of the embeddable source called name, or -1 */
+int ps_schema_embed(ps_schema_t *s, const char *name);
 
 /*
  * The field named name[0 .. len - 1] or one of its aliases, or NULL;

@@ -30,6 +30,17 @@
 
 typedef struct {
     ps_reader_t     r;
+
+    /*
+     * the records being walked: the profiles, or an embedded source's
+     * (src NULL for the profiles)
+     */
+    const ngx_http_profile_meta_source_t  *src;
+    const ngx_http_profile_index_t        *idx;
+    const ngx_http_profile_field_t        *fields;
+    unsigned                               nfields;
+    unsigned                               nmembers;
+
     uint64_t        problems;
     uint32_t        max_probe;  /* longest probe of the index seen */
     uint64_t        lost;       /* records the index did not find */
@@ -40,6 +51,8 @@ typedef struct {
 
 static void ps_verify_meta(ps_verify_t *v);
 static void ps_verify_records(ps_verify_t *v);
+static int ps_verify_walk(ps_verify_t *v, MDB_dbi dbi, ps_sha256_t *sha,
+    uint64_t *n);
 static void ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val);
 static void ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val);
 static void ps_verify_index(ps_verify_t *v, uint64_t records);
@@ -197,32 +210,33 @@ ps_verify_meta(ps_verify_t *v)
 }
 
 
-static void
-ps_verify_records(ps_verify_t *v)
-{
-    int            rc;
-    char           text[PS_SHA256_TEXT], num[32];
-    MDB_val        key, val;
-    uint64_t       n;
-    MDB_cursor    *cur;
-    ps_sha256_t    sha;
-    unsigned char  digest[PS_SHA256_SIZE];
+/*
+ * Every record of dbi in key order: inside the file, hashed into sha,
+ * checked, found through v->idx; *n counts them.  Returns 0, or -1 when
+ * LMDB failed the walk (reported).
+ */
 
-    rc = mdb_cursor_open(v->r.file.txn, v->r.meta.profiles, &cur);
+static int
+ps_verify_walk(ps_verify_t *v, MDB_dbi dbi, ps_sha256_t *sha, uint64_t *n)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    *n = 0;
+
+    rc = mdb_cursor_open(v->r.file.txn, dbi, &cur);
     if (rc != 0) {
         ps_verify_problem(v, NULL, "mdb_cursor_open() failed (%d: %s)", rc,
                           mdb_strerror(rc));
-        return;
+        return -1;
     }
-
-    ps_sha256_init(&sha);
-    n = 0;
 
     for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
          rc == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
-        n++;
+        (*n)++;
 
         if (!ngx_http_profile_file_inside(&v->r.file, key.mv_data,
                                           key.mv_size)
@@ -230,12 +244,12 @@ ps_verify_records(ps_verify_t *v)
                                              val.mv_size))
         {
             ps_verify_problem(v, NULL, "record %llu in key order lies "
-                              "outside the file", (unsigned long long) n);
+                              "outside the file", (unsigned long long) *n);
             continue;
         }
 
-        ps_sha256_item(&sha, key.mv_data, key.mv_size);
-        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+        ps_sha256_item(sha, key.mv_data, key.mv_size);
+        ps_sha256_item(sha, val.mv_data, val.mv_size);
         ps_verify_record(v, &key, &val);
         ps_verify_lookup(v, &key, &val);
     }
@@ -245,6 +259,70 @@ ps_verify_records(ps_verify_t *v)
     if (rc != MDB_NOTFOUND) {
         ps_verify_problem(v, NULL, "mdb_cursor_get() failed (%d: %s)", rc,
                           mdb_strerror(rc));
+        return -1;
+    }
+
+    return 0;
+}
+
+
+static void
+ps_verify_records(ps_verify_t *v)
+{
+    char           text[PS_SHA256_TEXT], num[32];
+    char           name[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
+    MDB_val        val;
+    uint64_t       n;
+    unsigned       i;
+    ps_sha256_t    sha;
+    unsigned char  digest[PS_SHA256_SIZE];
+
+    ps_sha256_init(&sha);
+
+    /*
+     * The embedded sources first, as the content hash has them: the
+     * "sources" table, then per source its fields table and its records,
+     * each checked like a profile against the source's fields, found
+     * through the source's keyed table
+     */
+
+    if (ps_reader_meta(&v->r, NGX_HTTP_PROFILE_META_SOURCES, &val) == 0) {
+        ps_sha256_item(&sha, val.mv_data, val.mv_size);
+    }
+
+    for (i = 0; i < v->r.meta.nsources; i++) {
+        v->src = &v->r.meta.sources[i];
+        v->idx = &v->src->index;
+        v->fields = v->src->fields;
+        v->nfields = v->src->nfields;
+        v->nmembers = 0;
+        v->lost = 0;
+        v->max_probe = 0;
+
+        ngx_http_profile_source_key(name, NGX_HTTP_PROFILE_META_FIELDS_SOURCE,
+                                    v->src->name, v->src->name_len);
+
+        if (ps_reader_meta(&v->r, name, &val) == 0) {
+            ps_sha256_item(&sha, val.mv_data, val.mv_size);
+        }
+
+        if (ps_verify_walk(v, v->src->dbi, &sha, &n) != 0) {
+            ps_sha256_free(&sha);
+            return;
+        }
+
+        ps_verify_index(v, n);
+    }
+
+    v->src = NULL;
+    v->idx = &v->r.meta.index;
+    v->fields = v->r.meta.fields;
+    v->nfields = v->r.meta.nfields;
+    v->nmembers = v->r.meta.nmembers;
+    v->lost = 0;
+    v->max_probe = 0;
+
+    if (ps_verify_walk(v, v->r.meta.profiles, &sha, &n) != 0) {
         ps_sha256_free(&sha);
         return;
     }
@@ -472,7 +550,9 @@ ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
     ngx_http_profile_record_t  rec;
 
     slot = 0;
-    rc = ps_reader_find(&v->r, key->mv_data, key->mv_size, &rec, &slot);
+    rc = ngx_http_profile_index_find(v->idx, v->r.file.map, v->r.file.size,
+                                     key->mv_data, key->mv_size, &rec, &slot,
+                                     NULL);
 
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         v->lost++;
@@ -502,9 +582,9 @@ ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
         return;
     }
 
-    home = ngx_http_profile_index_home(&v->r.meta.index, key->mv_data,
+    home = ngx_http_profile_index_home(v->idx, key->mv_data,
                                        key->mv_size, &tag);
-    dist = (uint32_t) (((slot - home) & v->r.meta.index.mask) + 1);
+    dist = (uint32_t) (((slot - home) & v->idx->mask) + 1);
 
     if (dist > v->max_probe) {
         v->max_probe = dist;
@@ -517,14 +597,23 @@ ps_verify_lookup(ps_verify_t *v, MDB_val *key, MDB_val *val)
 static void
 ps_verify_index(ps_verify_t *v, uint64_t records)
 {
+    char      name[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
     uint32_t  size, tag;
     uint64_t  i, used, off;
 
+    if (v->src != NULL) {
+        ngx_http_profile_source_key(name, NGX_HTTP_PROFILE_META_INDEX_SOURCE,
+                                    v->src->name, v->src->name_len);
+
+    } else {
+        strcpy(name, NGX_HTTP_PROFILE_META_INDEX);
+    }
+
     used = 0;
 
-    for (i = 0; i <= v->r.meta.index.mask; i++) {
+    for (i = 0; i <= v->idx->mask; i++) {
         off = ngx_http_profile_slot_decode(
-                  ngx_http_profile_index_slot(&v->r.meta.index, i), &size,
+                  ngx_http_profile_index_slot(v->idx, i), &size,
                   &tag);
 
         if (off == 0) {
@@ -542,16 +631,16 @@ ps_verify_index(ps_verify_t *v, uint64_t records)
     }
 
     if (used != records) {
-        ps_verify_problem(v, NULL, "meta \"index\" has %llu used slots for "
-                          "%llu records", (unsigned long long) used,
+        ps_verify_problem(v, NULL, "meta \"%s\" has %llu used slots for "
+                          "%llu records", name, (unsigned long long) used,
                           (unsigned long long) records);
     }
 
     /* the longest probe is known only if every lookup succeeded */
 
-    if (v->lost == 0 && v->max_probe != v->r.meta.index.max_probe) {
-        ps_verify_problem(v, NULL, "meta \"index\" says the longest probe "
-                          "is %u, it is %u", v->r.meta.index.max_probe,
+    if (v->lost == 0 && v->max_probe != v->idx->max_probe) {
+        ps_verify_problem(v, NULL, "meta \"%s\" says the longest probe "
+                          "is %u, it is %u", name, v->idx->max_probe,
                           v->max_probe);
     }
 }
@@ -571,8 +660,8 @@ ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val)
     }
 
     rc = ngx_http_profile_record_parse(&rec, val->mv_data, val->mv_size,
-                                       v->r.meta.nfields, v->r.meta.nclasses,
-                                       v->r.meta.fields, 1);
+                                       v->nfields, v->r.meta.nclasses,
+                                       v->fields, 1);
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         ps_verify_problem(v, key, "%s", ngx_http_profile_fmt_strerror(rc));
         return;
@@ -602,8 +691,8 @@ ps_verify_record(ps_verify_t *v, MDB_val *key, MDB_val *val)
         if (ps_verify_fragment(v, &e, rec.body + e.off) != 0) {
             ps_verify_problem(v, key, "fragment of field \"%.*s\" is not "
                               "a valid %s value",
-                              (int) v->r.meta.fields[e.field_id].name_len,
-                              v->r.meta.fields[e.field_id].name,
+                              (int) v->fields[e.field_id].name_len,
+                              v->fields[e.field_id].name,
                               e.type == 0 ? "null"
                               : e.type == 5 ? "timestamp" : "JSON");
         }
@@ -641,7 +730,7 @@ ps_verify_trailer(ps_verify_t *v, MDB_val *key,
     ps_span_t                    m;
     const unsigned char         *value, *frag;
     ngx_http_profile_entry_t     e;
-    ngx_http_profile_field_t    *f;
+    const ngx_http_profile_field_t  *f;
     ngx_http_profile_member_t   *mm;
     ngx_http_profile_tentry_t    te;
     ngx_http_profile_trailer_t   t;
@@ -662,7 +751,7 @@ ps_verify_trailer(ps_verify_t *v, MDB_val *key,
     for (i = 0; i < t.nmembers; i++) {
         ngx_http_profile_trailer_member_entry(&t, i, &te);
 
-        if (te.id >= v->r.meta.nmembers) {
+        if (te.id >= v->nmembers) {
             ps_verify_problem(v, key, "trailer: member %u is not in meta "
                               "\"members\"", te.id);
             return;
@@ -674,7 +763,7 @@ ps_verify_trailer(ps_verify_t *v, MDB_val *key,
 
     for (i = 0; i < rec->nentries; i++) {
         ngx_http_profile_record_entry(rec, i, &e);
-        f = &v->r.meta.fields[e.field_id];
+        f = &v->fields[e.field_id];
         skip = (size_t) f->name_len + 3;
         frag = rec->body + e.off;
 
@@ -695,7 +784,7 @@ ps_verify_trailer(ps_verify_t *v, MDB_val *key,
         while ((rc = ps_span_next(frag + skip, e.len - skip, &pos, &m))
                == 1)
         {
-            for (id = 0; id < v->r.meta.nmembers; id++) {
+            for (id = 0; id < v->nmembers; id++) {
                 mm = &v->r.meta.members[id];
 
                 if (mm->parent == e.field_id && mm->name_len == m.key_len
@@ -705,7 +794,7 @@ ps_verify_trailer(ps_verify_t *v, MDB_val *key,
                 }
             }
 
-            if (id == v->r.meta.nmembers) {
+            if (id == v->nmembers) {
                 continue;
             }
 
@@ -809,7 +898,7 @@ ps_verify_fragment(ps_verify_t *v, const ngx_http_profile_entry_t *e,
     json_t        *j;
     json_error_t   err;
 
-    skip = v->r.meta.fields[e->field_id].name_len + 3;
+    skip = v->fields[e->field_id].name_len + 3;
 
     j = json_loadb((const char *) frag + skip, e->len - skip,
                    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
@@ -861,6 +950,11 @@ ps_verify_problem(ps_verify_t *v, MDB_val *key, const char *fmt, ...)
     }
 
     v->msg.len = 0;
+
+    if (v->src != NULL) {
+        ps_buf_printf(&v->msg, "source \"%.*s\": ", (int) v->src->name_len,
+                      v->src->name);
+    }
 
     if (key != NULL) {
         ps_buf_adds(&v->msg, "record ");

@@ -194,7 +194,10 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     ps_meta_t        m;
     ps_zero_info_t   zero;
     uint64_t         bytes;
+    unsigned         i;
     ps_index_info_t  info;
+    char             db[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
+    char             key[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
 
     if (ps_scratch_commit(&w->scratch) != 0) {
         return -1;
@@ -209,7 +212,7 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
         return -1;
     }
 
-    if (ps_copy_open(&c, w->tmp) != 0) {
+    if (ps_copy_open(&c, w->tmp, s) != 0) {
         return -1;
     }
 
@@ -247,7 +250,9 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
      */
     if (ps_copy_room(&c, 2 * (s->canonical.len + s->fields_bin.len
                               + s->classes_bin.len + s->roles_bin.len
-                              + s->states_bin.len + s->members_bin.len)
+                              + s->states_bin.len + s->members_bin.len
+                              + s->sources_bin.len
+                              + s->nembeds * NGX_HTTP_PROFILE_MAX_FIELDS)
                          + 65536, 1)
         != 0)
     {
@@ -259,8 +264,13 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
     m.content_hash = w->content_hash;
     m.count = w->count;
 
+    for (i = 0, w->embedded = 0; i < c.nsrc; i++) {
+        w->embedded += c.src_count[i];
+    }
+
     /* version 4 only for a file that uses what version 4 added */
-    m.version = (c.trailers != 0 || s->members_bin.len != 0)
+    m.version = (c.trailers != 0 || s->members_bin.len != 0
+                 || s->nembeds != 0)
                 ? NGX_HTTP_PROFILE_FORMAT_VERSION
                 : NGX_HTTP_PROFILE_FORMAT_VERSION_PLAIN;
 
@@ -291,6 +301,28 @@ ps_writer_finish(ps_writer_t *w, ps_schema_t *s, const char *snapshot_id,
            != 0)
     {
         return -1;
+    }
+
+    /* each embeddable source's keyed table, by the same code */
+
+    for (i = 0; i < s->nembeds; i++) {
+        ngx_http_profile_source_key(db, NGX_HTTP_PROFILE_DB_SOURCE,
+                                    (const unsigned char *)
+                                        s->embeds[i].name,
+                                    strlen(s->embeds[i].name));
+        ngx_http_profile_source_key(key, NGX_HTTP_PROFILE_META_INDEX_SOURCE,
+                                    (const unsigned char *)
+                                        s->embeds[i].name,
+                                    strlen(s->embeds[i].name));
+
+        if (ps_index_write_table(w->tmp, db, key,
+                                 ps_index_seed(w->content_hash,
+                                               strlen(w->content_hash)),
+                                 &info)
+            != 0)
+        {
+            return -1;
+        }
     }
 
     /* the file's bytes are its live data's: nothing of the build's past */

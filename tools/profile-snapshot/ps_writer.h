@@ -24,6 +24,7 @@
 #include <lmdb.h>
 
 #include "ps_buf.h"
+#include "ps_copy.h"
 #include "ps_relstore.h"
 #include "ps_schema.h"
 #include "ps_scratch.h"
@@ -32,6 +33,7 @@
 
 
 #define PS_WRITER_MAX_AUX  PS_SCRATCH_MAX_AUX
+
 
 
 typedef struct {
@@ -46,7 +48,8 @@ typedef struct {
     ps_relstore_t  *relations;  /* sorted, written by finish; or NULL */
 
     /* filled by ps_writer_finish() */
-    uint64_t        count;
+    uint64_t        count;      /* profiles */
+    uint64_t        embedded;   /* records of embeddable sources */
     char            content_hash[PS_SHA256_TEXT];
     char            snapshot_id[65];
     char            created_at[32];
