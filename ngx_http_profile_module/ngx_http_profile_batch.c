@@ -186,10 +186,7 @@ ngx_http_profile_batch_decide(ngx_http_request_t *r,
         shown = (items[i].error == NGX_HTTP_PROFILE_ITEM_SHOWN);
 
         size += 1 + (object ? id[i].len + 3 : 0)
-                + (shown ? (plan ? ngx_http_profile_plan_size(plan,
-                                                              &items[i].rec)
-                                 : ngx_http_profile_handler_item_size(
-                                       &a, &items[i]))
+                + (shown ? ngx_http_profile_handler_item_size(&a, &items[i])
                          : 4);
 
         if (shown && items[i].d.personal) {

@@ -34,6 +34,8 @@ static void ngx_http_profile_handler_decide(ngx_http_request_t *r,
     ngx_http_profile_response_t *resp);
 static ngx_http_profile_error_e ngx_http_profile_handler_invalid_id(
     ngx_http_request_t *r, ngx_str_t *id);
+static ngx_int_t ngx_http_profile_handler_embeds(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_http_profile_item_t *item);
 static void ngx_http_profile_handler_bad_record(ngx_http_request_t *r,
     ngx_http_profile_snapshot_t *snap, ngx_str_t *id, uint64_t slot,
     int problem);
@@ -281,6 +283,8 @@ ngx_http_profile_handler_item(ngx_http_request_t *r,
     item->id = *id;
     item->slot = 0;
     item->error = NGX_HTTP_PROFILE_ITEM_SHOWN;
+    item->found = NULL;
+    item->partial = 0;
 
     rc = ngx_http_profile_handler_relation(r, plcf, snap, id, &a->viewer,
                                            &item->relation);
@@ -358,6 +362,87 @@ ngx_http_profile_handler_item(ngx_http_request_t *r,
         return NGX_OK;
     }
 
+    if (a->plan != NULL && a->plan->nembeds) {
+        return ngx_http_profile_handler_embeds(r, a, item);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The embedded records of a shown item's view, by the keys its record
+ * holds, from the same snapshot: a damaged one is a bad record of the
+ * profile (500), logged with its source and key.
+ */
+
+static ngx_int_t
+ngx_http_profile_handler_embeds(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_http_profile_item_t *item)
+{
+    int                                   rc;
+    size_t                                len;
+    uint64_t                              slot;
+    ngx_str_t                             key, source;
+    ngx_uint_t                            e;
+    const u_char                         *k;
+    ngx_http_profile_snapshot_t          *snap;
+    const ngx_http_profile_plan_t        *plan;
+    const ngx_http_profile_plan_embed_t  *em;
+
+    snap = a->snap;
+    plan = a->plan;
+
+    item->found = ngx_palloc(r->pool, plan->nembeds
+                                      * sizeof(ngx_http_profile_plan_found_t));
+    if (item->found == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (e = 0; e < plan->nembeds; e++) {
+        em = &plan->embeds[e];
+
+        rc = ngx_http_profile_plan_embed_key(plan, e, &item->rec,
+                                             snap->meta.nfields,
+                                             snap->meta.nclasses,
+                                             &item->d.filter, &k, &len);
+        if (rc == -1) {
+            item->found[e].rc = -1;
+            continue;
+        }
+
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            ngx_http_profile_handler_bad_record(r, snap, &item->id,
+                                                item->slot, rc);
+            item->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
+            return NGX_OK;
+        }
+
+        rc = ngx_http_profile_snapshot_embedded(snap, em->source, k, len,
+                                                &item->found[e].rec, &slot);
+        item->found[e].rc = rc;
+
+        if (rc == NGX_HTTP_PROFILE_FMT_OK
+            || rc == NGX_HTTP_PROFILE_FMT_MISSING)
+        {
+            continue;
+        }
+
+        key.data = (u_char *) k;
+        key.len = len;
+        source.data = (u_char *) snap->meta.sources[em->source].name;
+        source.len = snap->meta.sources[em->source].name_len;
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "profile snapshot \"%V\": bad record for key \"%V\" "
+                      "of source \"%V\" at index slot %uL (%s)",
+                      &snap->path, &key, &source, slot,
+                      ngx_http_profile_fmt_strerror(rc));
+
+        item->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
+        return NGX_OK;
+    }
+
     return NGX_OK;
 }
 
@@ -368,11 +453,24 @@ size_t
 ngx_http_profile_handler_item_size(ngx_http_profile_asker_t *a,
     ngx_http_profile_item_t *item)
 {
-    size_t                        size;
-    ngx_http_profile_snapshot_t  *snap;
+    size_t                                size;
+    ngx_uint_t                            e;
+    ngx_http_profile_snapshot_t          *snap;
+    const ngx_http_profile_plan_embed_t  *em;
 
     if (a->plan != NULL) {
-        return ngx_http_profile_plan_size(a->plan, &item->rec);
+        size = ngx_http_profile_plan_size(a->plan, &item->rec);
+
+        for (e = 0; item->found && e < a->plan->nembeds; e++) {
+            em = &a->plan->embeds[e];
+
+            if (item->found[e].rc == NGX_HTTP_PROFILE_FMT_OK) {
+                size += ngx_http_profile_plan_size(em->plan,
+                                                   &item->found[e].rec);
+            }
+        }
+
+        return size;
     }
 
     snap = a->snap;
@@ -401,17 +499,31 @@ ngx_http_profile_handler_item_write(ngx_http_request_t *r,
 {
     int                           rc;
     size_t                        len;
+    unsigned                      partial;
+    ngx_http_profile_ctx_t       *ctx;
     ngx_http_profile_snapshot_t  *snap;
 
     snap = a->snap;
 
     if (plan != NULL) {
+        partial = 0;
+
         rc = ngx_http_profile_plan_render(b->last, b->end - b->last, plan,
                                           &item->rec, snap->meta.nfields,
                                           snap->meta.nclasses,
-                                          &item->d.filter, a->sel, &len);
+                                          &item->d.filter, a->sel,
+                                          item->found, &partial, &len);
         if (rc == NGX_HTTP_PROFILE_FMT_OK) {
             b->last += len;
+        }
+
+        if (partial) {
+            item->partial = 1;
+
+            ctx = ngx_http_get_module_ctx(r->main, ngx_http_profile_module);
+            if (ctx != NULL) {
+                ctx->partial = 1;
+            }
         }
 
     } else {
@@ -435,14 +547,28 @@ uint64_t
 ngx_http_profile_handler_item_etag(ngx_http_profile_asker_t *a,
     ngx_http_profile_item_t *item)
 {
-    uint64_t  etag;
+    u_char      be[9];
+    uint64_t    etag;
+    ngx_uint_t  e;
 
     etag = ngx_http_profile_cache_etag(&a->snap->grants, &item->rec,
                                        &item->d);
 
-    if (a->plan != NULL) {
-        etag = ngx_http_profile_cache_etag_view(etag, a->view->hash, a->plan,
-                                                a->sel);
+    if (a->plan == NULL) {
+        return etag;
+    }
+
+    etag = ngx_http_profile_cache_etag_view(etag, a->view->hash, a->plan,
+                                            a->sel);
+
+    /* and what each embed found: a record's hash, missing, or nothing */
+
+    for (e = 0; item->found && e < a->plan->nembeds; e++) {
+        ngx_http_profile_put64(be, item->found[e].rc
+                                   == NGX_HTTP_PROFILE_FMT_OK
+                                   ? item->found[e].rec.hash : 0);
+        be[8] = (u_char) (item->found[e].rc + 2);
+        etag = ngx_http_profile_hash64(be, sizeof(be), etag);
     }
 
     return etag;

@@ -50,6 +50,10 @@ typedef struct {
     uint64_t                         slot;
     ngx_http_profile_viewer_e        relation;
     ngx_int_t                        error;      /* ITEM_SHOWN, or why not */
+
+    /* the view's embedded records (plan->nembeds), or NULL */
+    ngx_http_profile_plan_found_t   *found;
+    unsigned                         partial:1;  /* one was missing */
 } ngx_http_profile_item_t;
 
 

@@ -343,6 +343,12 @@ ngx_http_profile_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_uint_value(pmcf->verify, NGX_HTTP_PROFILE_VERIFY_SAMPLE);
 
+    if (pmcf->views != NULL
+        && ngx_http_profile_views_check(cf, pmcf->views) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     if (pmcf->snapshot.len == 0
         || (pmcf->verify != NGX_HTTP_PROFILE_VERIFY_FULL
             && pmcf->views == NULL))

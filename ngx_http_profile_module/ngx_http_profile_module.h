@@ -128,6 +128,9 @@ typedef struct {
 
     /* the view the handler chose, for $profile_view; NULL: none */
     ngx_http_profile_view_t     *view;
+
+    /* an embedded record of the view was missing: $profile_partial */
+    unsigned                     partial:1;
 } ngx_http_profile_ctx_t;
 
 

@@ -39,6 +39,77 @@ static int ngx_http_profile_plan_member(ngx_http_profile_plan_out_t *o,
 static int ngx_http_profile_plan_close(ngx_http_profile_plan_out_t *o,
     unsigned omit_empty);
 static unsigned ngx_http_profile_plan_empty(const unsigned char *v, size_t n);
+static int ngx_http_profile_plan_embed(ngx_http_profile_plan_out_t *o,
+    const ngx_http_profile_plan_t *plan, const ngx_http_profile_plan_op_t *op,
+    const ngx_http_profile_plan_found_t *found,
+    const ngx_http_profile_filter_t *filter, unsigned *partial);
+
+
+int
+ngx_http_profile_plan_embed_key(const ngx_http_profile_plan_t *plan,
+    unsigned e, const ngx_http_profile_record_t *rec, unsigned nfields,
+    unsigned nclasses, const ngx_http_profile_filter_t *filter,
+    const unsigned char **key, size_t *len)
+{
+    int                                rc;
+    size_t                             skip;
+    unsigned                           i;
+    ngx_http_profile_entry_t           en;
+    const ngx_http_profile_plan_op_t  *op;
+
+    /* the step of embed e */
+
+    op = NULL;
+
+    for (i = 0; i < plan->nops; i++) {
+        if (plan->ops[i].op == NGX_HTTP_PROFILE_OP_EMBED
+            && plan->ops[i].member == e)
+        {
+            op = &plan->ops[i];
+            break;
+        }
+    }
+
+    if (op == NULL) {
+        return -1;
+    }
+
+    rc = ngx_http_profile_plan_find(rec, op->field_id, &en);
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return -1;
+    }
+
+    rc = ngx_http_profile_entry_check(&en, rec->body_len, nfields, nclasses);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return rc;
+    }
+
+    if (!ngx_http_profile_filter_shows(filter, en.cls, op->field_id)) {
+        return -1;
+    }
+
+    skip = (size_t) op->name_len + 3;       /* "name": */
+
+    if (en.len < skip) {
+        return en.len ? NGX_HTTP_PROFILE_FMT_BOUNDS : -1;
+    }
+
+    *key = rec->body + en.off + skip;
+    *len = en.len - skip;
+
+    if (en.type == NGX_HTTP_PROFILE_TYPE_STRING && *len >= 2) {
+        (*key)++;
+        *len -= 2;
+        return NGX_HTTP_PROFILE_FMT_OK;
+    }
+
+    if (en.type == NGX_HTTP_PROFILE_TYPE_INTEGER) {
+        return NGX_HTTP_PROFILE_FMT_OK;
+    }
+
+    return -1;
+}
 
 
 size_t
@@ -89,12 +160,83 @@ ngx_http_profile_plan_key(const ngx_http_profile_plan_t *plan,
 }
 
 
+ngx_http_profile_select_e
+ngx_http_profile_plan_select(const ngx_http_profile_plan_t *plan,
+    const unsigned char *text, size_t len, unsigned max,
+    ngx_http_profile_select_t *sel, const unsigned char **name,
+    size_t *name_len)
+{
+    int                   k;
+    size_t                n, i;
+    unsigned              count;
+    unsigned char         c;
+    const unsigned char  *p, *end, *q;
+
+    memset(sel, 0, sizeof(ngx_http_profile_select_t));
+
+    count = 0;
+    p = text;
+    end = text + len;
+
+    while (p < end) {
+        q = memchr(p, ',', (size_t) (end - p));
+        if (q == NULL) {
+            q = end;
+        }
+
+        n = (size_t) (q - p);
+
+        if (n == 1 && p[0] == '*') {
+            return NGX_HTTP_PROFILE_SELECT_ALL;
+        }
+
+        if (n > 64) {
+            return NGX_HTTP_PROFILE_SELECT_BAD;
+        }
+
+        for (i = 0; i < n; i++) {
+            c = p[i];
+
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                  || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            {
+                return NGX_HTTP_PROFILE_SELECT_BAD;
+            }
+        }
+
+        if (n) {
+            k = ngx_http_profile_plan_key(plan, p, n);
+
+            if (k < 0) {
+                *name = p;
+                *name_len = n;
+                return NGX_HTTP_PROFILE_SELECT_UNKNOWN;
+            }
+
+            if (!ngx_http_profile_select_has(sel, k)) {
+                if (++count > max) {
+                    return NGX_HTTP_PROFILE_SELECT_TOO_MANY;
+                }
+
+                ngx_http_profile_select_add(sel, k);
+            }
+        }
+
+        p = q + 1;
+    }
+
+    return count ? NGX_HTTP_PROFILE_SELECT_SET : NGX_HTTP_PROFILE_SELECT_ALL;
+}
+
+
 int
 ngx_http_profile_plan_render(unsigned char *out, size_t room,
     const ngx_http_profile_plan_t *plan,
     const ngx_http_profile_record_t *rec, unsigned nfields,
     unsigned nclasses, const ngx_http_profile_filter_t *filter,
-    const ngx_http_profile_select_t *sel, size_t *len)
+    const ngx_http_profile_select_t *sel,
+    const ngx_http_profile_plan_found_t *found, unsigned *partial,
+    size_t *len)
 {
     int                                rc;
     size_t                             n, skip;
@@ -203,6 +345,16 @@ ngx_http_profile_plan_render(unsigned char *out, size_t room,
             rc = ngx_http_profile_plan_member(&o, op,
                                               (const unsigned char *) "null",
                                               4, 0);
+            if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+                return rc;
+            }
+
+            continue;
+        }
+
+        if (op->op == NGX_HTTP_PROFILE_OP_EMBED) {
+            rc = ngx_http_profile_plan_embed(&o, plan, op, found, filter,
+                                             partial);
             if (rc != NGX_HTTP_PROFILE_FMT_OK) {
                 return rc;
             }
@@ -460,6 +612,77 @@ ngx_http_profile_plan_close(ngx_http_profile_plan_out_t *o,
     }
 
     o->depth--;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+/*
+ * An embed's step, its key field shown: the embedded record through its
+ * view's plan, with the viewer's classes (a source's fields have their
+ * own audiences; the profile's role fields and stub are the profile's);
+ * a missing record as null or left out, as the view says, and noted in
+ * *partial; nothing to embed (the key field absent or null) left out.
+ */
+
+static int
+ngx_http_profile_plan_embed(ngx_http_profile_plan_out_t *o,
+    const ngx_http_profile_plan_t *plan, const ngx_http_profile_plan_op_t *op,
+    const ngx_http_profile_plan_found_t *found,
+    const ngx_http_profile_filter_t *filter, unsigned *partial)
+{
+    int                                   rc;
+    size_t                                n;
+    ngx_http_profile_filter_t             ef;
+    const ngx_http_profile_plan_embed_t  *em;
+    const ngx_http_profile_plan_found_t  *f;
+
+    if (found == NULL || op->member >= plan->nembeds) {
+        return NGX_HTTP_PROFILE_FMT_COUNT;
+    }
+
+    em = &plan->embeds[op->member];
+    f = &found[op->member];
+
+    if (f->rc == NGX_HTTP_PROFILE_FMT_MISSING) {
+        *partial = 1;
+
+        if (!em->missing_null || plan->omit_empty) {
+            return NGX_HTTP_PROFILE_FMT_OK;
+        }
+
+        return ngx_http_profile_plan_member(o, op,
+                                            (const unsigned char *) "null",
+                                            4, 0);
+    }
+
+    if (f->rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return NGX_HTTP_PROFILE_FMT_OK;
+    }
+
+    /* "key": first, then the embedded object in place after it */
+
+    rc = ngx_http_profile_plan_member(o, op, (const unsigned char *) "", 0,
+                                      0);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return rc;
+    }
+
+    memset(&ef, 0, sizeof(ngx_http_profile_filter_t));
+    ef.mask = filter->mask;
+    ef.nulls = filter->nulls;
+    ef.default_cls = em->default_cls;
+    ef.never_cls = filter->never_cls;
+
+    rc = ngx_http_profile_plan_render(o->p, (size_t) (o->end - o->p),
+                                      em->plan, &f->rec, em->nfields,
+                                      em->nclasses, &ef,
+                                      NULL, NULL, partial, &n);
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return rc;
+    }
+
+    o->p += n;
 
     return NGX_HTTP_PROFILE_FMT_OK;
 }

@@ -30,6 +30,8 @@ static ngx_int_t ngx_http_profile_variable_relation(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_profile_variable_view(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_profile_variable_partial(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 
 
 static ngx_http_variable_t  ngx_http_profile_vars[] = {
@@ -45,6 +47,9 @@ static ngx_http_variable_t  ngx_http_profile_vars[] = {
 
     { ngx_string("profile_view"), NULL,
       ngx_http_profile_variable_view, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("profile_partial"), NULL,
+      ngx_http_profile_variable_partial, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -241,6 +246,35 @@ ngx_http_profile_variable_view(ngx_http_request_t *r,
 
     v->data = ctx->view->name.data;
     v->len = ctx->view->name.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * $profile_partial: "1" when an embedded record the view names was
+ * missing from the snapshot, "0" otherwise, once a view was chosen;
+ * not found otherwise (like $profile_view).
+ */
+
+static ngx_int_t
+ngx_http_profile_variable_partial(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_profile_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_profile_module);
+
+    if (ctx == NULL || ctx->view == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = (u_char *) (ctx->partial ? "1" : "0");
+    v->len = 1;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;

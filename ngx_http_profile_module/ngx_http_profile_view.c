@@ -31,6 +31,7 @@ typedef struct {
     ngx_int_t                    next;       /* next sibling, or -1 */
     ngx_int_t                    field;      /* a leaf: field id; or -1 */
     ngx_int_t                    member;     /* a leaf's member, or -1 */
+    ngx_int_t                    embed;      /* a leaf's embed, or -1 */
     ngx_str_t                    source;     /* what the leaf names */
 } ngx_http_profile_view_node_t;
 
@@ -38,6 +39,21 @@ typedef struct {
 typedef struct {
     ngx_http_profile_view_t           *view;
     const ngx_http_profile_meta_t     *meta;
+    ngx_http_profile_plan_t           *plans;    /* every view's */
+    ngx_array_t                       *views;
+
+    /* what the view's records hold: the profiles', or a source's */
+    const ngx_http_profile_field_t    *fields;
+    unsigned                           nfields;
+    const ngx_http_profile_member_t   *members;
+    unsigned                           nmembers;
+    uint8_t                           *default_cls;  /* a source's */
+    ngx_int_t                          source;       /* -1: profiles */
+    uint8_t                           *src_cls[NGX_HTTP_PROFILE_MAX_SOURCES];
+
+    ngx_http_profile_plan_embed_t     *embeds;
+    ngx_uint_t                         nembeds;
+    ngx_int_t                          embed;    /* of the next leaf */
     ngx_array_t                        nodes;  /* view_node_t */
     ngx_http_profile_plan_op_t        *ops;
     ngx_uint_t                         nops;
@@ -52,11 +68,17 @@ static char *ngx_http_profile_view_line(ngx_conf_t *cf, ngx_command_t *dummy,
     void *conf);
 static char *ngx_http_profile_view_flag(ngx_conf_t *cf, ngx_str_t *value,
     ngx_flag_t *flag);
+static char *ngx_http_profile_view_embed_line(ngx_conf_t *cf,
+    ngx_http_profile_view_t *view);
 static ngx_int_t ngx_http_profile_view_name_valid(ngx_str_t *name,
     ngx_uint_t dots);
 static ngx_uint_t ngx_http_profile_view_dots(ngx_str_t *name);
 static ngx_int_t ngx_http_profile_view_field_id(
-    const ngx_http_profile_meta_t *meta, ngx_str_t *name);
+    ngx_http_profile_view_build_t *b, ngx_str_t *name);
+static ngx_int_t ngx_http_profile_view_records(
+    ngx_http_profile_view_build_t *b);
+static ngx_int_t ngx_http_profile_view_embed(ngx_http_profile_view_build_t *b,
+    ngx_http_profile_view_field_t *f, ngx_int_t field);
 static ngx_int_t ngx_http_profile_view_source(ngx_http_profile_view_build_t *b,
     ngx_http_profile_view_field_t *f, ngx_int_t *field, ngx_int_t *member);
 static ngx_int_t ngx_http_profile_view_add(ngx_http_profile_view_build_t *b,
@@ -261,6 +283,8 @@ ngx_http_profile_view_line(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
         }
 
         f->source = value[1];
+        ngx_str_null(&f->embed);
+        f->missing_null = 0;
 
         if (out != NULL) {
             f->output = *out;
@@ -285,12 +309,47 @@ ngx_http_profile_view_line(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
         return NGX_CONF_OK;
     }
 
+    if (value[0].len == sizeof("embed") - 1
+        && ngx_strncmp(value[0].data, "embed", value[0].len) == 0)
+    {
+        return ngx_http_profile_view_embed_line(cf, view);
+    }
+
     if (n != 2) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "unknown directive \"%V\" or invalid number of "
                            "arguments in view \"%V\"", &value[0],
                            &view->name);
         return NGX_CONF_ERROR;
+    }
+
+    if (value[0].len == sizeof("source") - 1
+        && ngx_strncmp(value[0].data, "source", value[0].len) == 0)
+    {
+        if (view->source.len) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"source\" is duplicate");
+            return NGX_CONF_ERROR;
+        }
+
+        if (!ngx_http_profile_source_name_valid(value[1].data,
+                                                value[1].len))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid source name \"%V\" in view \"%V\":"
+                               " 1 to 32 bytes of [a-z0-9_]", &value[1],
+                               &view->name);
+            return NGX_CONF_ERROR;
+        }
+
+        view->source = value[1];
+
+        view->hash = ngx_http_profile_hash64((u_char *) "source", 6,
+                                             view->hash);
+        view->hash = ngx_http_profile_hash64(value[1].data, value[1].len,
+                                             view->hash);
+
+        return NGX_CONF_OK;
     }
 
     if (value[0].len == sizeof("envelope") - 1
@@ -370,6 +429,85 @@ ngx_http_profile_view_line(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
                                          view->hash);
     view->hash = ngx_http_profile_hash64(value[1].data, value[1].len,
                                          view->hash);
+
+    return NGX_CONF_OK;
+}
+
+
+/* embed OUTPUT FIELD VIEW [null | omit]; */
+
+static char *
+ngx_http_profile_view_embed_line(ngx_conf_t *cf, ngx_http_profile_view_t *view)
+{
+    ngx_str_t                      *value;
+    ngx_uint_t                      i, n;
+    ngx_http_profile_view_field_t  *f;
+
+    value = cf->args->elts;
+    n = cf->args->nelts;
+
+    if (n != 4 && n != 5) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid number of arguments in \"embed\" of "
+                           "view \"%V\"", &view->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_profile_view_name_valid(&value[1], 1) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid output name \"%V\" in view \"%V\": "
+                           "1 to %d names of [A-Za-z0-9_-] of at most "
+                           "%d bytes, joined by \".\"", &value[1],
+                           &view->name, NGX_HTTP_PROFILE_PLAN_DEPTH,
+                           NGX_HTTP_PROFILE_VIEW_KEY_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_profile_view_name_valid(&value[2], 0) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid field name \"%V\" in \"embed\" of "
+                           "view \"%V\"", &value[2], &view->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (view->nembeds == NGX_HTTP_PROFILE_PLAN_EMBEDS) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "more than %d \"embed\" in view \"%V\"",
+                           NGX_HTTP_PROFILE_PLAN_EMBEDS, &view->name);
+        return NGX_CONF_ERROR;
+    }
+
+    f = ngx_array_push(&view->fields);
+    if (f == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    f->source = value[2];
+    f->output = value[1];
+    f->embed = value[3];
+    f->line = cf->conf_file->line;
+    f->missing_null = 1;
+
+    if (n == 5) {
+        if (ngx_strcmp(value[4].data, "omit") == 0) {
+            f->missing_null = 0;
+
+        } else if (ngx_strcmp(value[4].data, "null") != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid value \"%V\" in \"embed\" of view "
+                               "\"%V\": \"null\" or \"omit\"", &value[4],
+                               &view->name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    view->nembeds++;
+
+    for (i = 0; i < n; i++) {
+        view->hash = ngx_http_profile_hash64(value[i].data, value[i].len,
+                                             view->hash);
+        view->hash = ngx_http_profile_hash64((u_char *) " ", 1, view->hash);
+    }
 
     return NGX_CONF_OK;
 }
@@ -612,6 +750,84 @@ ngx_http_profile_fields_arg(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+char *
+ngx_http_profile_views_check(ngx_conf_t *cf, ngx_array_t *views)
+{
+    ngx_uint_t                      i, j, k;
+    ngx_http_profile_view_t       **v, *t;
+    ngx_http_profile_view_field_t  *f;
+
+    v = views->elts;
+
+    for (i = 0; i < views->nelts; i++) {
+
+        if (v[i]->source.len) {
+            if (v[i]->envelope) {
+                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                              "view \"%V\" in %s:%ui renders source \"%V\" "
+                              "and cannot have an envelope",
+                              &v[i]->name, v[i]->file, v[i]->line,
+                              &v[i]->source);
+                return NGX_CONF_ERROR;
+            }
+
+            if (v[i]->timestamps == NGX_HTTP_PROFILE_TIMESTAMPS_EPOCH) {
+                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                              "view \"%V\" in %s:%ui renders source \"%V\" "
+                              "and cannot have \"timestamps epoch\" (the "
+                              "compiler prepares epoch seconds for "
+                              "profiles only)", &v[i]->name, v[i]->file,
+                              v[i]->line, &v[i]->source);
+                return NGX_CONF_ERROR;
+            }
+
+            if (v[i]->nembeds) {
+                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                              "view \"%V\" in %s:%ui renders source \"%V\" "
+                              "and cannot embed", &v[i]->name, v[i]->file,
+                              v[i]->line, &v[i]->source);
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        f = v[i]->fields.elts;
+
+        for (j = 0; j < v[i]->fields.nelts; j++) {
+            if (f[j].embed.len == 0) {
+                continue;
+            }
+
+            t = NULL;
+
+            for (k = 0; k < views->nelts; k++) {
+                if (v[k]->name.len == f[j].embed.len
+                    && ngx_strncmp(v[k]->name.data, f[j].embed.data,
+                                   f[j].embed.len)
+                       == 0)
+                {
+                    t = v[k];
+                    break;
+                }
+            }
+
+            if (t == NULL || t->source.len == 0) {
+                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                              "view \"%V\" in %s:%ui embeds view \"%V\", "
+                              "which %s", &v[i]->name, v[i]->file, f[j].line,
+                              &f[j].embed,
+                              t == NULL ? "is not declared"
+                                        : "has no \"source\" line (an "
+                                          "embedded view renders an "
+                                          "embeddable source)");
+                return NGX_CONF_ERROR;
+            }
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 void
 ngx_http_profile_views_init(ngx_http_profile_views_conf_t *vc)
 {
@@ -703,6 +919,14 @@ ngx_http_profile_views_merge(ngx_conf_t *cf,
             return NGX_CONF_ERROR;
         }
 
+        if (views[j]->source.len) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "view \"%V\" in \"profile_views\" in %s:%ui "
+                          "renders source \"%V\": it can only be embedded",
+                          &name[i], vc->file, vc->line, &views[j]->source);
+            return NGX_CONF_ERROR;
+        }
+
         vc->offered[i] = views[j];
         len += name[i].len + sizeof("\"\",") - 1;
     }
@@ -750,7 +974,7 @@ ngx_http_profile_view_plans(ngx_array_t *views,
     const ngx_http_profile_meta_t *meta, const u_char *snapshot_id,
     size_t snapshot_id_len, ngx_pool_t *pool, u_char *err, size_t errlen)
 {
-    ngx_int_t                        field, member;
+    ngx_int_t                        field, member, rc;
     ngx_uint_t                       i, j, k, named;
     ngx_str_t                        name;
     ngx_http_profile_view_t        **v;
@@ -770,8 +994,31 @@ ngx_http_profile_view_plans(ngx_array_t *views,
     b.err = err;
     b.last = err + errlen - 1;
 
+    b.plans = plans;
+    b.views = views;
+
+    /* each source's fields' classes, for its hidden fields as null */
+
+    for (k = 0; k < meta->nsources; k++) {
+        b.src_cls[k] = ngx_palloc(pool, meta->sources[k].nfields + 1);
+        if (b.src_cls[k] == NULL) {
+            goto nomem;
+        }
+
+        for (j = 0; j < meta->sources[k].nfields; j++) {
+            b.src_cls[k][j] = meta->sources[k].fields[j].cls;
+        }
+    }
+
     for (i = 0; i < views->nelts; i++) {
         b.view = v[i];
+        b.embed = -1;
+        b.embeds = NULL;
+        b.nembeds = 0;
+
+        if (ngx_http_profile_view_records(&b) != NGX_OK) {
+            return NULL;
+        }
 
         if (ngx_array_init(&b.nodes, pool, 16,
                            sizeof(ngx_http_profile_view_node_t))
@@ -798,13 +1045,21 @@ ngx_http_profile_view_plans(ngx_array_t *views,
                     return NULL;
                 }
 
-                if (ngx_http_profile_view_add(&b, &f[j].source,
-                                              f[j].output.len
-                                              ? &f[j].output
-                                              : &f[j].source,
-                                              field, member, f[j].line)
-                    != NGX_OK)
+                if (f[j].embed.len
+                    && ngx_http_profile_view_embed(&b, &f[j], field)
+                       != NGX_OK)
                 {
+                    return NULL;
+                }
+
+                rc = ngx_http_profile_view_add(&b, &f[j].source,
+                                               f[j].output.len
+                                               ? &f[j].output
+                                               : &f[j].source,
+                                               field, member, f[j].line);
+                b.embed = -1;
+
+                if (rc != NGX_OK) {
                     return NULL;
                 }
 
@@ -813,9 +1068,9 @@ ngx_http_profile_view_plans(ngx_array_t *views,
 
             /* "*": every field the view does not name elsewhere */
 
-            for (k = 0; k < meta->nfields; k++) {
-                name.data = (u_char *) meta->fields[k].name;
-                name.len = meta->fields[k].name_len;
+            for (k = 0; k < b.nfields; k++) {
+                name.data = (u_char *) b.fields[k].name;
+                name.len = b.fields[k].name_len;
 
                 named = 0;
 
@@ -823,6 +1078,7 @@ ngx_http_profile_view_plans(ngx_array_t *views,
                      field++)
                 {
                     if (f[field].source.len == name.len
+                        && f[field].embed.len == 0
                         && ngx_strncmp(f[field].source.data, name.data,
                                        name.len)
                            == 0)
@@ -864,20 +1120,159 @@ nomem:
 
 
 static ngx_int_t
-ngx_http_profile_view_field_id(const ngx_http_profile_meta_t *meta,
+ngx_http_profile_view_field_id(ngx_http_profile_view_build_t *b,
     ngx_str_t *name)
 {
     ngx_uint_t  k;
 
-    for (k = 0; k < meta->nfields; k++) {
-        if (meta->fields[k].name_len == name->len
-            && ngx_memcmp(meta->fields[k].name, name->data, name->len) == 0)
+    for (k = 0; k < b->nfields; k++) {
+        if (b->fields[k].name_len == name->len
+            && ngx_memcmp(b->fields[k].name, name->data, name->len) == 0)
         {
             return k;
         }
     }
 
     return -1;
+}
+
+
+/*
+ * What the records of b's view hold: the profiles' fields and members,
+ * or those of the embeddable source its "source" line names (and the
+ * source's default classes, for hidden fields as null).
+ */
+
+static ngx_int_t
+ngx_http_profile_view_records(ngx_http_profile_view_build_t *b)
+{
+    ngx_uint_t                             k;
+    const ngx_http_profile_meta_source_t  *src;
+
+    b->source = -1;
+    b->default_cls = NULL;
+
+    if (b->view->source.len == 0) {
+        b->fields = b->meta->fields;
+        b->nfields = b->meta->nfields;
+        b->members = b->meta->members;
+        b->nmembers = b->meta->nmembers;
+        return NGX_OK;
+    }
+
+    for (k = 0; k < b->meta->nsources; k++) {
+        src = &b->meta->sources[k];
+
+        if (src->name_len == b->view->source.len
+            && ngx_memcmp(src->name, b->view->source.data, src->name_len)
+               == 0)
+        {
+            b->source = k;
+            b->fields = src->fields;
+            b->nfields = src->nfields;
+            b->members = NULL;
+            b->nmembers = 0;
+            b->default_cls = b->src_cls[k];
+
+            return NGX_OK;
+        }
+    }
+
+    *ngx_slprintf(b->err, b->last, ": view \"%V\" (%s:%ui) renders source "
+                  "\"%V\", which the snapshot does not have (an embeddable "
+                  "source of the schema, built with --source %V=FILE)",
+                  &b->view->name, b->view->file, b->view->line,
+                  &b->view->source, &b->view->source)
+        = '\0';
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * An "embed" line: its view (one of an embeddable source, resolved in
+ * its own turn into b->plans), and its key field (a string or an
+ * integer, which holds keys); b->embed names it for the leaf.
+ */
+
+static ngx_int_t
+ngx_http_profile_view_embed(ngx_http_profile_view_build_t *b,
+    ngx_http_profile_view_field_t *f, ngx_int_t field)
+{
+    ngx_uint_t                        k, n;
+    ngx_http_profile_view_t         **v, *target;
+    ngx_http_profile_plan_embed_t    *em;
+
+    v = b->views->elts;
+    target = NULL;
+
+    for (k = 0; k < b->views->nelts; k++) {
+        if (v[k]->name.len == f->embed.len
+            && ngx_strncmp(v[k]->name.data, f->embed.data, f->embed.len)
+               == 0)
+        {
+            target = v[k];
+            break;
+        }
+    }
+
+    /* checked at configuration time: a declared view of a source */
+
+    if (target == NULL || target->source.len == 0) {
+        return NGX_ERROR;
+    }
+
+    if (b->fields[field].type != NGX_HTTP_PROFILE_TYPE_STRING
+        && b->fields[field].type != NGX_HTTP_PROFILE_TYPE_INTEGER)
+    {
+        *ngx_slprintf(b->err, b->last, ": view \"%V\" (%s:%ui) embeds by "
+                      "field \"%V\", which is neither a string nor an "
+                      "integer", &b->view->name, b->view->file, f->line,
+                      &f->source)
+            = '\0';
+        return NGX_DECLINED;
+    }
+
+    for (n = 0; n < b->meta->nsources; n++) {
+        if (b->meta->sources[n].name_len == target->source.len
+            && ngx_memcmp(b->meta->sources[n].name, target->source.data,
+                          target->source.len)
+               == 0)
+        {
+            break;
+        }
+    }
+
+    if (n == b->meta->nsources) {
+        *ngx_slprintf(b->err, b->last, ": view \"%V\" (%s:%ui) embeds view "
+                      "\"%V\" of source \"%V\", which the snapshot does "
+                      "not have", &b->view->name, b->view->file, f->line,
+                      &target->name, &target->source)
+            = '\0';
+        return NGX_DECLINED;
+    }
+
+    if (b->embeds == NULL) {
+        b->embeds = ngx_pcalloc(b->pool, NGX_HTTP_PROFILE_PLAN_EMBEDS
+                                * sizeof(ngx_http_profile_plan_embed_t));
+        if (b->embeds == NULL) {
+            *ngx_slprintf(b->err, b->last, ": out of memory") = '\0';
+            return NGX_ERROR;
+        }
+    }
+
+    em = &b->embeds[b->nembeds];
+    em->plan = &b->plans[target->index];
+    em->source = n;
+    em->nfields = b->meta->sources[n].nfields;
+    em->nclasses = b->meta->nclasses;
+    em->missing_null = f->missing_null;
+
+    em->default_cls = b->src_cls[n];
+
+    b->embed = b->nembeds++;
+
+    return NGX_OK;
 }
 
 
@@ -893,10 +1288,8 @@ ngx_http_profile_view_source(ngx_http_profile_view_build_t *b,
     u_char                            *dot;
     ngx_str_t                          parent, name;
     ngx_uint_t                         m;
-    const ngx_http_profile_meta_t     *meta;
     const ngx_http_profile_member_t   *mb;
 
-    meta = b->meta;
     *member = -1;
 
     dot = ngx_strlchr(f->source.data, f->source.data + f->source.len, '.');
@@ -904,13 +1297,14 @@ ngx_http_profile_view_source(ngx_http_profile_view_build_t *b,
     parent.data = f->source.data;
     parent.len = dot ? (size_t) (dot - f->source.data) : f->source.len;
 
-    *field = ngx_http_profile_view_field_id(meta, &parent);
+    *field = ngx_http_profile_view_field_id(b, &parent);
 
     if (*field < 0) {
         *ngx_slprintf(b->err, b->last, ": view \"%V\" (%s:%ui) names "
-                      "field \"%V\", which the snapshot's schema does not "
-                      "have", &b->view->name, b->view->file, f->line,
-                      &parent)
+                      "field \"%V\", which %s does not have",
+                      &b->view->name, b->view->file, f->line, &parent,
+                      b->source < 0 ? "the snapshot's schema"
+                                    : "its source")
             = '\0';
         return NGX_DECLINED;
     }
@@ -922,8 +1316,8 @@ ngx_http_profile_view_source(ngx_http_profile_view_build_t *b,
     name.data = dot + 1;
     name.len = f->source.data + f->source.len - name.data;
 
-    for (m = 0; m < meta->nmembers; m++) {
-        mb = &meta->members[m];
+    for (m = 0; m < b->nmembers; m++) {
+        mb = &b->members[m];
 
         if (mb->parent == (uint16_t) *field && mb->name_len == name.len
             && ngx_memcmp(mb->name, name.data, name.len) == 0)
@@ -934,9 +1328,13 @@ ngx_http_profile_view_source(ngx_http_profile_view_build_t *b,
     }
 
     *ngx_slprintf(b->err, b->last, ": view \"%V\" (%s:%ui) names member "
-                  "\"%V\" of field \"%V\", which the snapshot's schema "
-                  "does not declare (an object field's \"fields\")",
-                  &b->view->name, b->view->file, f->line, &name, &parent)
+                  "\"%V\" of field \"%V\", which %s",
+                  &b->view->name, b->view->file, f->line, &name, &parent,
+                  b->source < 0 ? "the snapshot's schema does not declare "
+                                  "(an object field's \"fields\")"
+                                : "an embedded source does not prepare "
+                                  "(only the profiles' objects have "
+                                  "members)")
         = '\0';
 
     return NGX_DECLINED;
@@ -972,6 +1370,7 @@ ngx_http_profile_view_add(ngx_http_profile_view_build_t *b,
         node->next = -1;
         node->field = -1;
         node->member = -1;
+        node->embed = -1;
         ngx_str_null(&node->source);
 
         return NGX_OK;
@@ -1031,6 +1430,7 @@ ngx_http_profile_view_add(ngx_http_profile_view_build_t *b,
         node->next = -1;
         node->field = (p == end) ? field : -1;
         node->member = (p == end) ? member : -1;
+        node->embed = (p == end) ? b->embed : -1;
         node->source = *source;
 
         if (nodes[cur].last >= 0) {
@@ -1106,7 +1506,7 @@ ngx_http_profile_view_plan(ngx_http_profile_view_build_t *b,
 
     /* the most steps that read the same field, for the room needed */
 
-    count = ngx_pcalloc(b->pool, (b->meta->nfields + 1) * sizeof(ngx_uint_t));
+    count = ngx_pcalloc(b->pool, (b->nfields + 1) * sizeof(ngx_uint_t));
     if (count == NULL) {
         goto nomem;
     }
@@ -1129,6 +1529,11 @@ ngx_http_profile_view_plan(ngx_http_profile_view_build_t *b,
 
             break;
 
+        case NGX_HTTP_PROFILE_OP_EMBED:
+            /* the embedded object is sized by its own plan */
+            fixed += 1 + op->key_len + 4;
+            break;
+
         case NGX_HTTP_PROFILE_OP_OPEN:
             fixed += 1 + op->key_len + 1;
             break;
@@ -1145,6 +1550,8 @@ ngx_http_profile_view_plan(ngx_http_profile_view_build_t *b,
     plan->reads = reads;
     plan->omit_empty = b->view->omit_empty ? 1 : 0;
     plan->trailer = b->trailer ? 1 : 0;
+    plan->embeds = b->embeds;
+    plan->nembeds = b->nembeds;
 
     if (ngx_http_profile_view_keys(b, plan) != NGX_OK) {
         goto nomem;
@@ -1215,17 +1622,24 @@ ngx_http_profile_view_flatten(ngx_http_profile_view_build_t *b,
     op->top = (uint16_t) top;
 
     if (n->field >= 0) {
-        field = &b->meta->fields[n->field];
+        field = &b->fields[n->field];
 
         op->op = NGX_HTTP_PROFILE_OP_VALUE;
         op->field_id = (uint16_t) n->field;
         op->name_len = field->name_len;
         op->member = NGX_HTTP_PROFILE_NO_MEMBER;
+        op->value = NGX_HTTP_PROFILE_VALUE_COPY;
         type = field->type;
+
+        if (n->embed >= 0) {
+            op->op = NGX_HTTP_PROFILE_OP_EMBED;
+            op->member = (uint16_t) n->embed;
+            return NGX_OK;
+        }
 
         if (n->member >= 0) {
             op->member = (uint16_t) n->member;
-            type = b->meta->members[n->member].type;
+            type = b->members[n->member].type;
             b->trailer = 1;
         }
 
@@ -1483,10 +1897,10 @@ ngx_http_profile_view_fields(ngx_http_request_t *r,
     ngx_http_profile_views_conf_t *vc, const ngx_http_profile_plan_t *plan,
     ngx_str_t *value, ngx_http_profile_select_t **sel, ngx_str_t *problem)
 {
-    u_char                     *p, *end, *q, *s, *dst, c;
-    ngx_int_t                   k;
-    ngx_uint_t                  n, bad;
-    ngx_str_t                   name, text;
+    u_char                     *dst, *src;
+    size_t                      nlen;
+    ngx_str_t                   text, name;
+    const u_char               *n;
     ngx_http_profile_select_t  *set;
 
     *sel = NULL;
@@ -1495,114 +1909,77 @@ ngx_http_profile_view_fields(ngx_http_request_t *r,
 
     /* %2C and the like: the names are decoded as nginx decodes a URI */
 
-    if (ngx_strlchr(text.data, text.data + text.len, '%') != NULL
-        || ngx_strlchr(text.data, text.data + text.len, '+') != NULL)
-    {
+    if (ngx_strlchr(text.data, text.data + text.len, '%') != NULL) {
         dst = ngx_pnalloc(r->pool, text.len);
         if (dst == NULL) {
             return NGX_ERROR;
         }
 
-        s = text.data;
+        src = text.data;
         text.data = dst;
-        ngx_unescape_uri(&dst, &s, value->len, NGX_UNESCAPE_URI);
+        ngx_unescape_uri(&dst, &src, value->len, NGX_UNESCAPE_URI);
         text.len = dst - text.data;
     }
 
-    if (text.len == 0 || (text.len == 1 && text.data[0] == '*')) {
-        return NGX_OK;
-    }
-
-    set = ngx_pcalloc(r->pool, sizeof(ngx_http_profile_select_t));
+    set = ngx_palloc(r->pool, sizeof(ngx_http_profile_select_t));
     if (set == NULL) {
         return NGX_ERROR;
     }
 
-    n = 0;
-    p = text.data;
-    end = text.data + text.len;
+    switch (ngx_http_profile_plan_select(plan, text.data, text.len,
+                                         vc->fields_max, set, &n, &nlen))
+    {
 
-    while (p <= end) {
-        q = ngx_strlchr(p, end, ',');
-        if (q == NULL) {
-            q = end;
+    case NGX_HTTP_PROFILE_SELECT_ALL:
+        return NGX_OK;
+
+    case NGX_HTTP_PROFILE_SELECT_SET:
+        *sel = set;
+        return NGX_OK;
+
+    case NGX_HTTP_PROFILE_SELECT_UNKNOWN:
+
+        /* the name passed the grammar: it needs no escaping */
+
+        name.data = (u_char *) n;
+        name.len = nlen;
+
+        problem->data = ngx_pnalloc(r->pool, 256 + 2 * name.len);
+        if (problem->data == NULL) {
+            return NGX_ERROR;
         }
 
-        name.data = p;
-        name.len = q - p;
-        p = q + 1;
+        problem->len = ngx_sprintf(problem->data, "{\"type\":\""
+                                   NGX_HTTP_PROFILE_PROBLEM_PREFIX
+                                   "unknown-field\",\"title\":\"Unknown "
+                                   "field\",\"status\":400,\"detail\":"
+                                   "\"This view has no field \\\"%V\\\".\","
+                                   "\"field\":\"%V\"}", &name, &name)
+                       - problem->data;
+        return NGX_DECLINED;
 
-        if (name.len == 0) {
-            continue;
+    case NGX_HTTP_PROFILE_SELECT_TOO_MANY:
+        problem->data = ngx_pnalloc(r->pool, 256);
+        if (problem->data == NULL) {
+            return NGX_ERROR;
         }
 
-        if (name.len == 1 && name.data[0] == '*') {
-            *sel = NULL;
-            return NGX_OK;
-        }
+        problem->len = ngx_sprintf(problem->data, "{\"type\":\""
+                                   NGX_HTTP_PROFILE_PROBLEM_PREFIX
+                                   "too-many-fields\",\"title\":"
+                                   "\"Too many fields\",\"status\":"
+                                   "400,\"detail\":\"At most %ui "
+                                   "fields may be asked for.\"}",
+                                   vc->fields_max)
+                       - problem->data;
+        return NGX_DECLINED;
 
-        bad = (name.len > NGX_HTTP_PROFILE_VIEW_KEY_MAX);
-
-        for (s = name.data; !bad && s < name.data + name.len; s++) {
-            c = *s;
-
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                  || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-            {
-                bad = 1;
-            }
-        }
-
-        if (bad) {
-            ngx_str_set(problem, "{\"type\":\""
-                        NGX_HTTP_PROFILE_PROBLEM_PREFIX "invalid-fields\","
-                        "\"title\":\"Invalid field list\",\"status\":400,"
-                        "\"detail\":\"A field name holds a byte outside "
-                        "[A-Za-z0-9_-] or is longer than 64 bytes.\"}");
-            return NGX_DECLINED;
-        }
-
-        k = ngx_http_profile_plan_key(plan, name.data, name.len);
-
-        if (k < 0) {
-            problem->data = ngx_pnalloc(r->pool, 256 + name.len);
-            if (problem->data == NULL) {
-                return NGX_ERROR;
-            }
-
-            problem->len = ngx_sprintf(problem->data, "{\"type\":\""
-                                       NGX_HTTP_PROFILE_PROBLEM_PREFIX
-                                       "unknown-field\",\"title\":\"Unknown "
-                                       "field\",\"status\":400,\"detail\":"
-                                       "\"This view has no field \\\"%V\\\".\","
-                                       "\"field\":\"%V\"}", &name, &name)
-                           - problem->data;
-            return NGX_DECLINED;
-        }
-
-        if (!ngx_http_profile_select_has(set, k)) {
-            if (++n > vc->fields_max) {
-                problem->data = ngx_pnalloc(r->pool, 256);
-                if (problem->data == NULL) {
-                    return NGX_ERROR;
-                }
-
-                problem->len = ngx_sprintf(problem->data, "{\"type\":\""
-                                           NGX_HTTP_PROFILE_PROBLEM_PREFIX
-                                           "too-many-fields\",\"title\":"
-                                           "\"Too many fields\",\"status\":"
-                                           "400,\"detail\":\"At most %ui "
-                                           "fields may be asked for.\"}",
-                                           vc->fields_max)
-                               - problem->data;
-                return NGX_DECLINED;
-            }
-
-            ngx_http_profile_select_add(set, k);
-        }
+    default: /* NGX_HTTP_PROFILE_SELECT_BAD */
+        ngx_str_set(problem, "{\"type\":\""
+                    NGX_HTTP_PROFILE_PROBLEM_PREFIX "invalid-fields\","
+                    "\"title\":\"Invalid field list\",\"status\":400,"
+                    "\"detail\":\"A field name holds a byte outside "
+                    "[A-Za-z0-9_-] or is longer than 64 bytes.\"}");
+        return NGX_DECLINED;
     }
-
-    *sel = (n == 0) ? NULL : set;
-
-    return NGX_OK;
 }

@@ -33,16 +33,22 @@
 #define NGX_HTTP_PROFILE_TIMESTAMPS_EPOCH    1
 
 
-/* one "field SOURCE [OUTPUT];" line of a view */
+/*
+ * One "field SOURCE [OUTPUT];" line of a view, or one "embed OUTPUT
+ * FIELD VIEW [null | omit];" (embed set: source is the key field)
+ */
 typedef struct {
     ngx_str_t                    source;     /* "f", "f.member" or "*" */
     ngx_str_t                    output;     /* a dotted path, or empty */
+    ngx_str_t                    embed;      /* the embedded view's name */
     ngx_uint_t                   line;
+    unsigned                     missing_null:1;
 } ngx_http_profile_view_field_t;
 
 
 typedef struct {
     ngx_str_t                    name;
+    ngx_str_t                    source;     /* "source NAME;", or empty */
     ngx_str_t                    subtype;    /* vnd.profile.NAME+json */
     ngx_array_t                  fields;     /* view_field_t */
     ngx_flag_t                   envelope;
@@ -51,6 +57,7 @@ typedef struct {
     ngx_uint_t                   timestamps;
     ngx_uint_t                   index;      /* in the main conf's views */
     uint64_t                     hash;       /* of what the block says */
+    ngx_uint_t                   nembeds;
     u_char                      *file;
     ngx_uint_t                   line;
 } ngx_http_profile_view_t;
@@ -96,6 +103,13 @@ char *ngx_http_profile_fields_arg(ngx_conf_t *cf, ngx_command_t *cmd,
  * the main conf's views and render the 406 body.  Returns NGX_CONF_OK
  * or NGX_CONF_ERROR (logged).
  */
+/*
+ * What views say of each other, once all are parsed: an embedded view
+ * is declared and renders a source; a view of a source has no envelope,
+ * no epoch timestamps and no embed.  NGX_CONF_OK or NGX_CONF_ERROR.
+ */
+char *ngx_http_profile_views_check(ngx_conf_t *cf, ngx_array_t *views);
+
 void ngx_http_profile_views_init(ngx_http_profile_views_conf_t *vc);
 char *ngx_http_profile_views_merge(ngx_conf_t *cf,
     ngx_http_profile_views_conf_t *prev, ngx_http_profile_views_conf_t *vc,

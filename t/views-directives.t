@@ -555,3 +555,304 @@ invalid value "unix" in "timestamps" of view "a": "rfc3339" or "epoch"
 --- must_die
 --- error_log
 "timestamps" is duplicate
+
+
+=== TEST 34: embed of an undeclared view
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name;
+    }
+    profile_view a {
+        field id;
+        embed team team_id nope;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+embeds view "nope", which is not declared
+
+
+=== TEST 35: embed of a view without "source"
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view b {
+        field id;
+    }
+    profile_view a {
+        field id;
+        embed team team_id b;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+embeds view "b", which has no "source" line (an embedded view renders an embeddable source)
+
+
+=== TEST 36: a view of a source offered in a location
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name;
+    }
+    
+--- config
+    location /p/ {
+        profile;
+        profile_views t;
+    }
+--- must_die
+--- error_log eval
+qr/view "t" in "profile_views" in \S+:\d+ renders source "teams": it can only be embedded/
+
+
+=== TEST 37: a view of a source with an envelope
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        envelope on;
+        field name;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+renders source "teams" and cannot have an envelope
+
+
+=== TEST 38: a view of a source with epoch timestamps
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        timestamps epoch;
+        field name;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+renders source "teams" and cannot have "timestamps epoch" (the compiler prepares epoch seconds for profiles only)
+
+
+=== TEST 39: a view of a source that embeds
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name;
+    }
+    profile_view t2 {
+        source teams;
+        field name;
+        embed x id t;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log eval
+qr/view "t2" in \S+:\d+ renders source "teams" and cannot embed/
+
+
+=== TEST 40: a source the snapshot lacks
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source clubs;
+        field name;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+renders source "clubs", which the snapshot does not have (an embeddable source of the schema, built with --source clubs=FILE)
+
+
+=== TEST 41: a bad source name
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source Teams;
+        field name;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+invalid source name "Teams" in view "t": 1 to 32 bytes of [a-z0-9_]
+
+
+=== TEST 42: "source" twice
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        source teams;
+        field name;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+"source" is duplicate
+
+
+=== TEST 43: a field the source lacks
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field nope;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+names field "nope", which its source does not have
+
+
+=== TEST 44: a member of a source's field
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name.x;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+names member "x" of field "name", which an embedded source does not prepare (only the profiles' objects have members)
+
+
+=== TEST 45: an embed keyed by an object field
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name;
+    }
+    profile_view a {
+        field id;
+        embed team location t;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+embeds by field "location", which is neither a string nor an integer
+
+
+=== TEST 46: "embed" with too few arguments
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name;
+    }
+    profile_view a {
+        field id;
+        embed team team_id;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+invalid number of arguments in "embed" of view "a"
+
+
+=== TEST 47: "embed" with a bad policy
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name;
+    }
+    profile_view a {
+        field id;
+        embed team team_id t maybe;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+invalid value "maybe" in "embed" of view "a": "null" or "omit"
+
+
+=== TEST 48: two embeds at one output name
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name;
+    }
+    profile_view a {
+        field id;
+        embed team team_id t;
+        embed team team_id t;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+writes field "team_id" as "team", where another field of the view is written
+
+
+=== TEST 49: more than 8 embeds
+--- http_config
+    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
+    profile_view t {
+        source teams;
+        field name;
+    }
+    profile_view a {
+        embed e0 team_id t;
+        embed e1 team_id t;
+        embed e2 team_id t;
+        embed e3 team_id t;
+        embed e4 team_id t;
+        embed e5 team_id t;
+        embed e6 team_id t;
+        embed e7 team_id t;
+        embed e8 team_id t;
+    }
+--- config
+    location /p/ {
+        profile;
+    }
+--- must_die
+--- error_log
+more than 8 "embed" in view "a"

@@ -46,6 +46,28 @@ our $http_config = <<'_EOC_';
         field birthday;
         field phone contact.phone;
         field email contact.email;
+        embed team team_id team_card;
+    }
+
+    profile_view team_card {
+        source teams;
+        field id;
+        field name;
+        field members;
+        field budget;
+    }
+
+    profile_view team_name {
+        source teams;
+        omit_empty on;
+        integers string;
+        field name title;
+        field budget;
+    }
+
+    profile_view card {
+        field id;
+        embed team.info team_id team_name omit;
     }
 
     profile_view mobile {
@@ -99,17 +121,19 @@ our $config = <<'_EOC_';
         profile;
         profile_viewer $http_x_viewer trusted;
         profile_viewer_roles $http_x_roles trusted;
-        profile_views web mobile partner_v1 everything renamed members;
+        profile_views web mobile partner_v1 everything renamed members card;
         profile_view_select $http_x_client;
         add_header X-View $profile_view;
+        add_header X-Partial $profile_partial;
     }
 
     location /n/ {
         profile;
         profile_viewer $http_x_viewer trusted;
-        profile_views web mobile partner_v1 members;
+        profile_views web mobile partner_v1 members card;
         profile_view_select $http_x_client;
         profile_hidden_fields null;
+        add_header X-Partial $profile_partial;
     }
 
     location /neg/ {
@@ -159,7 +183,7 @@ GET /v/ann
 X-Client: web
 --- response_headers
 Content-Type: application/json; charset=utf-8
-Content-Length: 381
+Content-Length: 416
 Vary: X-Viewer, X-Roles, X-Client
 X-View: web
 !Cache-Control
@@ -209,7 +233,7 @@ GET /v/ann
 X-Client: web
 X-Viewer: bob
 --- response_body chomp
-{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","birthday":"05-01","contact":{}},"meta":{"snapshot":"clients-1","view":"web"}}
+{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","birthday":"05-01","contact":{},"team":{"id":"maps","name":"Maps","members":["ann","cy"]}},"meta":{"snapshot":"clients-1","view":"web"}}
 --- error_code: 200
 --- no_error_log
 [error]
@@ -404,7 +428,7 @@ GET /n/ann
 --- more_headers
 X-Client: web
 --- response_body chomp
-{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","last_seen":null,"birthday":null,"contact":{"phone":null,"email":null}},"meta":{"snapshot":"clients-1","view":"web"}}
+{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","last_seen":null,"birthday":null,"contact":{"phone":null,"email":null},"team":{"id":"maps","name":"Maps","members":null,"budget":null}},"meta":{"snapshot":"clients-1","view":"web"}}
 --- error_code: 200
 --- no_error_log
 [error]
@@ -430,7 +454,7 @@ GET /v/ann
 --- response_headers
 X-View: web
 --- response_body chomp
-{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{}},"meta":{"snapshot":"clients-1","view":"web"}}
+{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{},"team":{"id":"maps","name":"Maps"}},"meta":{"snapshot":"clients-1","view":"web"}}
 --- error_code: 200
 --- no_error_log
 [error]
@@ -448,7 +472,7 @@ Vary: X-Viewer, X-Roles, X-Client
 !ETag
 !X-View
 --- response_body chomp
-{"type":"urn:ngx-http-profile:problem:not-acceptable","title":"No acceptable view","status":406,"detail":"No view of this location is acceptable.","views":["web","mobile","partner_v1","everything","renamed","members"]}
+{"type":"urn:ngx-http-profile:problem:not-acceptable","title":"No acceptable view","status":406,"detail":"No view of this location is acceptable.","views":["web","mobile","partner_v1","everything","renamed","members","card"]}
 --- error_code: 406
 --- no_error_log
 [error]
@@ -461,7 +485,7 @@ GET /v/ann
 --- more_headers
 X-Client: Web
 --- response_body chomp
-{"type":"urn:ngx-http-profile:problem:not-acceptable","title":"No acceptable view","status":406,"detail":"No view of this location is acceptable.","views":["web","mobile","partner_v1","everything","renamed","members"]}
+{"type":"urn:ngx-http-profile:problem:not-acceptable","title":"No acceptable view","status":406,"detail":"No view of this location is acceptable.","views":["web","mobile","partner_v1","everything","renamed","members","card"]}
 --- error_code: 406
 --- no_error_log
 [error]
@@ -474,7 +498,7 @@ GET /n/ann
 --- more_headers
 X-Client: everything
 --- response_body chomp
-{"type":"urn:ngx-http-profile:problem:not-acceptable","title":"No acceptable view","status":406,"detail":"No view of this location is acceptable.","views":["web","mobile","partner_v1","members"]}
+{"type":"urn:ngx-http-profile:problem:not-acceptable","title":"No acceptable view","status":406,"detail":"No view of this location is acceptable.","views":["web","mobile","partner_v1","members","card"]}
 --- error_code: 406
 --- no_error_log
 [error]
@@ -526,7 +550,7 @@ GET /v/ann?fields=*
 --- more_headers
 X-Client: web
 --- response_body chomp
-{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{}},"meta":{"snapshot":"clients-1","view":"web"}}
+{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{},"team":{"id":"maps","name":"Maps"}},"meta":{"snapshot":"clients-1","view":"web"}}
 --- error_code: 200
 --- no_error_log
 [error]
@@ -539,7 +563,7 @@ GET /v/ann?fields=id,*
 --- more_headers
 X-Client: web
 --- response_body chomp
-{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{}},"meta":{"snapshot":"clients-1","view":"web"}}
+{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{},"team":{"id":"maps","name":"Maps"}},"meta":{"snapshot":"clients-1","view":"web"}}
 --- error_code: 200
 --- no_error_log
 [error]
@@ -552,7 +576,7 @@ GET /v/ann?fields=
 --- more_headers
 X-Client: web
 --- response_body chomp
-{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{}},"meta":{"snapshot":"clients-1","view":"web"}}
+{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{},"team":{"id":"maps","name":"Maps"}},"meta":{"snapshot":"clients-1","view":"web"}}
 --- error_code: 200
 --- no_error_log
 [error]
@@ -565,7 +589,7 @@ GET /v/ann?fields=,,
 --- more_headers
 X-Client: web
 --- response_body chomp
-{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{}},"meta":{"snapshot":"clients-1","view":"web"}}
+{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{},"team":{"id":"maps","name":"Maps"}},"meta":{"snapshot":"clients-1","view":"web"}}
 --- error_code: 200
 --- no_error_log
 [error]
@@ -695,7 +719,7 @@ X-Client: web
 --- request
 GET /off/ann?fields=nope
 --- response_body chomp
-{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{}},"meta":{"snapshot":"clients-1","view":"web"}}
+{"data":{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar":{"url":"https://cdn.example/a/ann.png"},"bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"stats":{"followers":1200},"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","contact":{},"team":{"id":"maps","name":"Maps"}},"meta":{"snapshot":"clients-1","view":"web"}}
 --- error_code: 200
 --- no_error_log
 [error]
@@ -708,7 +732,7 @@ HEAD /v/ann
 --- more_headers
 X-Client: web
 --- response_headers
-Content-Length: 381
+Content-Length: 416
 X-View: web
 --- response_body chomp
 
@@ -1086,5 +1110,105 @@ Vary: X-Viewer, Accept
 --- response_body chomp
 {"type":"urn:ngx-http-profile:problem:not-acceptable","title":"No acceptable view","status":406,"detail":"No view of this location is acceptable.","views":["web","mobile","partner_v1"]}
 --- error_code: 406
+--- no_error_log
+[error]
+
+
+
+=== TEST 67: embed: a missing embedded record is null, and $profile_partial is 1
+--- request
+GET /v/bob
+--- more_headers
+X-Client: web
+--- response_headers
+X-Partial: 1
+--- response_body chomp
+{"data":{"id":"bob","user_id":42,"display_name":"Bob","username":"bob","avatar":{"url":""},"bio":"","location":{"city":"Porto"},"stats":{"followers":0},"verified":false,"links":[],"created_at":"2021-01-01T00:00:00Z","contact":{},"team":null},"meta":{"snapshot":"clients-1","view":"web"}}
+--- error_code: 200
+--- no_error_log
+[error]
+
+
+
+=== TEST 68: embed: a found one leaves $profile_partial 0
+--- request
+GET /v/ann?fields=team,id
+--- more_headers
+X-Client: web
+--- response_headers
+X-Partial: 0
+--- response_body chomp
+{"data":{"id":"ann","team":{"id":"maps","name":"Maps"}},"meta":{"snapshot":"clients-1","view":"web"}}
+--- error_code: 200
+--- no_error_log
+[error]
+
+
+
+=== TEST 69: embed: the embedded record's own audiences: a role field of the source for the role
+--- request
+GET /v/ann?fields=team
+--- more_headers
+X-Client: web
+X-Viewer: bob
+X-Roles: support
+--- response_body chomp
+{"data":{"team":{"id":"maps","name":"Maps","members":["ann","cy"],"budget":5000}},"meta":{"snapshot":"clients-1","view":"web"}}
+--- error_code: 200
+--- no_error_log
+[error]
+
+
+
+=== TEST 70: embed: a key field the viewer may not see embeds nothing (a private profile's stub)
+--- request
+GET /v/cy?fields=id,team
+--- more_headers
+X-Client: web
+--- response_body chomp
+{"data":{"id":"cy"},"meta":{"snapshot":"clients-1","view":"web"}}
+--- error_code: 200
+--- no_error_log
+[error]
+
+
+
+=== TEST 71: embed with profile_hidden_fields null: a hidden key field makes the embed null
+--- request
+GET /n/cy?fields=team
+--- more_headers
+X-Client: web
+--- response_body chomp
+{"data":{"team":null},"meta":{"snapshot":"clients-1","view":"web"}}
+--- error_code: 200
+--- no_error_log
+[error]
+
+
+
+=== TEST 72: embed at a nested output name, through a view with its own options
+--- request
+GET /v/ann
+--- more_headers
+X-Client: card
+X-Viewer: ann
+--- response_body chomp
+{"id":"ann","team":{"info":{"title":"Maps","budget":"5000"}}}
+--- error_code: 200
+--- no_error_log
+[error]
+
+
+
+=== TEST 73: embed "omit": a missing record is left out (its output object then {})
+--- request
+GET /v/bob
+--- more_headers
+X-Client: card
+--- response_headers
+X-Partial: 1
+--- response_body chomp
+{"id":"bob","team":{}}
+--- error_code: 200
 --- no_error_log
 [error]
