@@ -62,7 +62,7 @@ my $cli = try_build($cc, $san,
                     . "return mdb_version(0, 0, 0) == 0; }\n",
                     0, '-ljansson -llmdb -lcrypto');
 
-my @targets = ('record', 'tables', 'index', 'accept',
+my @targets = ('record', 'tables', 'index', 'accept', 'plan',
                $cli ? ('ndjson', 'schema', 'encode') : ());
 
 # the CLI's fast line parser has its own target while it exists
@@ -115,6 +115,14 @@ for my $t (@targets) {
             $log =~ /fz_accept: (\d+) chosen, (\d+) none acceptable, (\d+)/;
         ok(defined $chosen && $chosen > 0 && $none > 0 && $absent > 0,
            "$t: the seeds choose a view, none, and read as no header")
+            or diag(tail($log));
+    }
+
+    if ($t eq 'plan') {
+        my ($written, $embedded, $sets) =
+            $log =~ /fz_plan: (\d+) written, (\d+) with an embedded record, (\d+) field sets/;
+        ok(defined $written && $written > 0 && $embedded > 0 && $sets > 0,
+           "$t: the seeds write views, an embedded record and field sets")
             or diag(tail($log));
     }
 
