@@ -107,6 +107,7 @@ ngx_http_profile_batch_handler(ngx_http_request_t *r)
     ngx_http_profile_response_t  resp;
 
     ngx_memzero(&resp, sizeof(ngx_http_profile_response_t));
+    resp.cache.modified = -1;
 
     ngx_http_profile_batch_decide(r, &resp);
 
@@ -248,8 +249,15 @@ ngx_http_profile_batch_decide(ngx_http_request_t *r,
 
     resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
     resp->body = b;
-    resp->personal = personal;
-    resp->etag = etag;
+    resp->cache.personal = personal;
+    resp->cache.etag = etag;
+
+    if (!personal && plcf->cache.tags.len
+        && ngx_http_profile_handler_tags(r, &a, items, n, &resp->cache.tags)
+           != NGX_OK)
+    {
+        goto nomem;
+    }
 
     return;
 

@@ -33,8 +33,58 @@
  *
  * Returns NGX_OK, or NGX_ERROR when out of memory.
  */
+/* profile_cache_personal */
+#define NGX_HTTP_PROFILE_PERSONAL_NO_STORE  0
+#define NGX_HTTP_PROFILE_PERSONAL_PRIVATE   1
+
+
+/* the caching directives of a location (docs/caching.md) */
+typedef struct {
+    ngx_str_t                    shared;      /* profile_cache_public's
+                                                 Cache-Control, or "" */
+    ngx_uint_t                   personal;    /* profile_cache_personal */
+    time_t                       personal_max_age;
+    ngx_str_t                    personal_value;
+    time_t                       not_found;   /* profile_cache_not_found */
+    ngx_str_t                    not_found_value;
+    ngx_str_t                    tags;        /* profile_cache_tags; "" */
+    u_char                       tags_sep;
+    unsigned                     public_set:1;
+} ngx_http_profile_cache_conf_t;
+
+
+/* what a response says to caches, beyond its status */
+typedef struct {
+    uint64_t                     etag;        /* a 200's */
+    time_t                       modified;    /* -1: no Last-Modified */
+    ngx_str_t                    tags;        /* "" or the cache tags */
+    unsigned                     personal:1;  /* depends on the viewer */
+    unsigned                     anonymous:1; /* no viewer identified */
+} ngx_http_profile_cache_info_t;
+
+
+char *ngx_http_profile_cache_public(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_profile_cache_personal(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_profile_cache_not_found(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_profile_cache_tags(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+void ngx_http_profile_cache_init(ngx_http_profile_cache_conf_t *cc);
+char *ngx_http_profile_cache_merge(ngx_conf_t *cf,
+    ngx_http_profile_cache_conf_t *prev, ngx_http_profile_cache_conf_t *cc);
+
+/*
+ * Cache-Control, ETag, Last-Modified, Vary and cache tags of a response
+ * of status (docs/caching.md): a 200 or 304 that is the same for every
+ * viewer is shareable as profile_cache_public says; one that depends on
+ * the viewer private or no-store, whatever is configured; errors
+ * no-store, but for an anonymous 404 with profile_cache_not_found.
+ */
 ngx_int_t ngx_http_profile_cache_headers(ngx_http_request_t *r,
-    ngx_uint_t status, ngx_uint_t personal, uint64_t etag);
+    ngx_uint_t status, ngx_http_profile_cache_info_t *ci);
 
 /*
  * The strong validator of the representation the decision d gives of

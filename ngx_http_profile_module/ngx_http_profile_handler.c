@@ -36,6 +36,8 @@ static ngx_http_profile_error_e ngx_http_profile_handler_invalid_id(
     ngx_http_request_t *r, ngx_str_t *id);
 static ngx_int_t ngx_http_profile_handler_embeds(ngx_http_request_t *r,
     ngx_http_profile_asker_t *a, ngx_http_profile_item_t *item);
+static time_t ngx_http_profile_handler_modified(
+    ngx_http_profile_snapshot_t *snap, ngx_http_profile_item_t *item);
 static void ngx_http_profile_handler_bad_record(ngx_http_request_t *r,
     ngx_http_profile_snapshot_t *snap, ngx_str_t *id, uint64_t slot,
     int problem);
@@ -47,6 +49,7 @@ ngx_http_profile_handler(ngx_http_request_t *r)
     ngx_http_profile_response_t  resp;
 
     ngx_memzero(&resp, sizeof(ngx_http_profile_response_t));
+    resp.cache.modified = -1;
 
     ngx_http_profile_handler_decide(r, &resp);
 
@@ -85,6 +88,20 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
     if (item.error != NGX_HTTP_PROFILE_ITEM_SHOWN) {
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
         resp->error = item.error;
+
+        /* a shareable 404 (profile_cache_not_found) is tagged too */
+
+        if (item.error == NGX_HTTP_PROFILE_ERROR_NOT_FOUND
+            && resp->cache.anonymous && a.plcf->cache.not_found > 0
+            && a.plcf->cache.tags.len
+            && ngx_http_profile_handler_tags(r, &a, &item, 1,
+                                             &resp->cache.tags)
+               != NGX_OK)
+        {
+            resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+            resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return;
     }
 
@@ -113,8 +130,18 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
 
     resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
     resp->body = b;
-    resp->personal = item.d.personal;
-    resp->etag = ngx_http_profile_handler_item_etag(&a, &item);
+    resp->cache.personal = item.d.personal;
+    resp->cache.etag = ngx_http_profile_handler_item_etag(&a, &item);
+    resp->cache.modified = item.modified;
+
+    if (!item.d.personal && a.plcf->cache.tags.len
+        && ngx_http_profile_handler_tags(r, &a, &item, 1, &resp->cache.tags)
+           != NGX_OK)
+    {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return;
+    }
 }
 
 
@@ -168,6 +195,10 @@ ngx_http_profile_handler_asker(ngx_http_request_t *r,
         resp->error = ngx_http_profile_handler_invalid_id(r, id);
         return NGX_DECLINED;
     }
+
+    /* whether an error's answer can be the same for every request */
+
+    resp->cache.anonymous = (a->viewer.len == 0);
 
     /* the view: by profile_view_select, or negotiated on Accept */
 
@@ -285,6 +316,7 @@ ngx_http_profile_handler_item(ngx_http_request_t *r,
     item->error = NGX_HTTP_PROFILE_ITEM_SHOWN;
     item->found = NULL;
     item->partial = 0;
+    item->modified = -1;
 
     rc = ngx_http_profile_handler_relation(r, plcf, snap, id, &a->viewer,
                                            &item->relation);
@@ -362,9 +394,163 @@ ngx_http_profile_handler_item(ngx_http_request_t *r,
         return NGX_OK;
     }
 
+    if (snap->modified_field >= 0) {
+        item->modified = ngx_http_profile_handler_modified(snap, item);
+    }
+
     if (a->plan != NULL && a->plan->nembeds) {
         return ngx_http_profile_handler_embeds(r, a, item);
     }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Last-Modified: the epoch seconds the compiler stored for the
+ * snapshot's profile_last_modified field (format 4), when the viewer
+ * may see that field (the time of a change is data too); -1 otherwise.
+ */
+
+static time_t
+ngx_http_profile_handler_modified(ngx_http_profile_snapshot_t *snap,
+    ngx_http_profile_item_t *item)
+{
+    time_t                      t;
+    uint32_t                    len, i;
+    const u_char               *v;
+    ngx_http_profile_entry_t    e;
+    ngx_http_profile_trailer_t  tr;
+
+    if (!(item->rec.flags & NGX_HTTP_PROFILE_REC_TRAILER)
+        || ngx_http_profile_record_trailer(&item->rec, &tr)
+           != NGX_HTTP_PROFILE_FMT_OK
+        || ngx_http_profile_trailer_alt(&tr, NGX_HTTP_PROFILE_ALT_EPOCH,
+                                        NGX_HTTP_PROFILE_ALT_OF_FIELD,
+                                        snap->modified_field, &v, &len)
+           != NGX_HTTP_PROFILE_FMT_OK)
+    {
+        return -1;
+    }
+
+    /* its entry exists (the trailer's check): is it shown? */
+
+    for (i = 0; i < item->rec.nentries; i++) {
+        ngx_http_profile_record_entry(&item->rec, i, &e);
+
+        if (e.field_id == snap->modified_field) {
+            break;
+        }
+    }
+
+    if (i == item->rec.nentries
+        || e.cls >= NGX_HTTP_PROFILE_MAX_CLASSES
+        || !ngx_http_profile_filter_shows(&item->d.filter, e.cls,
+                                          e.field_id))
+    {
+        return -1;
+    }
+
+    /* whole seconds; before 1970 none */
+
+    t = 0;
+
+    for (i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
+        if (t > (NGX_MAX_TIME_T_VALUE - 9) / 10) {
+            return -1;
+        }
+
+        t = t * 10 + (v[i] - '0');
+    }
+
+    return (i == 0) ? -1 : t;
+}
+
+
+/*
+ * The cache tags of a shareable response (docs/caching.md): "p:ID" of
+ * each profile asked for (shown or not: one added later must purge the
+ * answer that had none), "s:SOURCE:KEY" of each embedded record looked
+ * up (found or missing), "v:VIEW", "snap:ID"; joined by the header's
+ * separator, in r->pool.
+ */
+
+ngx_int_t
+ngx_http_profile_handler_tags(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_http_profile_item_t *items,
+    ngx_uint_t n, ngx_str_t *tags)
+{
+    u_char                               *p, sep;
+    size_t                                len, klen;
+    ngx_uint_t                            i, e;
+    const u_char                         *k;
+    ngx_http_profile_snapshot_t          *snap;
+    const ngx_http_profile_meta_source_t *src;
+
+    snap = a->snap;
+    sep = a->plcf->cache.tags_sep;
+
+    len = sizeof("snap:") - 1 + snap->id.len;
+
+    if (a->view != NULL) {
+        len += sizeof(" v:") - 1 + a->view->name.len;
+    }
+
+    for (i = 0; i < n; i++) {
+        len += sizeof(" p:") - 1 + items[i].id.len;
+
+        for (e = 0; items[i].found && e < a->plan->nembeds; e++) {
+            if (items[i].found[e].rc == NGX_HTTP_PROFILE_FMT_OK
+                || items[i].found[e].rc == NGX_HTTP_PROFILE_FMT_MISSING)
+            {
+                src = &snap->meta.sources[a->plan->embeds[e].source];
+                len += sizeof(" s::") - 1 + src->name_len
+                       + items[i].found[e].key_len;
+            }
+        }
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    tags->data = p;
+
+    for (i = 0; i < n; i++) {
+        p = ngx_cpymem(p, "p:", 2);
+        p = ngx_cpymem(p, items[i].id.data, items[i].id.len);
+        *p++ = sep;
+
+        for (e = 0; items[i].found && e < a->plan->nembeds; e++) {
+            if (items[i].found[e].rc != NGX_HTTP_PROFILE_FMT_OK
+                && items[i].found[e].rc != NGX_HTTP_PROFILE_FMT_MISSING)
+            {
+                continue;
+            }
+
+            src = &snap->meta.sources[a->plan->embeds[e].source];
+            k = items[i].found[e].key;
+            klen = items[i].found[e].key_len;
+
+            p = ngx_cpymem(p, "s:", 2);
+            p = ngx_cpymem(p, src->name, src->name_len);
+            *p++ = ':';
+            p = ngx_cpymem(p, k, klen);
+            *p++ = sep;
+        }
+    }
+
+    if (a->view != NULL) {
+        p = ngx_cpymem(p, "v:", 2);
+        p = ngx_cpymem(p, a->view->name.data, a->view->name.len);
+        *p++ = sep;
+    }
+
+    p = ngx_cpymem(p, "snap:", 5);
+    p = ngx_cpymem(p, snap->id.data, snap->id.len);
+
+    tags->len = p - tags->data;
 
     return NGX_OK;
 }
@@ -421,6 +607,8 @@ ngx_http_profile_handler_embeds(ngx_http_request_t *r,
         rc = ngx_http_profile_snapshot_embedded(snap, em->source, k, len,
                                                 &item->found[e].rec, &slot);
         item->found[e].rc = rc;
+        item->found[e].key = k;
+        item->found[e].key_len = len;
 
         if (rc == NGX_HTTP_PROFILE_FMT_OK
             || rc == NGX_HTTP_PROFILE_FMT_MISSING)

@@ -54,6 +54,8 @@ typedef struct {
     /* the view's embedded records (plan->nembeds), or NULL */
     ngx_http_profile_plan_found_t   *found;
     unsigned                         partial:1;  /* one was missing */
+
+    time_t                           modified;   /* -1: none */
 } ngx_http_profile_item_t;
 
 
@@ -76,6 +78,10 @@ int ngx_http_profile_handler_item_write(ngx_http_request_t *r,
 
 uint64_t ngx_http_profile_handler_item_etag(ngx_http_profile_asker_t *a,
     ngx_http_profile_item_t *item);
+
+ngx_int_t ngx_http_profile_handler_tags(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_http_profile_item_t *items,
+    ngx_uint_t n, ngx_str_t *tags);
 
 /*
  * The id and the viewer of r in a location of plcf (the viewer empty

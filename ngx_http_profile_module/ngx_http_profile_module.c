@@ -247,6 +247,41 @@ static ngx_command_t  ngx_http_profile_commands[] = {
       offsetof(ngx_http_profile_loc_conf_t, views.fields_max),
       &ngx_http_profile_fields_max_bounds },
 
+    { ngx_string("profile_cache_public"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_profile_cache_public,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, cache),
+      NULL },
+
+    { ngx_string("profile_cache_personal"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_profile_cache_personal,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, cache),
+      NULL },
+
+    { ngx_string("profile_cache_not_found"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_cache_not_found,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, cache),
+      NULL },
+
+    { ngx_string("profile_cache_tags"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_profile_cache_tags,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, cache),
+      NULL },
+
+    { ngx_string("profile_last_modified"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_profile_main_conf_t, last_modified),
+      NULL },
+
     { ngx_string("profile_retry_after"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_sec_slot,
@@ -343,6 +378,13 @@ ngx_http_profile_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_uint_value(pmcf->verify, NGX_HTTP_PROFILE_VERIFY_SAMPLE);
 
+    if (pmcf->last_modified.data == NULL) {
+        ngx_str_set(&pmcf->last_modified, "updated_at");
+
+    } else if (ngx_strcmp(pmcf->last_modified.data, "off") == 0) {
+        ngx_str_set(&pmcf->last_modified, "");
+    }
+
     if (pmcf->views != NULL
         && ngx_http_profile_views_check(cf, pmcf->views) != NGX_CONF_OK)
     {
@@ -427,6 +469,7 @@ ngx_http_profile_create_loc_conf(ngx_conf_t *cf)
     plcf->rules.hidden_null = NGX_CONF_UNSET_UINT;
 
     ngx_http_profile_views_init(&plcf->views);
+    ngx_http_profile_cache_init(&plcf->cache);
 
     return plcf;
 }
@@ -472,7 +515,9 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (ngx_http_profile_views_merge(cf, &prev->views, &conf->views,
                                      conf->enable)
-        != NGX_CONF_OK)
+        != NGX_CONF_OK
+        || ngx_http_profile_cache_merge(cf, &prev->cache, &conf->cache)
+           != NGX_CONF_OK)
     {
         return NGX_CONF_ERROR;
     }

@@ -18,6 +18,7 @@
 #include "ngx_http_profile_rules.h"
 #include "ngx_http_profile_view.h"
 #include "ngx_http_profile_batch.h"
+#include "ngx_http_profile_cache.h"
 
 
 typedef struct ngx_http_profile_snapshot_s  ngx_http_profile_snapshot_t;
@@ -64,6 +65,9 @@ typedef struct {
 
     /* the profile_view blocks (ngx_http_profile_view_t *), or NULL */
     ngx_array_t                 *views;
+
+    /* profile_last_modified: the timestamp field, or "" (off) */
+    ngx_str_t                    last_modified;
 } ngx_http_profile_main_conf_t;
 
 
@@ -91,6 +95,7 @@ typedef struct {
     ngx_http_profile_rules_conf_t  rules;      /* the other profile_* */
     ngx_http_profile_views_conf_t  views;      /* profile_views and co. */
     ngx_http_profile_batch_conf_t  batch;      /* profile_batch */
+    ngx_http_profile_cache_conf_t  cache;      /* profile_cache_* */
     time_t                       retry_after;  /* profile_retry_after */
     ngx_str_t                    retry_after_value;  /* its header text */
 

@@ -93,6 +93,8 @@ typedef struct {
  */
 typedef struct {
     ngx_http_profile_record_t  rec;
+    const unsigned char       *key;      /* rc OK or MISSING: the key */
+    size_t                     key_len;
     int                        rc;
 } ngx_http_profile_plan_found_t;
 

@@ -44,16 +44,12 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     ngx_uint_t                         status;
     ngx_str_t                          body;
     ngx_chain_t                        out;
-    uint64_t                           etag;
-    ngx_uint_t                         personal;
     const ngx_http_profile_problem_t  *problem;
 
     switch (resp->outcome) {
 
     case NGX_HTTP_PROFILE_OUTCOME_PROFILE:
         status = NGX_HTTP_OK;
-        personal = resp->personal;
-        etag = resp->etag;
         problem = NULL;
         ngx_str_null(&body);
         break;
@@ -62,8 +58,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
         problem = ngx_http_profile_error_problem(resp->error);
         status = problem->status;
         body = resp->problem.len ? resp->problem : problem->body;
-        personal = 0;
-        etag = 0;
+        resp->cache.personal = 0;
 
         if (ngx_http_profile_error_headers(r, resp->error) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -75,7 +70,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
         return resp->rc;
     }
 
-    if (ngx_http_profile_cache_headers(r, status, personal, etag) != NGX_OK
+    if (ngx_http_profile_cache_headers(r, status, &resp->cache) != NGX_OK
         || ngx_http_profile_response_snapshot(r) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -17,6 +17,7 @@
 
 #include "ngx_http_profile_rules.h"
 #include "ngx_http_profile_error.h"
+#include "ngx_http_profile_cache.h"
 
 
 /* what became of a request */
@@ -39,8 +40,9 @@ typedef struct {
      * viewer (anything but what an anonymous viewer gets)
      */
     ngx_buf_t                   *body;
-    uint64_t                     etag;
-    unsigned                     personal:1;
+
+    /* what the caching headers say (ngx_http_profile_cache_headers()) */
+    ngx_http_profile_cache_info_t  cache;
 
     /* PROBLEM: which one, and its body when it is not the constant */
     ngx_http_profile_error_e     error;

@@ -164,6 +164,21 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_uint_t verify,
 
     pmcf = ngx_http_profile_worker.pmcf;
 
+    snap->modified_field = -1;
+
+    for (i = 0; pmcf != NULL && i < snap->meta.nfields; i++) {
+        if (snap->meta.fields[i].type == NGX_HTTP_PROFILE_TYPE_TIMESTAMP
+            && snap->meta.fields[i].name_len == pmcf->last_modified.len
+            && ngx_memcmp(snap->meta.fields[i].name,
+                          pmcf->last_modified.data,
+                          pmcf->last_modified.len)
+               == 0)
+        {
+            snap->modified_field = i;
+            break;
+        }
+    }
+
     if (pmcf != NULL && pmcf->views != NULL) {
         snap->plans = ngx_http_profile_view_plans(pmcf->views, &snap->meta,
                                                   snap->id.data,

@@ -70,6 +70,9 @@ struct ngx_http_profile_snapshot_s {
      */
     ngx_http_profile_plan_t     *plans;
 
+    /* the field of profile_last_modified (a timestamp), or -1 */
+    ngx_int_t                    modified_field;
+
     /* one for being the worker's current snapshot, one per pin */
     ngx_uint_t                   refs;
 };

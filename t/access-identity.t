@@ -178,7 +178,7 @@ GET /p/ann
 Authorization: Bearer t-dee
 --- response_headers
 X-Relation: blocked
-!Cache-Control
+Cache-Control: no-store
 --- response_body chomp
 {"type":"urn:ngx-http-profile:problem:not-found","title":"Profile not found","status":404,"detail":"No profile has this id."}
 --- error_code: 404
@@ -390,7 +390,7 @@ Authorization: Bearer t-cy
 GET /nf/pat
 --- response_headers
 Content-Type: application/problem+json
-!Cache-Control
+Cache-Control: no-store
 --- response_body chomp
 {"type":"urn:ngx-http-profile:problem:not-found","title":"Profile not found","status":404,"detail":"No profile has this id."}
 --- error_code: 404

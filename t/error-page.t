@@ -31,7 +31,7 @@ __DATA__
 GET /p/nobody
 --- response_headers
 Content-Type: text/plain
-!Cache-Control
+Cache-Control: no-store
 --- response_body
 no such profile here
 --- error_code: 404

@@ -236,7 +236,7 @@ GET /p/fidelity
 GET /p/nobody
 --- response_headers
 Content-Type: application/problem+json
-!Cache-Control
+Cache-Control: no-store
 --- response_body chomp
 {"type":"urn:ngx-http-profile:problem:not-found","title":"Profile not found","status":404,"detail":"No profile has this id."}
 --- error_code: 404
