@@ -62,6 +62,28 @@ ngx_http_profile_cache_etag(const ngx_http_profile_grants_t *g,
 }
 
 
+uint64_t
+ngx_http_profile_cache_etag_view(uint64_t etag, uint64_t view_hash,
+    const ngx_http_profile_plan_t *plan,
+    const ngx_http_profile_select_t *sel)
+{
+    u_char  buf[8 * 4];
+
+    ngx_http_profile_put64(buf, etag);
+    ngx_http_profile_put64(buf + 8, view_hash);
+    ngx_http_profile_put64(buf + 16,
+                           ngx_http_profile_hash64(plan->tail,
+                                                   plan->tail_len, 0));
+    ngx_http_profile_put64(buf + 24,
+                           sel == NULL
+                           ? 0
+                           : ngx_http_profile_hash64(sel->bits,
+                                                     sizeof(sel->bits), 1));
+
+    return ngx_http_profile_hash64(buf, sizeof(buf), 0);
+}
+
+
 ngx_int_t
 ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
     ngx_uint_t personal, uint64_t etag)
@@ -75,6 +97,18 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
     if (status >= NGX_HTTP_INTERNAL_SERVER_ERROR) {
         return ngx_http_profile_header_add(r, &ngx_http_profile_cache_control,
                                            &ngx_http_profile_no_store);
+    }
+
+    if (status == 406) {
+
+        /* no view acceptable: what selects the view decided it */
+
+        plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
+
+        return plcf->vary.len
+               ? ngx_http_profile_header_add(r, &ngx_http_profile_vary,
+                                             &plcf->vary)
+               : NGX_OK;
     }
 
     if (status != NGX_HTTP_OK) {

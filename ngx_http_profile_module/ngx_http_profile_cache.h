@@ -16,6 +16,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_profile_rules.h"
+#include "ngx_http_profile_plan.h"
 
 
 /*
@@ -46,6 +47,17 @@ ngx_int_t ngx_http_profile_cache_headers(ngx_http_request_t *r,
 uint64_t ngx_http_profile_cache_etag(const ngx_http_profile_grants_t *g,
     const ngx_http_profile_record_t *rec,
     const ngx_http_profile_decision_t *d);
+
+
+/*
+ * The ETag of a view's response: etag (ngx_http_profile_cache_etag() of
+ * the same record and decision) with what the view adds: the view's
+ * configuration (view_hash), its plan's envelope (which names the
+ * snapshot) and the "fields=" set (sel, or NULL for every field).
+ */
+uint64_t ngx_http_profile_cache_etag_view(uint64_t etag, uint64_t view_hash,
+    const ngx_http_profile_plan_t *plan,
+    const ngx_http_profile_select_t *sel);
 
 
 #endif /* _NGX_HTTP_PROFILE_CACHE_H_INCLUDED_ */

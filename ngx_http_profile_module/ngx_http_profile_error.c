@@ -60,7 +60,24 @@ static ngx_http_profile_problem_t  ngx_http_profile_errors[] = {
                              "The profile could not be read."),
 
     ngx_http_profile_problem(403, "forbidden", "Profile not visible",
-                             "This profile is not visible to this viewer.")
+                             "This profile is not visible to this viewer."),
+
+    /* the module sends the location's own body, listing its views */
+    ngx_http_profile_problem(406, "not-acceptable", "No acceptable view",
+                             "No view of this location is acceptable."),
+
+    /* the module sends a body naming what is wrong with the list */
+    ngx_http_profile_problem(400, "invalid-fields", "Invalid field list",
+                             "The field list is not valid for this view."),
+
+    ngx_http_profile_problem(400, "invalid-id", "Invalid profile id",
+                             "The batch holds an id that is longer than "
+                             "128 bytes or holds a byte outside "
+                             "[A-Za-z0-9._~-]."),
+
+    ngx_http_profile_problem(400, "too-many-ids", "Too many ids",
+                             "The batch holds more ids than this location "
+                             "answers at once.")
 };
 
 

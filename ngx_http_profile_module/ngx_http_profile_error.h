@@ -33,7 +33,11 @@ typedef enum {
     NGX_HTTP_PROFILE_ERROR_METHOD_NOT_ALLOWED,
     NGX_HTTP_PROFILE_ERROR_SNAPSHOT_UNAVAILABLE,
     NGX_HTTP_PROFILE_ERROR_INTERNAL,
-    NGX_HTTP_PROFILE_ERROR_FORBIDDEN       /* profile_forbidden_status 403 */
+    NGX_HTTP_PROFILE_ERROR_FORBIDDEN,      /* profile_forbidden_status 403 */
+    NGX_HTTP_PROFILE_ERROR_NOT_ACCEPTABLE, /* no offered view acceptable */
+    NGX_HTTP_PROFILE_ERROR_FIELDS,         /* a bad "fields=" */
+    NGX_HTTP_PROFILE_ERROR_BATCH_ID,       /* an invalid id in a batch */
+    NGX_HTTP_PROFILE_ERROR_BATCH_SIZE      /* more ids than its maximum */
 } ngx_http_profile_error_e;
 
 

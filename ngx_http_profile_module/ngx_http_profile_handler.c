@@ -26,6 +26,7 @@
 #include "ngx_http_profile_error.h"
 #include "ngx_http_profile_cache.h"
 #include "ngx_http_profile_response.h"
+#include "ngx_http_profile_view.h"
 #include "ngx_http_profile_handler.h"
 
 
@@ -59,46 +60,136 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
 {
     int                           rc;
     size_t                        size;
-    u_char                       *extra;
-    uint64_t                      slot, roles;
     ngx_int_t                     nrc;
-    ngx_str_t                     id, viewer, held;
+    ngx_str_t                     id;
     ngx_buf_t                    *b;
-    ngx_http_profile_ctx_t       *ctx;
-    ngx_http_profile_record_t     rec;
-    ngx_http_profile_viewer_e     relation;
-    ngx_http_profile_snapshot_t  *snap;
-    ngx_http_profile_loc_conf_t  *plcf;
-    ngx_http_profile_decision_t   d;
+    ngx_http_profile_item_t       item;
+    ngx_http_profile_asker_t      a;
+
+    nrc = ngx_http_profile_handler_asker(r, &a, &id, resp);
+
+    if (nrc != NGX_OK) {
+        return;
+    }
+
+    nrc = ngx_http_profile_handler_item(r, &a, &id, &item);
+
+    if (nrc != NGX_OK) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return;
+    }
+
+    if (item.error != NGX_HTTP_PROFILE_ITEM_SHOWN) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = item.error;
+        return;
+    }
+
+    /*
+     * One pass: the entries are checked as the body is written, so a
+     * HEAD request writes it too, for its Content-Length and so that a
+     * corrupt record gets the same 500 as with GET.
+     */
+
+    size = ngx_http_profile_handler_item_size(&a, &item);
+
+    b = ngx_create_temp_buf(r->pool, size);
+    if (b == NULL) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return;
+    }
+
+    rc = ngx_http_profile_handler_item_write(r, &a, &item, a.plan, b);
+
+    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+        resp->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
+        return;
+    }
+
+    resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
+    resp->body = b;
+    resp->personal = item.d.personal;
+    resp->etag = ngx_http_profile_handler_item_etag(&a, &item);
+}
+
+
+/*
+ * What every profile of r's answer shares: the method and the id (id:
+ * the single profile's; a batch reads its own), the view and its
+ * "fields=", the pinned snapshot, the viewer and the roles.  NGX_OK
+ * with a filled; otherwise resp holds the answer.
+ */
+
+ngx_int_t
+ngx_http_profile_handler_asker(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_str_t *id,
+    ngx_http_profile_response_t *resp)
+{
+    ngx_int_t                        nrc;
+    ngx_str_t                        held;
+    ngx_http_profile_snapshot_t     *snap;
+    ngx_http_profile_loc_conf_t     *plcf;
+    ngx_http_profile_view_choice_t   choice;
 
     nrc = ngx_http_discard_request_body(r);
 
     if (nrc != NGX_OK) {
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
         resp->rc = nrc;
-        return;
+        return NGX_DECLINED;
     }
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
         resp->error = NGX_HTTP_PROFILE_ERROR_METHOD_NOT_ALLOWED;
-        return;
+        return NGX_DECLINED;
     }
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
 
-    nrc = ngx_http_profile_handler_identify(r, plcf, &id, &viewer);
+    ngx_memzero(a, sizeof(ngx_http_profile_asker_t));
+    a->plcf = plcf;
+
+    nrc = ngx_http_profile_handler_identify(r, plcf, id, &a->viewer);
 
     if (nrc == NGX_ERROR) {
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
         resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return;
+        return NGX_DECLINED;
     }
 
     if (nrc == NGX_DECLINED) {
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = ngx_http_profile_handler_invalid_id(r, &id);
-        return;
+        resp->error = ngx_http_profile_handler_invalid_id(r, id);
+        return NGX_DECLINED;
+    }
+
+    /* the view: by profile_view_select, or negotiated on Accept */
+
+    choice.view = NULL;
+    choice.has_fields = 0;
+
+    if (plcf->views.offered != NULL) {
+        nrc = ngx_http_profile_view_choose(r, &plcf->views, &choice);
+
+        if (nrc == NGX_ERROR) {
+            resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+            resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_DECLINED;
+        }
+
+        if (nrc == NGX_DECLINED) {
+            ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "profile: no acceptable view");
+
+            resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+            resp->error = NGX_HTTP_PROFILE_ERROR_NOT_ACCEPTABLE;
+            resp->problem = plcf->views.not_acceptable;
+            return NGX_DECLINED;
+        }
     }
 
     nrc = ngx_http_profile_snapshot_pin(r, &snap);
@@ -109,154 +200,259 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
 
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
         resp->error = NGX_HTTP_PROFILE_ERROR_SNAPSHOT_UNAVAILABLE;
-        return;
+        return NGX_DECLINED;
     }
 
     if (nrc != NGX_OK) {
         resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
         resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return;
+        return NGX_DECLINED;
     }
 
-    rc = ngx_http_profile_handler_relation(r, plcf, snap, &id, &viewer,
-                                           &relation);
+    a->snap = snap;
+    a->view = choice.view;
+
+    /* "fields=": checked before any profile is looked up */
+
+    if (choice.view != NULL) {
+        a->plan = &snap->plans[choice.view->index];
+
+        if (choice.has_fields) {
+            nrc = ngx_http_profile_view_fields(r, &plcf->views, a->plan,
+                                               &choice.fields, &a->sel,
+                                               &resp->problem);
+            if (nrc == NGX_ERROR) {
+                resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+                resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+                return NGX_DECLINED;
+            }
+
+            if (nrc == NGX_DECLINED) {
+                ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                              "profile: client sent an invalid field list "
+                              "for view \"%V\"", &choice.view->name);
+
+                resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
+                resp->error = NGX_HTTP_PROFILE_ERROR_FIELDS;
+                return NGX_DECLINED;
+            }
+        }
+    }
+
+    /* the roles: only with an identity, only those the snapshot knows */
+
+    if (a->viewer.len && plcf->roles.cv != NULL && snap->grants.nroles) {
+        if (ngx_http_profile_value(r, &plcf->roles, &held) != NGX_OK) {
+            resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+            resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_DECLINED;
+        }
+
+        a->roles = held.len ? ngx_http_profile_rules_roles(&snap->meta,
+                                                           &snap->grants,
+                                                           &held)
+                            : 0;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Decide the profile id for the asker a: item->error is
+ * NGX_HTTP_PROFILE_ITEM_SHOWN with the record and the decision, or the
+ * problem of this profile (not found, hidden exactly as not found,
+ * forbidden, a bad record: logged here).  NGX_ERROR when memory fails.
+ */
+
+ngx_int_t
+ngx_http_profile_handler_item(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_str_t *id, ngx_http_profile_item_t *item)
+{
+    int                           rc;
+    u_char                       *extra;
+    ngx_http_profile_ctx_t       *ctx;
+    ngx_http_profile_snapshot_t  *snap;
+    ngx_http_profile_loc_conf_t  *plcf;
+
+    snap = a->snap;
+    plcf = a->plcf;
+
+    item->id = *id;
+    item->slot = 0;
+    item->error = NGX_HTTP_PROFILE_ITEM_SHOWN;
+
+    rc = ngx_http_profile_handler_relation(r, plcf, snap, id, &a->viewer,
+                                           &item->relation);
 
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
-        return;
+        item->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
+        return NGX_OK;
     }
 
     ctx = ngx_http_get_module_ctx(r->main, ngx_http_profile_module);
 
     if (ctx != NULL) {
-        ctx->relation = relation;
+        ctx->relation = item->relation;
         ctx->decided = 1;
+        ctx->view = a->view;
     }
 
-    if (relation == NGX_HTTP_PROFILE_VIEWER_BLOCKED) {
+    if (item->relation == NGX_HTTP_PROFILE_VIEWER_BLOCKED) {
 
         /* hidden whatever the record: the answer of a missing profile */
 
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
-        return;
+        item->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
+        return NGX_OK;
     }
 
-    rc = ngx_http_profile_snapshot_record(snap, &id, &rec, &slot);
+    rc = ngx_http_profile_snapshot_record(snap, id, &item->rec, &item->slot);
 
     if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "profile: \"%V\" not found", &id);
+                       "profile: \"%V\" not found", id);
 
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
-        return;
+        item->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
+        return NGX_OK;
     }
 
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        ngx_http_profile_handler_bad_record(r, snap, &id, slot, rc);
+        ngx_http_profile_handler_bad_record(r, snap, id, item->slot, rc);
 
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
-        return;
+        item->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
+        return NGX_OK;
     }
 
-    /* the roles: only with an identity, only those the snapshot knows */
+    /* several roles' extra fields are joined in a bitmap of r's */
 
-    roles = 0;
     extra = NULL;
 
-    if (viewer.len && plcf->roles.cv != NULL && snap->grants.nroles) {
-        if (ngx_http_profile_value(r, &plcf->roles, &held) != NGX_OK) {
-            resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
-            resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            return;
-        }
-
-        roles = held.len ? ngx_http_profile_rules_roles(&snap->meta,
-                                                        &snap->grants, &held)
-                         : 0;
-
-        /* several roles' extra fields are joined in a bitmap of r's */
-
-        if (roles & (roles - 1)) {
-            extra = ngx_palloc(r->pool, snap->grants.bitmap_size + 1);
-            if (extra == NULL) {
-                resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
-                resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-                return;
-            }
+    if (a->roles & (a->roles - 1)) {
+        extra = ngx_palloc(r->pool, snap->grants.bitmap_size + 1);
+        if (extra == NULL) {
+            return NGX_ERROR;
         }
     }
 
-    ngx_http_profile_rules_decide(&snap->grants, &rec, relation, roles,
-                                  &plcf->rules, extra, &d);
+    ngx_http_profile_rules_decide(&snap->grants, &item->rec, item->relation,
+                                  a->roles, &plcf->rules, extra, &item->d);
 
     ngx_log_debug5(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "profile: \"%V\" from snapshot \"%V\", relation %V, "
-                   "access %d, classes %uxL", &id, &snap->id,
-                   ngx_http_profile_rules_relation_name(relation),
-                   (int) d.access, d.filter.mask);
+                   "access %d, classes %uxL", id, &snap->id,
+                   ngx_http_profile_rules_relation_name(item->relation),
+                   (int) item->d.access, item->d.filter.mask);
 
-    if (d.access == NGX_HTTP_PROFILE_ACCESS_HIDDEN
-        || (d.access == NGX_HTTP_PROFILE_ACCESS_FORBIDDEN
+    if (item->d.access == NGX_HTTP_PROFILE_ACCESS_HIDDEN
+        || (item->d.access == NGX_HTTP_PROFILE_ACCESS_FORBIDDEN
             && plcf->rules.forbidden != NGX_HTTP_FORBIDDEN))
     {
         /* exactly what a missing profile gets */
 
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
-        return;
+        item->error = NGX_HTTP_PROFILE_ERROR_NOT_FOUND;
+        return NGX_OK;
     }
 
-    if (d.access == NGX_HTTP_PROFILE_ACCESS_FORBIDDEN) {
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = NGX_HTTP_PROFILE_ERROR_FORBIDDEN;
-        return;
+    if (item->d.access == NGX_HTTP_PROFILE_ACCESS_FORBIDDEN) {
+        item->error = NGX_HTTP_PROFILE_ERROR_FORBIDDEN;
+        return NGX_OK;
     }
 
-    /*
-     * One pass: the entries are checked as the body is written, so a
-     * HEAD request writes it too, for its Content-Length and so that a
-     * corrupt record gets the same 500 as with GET.
-     */
+    return NGX_OK;
+}
 
-    size = ngx_http_profile_render_size(&rec);
 
-    if (d.filter.nulls != NULL) {
+/* the room ngx_http_profile_handler_item_write() needs for a shown item */
+
+size_t
+ngx_http_profile_handler_item_size(ngx_http_profile_asker_t *a,
+    ngx_http_profile_item_t *item)
+{
+    size_t                        size;
+    ngx_http_profile_snapshot_t  *snap;
+
+    if (a->plan != NULL) {
+        return ngx_http_profile_plan_size(a->plan, &item->rec);
+    }
+
+    snap = a->snap;
+    size = ngx_http_profile_render_size(&item->rec);
+
+    if (item->d.filter.nulls != NULL) {
         size += snap->grants.null_off[snap->meta.nfields]
                 + snap->meta.nfields;
     }
 
-    b = ngx_create_temp_buf(r->pool, size);
-    if (b == NULL) {
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
-        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return;
-    }
+    return size;
+}
 
-    rc = ngx_http_profile_json_write(b, &rec, snap->meta.nfields,
-                                     snap->meta.nclasses, &d.filter);
+
+/*
+ * Write a shown item at b->last (with room for its item_size()) as
+ * plan's view (the asker's, or a copy without its envelope), or as the
+ * plain object when plan is NULL; b->last is moved past it.  FMT_OK, or
+ * the problem of a corrupt record, logged here.
+ */
+
+int
+ngx_http_profile_handler_item_write(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_http_profile_item_t *item,
+    const ngx_http_profile_plan_t *plan, ngx_buf_t *b)
+{
+    int                           rc;
+    size_t                        len;
+    ngx_http_profile_snapshot_t  *snap;
+
+    snap = a->snap;
+
+    if (plan != NULL) {
+        rc = ngx_http_profile_plan_render(b->last, b->end - b->last, plan,
+                                          &item->rec, snap->meta.nfields,
+                                          snap->meta.nclasses,
+                                          &item->d.filter, a->sel, &len);
+        if (rc == NGX_HTTP_PROFILE_FMT_OK) {
+            b->last += len;
+        }
+
+    } else {
+        rc = ngx_http_profile_json_write(b, &item->rec, snap->meta.nfields,
+                                         snap->meta.nclasses,
+                                         &item->d.filter);
+    }
 
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        ngx_http_profile_handler_bad_record(r, snap, &id, slot, rc);
-
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROBLEM;
-        resp->error = NGX_HTTP_PROFILE_ERROR_INTERNAL;
-        return;
+        ngx_http_profile_handler_bad_record(r, snap, &item->id, item->slot,
+                                            rc);
     }
 
-    resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
-    resp->body = b;
-    resp->personal = d.personal;
-    resp->etag = ngx_http_profile_cache_etag(&snap->grants, &rec, &d);
+    return rc;
+}
+
+
+/* the strong validator of a shown item's bytes */
+
+uint64_t
+ngx_http_profile_handler_item_etag(ngx_http_profile_asker_t *a,
+    ngx_http_profile_item_t *item)
+{
+    uint64_t  etag;
+
+    etag = ngx_http_profile_cache_etag(&a->snap->grants, &item->rec,
+                                       &item->d);
+
+    if (a->plan != NULL) {
+        etag = ngx_http_profile_cache_etag_view(etag, a->view->hash, a->plan,
+                                                a->sel);
+    }
+
+    return etag;
 }
 
 
 /*
  * The id and the viewer of r.  The id: profile_id, or the URI after the
- * location's prefix.  The viewer: profile_viewer, empty (anonymous)
+ * location's prefix (id NULL: none, for a batch).  The viewer:
+ * profile_viewer, empty (anonymous)
  * when it is not set, when its value is not a valid id (logged at
  * "info"), or when r reached this location through error_page (a
  * request sent on after a failed auth_request must not keep what the
@@ -268,7 +464,10 @@ ngx_int_t
 ngx_http_profile_handler_identify(ngx_http_request_t *r,
     ngx_http_profile_loc_conf_t *plcf, ngx_str_t *id, ngx_str_t *viewer)
 {
-    if (plcf->id.cv != NULL) {
+    if (id == NULL) {
+        /* a batch: its ids are its own */
+
+    } else if (plcf->id.cv != NULL) {
         if (ngx_http_profile_value(r, &plcf->id, id) != NGX_OK) {
             return NGX_ERROR;
         }
@@ -289,7 +488,7 @@ ngx_http_profile_handler_identify(ngx_http_request_t *r,
         ngx_str_null(id);
     }
 
-    if (!ngx_http_profile_id_valid(id->data, id->len)) {
+    if (id != NULL && !ngx_http_profile_id_valid(id->data, id->len)) {
         return NGX_DECLINED;
     }
 

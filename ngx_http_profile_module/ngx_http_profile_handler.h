@@ -17,6 +17,8 @@
 #include "ngx_http_profile_module.h"
 #include "ngx_http_profile_snapshot.h"
 #include "ngx_http_profile_rules.h"
+#include "ngx_http_profile_view.h"
+#include "ngx_http_profile_response.h"
 
 
 /*
@@ -24,7 +26,52 @@
  * named by profile_viewer, from the worker's snapshot; or with a problem
  * response.  A content handler (clcf->handler).
  */
+/* an item is shown: not one of ngx_http_profile_error_e */
+#define NGX_HTTP_PROFILE_ITEM_SHOWN  -1
+
+
+/* what every profile of one request's answer shares */
+typedef struct {
+    ngx_http_profile_loc_conf_t     *plcf;
+    ngx_http_profile_snapshot_t     *snap;       /* pinned */
+    ngx_str_t                        viewer;     /* "": anonymous */
+    uint64_t                         roles;      /* held role classes */
+    ngx_http_profile_view_t         *view;       /* NULL: no view */
+    ngx_http_profile_plan_t         *plan;       /* its plan in snap */
+    ngx_http_profile_select_t       *sel;        /* "fields=", or NULL */
+} ngx_http_profile_asker_t;
+
+
+/* one profile, decided for an asker */
+typedef struct {
+    ngx_str_t                        id;
+    ngx_http_profile_record_t        rec;
+    ngx_http_profile_decision_t      d;
+    uint64_t                         slot;
+    ngx_http_profile_viewer_e        relation;
+    ngx_int_t                        error;      /* ITEM_SHOWN, or why not */
+} ngx_http_profile_item_t;
+
+
 ngx_int_t ngx_http_profile_handler(ngx_http_request_t *r);
+
+ngx_int_t ngx_http_profile_handler_asker(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_str_t *id,
+    ngx_http_profile_response_t *resp);
+
+ngx_int_t ngx_http_profile_handler_item(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_str_t *id,
+    ngx_http_profile_item_t *item);
+
+size_t ngx_http_profile_handler_item_size(ngx_http_profile_asker_t *a,
+    ngx_http_profile_item_t *item);
+
+int ngx_http_profile_handler_item_write(ngx_http_request_t *r,
+    ngx_http_profile_asker_t *a, ngx_http_profile_item_t *item,
+    const ngx_http_profile_plan_t *plan, ngx_buf_t *b);
+
+uint64_t ngx_http_profile_handler_item_etag(ngx_http_profile_asker_t *a,
+    ngx_http_profile_item_t *item);
 
 /*
  * The id and the viewer of r in a location of plcf (the viewer empty

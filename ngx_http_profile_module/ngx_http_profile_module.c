@@ -114,6 +114,11 @@ static ngx_str_t  ngx_http_profile_client_vars[] = {
 };
 
 
+static ngx_conf_num_bounds_t  ngx_http_profile_fields_max_bounds = {
+    ngx_conf_check_num_bounds, 1, NGX_HTTP_PROFILE_PLAN_KEYS
+};
+
+
 static ngx_command_t  ngx_http_profile_commands[] = {
 
     { ngx_string("profile_snapshot"),
@@ -147,6 +152,13 @@ static ngx_command_t  ngx_http_profile_commands[] = {
     { ngx_string("profile"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_profile,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("profile_batch"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE3,
+      ngx_http_profile_batch,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -199,6 +211,41 @@ static ngx_command_t  ngx_http_profile_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_profile_loc_conf_t, rules.block),
       &ngx_http_profile_blocks },
+
+    { ngx_string("profile_view"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_BLOCK|NGX_CONF_TAKE1,
+      ngx_http_profile_view_block,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("profile_views"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_profile_views,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, views),
+      NULL },
+
+    { ngx_string("profile_view_select"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_view_select,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, views),
+      NULL },
+
+    { ngx_string("profile_fields_arg"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_profile_fields_arg,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, views),
+      NULL },
+
+    { ngx_string("profile_fields_max"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_profile_loc_conf_t, views.fields_max),
+      &ngx_http_profile_fields_max_bounds },
 
     { ngx_string("profile_retry_after"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -297,7 +344,8 @@ ngx_http_profile_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_uint_value(pmcf->verify, NGX_HTTP_PROFILE_VERIFY_SAMPLE);
 
     if (pmcf->snapshot.len == 0
-        || pmcf->verify != NGX_HTTP_PROFILE_VERIFY_FULL)
+        || (pmcf->verify != NGX_HTTP_PROFILE_VERIFY_FULL
+            && pmcf->views == NULL))
     {
         return NGX_CONF_OK;
     }
@@ -307,9 +355,25 @@ ngx_http_profile_init_main_conf(ngx_conf_t *cf, void *conf)
 
     if (snap == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "profile_snapshot \"%V\"%s, "
-                      "for \"profile_snapshot_verify full\"",
-                      &pmcf->target, err);
+                      "profile_snapshot \"%V\"%s%s",
+                      &pmcf->target, err,
+                      pmcf->verify == NGX_HTTP_PROFILE_VERIFY_FULL
+                      ? ", for \"profile_snapshot_verify full\"" : "");
+        return NGX_CONF_ERROR;
+    }
+
+    /* every view against the snapshot's schema: refused now, not later */
+
+    if (pmcf->views != NULL
+        && ngx_http_profile_view_plans(pmcf->views, &snap->meta,
+                                       snap->id.data, snap->id.len,
+                                       snap->pool, err, sizeof(err))
+           == NULL)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "profile_snapshot \"%V\" is incompatible with the "
+                      "views%s", &pmcf->target, err);
+        ngx_http_profile_snapshot_release(snap);
         return NGX_CONF_ERROR;
     }
 
@@ -356,6 +420,8 @@ ngx_http_profile_create_loc_conf(ngx_conf_t *cf)
     plcf->rules.private_stub = NGX_CONF_UNSET_UINT;
     plcf->rules.hidden_null = NGX_CONF_UNSET_UINT;
 
+    ngx_http_profile_views_init(&plcf->views);
+
     return plcf;
 }
 
@@ -366,7 +432,7 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_profile_loc_conf_t *prev = parent;
     ngx_http_profile_loc_conf_t *conf = child;
 
-    ngx_str_t                      both;
+    ngx_str_t                      both, select;
     ngx_http_profile_main_conf_t  *pmcf;
 
     if (conf->id.cv == NULL) {
@@ -397,6 +463,13 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               prev->rules.private_stub, 1);
     ngx_conf_merge_uint_value(conf->rules.hidden_null,
                               prev->rules.hidden_null, 0);
+
+    if (ngx_http_profile_views_merge(cf, &prev->views, &conf->views,
+                                     conf->enable)
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
 
     if (!conf->enable) {
         return NGX_CONF_OK;
@@ -437,22 +510,50 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    if (conf->roles_text.len) {
-        both.len = conf->viewer_text.len + 1 + conf->roles_text.len;
+    /* ... and those the view is selected by (docs/views.md) */
+
+    if (conf->views.offered != NULL && conf->views.select != NULL) {
+        select = conf->views.select_text;
+
+    } else {
+        ngx_str_null(&select);
+    }
+
+    if (conf->roles_text.len || select.len) {
+        both.len = conf->viewer_text.len + 1 + conf->roles_text.len + 1
+                   + select.len;
         both.data = ngx_pnalloc(cf->pool, both.len);
         if (both.data == NULL) {
             return NGX_CONF_ERROR;
         }
 
-        ngx_sprintf(both.data, "%V %V", &conf->viewer_text,
-                    &conf->roles_text);
+        ngx_sprintf(both.data, "%V %V %V", &conf->viewer_text,
+                    &conf->roles_text, &select);
 
         if (ngx_http_profile_viewer_vary(cf, &both, &conf->vary) != NGX_OK) {
             return NGX_CONF_ERROR;
         }
     }
 
-    if (conf->id.cv == NULL) {
+    if (conf->views.offered != NULL && conf->views.select == NULL) {
+
+        /* negotiated: the view depends on Accept */
+
+        both.len = conf->vary.len + sizeof(", Accept") - 1;
+        both.data = ngx_pnalloc(cf->pool, both.len);
+        if (both.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        both.len = (conf->vary.len
+                    ? ngx_sprintf(both.data, "%V, Accept", &conf->vary)
+                    : ngx_sprintf(both.data, "Accept"))
+                   - both.data;
+
+        conf->vary = both;
+    }
+
+    if (conf->id.cv == NULL && conf->batch.arg.len == 0) {
         return ngx_http_profile_merge_location(cf, conf);
     }
 
@@ -780,7 +881,8 @@ ngx_http_profile(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_core_loc_conf_t  *clcf;
 
     if (plcf->enable) {
-        return "is duplicate";
+        return plcf->batch.arg.len ? "is not allowed with \"profile_batch\""
+                                   : "is duplicate";
     }
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);

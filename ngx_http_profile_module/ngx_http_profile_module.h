@@ -16,6 +16,8 @@
 #include <ngx_http.h>
 
 #include "ngx_http_profile_rules.h"
+#include "ngx_http_profile_view.h"
+#include "ngx_http_profile_batch.h"
 
 
 typedef struct ngx_http_profile_snapshot_s  ngx_http_profile_snapshot_t;
@@ -59,6 +61,9 @@ typedef struct {
      * one of them is incompatible with the configuration.
      */
     ngx_array_t                 *roles_used;
+
+    /* the profile_view blocks (ngx_http_profile_view_t *), or NULL */
+    ngx_array_t                 *views;
 } ngx_http_profile_main_conf_t;
 
 
@@ -84,6 +89,8 @@ typedef struct {
     ngx_str_t                    roles_text;
 
     ngx_http_profile_rules_conf_t  rules;      /* the other profile_* */
+    ngx_http_profile_views_conf_t  views;      /* profile_views and co. */
+    ngx_http_profile_batch_conf_t  batch;      /* profile_batch */
     time_t                       retry_after;  /* profile_retry_after */
     ngx_str_t                    retry_after_value;  /* its header text */
 
@@ -118,6 +125,9 @@ typedef struct {
     /* the handler's decision, for $profile_relation (with decided) */
     ngx_http_profile_viewer_e    relation;
     unsigned                     decided:1;
+
+    /* the view the handler chose, for $profile_view; NULL: none */
+    ngx_http_profile_view_t     *view;
 } ngx_http_profile_ctx_t;
 
 

@@ -128,16 +128,7 @@ ngx_http_profile_render_filter(unsigned char *out, size_t room,
             }
         }
 
-        shown = ((filter->mask >> e.cls) & 1)
-                || (filter->extra != NULL
-                    && ngx_http_profile_filter_has(filter->extra,
-                                                   e.field_id));
-
-        if (shown && filter->limit != NULL
-            && !ngx_http_profile_filter_has(filter->limit, e.field_id))
-        {
-            shown = 0;
-        }
+        shown = ngx_http_profile_filter_shows(filter, e.cls, e.field_id);
 
         if (!shown) {
             if (filter->nulls != NULL && (int) e.cls != filter->never_cls) {
@@ -342,12 +333,7 @@ ngx_http_profile_render_nulls(ngx_http_profile_out_t *o,
                 continue;
             }
 
-            if ((((filter->mask >> cls) & 1)
-                 || (filter->extra != NULL
-                     && ngx_http_profile_filter_has(filter->extra, f)))
-                && (filter->limit == NULL
-                    || ngx_http_profile_filter_has(filter->limit, f)))
-            {
+            if (ngx_http_profile_filter_shows(filter, cls, f)) {
                 /* the viewer could see it: absent, so left out */
                 continue;
             }

@@ -49,6 +49,22 @@ typedef struct {
 
 
 /*
+ * Whether filter shows field f when its class is cls: cls in the mask
+ * or f in extra, and f in limit when there is one.
+ */
+static inline unsigned
+ngx_http_profile_filter_shows(const ngx_http_profile_filter_t *filter,
+    unsigned cls, unsigned f)
+{
+    return (((filter->mask >> cls) & 1)
+            || (filter->extra != NULL
+                && ngx_http_profile_filter_has(filter->extra, f)))
+           && (filter->limit == NULL
+               || ngx_http_profile_filter_has(filter->limit, f));
+}
+
+
+/*
  * The room ngx_http_profile_render() needs for rec (whose header is
  * valid, ngx_http_profile_record_header()), whatever the mask: the worst
  * case of a record whose fragments do not overlap, body_len bytes plus

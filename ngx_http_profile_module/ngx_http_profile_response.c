@@ -42,6 +42,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     ngx_int_t                          rc;
     ngx_buf_t                         *b;
     ngx_uint_t                         status;
+    ngx_str_t                          body;
     ngx_chain_t                        out;
     uint64_t                           etag;
     ngx_uint_t                         personal;
@@ -54,11 +55,13 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
         personal = resp->personal;
         etag = resp->etag;
         problem = NULL;
+        ngx_str_null(&body);
         break;
 
     case NGX_HTTP_PROFILE_OUTCOME_PROBLEM:
         problem = ngx_http_profile_error_problem(resp->error);
         status = problem->status;
+        body = resp->problem.len ? resp->problem : problem->body;
         personal = 0;
         etag = 0;
 
@@ -91,7 +94,7 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     if (problem != NULL) {
         r->headers_out.content_type = ngx_http_profile_problem_type;
         r->headers_out.content_type_len = ngx_http_profile_problem_type.len;
-        r->headers_out.content_length_n = problem->body.len;
+        r->headers_out.content_length_n = body.len;
 
         if (r->headers_out.content_length) {
             r->headers_out.content_length->hash = 0;
@@ -112,15 +115,15 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
 
     if (problem != NULL) {
 
-        /* the body is static memory: the buffer only points at it */
+        /* static memory or the pool's: the buffer only points at it */
 
         b = ngx_calloc_buf(r->pool);
         if (b == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        b->pos = problem->body.data;
-        b->last = problem->body.data + problem->body.len;
+        b->pos = body.data;
+        b->last = body.data + body.len;
         b->memory = 1;
 
     } else {

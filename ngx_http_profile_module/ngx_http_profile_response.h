@@ -42,8 +42,9 @@ typedef struct {
     uint64_t                     etag;
     unsigned                     personal:1;
 
-    /* PROBLEM: which one */
+    /* PROBLEM: which one, and its body when it is not the constant */
     ngx_http_profile_error_e     error;
+    ngx_str_t                    problem;
 
     /*
      * NGINX: what the handler returns to nginx, which answers it

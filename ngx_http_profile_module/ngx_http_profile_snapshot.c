@@ -82,10 +82,12 @@ ngx_http_profile_snapshot_t *
 ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_uint_t verify,
     ngx_log_t *log, u_char *err)
 {
-    u_char                       *last;
-    ngx_uint_t                    i;
-    ngx_pool_t                   *pool;
-    ngx_http_profile_snapshot_t  *snap;
+    u_char                        *last;
+    ngx_uint_t                     i;
+    ngx_pool_t                    *pool;
+    ngx_http_profile_snapshot_t   *snap;
+    ngx_http_profile_main_conf_t  *pmcf;
+    u_char                         reason[NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR];
 
     last = err + NGX_HTTP_PROFILE_SNAPSHOT_ERRSTR - 1;
 
@@ -151,6 +153,27 @@ ngx_http_profile_snapshot_open(ngx_str_t *path, ngx_uint_t verify,
     {
         *ngx_slprintf(err, last, ": out of memory") = '\0';
         goto failed;
+    }
+
+    /*
+     * In a worker, the views against this snapshot's schema: one that
+     * does not fit is refused here, and the current snapshot keeps
+     * serving.  The master checks the configured snapshot at
+     * "nginx -t" (ngx_http_profile_init_main_conf()).
+     */
+
+    pmcf = ngx_http_profile_worker.pmcf;
+
+    if (pmcf != NULL && pmcf->views != NULL) {
+        snap->plans = ngx_http_profile_view_plans(pmcf->views, &snap->meta,
+                                                  snap->id.data,
+                                                  snap->id.len, pool,
+                                                  reason, sizeof(reason));
+        if (snap->plans == NULL) {
+            *ngx_slprintf(err, last, " is incompatible with the "
+                          "configuration%s", reason) = '\0';
+            goto failed;
+        }
     }
 
     return snap;

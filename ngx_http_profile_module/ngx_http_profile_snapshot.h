@@ -64,6 +64,12 @@ struct ngx_http_profile_snapshot_s {
     /* what the access rules need of this snapshot, made at open */
     ngx_http_profile_grants_t    grants;
 
+    /*
+     * In a worker, the plan of every view of the configuration (the main
+     * conf's views, in their order) for this snapshot; NULL without views
+     */
+    ngx_http_profile_plan_t     *plans;
+
     /* one for being the worker's current snapshot, one per pin */
     ngx_uint_t                   refs;
 };

@@ -28,6 +28,8 @@ static ngx_int_t ngx_http_profile_variable_snapshot_age(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_profile_variable_relation(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_profile_variable_view(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 
 
 static ngx_http_variable_t  ngx_http_profile_vars[] = {
@@ -40,6 +42,9 @@ static ngx_http_variable_t  ngx_http_profile_vars[] = {
 
     { ngx_string("profile_relation"), NULL,
       ngx_http_profile_variable_relation, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("profile_view"), NULL,
+      ngx_http_profile_variable_view, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -210,6 +215,35 @@ found:
     v->no_cacheable = 1;
     v->not_found = 0;
     v->data = name->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * $profile_view: the name of the view the handler chose for r; not
+ * found before the handler has run, in a location without views, and
+ * when no view was acceptable.
+ */
+
+static ngx_int_t
+ngx_http_profile_variable_view(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_profile_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_profile_module);
+
+    if (ctx == NULL || ctx->view == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = ctx->view->name.data;
+    v->len = ctx->view->name.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
 
     return NGX_OK;
 }

@@ -44,6 +44,7 @@ use Time::HiRes qw(sleep time);
 
 use Oracle;
 use Run;
+use ViewOracle;
 
 my $fix = "$FindBin::Bin/access";
 my $or = Oracle->new(schema => "$fix/schema.json",
@@ -308,6 +309,32 @@ my %loc = (
                  . 'profile_forbidden_status 404; profile_block both;', {}],
 );
 
+# the views of the view part (docs/views.md), each read by ViewOracle.pm
+# too: prefix => [view, directives, oracle options]
+my @views = (
+    ViewOracle->new(name => 'mx', envelope => 1, integers => 'string',
+                    fields => [['id'], ['username', 'handle'],
+                               ['display_name', 'name.display'],
+                               ['avatar', 'name.avatar'],
+                               ['city', 'place.city'], ['birthday'],
+                               ['email', 'contact.email'],
+                               ['phone', 'contact.phone'], ['karma'],
+                               ['posts', 'stats.posts'], ['verified'],
+                               ['notes'], ['deals'], ['password_hint'],
+                               ['state'], ['bio', 'about']]),
+    ViewOracle->new(name => 'mxe', omit_empty => 1,
+                    fields => [['username', 'handle'], ['*'],
+                               ['karma', 'stats.karma']]),
+);
+my %vloc = (
+    '/vw/'  => [$views[0], '', {}],
+    '/vwn/' => [$views[0], 'profile_hidden_fields null;',
+                { hidden_fields => 'null' }],
+    '/vwe/' => [$views[1], '', {}],
+    '/vwen/' => [$views[1], 'profile_hidden_fields null;',
+                 { hidden_fields => 'null' }],
+);
+
 my $auth = <<'EOF';
             auth_request /_auth;
             auth_request_set $viewer $upstream_http_x_user;
@@ -328,6 +355,22 @@ $auth
 EOF
 }
 
+for my $p (sort keys %vloc) {
+    $locs .= <<"EOF";
+        location $p {
+$auth
+            profile;
+            profile_viewer \$viewer;
+            profile_viewer_roles \$roles;
+            profile_views $vloc{$p}[0]{name};
+            $vloc{$p}[1]
+            add_header X-Snapshot \$profile_snapshot_id;
+        }
+EOF
+}
+
+my $viewconf = join '    ', map { $_->config } @views;
+
 my $loads = join '', map { "load_module $_;\n" }
                      split ' ', $ENV{TEST_NGINX_LOAD_MODULES};
 
@@ -347,6 +390,7 @@ http {
     uwsgi_temp_path $dir/uwsgi_temp;
     scgi_temp_path $dir/scgi_temp;
     profile_snapshot $snap;
+    $viewconf
 $maps
     server {
         listen 127.0.0.1:$port;
@@ -567,6 +611,52 @@ for my $p (sort keys %loc) {
         }
     }
 }
+
+# the same cells through views: what a view sends is what the oracle
+# allows, shaped as ViewOracle.pm reads docs/views.md, byte for byte;
+# the statuses and problems are those of the plain object
+
+my ($vcells, $vbad) = (0, 0);
+
+for my $p (sort keys %vloc) {
+    my ($view, undef, $o) = @{ $vloc{$p} };
+
+    for my $v (@viewers) {
+        for my $id (@ids, @missing_ids) {
+            my $user = $v->{user} eq 'SELF' ? $id : $v->{user};
+            my $token = !defined $v->{token} ? undef
+                      : $v->{token} eq 'SELF' ? "t-self-$id" : $v->{token};
+            next if defined $token && $v->{token} eq 'SELF' && !grep { $_ eq $id } @ids;
+            my $res = $or->decide($user, $v->{roles}, $id, %$o);
+            my ($st, $h, $body) = raw('GET', "$p$id", $token);
+            $vcells++;
+            my $why;
+
+            if (!defined $st) {
+                $why = 'no answer';
+            } elsif ($res->{status} != 200) {
+                $why = differs($res, $st, $h, $body);
+            } elsif ($st != 200) {
+                $why = "status $st, expected 200";
+            } else {
+                my $want = $view->render($or, $res,
+                                         header($h, 'x-snapshot') // '');
+                $why = "body $body\n      expected: $want" if $body ne $want;
+            }
+
+            if ($why) {
+                $vbad++;
+                $by_rule{"$p view $view->{name}: " . ($res->{why} // '')}++;
+                push @shown, "$p$id as $v->{kind} (viewer \"$user\"): $why"
+                    if @shown < 40;
+            }
+        }
+    }
+}
+
+diag("$vcells cells through views");
+is($vbad, 0, "every one of $vcells cells through views as the oracles say "
+             . '(a view never widens what the rules allow)');
 
 # error_page 401 after a refused token that still names a privileged
 # viewer: the anonymous view

@@ -12,6 +12,12 @@
 #     the layers: once the folder's objects are built (x.o beside x.c),
 #     every function a .o calls from another .o of the folder must be
 #     defined in a lower layer (nm(1)), and every .c must have a layer.
+#   - the module's plain-C files (@plain below, compiled into fuzz
+#     targets and small test programs) compile alone, with no nginx
+#     header on the include path, and call nothing of nginx nor
+#     malloc(): the undefined symbols of that object, and of the one
+#     nginx's build made (build/nginx/objs/addon/, once built), are at
+#     most the compiler's mem* calls.
 #
 # To check another folder, add its section to docs/architecture.md and a
 # line to %folders; a section without a numbered list (the module's: its
@@ -22,6 +28,7 @@ use strict;
 use warnings;
 
 use Cwd qw(abs_path);
+use File::Temp ();
 use FindBin;
 use Test::More;
 
@@ -78,6 +85,8 @@ for my $name (sort keys %folders) {
 
     check_layers($name, $dir, $text, [ grep { /\.c$/ } @files ]);
 }
+
+check_plain();
 
 done_testing();
 
@@ -140,5 +149,57 @@ sub check_layers {
         }
 
         is(join("\n", @wrong), '', "$name: each file calls only lower layers");
+    }
+}
+
+
+# plain C: no nginx headers, no calls but what a compiler may emit for
+# its own loops and copies
+
+sub check_plain {
+    my @plain = ('ngx_http_profile_accept.c');
+    my %allowed = map { $_ => 1 } qw(memset memcpy memmove memcmp
+                                     __stack_chk_fail);
+    my $dir = "$root/ngx_http_profile_module";
+    my $cc = $ENV{CC} // 'cc';
+
+    SKIP: {
+        skip('plain C: no nm', scalar @plain)
+            if system('nm --version >/dev/null 2>&1');
+        skip("plain C: no $cc", scalar @plain)
+            if system("$cc --version >/dev/null 2>&1");
+
+        my $tmp = File::Temp::tempdir(CLEANUP => 1);
+
+        for my $c (@plain) {
+            (my $o = $c) =~ s/\.c$/.o/;
+            my @objs = ("$tmp/$o");
+            my $built = "$root/build/nginx/objs/addon/"
+                        . "ngx_http_profile_module/$o";
+
+            my $out = `$cc -std=c99 -O2 -c -I'$dir' -o '$tmp/$o' '$dir/$c' \\
+                       2>&1`;
+
+            if ($? != 0) {
+                fail("$c compiles alone, without nginx's headers");
+                diag($out);
+                next;
+            }
+
+            push @objs, $built if -f $built;
+
+            my @calls;
+
+            for my $obj (@objs) {
+                for (`nm -u '$obj'`) {
+                    push @calls, "$1 (" . ($obj eq $built ? 'nginx build'
+                                                          : 'alone') . ')'
+                        if /^\s+U\s+(\S+)$/ && !$allowed{$1};
+                }
+            }
+
+            is("@calls", '', "$c: plain C, calls nothing of nginx nor "
+                             . "malloc (" . scalar(@objs) . " objects)");
+        }
     }
 }

@@ -14,9 +14,9 @@
 #
 # CC picks the compiler (default: gcc, cc, then clang).  The "ndjson",
 # "schema", "encode" and "parse" targets need jansson, LMDB and libcrypto
-# headers; without them only "record", "tables" and "index" run.  Skips
-# only when there is no compiler; without xxhash.h (libxxhash-dev), which
-# every target compiles in, it fails at once.
+# headers; without them only "record", "tables", "index" and "accept"
+# run.  Skips only when there is no compiler; without xxhash.h
+# (libxxhash-dev), which every target compiles in, it fails at once.
 
 use strict;
 use warnings;
@@ -62,7 +62,7 @@ my $cli = try_build($cc, $san,
                     . "return mdb_version(0, 0, 0) == 0; }\n",
                     0, '-ljansson -llmdb -lcrypto');
 
-my @targets = ('record', 'tables', 'index',
+my @targets = ('record', 'tables', 'index', 'accept',
                $cli ? ('ndjson', 'schema', 'encode') : ());
 
 # the CLI's fast line parser has its own target while it exists
@@ -107,6 +107,14 @@ for my $t (@targets) {
         my ($found) = $log =~ /fz_index: (\d+) found/;
         ok(defined $found && $found > 0,
            "$t: the seeds' lookups find records")
+            or diag(tail($log));
+    }
+
+    if ($t eq 'accept') {
+        my ($chosen, $none, $absent) =
+            $log =~ /fz_accept: (\d+) chosen, (\d+) none acceptable, (\d+)/;
+        ok(defined $chosen && $chosen > 0 && $none > 0 && $absent > 0,
+           "$t: the seeds choose a view, none, and read as no header")
             or diag(tail($log));
     }
 
