@@ -608,6 +608,71 @@ ps_inspect_meta(ps_reader_t *r, int json)
 
         ps_buf_addc(&b, ']');
 
+        /* format 4: the members table and the embedded sources */
+
+        if (r->meta.nmembers != 0) {
+            ps_buf_adds(&b, ",\"members\":[");
+
+            for (i = 0; i < r->meta.nmembers; i++) {
+                f = &r->meta.fields[r->meta.members[i].parent];
+                ps_buf_printf(&b, "%s{\"id\":%u,\"field\":\"%.*s\","
+                              "\"name\":\"%.*s\",\"type\":\"%s\"}",
+                              i ? "," : "", i, (int) f->name_len, f->name,
+                              (int) r->meta.members[i].name_len,
+                              r->meta.members[i].name,
+                              ps_type_name(r->meta.members[i].type));
+            }
+
+            ps_buf_addc(&b, ']');
+        }
+
+        if (r->meta.nsources != 0) {
+            ps_buf_adds(&b, ",\"sources\":{");
+
+            for (i = 0; i < r->meta.nsources; i++) {
+                ps_buf_printf(&b, "%s\"%.*s\":{\"records\":%llu,"
+                              "\"slots\":%llu,\"longest_probe\":%u,"
+                              "\"fields\":[", i ? "," : "",
+                              (int) r->meta.sources[i].name_len,
+                              r->meta.sources[i].name,
+                              (unsigned long long)
+                                  r->meta.sources[i].record_count,
+                              (unsigned long long)
+                                  r->meta.sources[i].index.mask + 1,
+                              r->meta.sources[i].index.max_probe);
+
+                for (j = 0; j < r->meta.sources[i].nfields; j++) {
+                    f = &r->meta.sources[i].fields[j];
+                    ps_buf_printf(&b, "%s{\"id\":%u,\"name\":\"%.*s\","
+                                  "\"type\":\"%s\",\"visibility\":"
+                                  "\"%.*s\"}", j ? "," : "", j,
+                                  (int) f->name_len, f->name,
+                                  ps_type_name(f->type),
+                                  (int) r->meta.classes[f->cls].name_len,
+                                  r->meta.classes[f->cls].name);
+                }
+
+                ps_buf_adds(&b, "]");
+
+                for (j = 0; j < r->meta.sources[i].nmembers; j++) {
+                    f = &r->meta.sources[i].fields[
+                            r->meta.sources[i].members[j].parent];
+                    ps_buf_printf(&b, "%s{\"id\":%u,\"field\":\"%.*s\","
+                                  "\"name\":\"%.*s\",\"type\":\"%s\"}",
+                                  j ? "," : ",\"members\":[", j,
+                                  (int) f->name_len, f->name,
+                                  (int) r->meta.sources[i].members[j].name_len,
+                                  r->meta.sources[i].members[j].name,
+                                  ps_type_name(
+                                      r->meta.sources[i].members[j].type));
+                }
+
+                ps_buf_adds(&b, r->meta.sources[i].nmembers ? "]}" : "}");
+            }
+
+            ps_buf_addc(&b, '}');
+        }
+
         if (ps_inspect_roles(&b, r, 1) != 0) {
             ps_buf_free(&b);
             return PS_EXIT_CORRUPT;
@@ -670,6 +735,14 @@ ps_inspect_meta(ps_reader_t *r, int json)
                               ps_type_name(f->type),
                               (int) r->meta.classes[f->cls].name_len,
                               r->meta.classes[f->cls].name);
+            }
+
+            for (j = 0; j < r->meta.sources[i].nmembers; j++) {
+                ps_buf_printf(&b, "  member %-5u ", j);
+                ps_inspect_member_name(&b, r, &r->meta.sources[i], j);
+                ps_buf_printf(&b, " %s\n",
+                              ps_type_name(
+                                  r->meta.sources[i].members[j].type));
             }
         }
 
