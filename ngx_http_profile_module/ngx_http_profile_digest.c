@@ -104,6 +104,28 @@ ngx_http_profile_digest_check(ngx_http_profile_file_t *f,
             goto failed;
         }
 
+        /* its members table, when it has one */
+
+        ngx_http_profile_source_key(key,
+                                    NGX_HTTP_PROFILE_META_MEMBERS_SOURCE,
+                                    m->sources[i].name,
+                                    m->sources[i].name_len);
+
+        rc = ngx_http_profile_file_get(f, m->meta, key, ngx_strlen(key),
+                                       &val);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            *ngx_slprintf(err, last, ": reading \"%s\" failed (%d: %s)",
+                          key, rc, mdb_strerror(rc)) = '\0';
+            goto failed;
+        }
+
+        if (rc == 0
+            && !ngx_http_profile_digest_item(md, val.mv_data, val.mv_size))
+        {
+            *ngx_slprintf(err, last, ": EVP_DigestUpdate() failed") = '\0';
+            goto failed;
+        }
+
         ngx_http_profile_source_key(key, NGX_HTTP_PROFILE_DB_SOURCE,
                                     m->sources[i].name,
                                     m->sources[i].name_len);

@@ -23,8 +23,9 @@
 /*
  * Recompute the content hash of the open file f, whose metadata m has
  * passed ngx_http_profile_meta_check(): with embedded sources first the
- * "sources" value and per source its "fields.NAME" value and every key
- * and value of "src.NAME" in key order; then every key and value of
+ * "sources" value and per source its "fields.NAME" value, its
+ * "members.NAME" value (when present) and every key and value of
+ * "src.NAME" in key order; then every key and value of
  * "profiles" in key order, the "classes", "fields", "roles", "states"
  * and "members" values (those present), every key and value of
  * "relations" when there are relations; each key or value LMDB returns

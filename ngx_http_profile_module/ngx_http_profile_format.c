@@ -22,13 +22,15 @@
 
 static int ngx_http_profile_name_valid(const unsigned char *p, size_t n);
 static uint64_t ngx_http_profile_record_size(const unsigned char *p);
+static int ngx_http_profile_trailer_size(const unsigned char *t,
+    uint64_t avail, uint64_t *len);
 
 
 int
 ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
     const void *data, size_t size)
 {
-    uint64_t              base;
+    uint64_t              base, tlen;
     const unsigned char  *p;
 
     p = data;
@@ -59,17 +61,19 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
 
     /*
      * Without a trailer the size equation is exact; with one, the
-     * trailer is what follows the body, at least its fixed bytes, and
-     * its own counts are checked by ngx_http_profile_record_trailer()
-     * (ngx_http_profile_record_span() follows them).
+     * trailer is what follows the body, and its three counts must give
+     * exactly its size (three reads; the entries inside are checked by
+     * ngx_http_profile_record_trailer())
      */
 
     base = ngx_http_profile_record_size(p);
 
     if (rec->flags & NGX_HTTP_PROFILE_REC_TRAILER) {
         if (base > (uint64_t) size
-            || (uint64_t) size - base < NGX_HTTP_PROFILE_TRAILER_MIN_SIZE
-            || (uint64_t) size - base > 0xffffffffULL)
+            || (uint64_t) size - base > 0xffffffffULL
+            || ngx_http_profile_trailer_size(p + base, size - base, &tlen)
+               != NGX_HTTP_PROFILE_FMT_OK
+            || tlen != (uint64_t) size - base)
         {
             return NGX_HTTP_PROFILE_FMT_LENGTH;
         }
@@ -92,8 +96,7 @@ ngx_http_profile_record_header(ngx_http_profile_record_t *rec,
 int
 ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
 {
-    unsigned              i;
-    uint64_t              n, count;
+    uint64_t              n, tlen;
     const unsigned char  *p;
 
     p = data;
@@ -112,45 +115,66 @@ ngx_http_profile_record_span(const void *data, size_t avail, size_t *size)
         return NGX_HTTP_PROFILE_FMT_LENGTH;
     }
 
-    /*
-     * A trailer's size is in its own counts: the member entries, the alt
-     * entries, then data_len bytes; each count is read only once it is
-     * known to lie inside avail.
-     */
+    /* a trailer's size is in its own counts */
 
     if (p[NGX_HTTP_PROFILE_REC_FLAGS] & NGX_HTTP_PROFILE_REC_TRAILER) {
-
-        for (i = 0; i < 3; i++) {
-            if ((uint64_t) avail - n
-                < (i < 2 ? NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
-                         : NGX_HTTP_PROFILE_TRAILER_DATA_SIZE))
-            {
-                return NGX_HTTP_PROFILE_FMT_LENGTH;
-            }
-
-            switch (i) {
-            case 0:
-                count = ngx_http_profile_get16(p + n);
-                n += NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
-                     + count * NGX_HTTP_PROFILE_TMEMBER_SIZE;
-                break;
-            case 1:
-                count = ngx_http_profile_get16(p + n);
-                n += NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
-                     + count * NGX_HTTP_PROFILE_TALT_SIZE;
-                break;
-            default:
-                count = ngx_http_profile_get32(p + n);
-                n += NGX_HTTP_PROFILE_TRAILER_DATA_SIZE + count;
-            }
-
-            if (n > (uint64_t) avail) {
-                return NGX_HTTP_PROFILE_FMT_LENGTH;
-            }
+        if (ngx_http_profile_trailer_size(p + n, avail - n, &tlen)
+            != NGX_HTTP_PROFILE_FMT_OK)
+        {
+            return NGX_HTTP_PROFILE_FMT_LENGTH;
         }
+
+        n += tlen;
     }
 
     *size = (size_t) n;
+
+    return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+/*
+ * The size of the trailer at t from its counts: the member entries, the
+ * alt entries, then data_len bytes; each count is read only once it is
+ * known to lie inside avail bytes, and the whole must fit in them.
+ */
+
+static int
+ngx_http_profile_trailer_size(const unsigned char *t, uint64_t avail,
+    uint64_t *len)
+{
+    uint64_t  n;
+
+    n = 0;
+
+    if (avail < NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    n += NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
+         + (uint64_t) ngx_http_profile_get16(t)
+           * NGX_HTTP_PROFILE_TMEMBER_SIZE;
+
+    if (n > avail || avail - n < NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    n += NGX_HTTP_PROFILE_TRAILER_COUNT_SIZE
+         + (uint64_t) ngx_http_profile_get16(t + n)
+           * NGX_HTTP_PROFILE_TALT_SIZE;
+
+    if (n > avail || avail - n < NGX_HTTP_PROFILE_TRAILER_DATA_SIZE) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    n += NGX_HTTP_PROFILE_TRAILER_DATA_SIZE
+         + (uint64_t) ngx_http_profile_get32(t + n);
+
+    if (n > avail) {
+        return NGX_HTTP_PROFILE_FMT_LENGTH;
+    }
+
+    *len = n;
 
     return NGX_HTTP_PROFILE_FMT_OK;
 }

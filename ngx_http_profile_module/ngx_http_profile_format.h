@@ -59,6 +59,7 @@
 #define NGX_HTTP_PROFILE_META_SOURCES        "sources"   /* optional */
 #define NGX_HTTP_PROFILE_META_FIELDS_SOURCE  "fields."   /* + NAME */
 #define NGX_HTTP_PROFILE_META_INDEX_SOURCE   "index.src." /* + NAME */
+#define NGX_HTTP_PROFILE_META_MEMBERS_SOURCE "members."  /* + NAME */
 
 /*
  * Embedded sources (format version 4): at most 8 a snapshot (with meta,
@@ -839,8 +840,8 @@ ngx_http_profile_entry_check(const ngx_http_profile_entry_t *e,
  * Validate the fixed header of a record value of size bytes (version,
  * flags, and the size equation: exact without a trailer; with flag
  * NGX_HTTP_PROFILE_REC_TRAILER, the trailer is the rest of the value,
- * at least NGX_HTTP_PROFILE_TRAILER_MIN_SIZE bytes, rec->trailer and
- * rec->trailer_len set, its inside left to
+ * whose counts must give exactly its size, rec->trailer and
+ * rec->trailer_len set, its entries left to
  * ngx_http_profile_record_trailer()) and fill rec, without looking at
  * the entries:
  * a reader that decodes every entry anyway checks each one with
@@ -942,8 +943,9 @@ int ngx_http_profile_source_name_valid(const unsigned char *name,
 
 /*
  * The name of source name[0 .. len - 1]'s database or meta key: prefix
- * (NGX_HTTP_PROFILE_DB_SOURCE, NGX_HTTP_PROFILE_META_FIELDS_SOURCE or
- * NGX_HTTP_PROFILE_META_INDEX_SOURCE) and the name, NUL-terminated, in
+ * (NGX_HTTP_PROFILE_DB_SOURCE, NGX_HTTP_PROFILE_META_FIELDS_SOURCE,
+ * NGX_HTTP_PROFILE_META_INDEX_SOURCE or
+ * NGX_HTTP_PROFILE_META_MEMBERS_SOURCE) and the name, NUL-terminated, in
  * out (NGX_HTTP_PROFILE_SOURCE_KEY_MAX bytes); the name must be valid.
  * Returns out.
  */

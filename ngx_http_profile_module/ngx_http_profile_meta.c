@@ -55,6 +55,9 @@ static int ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
     ngx_http_profile_file_t *f, const char **name, int *lmdb_rc);
 static int ngx_http_profile_meta_sources(ngx_http_profile_meta_ctx_t *ctx,
     ngx_http_profile_file_t *f, const char **name, int *lmdb_rc);
+static int ngx_http_profile_meta_members(ngx_http_profile_meta_ctx_t *ctx,
+    const MDB_val *val, const ngx_http_profile_field_t *fields,
+    unsigned nfields, ngx_http_profile_member_t **out, unsigned *n);
 
 
 #define ngx_http_profile_meta_err(err, ...)                                  \
@@ -353,7 +356,6 @@ ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
     ngx_http_profile_file_t *f, const char **name, int *lmdb_rc)
 {
     int                       rc, has_index;
-    unsigned                  n;
     MDB_val                   val;
     MDB_stat                  st;
     ngx_http_profile_meta_t  *m;
@@ -402,34 +404,15 @@ ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
         return NGX_HTTP_PROFILE_META_RC_LMDB;
     }
 
-    /* counted, then decoded into exactly the room it needs */
-
     *name = NGX_HTTP_PROFILE_META_MEMBERS;
 
     rc = ngx_http_profile_file_get(f, m->meta, *name, strlen(*name), &val);
 
     if (rc == 0) {
-        ctx->fmt_rc = ngx_http_profile_members_parse(val.mv_data,
-                                                     val.mv_size, m->fields,
-                                                     m->nfields, NULL, 0,
-                                                     &n);
-        if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
-            return NGX_HTTP_PROFILE_META_RC_TABLE;
-        }
-
-        m->members = ctx->alloc(ctx->data,
-                                (n ? n : 1)
-                                * sizeof(ngx_http_profile_member_t));
-        if (m->members == NULL) {
-            return NGX_HTTP_PROFILE_META_RC_NOMEM;
-        }
-
-        ctx->fmt_rc = ngx_http_profile_members_parse(val.mv_data,
-                                                     val.mv_size, m->fields,
-                                                     m->nfields, m->members,
-                                                     n, &m->nmembers);
-        if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
-            return NGX_HTTP_PROFILE_META_RC_TABLE;
+        rc = ngx_http_profile_meta_members(ctx, &val, m->fields, m->nfields,
+                                           &m->members, &m->nmembers);
+        if (rc != NGX_HTTP_PROFILE_META_RC_OK) {
+            return rc;
         }
 
     } else if (rc != MDB_NOTFOUND) {
@@ -502,6 +485,41 @@ ngx_http_profile_meta_optional(ngx_http_profile_meta_ctx_t *ctx,
     m->has_relations = 1;
 
     return NGX_HTTP_PROFILE_META_RC_OK;
+}
+
+
+/*
+ * A members table of size bytes at val against fields[0 .. nfields - 1]:
+ * counted, then decoded into exactly the room it needs, *out (for the
+ * caller to free, even on failure) and *n.
+ */
+
+static int
+ngx_http_profile_meta_members(ngx_http_profile_meta_ctx_t *ctx,
+    const MDB_val *val, const ngx_http_profile_field_t *fields,
+    unsigned nfields, ngx_http_profile_member_t **out, unsigned *n)
+{
+    unsigned  count;
+
+    ctx->fmt_rc = ngx_http_profile_members_parse(val->mv_data, val->mv_size,
+                                                 fields, nfields, NULL, 0,
+                                                 &count);
+    if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
+        return NGX_HTTP_PROFILE_META_RC_TABLE;
+    }
+
+    *out = ctx->alloc(ctx->data, (count ? count : 1)
+                                 * sizeof(ngx_http_profile_member_t));
+    if (*out == NULL) {
+        return NGX_HTTP_PROFILE_META_RC_NOMEM;
+    }
+
+    ctx->fmt_rc = ngx_http_profile_members_parse(val->mv_data, val->mv_size,
+                                                 fields, nfields, *out,
+                                                 count, n);
+
+    return (ctx->fmt_rc == NGX_HTTP_PROFILE_FMT_OK)
+           ? NGX_HTTP_PROFILE_META_RC_OK : NGX_HTTP_PROFILE_META_RC_TABLE;
 }
 
 
@@ -634,6 +652,27 @@ ngx_http_profile_meta_sources(ngx_http_profile_meta_ctx_t *ctx,
                                                    src->record_count);
         if (ctx->fmt_rc != NGX_HTTP_PROFILE_FMT_OK) {
             return NGX_HTTP_PROFILE_META_RC_TABLE;
+        }
+
+        /* its members table, when its fields declare object members */
+
+        ngx_http_profile_source_key(ctx->key,
+                                    NGX_HTTP_PROFILE_META_MEMBERS_SOURCE,
+                                    src->name, src->name_len);
+
+        rc = ngx_http_profile_file_get(f, m->meta, ctx->key,
+                                       strlen(ctx->key), &val);
+        if (rc == 0) {
+            rc = ngx_http_profile_meta_members(ctx, &val, src->fields,
+                                               src->nfields, &src->members,
+                                               &src->nmembers);
+            if (rc != NGX_HTTP_PROFILE_META_RC_OK) {
+                return rc;
+            }
+
+        } else if (rc != MDB_NOTFOUND) {
+            *lmdb_rc = rc;
+            return NGX_HTTP_PROFILE_META_RC_LMDB;
         }
 
         m->nsources = i + 1;

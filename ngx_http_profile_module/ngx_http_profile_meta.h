@@ -56,9 +56,11 @@ typedef void *(*ngx_http_profile_meta_alloc_pt)(void *data, size_t size);
 /*
  * An embedded source of a snapshot (meta "sources", format version 4):
  * its name (into the map), its database "src.NAME", its fields table
- * (meta "fields.NAME", decoded), its keyed table (meta "index.src.NAME",
- * its slots not followed here) and its number of records (the
- * database's entries).
+ * (meta "fields.NAME", decoded), its members table (optional meta
+ * "members.NAME", decoded: the member ids of its records' trailers;
+ * NULL without one), its keyed table (meta "index.src.NAME", its slots
+ * not followed here) and its number of records (the database's
+ * entries).
  */
 typedef struct {
     const unsigned char        *name;
@@ -66,6 +68,8 @@ typedef struct {
     MDB_dbi                     dbi;
     ngx_http_profile_field_t   *fields;
     unsigned                    nfields;
+    ngx_http_profile_member_t  *members;
+    unsigned                    nmembers;
     ngx_http_profile_index_t    index;
     uint64_t                    record_count;
 } ngx_http_profile_meta_source_t;
@@ -131,8 +135,9 @@ typedef struct {
  * (ngx_http_profile_members_parse(), decoded into memory from alloc()
  * like the fields), "sources" (ngx_http_profile_sources_parse(); then
  * per source its database "src.NAME", "fields.NAME" decoded like
- * "fields", and "index.src.NAME" parsed against the database's
- * entries: each must be there), and the relation store, whose
+ * "fields", "index.src.NAME" parsed against the database's entries:
+ * each must be there; and "members.NAME" when there, decoded like
+ * "members" against the source's fields), and the relation store, whose
  * "relations" database and "index.relations" must both be there or
  * both be absent, the table checked against the database's entries;
  * and "schema_digest", kept as it is (NULL when absent).  The index's

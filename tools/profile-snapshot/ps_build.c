@@ -618,7 +618,6 @@ ps_build_embedded(ps_build_t *b, unsigned si)
     b->key_prefix[1] = (unsigned char) k;
     b->key_prefix_len = 2;
     b->report.space = k + 1;
-    b->record.no_trailer = 1;
     b->embedding = 1;
 
     ps_build_swap(b, ctx);
@@ -627,7 +626,6 @@ ps_build_embedded(ps_build_t *b, unsigned si)
 
     b->key_prefix_len = 0;
     b->report.space = 0;
-    b->record.no_trailer = 0;
     b->embedding = 0;
 
     return rc;

@@ -21,6 +21,7 @@
 static void ps_copy_writeback(MDB_env *out);
 static size_t ps_copy_need(size_t key_len, size_t rec_len);
 static void ps_copy_err(ps_copy_t *c, const char *call, int rc);
+static void ps_copy_hash_source(ps_sha256_t *sha, const ps_schema_embed_t *e);
 
 
 /*
@@ -113,6 +114,19 @@ ps_copy_open(ps_copy_t *c, const char *path, const ps_schema_t *s)
 }
 
 
+/* an embeddable source's tables in the content hash: fields, members */
+
+static void
+ps_copy_hash_source(ps_sha256_t *sha, const ps_schema_embed_t *e)
+{
+    ps_sha256_item(sha, e->fields_bin.data, e->fields_bin.len);
+
+    if (e->members_bin.len != 0) {
+        ps_sha256_item(sha, e->members_bin.data, e->members_bin.len);
+    }
+}
+
+
 /*
  * Every stored record in key order into the new environment, appended
  * (LMDB fills each page before it starts the next), and the content
@@ -199,8 +213,7 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
         }
 
         while (hashed < (embedded ? j + 1 : c->nsrc)) {
-            ps_sha256_item(&sha, s->embeds[hashed].fields_bin.data,
-                           s->embeds[hashed].fields_bin.len);
+            ps_copy_hash_source(&sha, &s->embeds[hashed]);
             hashed++;
         }
 
@@ -303,8 +316,7 @@ ps_copy_records(ps_copy_t *c, ps_scratch_t *sc, ps_spool_t *sp,
     /* the sources after the last one with records (no profile came) */
 
     while (hashed < c->nsrc) {
-        ps_sha256_item(&sha, s->embeds[hashed].fields_bin.data,
-                       s->embeds[hashed].fields_bin.len);
+        ps_copy_hash_source(&sha, &s->embeds[hashed]);
         hashed++;
     }
 

@@ -114,7 +114,7 @@ ps_record_add(ps_record_t *r, const ps_field_t *f, unsigned cls,
     r->n++;
     r->last_field = (int) f->id;
 
-    if (type != NGX_HTTP_PROFILE_TYPE_NULL && !r->no_trailer) {
+    if (type != NGX_HTTP_PROFILE_TYPE_NULL) {
         ps_record_trailer_add(r, f, off + f->name_len + 3);
     }
 

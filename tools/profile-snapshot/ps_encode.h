@@ -30,7 +30,6 @@ typedef struct {
     unsigned        n;
     int             last_field; /* -1, or the field id added last */
     unsigned        state;      /* NGX_HTTP_PROFILE_STATE_*, in its flags */
-    unsigned        no_trailer; /* an embedded record: never a trailer */
 } ps_record_t;
 
 

@@ -34,9 +34,10 @@ static int ps_inspect_record(ps_reader_t *r,
     const ngx_http_profile_meta_source_t *src, const char *id,
     uint64_t mask, int verbose);
 static void ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
+    const ngx_http_profile_meta_source_t *src,
     const ngx_http_profile_record_t *rec);
 static void ps_inspect_member_name(ps_buf_t *b, ps_reader_t *r,
-    unsigned id);
+    const ngx_http_profile_meta_source_t *src, unsigned id);
 static void ps_inspect_value(ps_buf_t *b, ps_reader_t *r, const char *key,
     int json, int number);
 static void ps_inspect_usage(FILE *f);
@@ -607,6 +608,71 @@ ps_inspect_meta(ps_reader_t *r, int json)
 
         ps_buf_addc(&b, ']');
 
+        /* format 4: the members table and the embedded sources */
+
+        if (r->meta.nmembers != 0) {
+            ps_buf_adds(&b, ",\"members\":[");
+
+            for (i = 0; i < r->meta.nmembers; i++) {
+                f = &r->meta.fields[r->meta.members[i].parent];
+                ps_buf_printf(&b, "%s{\"id\":%u,\"field\":\"%.*s\","
+                              "\"name\":\"%.*s\",\"type\":\"%s\"}",
+                              i ? "," : "", i, (int) f->name_len, f->name,
+                              (int) r->meta.members[i].name_len,
+                              r->meta.members[i].name,
+                              ps_type_name(r->meta.members[i].type));
+            }
+
+            ps_buf_addc(&b, ']');
+        }
+
+        if (r->meta.nsources != 0) {
+            ps_buf_adds(&b, ",\"sources\":{");
+
+            for (i = 0; i < r->meta.nsources; i++) {
+                ps_buf_printf(&b, "%s\"%.*s\":{\"records\":%llu,"
+                              "\"slots\":%llu,\"longest_probe\":%u,"
+                              "\"fields\":[", i ? "," : "",
+                              (int) r->meta.sources[i].name_len,
+                              r->meta.sources[i].name,
+                              (unsigned long long)
+                                  r->meta.sources[i].record_count,
+                              (unsigned long long)
+                                  r->meta.sources[i].index.mask + 1,
+                              r->meta.sources[i].index.max_probe);
+
+                for (j = 0; j < r->meta.sources[i].nfields; j++) {
+                    f = &r->meta.sources[i].fields[j];
+                    ps_buf_printf(&b, "%s{\"id\":%u,\"name\":\"%.*s\","
+                                  "\"type\":\"%s\",\"visibility\":"
+                                  "\"%.*s\"}", j ? "," : "", j,
+                                  (int) f->name_len, f->name,
+                                  ps_type_name(f->type),
+                                  (int) r->meta.classes[f->cls].name_len,
+                                  r->meta.classes[f->cls].name);
+                }
+
+                ps_buf_adds(&b, "]");
+
+                for (j = 0; j < r->meta.sources[i].nmembers; j++) {
+                    f = &r->meta.sources[i].fields[
+                            r->meta.sources[i].members[j].parent];
+                    ps_buf_printf(&b, "%s{\"id\":%u,\"field\":\"%.*s\","
+                                  "\"name\":\"%.*s\",\"type\":\"%s\"}",
+                                  j ? "," : ",\"members\":[", j,
+                                  (int) f->name_len, f->name,
+                                  (int) r->meta.sources[i].members[j].name_len,
+                                  r->meta.sources[i].members[j].name,
+                                  ps_type_name(
+                                      r->meta.sources[i].members[j].type));
+                }
+
+                ps_buf_adds(&b, r->meta.sources[i].nmembers ? "]}" : "}");
+            }
+
+            ps_buf_addc(&b, '}');
+        }
+
         if (ps_inspect_roles(&b, r, 1) != 0) {
             ps_buf_free(&b);
             return PS_EXIT_CORRUPT;
@@ -670,6 +736,14 @@ ps_inspect_meta(ps_reader_t *r, int json)
                               (int) r->meta.classes[f->cls].name_len,
                               r->meta.classes[f->cls].name);
             }
+
+            for (j = 0; j < r->meta.sources[i].nmembers; j++) {
+                ps_buf_printf(&b, "  member %-5u ", j);
+                ps_inspect_member_name(&b, r, &r->meta.sources[i], j);
+                ps_buf_printf(&b, " %s\n",
+                              ps_type_name(
+                                  r->meta.sources[i].members[j].type));
+            }
         }
 
         if (r->meta.nmembers != 0) {
@@ -678,7 +752,7 @@ ps_inspect_meta(ps_reader_t *r, int json)
 
         for (i = 0; i < r->meta.nmembers; i++) {
             ps_buf_printf(&b, "  %-5u ", i);
-            ps_inspect_member_name(&b, r, i);
+            ps_inspect_member_name(&b, r, NULL, i);
             ps_buf_printf(&b, " %s\n",
                           ps_type_name(r->meta.members[i].type));
         }
@@ -796,7 +870,7 @@ ps_inspect_record(ps_reader_t *r, const ngx_http_profile_meta_source_t *src,
                           e.len);
         }
 
-        ps_inspect_trailer(&b, r, &rec);
+        ps_inspect_trailer(&b, r, src, &rec);
     }
 
     fwrite(b.data, 1, b.len, stdout);
@@ -808,15 +882,17 @@ ps_inspect_record(ps_reader_t *r, const ngx_http_profile_meta_source_t *src,
 
 /*
  * inspect -v: the record's trailer (record_parse() checked it), each
- * member value and alt with what it belongs to
+ * member value and alt with what it belongs to, named by the profiles'
+ * tables or (src) an embedded source's
  */
 
 static void
 ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
+    const ngx_http_profile_meta_source_t *src,
     const ngx_http_profile_record_t *rec)
 {
-    unsigned                    i;
-    ngx_http_profile_field_t   *f;
+    unsigned                    i, nfields;
+    ngx_http_profile_field_t   *f, *fields;
     ngx_http_profile_tentry_t   te;
     ngx_http_profile_trailer_t  t;
 
@@ -826,6 +902,9 @@ ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
         return;
     }
 
+    fields = (src != NULL) ? src->fields : r->meta.fields;
+    nfields = (src != NULL) ? src->nfields : r->meta.nfields;
+
     ps_buf_printf(b, "# trailer: %u members, %u alts, %u data bytes\n",
                   t.nmembers, t.nalts, t.data_len);
 
@@ -833,7 +912,7 @@ ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
         ngx_http_profile_trailer_member_entry(&t, i, &te);
 
         ps_buf_printf(b, "# member %-5u ", te.id);
-        ps_inspect_member_name(b, r, te.id);
+        ps_inspect_member_name(b, r, src, te.id);
         ps_buf_printf(b, " %.*s\n", (int) te.len, t.body + te.off);
     }
 
@@ -844,13 +923,13 @@ ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
                       te.kind == NGX_HTTP_PROFILE_ALT_EPOCH ? "epoch" : "?");
 
         if (te.of == NGX_HTTP_PROFILE_ALT_OF_FIELD) {
-            f = &r->meta.fields[te.id < r->meta.nfields ? te.id : 0];
+            f = &fields[te.id < nfields ? te.id : 0];
             ps_buf_printf(b, "field  %-5u %-24.*s", te.id,
                           (int) f->name_len, f->name);
 
         } else {
             ps_buf_printf(b, "member %-5u ", te.id);
-            ps_inspect_member_name(b, r, te.id);
+            ps_inspect_member_name(b, r, src, te.id);
         }
 
         ps_buf_printf(b, " %.*s\n", (int) te.len, t.data + te.off);
@@ -864,20 +943,26 @@ ps_inspect_trailer(ps_buf_t *b, ps_reader_t *r,
  */
 
 static void
-ps_inspect_member_name(ps_buf_t *b, ps_reader_t *r, unsigned id)
+ps_inspect_member_name(ps_buf_t *b, ps_reader_t *r,
+    const ngx_http_profile_meta_source_t *src, unsigned id)
 {
     size_t                      start, n;
-    ngx_http_profile_field_t   *f;
-    ngx_http_profile_member_t  *m;
+    unsigned                    nmembers;
+    ngx_http_profile_field_t   *f, *fields;
+    ngx_http_profile_member_t  *m, *members;
 
     start = b->len;
 
-    if (id >= r->meta.nmembers) {
+    fields = (src != NULL) ? src->fields : r->meta.fields;
+    members = (src != NULL) ? src->members : r->meta.members;
+    nmembers = (src != NULL) ? src->nmembers : r->meta.nmembers;
+
+    if (id >= nmembers) {
         ps_buf_adds(b, "?");
 
     } else {
-        m = &r->meta.members[id];
-        f = &r->meta.fields[m->parent];
+        m = &members[id];
+        f = &fields[m->parent];
 
         ps_buf_printf(b, "%.*s.%.*s", (int) f->name_len, f->name,
                       (int) m->name_len, m->name);

@@ -124,6 +124,23 @@ ps_meta_write(MDB_env *env, MDB_dbi meta, const char *path, ps_schema_t *s,
             mdb_txn_abort(txn);
             return -1;
         }
+
+        if (s->embeds[i].members_bin.len == 0) {
+            continue;
+        }
+
+        ngx_http_profile_source_key(key,
+                                    NGX_HTTP_PROFILE_META_MEMBERS_SOURCE,
+                                    (const unsigned char *)
+                                        s->embeds[i].name,
+                                    strlen(s->embeds[i].name));
+
+        if (ps_meta_put(txn, meta, path, key, s->embeds[i].members_bin.data,
+                        s->embeds[i].members_bin.len) != 0)
+        {
+            mdb_txn_abort(txn);
+            return -1;
+        }
     }
 
     snprintf(num, sizeof(num), "%llu", (unsigned long long) m->count);

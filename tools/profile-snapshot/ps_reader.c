@@ -127,7 +127,9 @@ ps_reader_close(ps_reader_t *r)
 
     for (i = 0; i < NGX_HTTP_PROFILE_MAX_SOURCES; i++) {
         free(r->meta.sources[i].fields);
+        free(r->meta.sources[i].members);
         r->meta.sources[i].fields = NULL;
+        r->meta.sources[i].members = NULL;
     }
 
     r->meta.classes = NULL;

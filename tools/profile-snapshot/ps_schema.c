@@ -175,6 +175,11 @@ ps_schema_embeds(ps_schema_t *s)
 
         ps_buf_add(&s->embeds[i].fields_bin, sub.fields_bin.data,
                    sub.fields_bin.len);
+
+        if (sub.members_bin.len != 0) {
+            ps_buf_add(&s->embeds[i].members_bin, sub.members_bin.data,
+                       sub.members_bin.len);
+        }
         ps_schema_free(&sub);
 
         len = strlen(s->embeds[i].name);
@@ -212,6 +217,7 @@ ps_schema_free(ps_schema_t *s)
     for (i = 0; i < s->nembeds; i++) {
         json_decref(s->embeds[i].doc);
         ps_buf_free(&s->embeds[i].fields_bin);
+        ps_buf_free(&s->embeds[i].members_bin);
     }
     ps_buf_free(&s->roles_bin);
     ps_buf_free(&s->states_bin);

@@ -127,13 +127,14 @@ typedef struct {
  * An embeddable source ("embed": true, docs/schema.md "Embeddable
  * sources"): its rows are records of their own, checked by the schema
  * doc, which is made of the source's fields and the schema's classes,
- * roles, policies and limits; the compiled fields table of it, for the
- * snapshot's "fields.NAME".
+ * roles, policies and limits; the compiled fields and members tables of
+ * it, for the snapshot's "fields.NAME" and "members.NAME".
  */
 typedef struct {
     const char     *name;       /* points into the schema JSON */
     json_t         *doc;        /* the source's own schema, owned */
     ps_buf_t        fields_bin;
+    ps_buf_t        members_bin;    /* empty: no declared members */
 } ps_schema_embed_t;
 
 

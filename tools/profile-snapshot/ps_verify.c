@@ -39,6 +39,7 @@ typedef struct {
     const ngx_http_profile_index_t        *idx;
     const ngx_http_profile_field_t        *fields;
     unsigned                               nfields;
+    const ngx_http_profile_member_t       *members;
     unsigned                               nmembers;
 
     uint64_t        problems;
@@ -295,11 +296,20 @@ ps_verify_records(ps_verify_t *v)
         v->idx = &v->src->index;
         v->fields = v->src->fields;
         v->nfields = v->src->nfields;
-        v->nmembers = 0;
+        v->members = v->src->members;
+        v->nmembers = v->src->nmembers;
         v->lost = 0;
         v->max_probe = 0;
 
         ngx_http_profile_source_key(name, NGX_HTTP_PROFILE_META_FIELDS_SOURCE,
+                                    v->src->name, v->src->name_len);
+
+        if (ps_reader_meta(&v->r, name, &val) == 0) {
+            ps_sha256_item(&sha, val.mv_data, val.mv_size);
+        }
+
+        ngx_http_profile_source_key(name,
+                                    NGX_HTTP_PROFILE_META_MEMBERS_SOURCE,
                                     v->src->name, v->src->name_len);
 
         if (ps_reader_meta(&v->r, name, &val) == 0) {
@@ -318,6 +328,7 @@ ps_verify_records(ps_verify_t *v)
     v->idx = &v->r.meta.index;
     v->fields = v->r.meta.fields;
     v->nfields = v->r.meta.nfields;
+    v->members = v->r.meta.members;
     v->nmembers = v->r.meta.nmembers;
     v->lost = 0;
     v->max_probe = 0;
@@ -731,7 +742,7 @@ ps_verify_trailer(ps_verify_t *v, MDB_val *key,
     const unsigned char         *value, *frag;
     ngx_http_profile_entry_t     e;
     const ngx_http_profile_field_t  *f;
-    ngx_http_profile_member_t   *mm;
+    const ngx_http_profile_member_t  *mm;
     ngx_http_profile_tentry_t    te;
     ngx_http_profile_trailer_t   t;
 
@@ -785,7 +796,7 @@ ps_verify_trailer(ps_verify_t *v, MDB_val *key,
                == 1)
         {
             for (id = 0; id < v->nmembers; id++) {
-                mm = &v->r.meta.members[id];
+                mm = &v->members[id];
 
                 if (mm->parent == e.field_id && mm->name_len == m.key_len
                     && memcmp(mm->name, m.key, m.key_len) == 0)
