@@ -771,16 +771,6 @@ ngx_http_profile_views_check(ngx_conf_t *cf, ngx_array_t *views)
                 return NGX_CONF_ERROR;
             }
 
-            if (v[i]->timestamps == NGX_HTTP_PROFILE_TIMESTAMPS_EPOCH) {
-                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                              "view \"%V\" in %s:%ui renders source \"%V\" "
-                              "and cannot have \"timestamps epoch\" (the "
-                              "compiler prepares epoch seconds for "
-                              "profiles only)", &v[i]->name, v[i]->file,
-                              v[i]->line, &v[i]->source);
-                return NGX_CONF_ERROR;
-            }
-
             if (v[i]->nembeds) {
                 ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                               "view \"%V\" in %s:%ui renders source \"%V\" "
@@ -1170,8 +1160,8 @@ ngx_http_profile_view_records(ngx_http_profile_view_build_t *b)
             b->source = k;
             b->fields = src->fields;
             b->nfields = src->nfields;
-            b->members = NULL;
-            b->nmembers = 0;
+            b->members = src->members;
+            b->nmembers = src->nmembers;
             b->default_cls = b->src_cls[k];
 
             return NGX_OK;
@@ -1332,9 +1322,8 @@ ngx_http_profile_view_source(ngx_http_profile_view_build_t *b,
                   &b->view->name, b->view->file, f->line, &name, &parent,
                   b->source < 0 ? "the snapshot's schema does not declare "
                                   "(an object field's \"fields\")"
-                                : "an embedded source does not prepare "
-                                  "(only the profiles' objects have "
-                                  "members)")
+                                : "its source does not declare (an object "
+                                  "field's \"fields\")")
         = '\0';
 
     return NGX_DECLINED;

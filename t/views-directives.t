@@ -631,24 +631,7 @@ qr/view "t" in "profile_views" in \S+:\d+ renders source "teams": it can only be
 renders source "teams" and cannot have an envelope
 
 
-=== TEST 38: a view of a source with epoch timestamps
---- http_config
-    profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
-    profile_view t {
-        source teams;
-        timestamps epoch;
-        field name;
-    }
---- config
-    location /p/ {
-        profile;
-    }
---- must_die
---- error_log
-renders source "teams" and cannot have "timestamps epoch" (the compiler prepares epoch seconds for profiles only)
-
-
-=== TEST 39: a view of a source that embeds
+=== TEST 38: a view of a source that embeds
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -669,7 +652,7 @@ renders source "teams" and cannot have "timestamps epoch" (the compiler prepares
 qr/view "t2" in \S+:\d+ renders source "teams" and cannot embed/
 
 
-=== TEST 40: a source the snapshot lacks
+=== TEST 39: a source the snapshot lacks
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -685,7 +668,7 @@ qr/view "t2" in \S+:\d+ renders source "teams" and cannot embed/
 renders source "clubs", which the snapshot does not have (an embeddable source of the schema, built with --source clubs=FILE)
 
 
-=== TEST 41: a bad source name
+=== TEST 40: a bad source name
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -701,7 +684,7 @@ renders source "clubs", which the snapshot does not have (an embeddable source o
 invalid source name "Teams" in view "t": 1 to 32 bytes of [a-z0-9_]
 
 
-=== TEST 42: "source" twice
+=== TEST 41: "source" twice
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -718,7 +701,7 @@ invalid source name "Teams" in view "t": 1 to 32 bytes of [a-z0-9_]
 "source" is duplicate
 
 
-=== TEST 43: a field the source lacks
+=== TEST 42: a field the source lacks
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -734,7 +717,7 @@ invalid source name "Teams" in view "t": 1 to 32 bytes of [a-z0-9_]
 names field "nope", which its source does not have
 
 
-=== TEST 44: a member of a source's field
+=== TEST 43: a member of a source's field
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -747,10 +730,10 @@ names field "nope", which its source does not have
     }
 --- must_die
 --- error_log
-names member "x" of field "name", which an embedded source does not prepare (only the profiles' objects have members)
+names member "x" of field "name", which its source does not declare (an object field's "fields")
 
 
-=== TEST 45: an embed keyed by an object field
+=== TEST 44: an embed keyed by an object field
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -770,7 +753,7 @@ names member "x" of field "name", which an embedded source does not prepare (onl
 embeds by field "location", which is neither a string nor an integer
 
 
-=== TEST 46: "embed" with too few arguments
+=== TEST 45: "embed" with too few arguments
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -790,7 +773,7 @@ embeds by field "location", which is neither a string nor an integer
 invalid number of arguments in "embed" of view "a"
 
 
-=== TEST 47: "embed" with a bad policy
+=== TEST 46: "embed" with a bad policy
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -810,7 +793,7 @@ invalid number of arguments in "embed" of view "a"
 invalid value "maybe" in "embed" of view "a": "null" or "omit"
 
 
-=== TEST 48: two embeds at one output name
+=== TEST 47: two embeds at one output name
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {
@@ -831,7 +814,7 @@ invalid value "maybe" in "embed" of view "a": "null" or "omit"
 writes field "team_id" as "team", where another field of the view is written
 
 
-=== TEST 49: more than 8 embeds
+=== TEST 48: more than 8 embeds
 --- http_config
     profile_snapshot $TEST_NGINX_FIXTURES/clients.snap;
     profile_view t {

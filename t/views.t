@@ -61,8 +61,10 @@ our $http_config = <<'_EOC_';
         source teams;
         omit_empty on;
         integers string;
+        timestamps epoch;
         field name title;
         field budget;
+        field founded;
     }
 
     profile_view card {
@@ -1193,7 +1195,7 @@ GET /v/ann
 X-Client: card
 X-Viewer: ann
 --- response_body chomp
-{"id":"ann","team":{"info":{"title":"Maps","budget":"5000"}}}
+{"id":"ann","team":{"info":{"title":"Maps","budget":"5000","founded":1580601600}}}
 --- error_code: 200
 --- no_error_log
 [error]
