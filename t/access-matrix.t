@@ -551,7 +551,7 @@ sub differs {
 # ---------------------------------------------------------------------
 # 3. the matrix
 
-my ($cells, $bad, $relbad, $cachebad) = (0, 0, 0, 0);
+my ($cells, $bad, $relbad, $cachebad, $etagbad) = (0, 0, 0, 0, 0);
 my (%by_rule, @shown);
 my $t0 = time;
 
@@ -575,7 +575,8 @@ for my $p (sort keys %loc) {
                 next;
             }
 
-            $anon{$id} = [$st, $body] unless defined $token;
+            $anon{$id} = [$st, $body, header($h, 'etag') // '']
+                unless defined $token;
 
             if (my $why = differs($res, $st, $h, $body)) {
                 $bad++;
@@ -593,6 +594,45 @@ for my $p (sort keys %loc) {
                     push @shown, "$p$id as $v->{kind} ($user): "
                                  . "\$profile_relation \"$rel\", expected "
                                  . "\"$res->{relation}\"" if @shown < 40;
+                }
+            }
+
+            # validators: the answer's own ETag gives a 304; an ETag of
+            # another viewer's different answer never does
+            if ($st == 200) {
+                my $etag = header($h, 'etag') // '';
+                my ($st2) = raw('GET', "$p$id", $token, "If-None-Match: $etag");
+                if (!defined $st2 || $st2 != 304) {
+                    $etagbad++;
+                    push @shown, "$p$id as $v->{kind} ($user): its own ETag "
+                                 . "$etag gave " . ($st2 // 'nothing')
+                                 . ', not 304' if @shown < 40;
+                }
+
+                if (defined $token && $anon{$id} && $anon{$id}[0] == 200
+                    && $body ne $anon{$id}[1])
+                {
+                    my ($st3) = raw('GET', "$p$id", $token,
+                                    "If-None-Match: $anon{$id}[2]");
+                    if (!defined $st3 || $st3 != 200) {
+                        $etagbad++;
+                        push @shown, "$p$id as $v->{kind} ($user): the "
+                                     . 'anonymous ETag gave '
+                                     . ($st3 // 'nothing') . ' for another '
+                                     . 'body' if @shown < 40;
+                    }
+                }
+            } elsif ($st == 404 && defined $token && $anon{$id}
+                     && $anon{$id}[0] == 200)
+            {
+                # a hidden profile never answers 304
+                my ($st4) = raw('GET', "$p$id", $token,
+                                "If-None-Match: $anon{$id}[2]");
+                if (!defined $st4 || $st4 != 404) {
+                    $etagbad++;
+                    push @shown, "$p$id as $v->{kind} ($user): hidden, but "
+                                 . 'the anonymous ETag gave '
+                                 . ($st4 // 'nothing') if @shown < 40;
                 }
             }
 
@@ -642,6 +682,12 @@ for my $p (sort keys %vloc) {
                 my $want = $view->render($or, $res,
                                          header($h, 'x-snapshot') // '');
                 $why = "body $body\n      expected: $want" if $body ne $want;
+
+                my $etag = header($h, 'etag') // '';
+                my ($st2) = raw('GET', "$p$id", $token,
+                                "If-None-Match: $etag");
+                $why //= "its own ETag gave " . ($st2 // 'nothing')
+                    if !defined $st2 || $st2 != 304;
             }
 
             if ($why) {
@@ -679,6 +725,9 @@ diag("mismatches by location and rule: $_: $by_rule{$_}") for sort keys %by_rule
 is($bad, 0, "every one of $cells cells as the oracle says");
 is($relbad, 0, '$profile_relation as the oracle says');
 is($cachebad, 0, 'no personal 200 carries a shareable Cache-Control');
+is($etagbad, 0, 'every 200 answers its own ETag with 304, no other '
+                . 'viewer\'s different answer does, and no hidden profile '
+                . 'answers 304');
 
 # the explicit cells of part 1, live: the same expectations once more,
 # so that a wrong oracle and a wrong module cannot agree by accident

@@ -6,9 +6,10 @@
 # snapshot directory behind it.
 #
 #   - a public response is a MISS, then a HIT;
-#   - a response that depends on the viewer (self, friend, follower,
-#     a role, a stranger) is never stored (a MISS every time) and never
-#     served to another viewer;
+#   - a response that depends on the viewer (self, friend by an edge
+#     and by mutual follows, follower, a role, a stranger) is never
+#     stored (a MISS every time) and never served to another viewer,
+#     nor is the 404 of a viewer blocked by the owner or blocking them;
 #   - once the public response is stale, a new snapshot in which the
 #     profile did not change revalidates it with a 304 from the origin
 #     (REVALIDATED, the same ETag); one in which it changed gives the
@@ -54,11 +55,16 @@ sub build {
               . qq( "posts": 3, "email": "ann\@x"}\n)
               . qq({"id": "bob", "name": "$bob", "email": "bob\@x"}\n)
               . qq({"id": "cy", "name": "Cy"}\n)
-              . qq({"id": "dee", "name": "Dee"}\n));
+              . qq({"id": "dee", "name": "Dee"}\n)
+              . qq({"id": "fay", "name": "Fay"}\n)
+              . qq({"id": "gus", "name": "Gus"}\n));
     Run::spew("$dir/$name.rel.ndjson",
               qq({"from": "cy", "to": "ann", "kind": "friend"}\n)
               . qq({"from": "bob", "to": "ann", "kind": "follows"}\n)
-              . qq({"from": "ann", "to": "dee", "kind": "blocked"}\n));
+              . qq({"from": "ann", "to": "dee", "kind": "blocked"}\n)
+              . qq({"from": "fay", "to": "ann", "kind": "follows"}\n)
+              . qq({"from": "ann", "to": "fay", "kind": "follows"}\n)
+              . qq({"from": "gus", "to": "ann", "kind": "blocked"}\n));
 
     my ($rc, $out) = Run::run($Run::Cli, 'build', '-q', '--schema',
                               "$dir/$name.json", '--source',
@@ -125,6 +131,7 @@ my %views = (
     'follower' => ['bob', '', '{"id":"ann","name":"Ann","city":"Oslo","posts":3}'],
     'stranger' => ['eve', '', '{"id":"ann","name":"Ann","city":"Oslo"}'],
     'role'     => ['eve', 'support', '{"id":"ann","name":"Ann","city":"Oslo","email":"ann@x"}'],
+    'mutual'   => ['fay', '', '{"id":"ann","name":"Ann","city":"Oslo","phone":"1","posts":3}'],
 );
 
 for my $kind (sort keys %views) {
@@ -143,11 +150,20 @@ for my $kind (sort keys %views) {
        "$kind: the next anonymous request gets the public body");
 }
 
-# a blocked viewer: the 404, never stored as the profile
+# a blocked viewer, and one who blocked the owner: the 404, never stored
 
-($st, $h, $body) = edge('/e/ann', 'X-Viewer' => 'dee');
-is($st, 404, 'blocked: 404');
-is($h->{'cache-control'}, 'no-store', 'blocked: no-store');
+for my $v ('dee', 'gus') {
+    for my $n (1, 2) {
+        ($st, $h, $body) = edge('/e/ann', 'X-Viewer' => $v);
+        is($st, 404, "blocked ($v): 404 (request $n)");
+        is($h->{'cache-control'}, 'no-store', "blocked ($v): no-store");
+        is($h->{'x-cache'}, 'MISS', "blocked ($v): never stored");
+    }
+
+    ($st, $h, $body) = edge('/e/ann');
+    is($body, '{"id":"ann","name":"Ann"}',
+       "blocked ($v): the next anonymous request gets the public body");
+}
 
 # a hidden profile never answers 304, whatever ETag is sent
 
