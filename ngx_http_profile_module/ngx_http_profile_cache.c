@@ -17,6 +17,10 @@
 #include "ngx_http_profile_cache.h"
 
 
+static time_t ngx_http_profile_cache_time(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *v);
+
+
 static ngx_str_t  ngx_http_profile_cache_control =
     ngx_string("Cache-Control");
 static ngx_str_t  ngx_http_profile_no_store = ngx_string("no-store");
@@ -298,12 +302,9 @@ ngx_http_profile_cache_public(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         v.data = value[i].data + ngx_strlen(names[k]) + 1;
         v.len = value[i].len - ngx_strlen(names[k]) - 1;
 
-        t = ngx_parse_time(&v, 1);
+        t = ngx_http_profile_cache_time(cf, cmd, &v);
 
         if (t == (time_t) NGX_ERROR) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid time \"%V\" in \"%V\"", &v,
-                               &cmd->name);
             return NGX_CONF_ERROR;
         }
 
@@ -313,6 +314,24 @@ ngx_http_profile_cache_public(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     cc->shared.len = p - cc->shared.data;
 
     return NGX_CONF_OK;
+}
+
+
+/* an nginx time in seconds, or NGX_ERROR (logged) */
+
+static time_t
+ngx_http_profile_cache_time(ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *v)
+{
+    time_t  t;
+
+    t = ngx_parse_time(v, 1);
+
+    if (t == (time_t) NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid time \"%V\" in \"%V\"", v, &cmd->name);
+    }
+
+    return t;
 }
 
 
@@ -364,12 +383,9 @@ ngx_http_profile_cache_personal(ngx_conf_t *cf, ngx_command_t *cmd,
         v.data = value[2].data + 8;
         v.len = value[2].len - 8;
 
-        t = ngx_parse_time(&v, 1);
+        t = ngx_http_profile_cache_time(cf, cmd, &v);
 
         if (t == (time_t) NGX_ERROR) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid time \"%V\" in \"%V\"", &v,
-                               &cmd->name);
             return NGX_CONF_ERROR;
         }
 

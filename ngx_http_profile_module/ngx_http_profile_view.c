@@ -70,6 +70,9 @@ static char *ngx_http_profile_view_flag(ngx_conf_t *cf, ngx_str_t *value,
     ngx_flag_t *flag);
 static char *ngx_http_profile_view_embed_line(ngx_conf_t *cf,
     ngx_http_profile_view_t *view);
+static char *ngx_http_profile_view_enum(ngx_conf_t *cf,
+    ngx_http_profile_view_t *view, ngx_uint_t *slot, char *first,
+    char *second);
 static ngx_int_t ngx_http_profile_view_name_valid(ngx_str_t *name,
     ngx_uint_t dots);
 static ngx_uint_t ngx_http_profile_view_dots(ngx_str_t *name);
@@ -374,23 +377,10 @@ ngx_http_profile_view_line(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
     } else if (value[0].len == sizeof("integers") - 1
                && ngx_strncmp(value[0].data, "integers", value[0].len) == 0)
     {
-        if (view->integers != NGX_CONF_UNSET_UINT) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "\"integers\" is duplicate");
-            return NGX_CONF_ERROR;
-        }
-
-        if (ngx_strcmp(value[1].data, "number") == 0) {
-            view->integers = NGX_HTTP_PROFILE_INTEGERS_NUMBER;
-
-        } else if (ngx_strcmp(value[1].data, "string") == 0) {
-            view->integers = NGX_HTTP_PROFILE_INTEGERS_STRING;
-
-        } else {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid value \"%V\" in \"integers\" of "
-                               "view \"%V\": \"number\" or \"string\"",
-                               &value[1], &view->name);
+        if (ngx_http_profile_view_enum(cf, view, &view->integers, "number",
+                                       "string")
+            != NGX_CONF_OK)
+        {
             return NGX_CONF_ERROR;
         }
 
@@ -398,23 +388,10 @@ ngx_http_profile_view_line(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
                && ngx_strncmp(value[0].data, "timestamps", value[0].len)
                   == 0)
     {
-        if (view->timestamps != NGX_CONF_UNSET_UINT) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "\"timestamps\" is duplicate");
-            return NGX_CONF_ERROR;
-        }
-
-        if (ngx_strcmp(value[1].data, "rfc3339") == 0) {
-            view->timestamps = NGX_HTTP_PROFILE_TIMESTAMPS_RFC3339;
-
-        } else if (ngx_strcmp(value[1].data, "epoch") == 0) {
-            view->timestamps = NGX_HTTP_PROFILE_TIMESTAMPS_EPOCH;
-
-        } else {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid value \"%V\" in \"timestamps\" of "
-                               "view \"%V\": \"rfc3339\" or \"epoch\"",
-                               &value[1], &view->name);
+        if (ngx_http_profile_view_enum(cf, view, &view->timestamps,
+                                       "rfc3339", "epoch")
+            != NGX_CONF_OK)
+        {
             return NGX_CONF_ERROR;
         }
 
@@ -429,6 +406,43 @@ ngx_http_profile_view_line(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
                                          view->hash);
     view->hash = ngx_http_profile_hash64(value[1].data, value[1].len,
                                          view->hash);
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * A view's two-valued setting (the line "NAME VALUE" of cf->args): 0
+ * for first, 1 for second, once.
+ */
+
+static char *
+ngx_http_profile_view_enum(ngx_conf_t *cf, ngx_http_profile_view_t *view,
+    ngx_uint_t *slot, char *first, char *second)
+{
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+    if (*slot != NGX_CONF_UNSET_UINT) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" is duplicate",
+                           &value[0]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_strcmp(value[1].data, first) == 0) {
+        *slot = 0;
+
+    } else if (ngx_strcmp(value[1].data, second) == 0) {
+        *slot = 1;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"%V\" of view \"%V\": "
+                           "\"%s\" or \"%s\"", &value[1], &value[0],
+                           &view->name, first, second);
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }

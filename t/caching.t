@@ -112,7 +112,7 @@ X-Viewer: cy
 --- response_headers
 Cache-Control: private, max-age=30
 !Cache-Tag
-ETag: "e86a018ae1346eb1"
+ETag: "bf5c275d2f77e2ad"
 --- error_code: 200
 --- no_error_log
 [error]
@@ -124,7 +124,7 @@ GET /w/ann
 --- response_headers
 Cache-Control: public, max-age=60
 Cache-Tag: p:ann,s:teams:maps,v:web,snap:clients-1
-ETag: "f43ff4975761b262"
+ETag: "73f8fdffbf5a2d51"
 Vary: X-Viewer, Accept
 --- error_code: 200
 --- no_error_log
@@ -345,9 +345,9 @@ ETag: "0d31998620913150"
 GET /w/ann
 --- more_headers
 X-Viewer: cy
-If-None-Match: "e86a018ae1346eb1"
+If-None-Match: "bf5c275d2f77e2ad"
 --- response_headers
-ETag: "e86a018ae1346eb1"
+ETag: "bf5c275d2f77e2ad"
 Cache-Control: private, max-age=30
 --- response_body chomp
 
@@ -360,9 +360,9 @@ Cache-Control: private, max-age=30
 --- request
 GET /w/ann
 --- more_headers
-If-None-Match: "e86a018ae1346eb1"
+If-None-Match: "bf5c275d2f77e2ad"
 --- response_headers
-ETag: "f43ff4975761b262"
+ETag: "73f8fdffbf5a2d51"
 --- error_code: 200
 --- no_error_log
 [error]
@@ -374,7 +374,7 @@ GET /w/ann
 --- more_headers
 If-None-Match: "416a870db16db5b7"
 --- response_headers
-ETag: "f43ff4975761b262"
+ETag: "73f8fdffbf5a2d51"
 --- error_code: 200
 --- no_error_log
 [error]
