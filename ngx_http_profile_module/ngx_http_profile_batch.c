@@ -34,10 +34,8 @@ ngx_http_profile_batch(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_profile_loc_conf_t *plcf = conf;
 
-    u_char                     c;
     ngx_int_t                  max;
     ngx_str_t                 *value;
-    ngx_uint_t                 i;
     ngx_http_core_loc_conf_t  *clcf;
 
     if (plcf->enable) {
@@ -47,17 +45,7 @@ ngx_http_profile_batch(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    for (i = 0; i < value[1].len; i++) {
-        c = value[1].data[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-        {
-            break;
-        }
-    }
-
-    if (value[1].len == 0 || i < value[1].len) {
+    if (ngx_http_profile_view_name_valid(&value[1], 0) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid argument name \"%V\" in \"%V\": "
                            "[A-Za-z0-9_-]", &value[1], &cmd->name);

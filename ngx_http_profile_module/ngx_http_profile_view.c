@@ -73,8 +73,6 @@ static char *ngx_http_profile_view_embed_line(ngx_conf_t *cf,
 static char *ngx_http_profile_view_enum(ngx_conf_t *cf,
     ngx_http_profile_view_t *view, ngx_uint_t *slot, char *first,
     char *second);
-static ngx_int_t ngx_http_profile_view_name_valid(ngx_str_t *name,
-    ngx_uint_t dots);
 static ngx_uint_t ngx_http_profile_view_dots(ngx_str_t *name);
 static ngx_int_t ngx_http_profile_view_field_id(
     ngx_http_profile_view_build_t *b, ngx_str_t *name);
@@ -565,7 +563,7 @@ ngx_http_profile_view_flag(ngx_conf_t *cf, ngx_str_t *value,
  * of them).
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_profile_view_name_valid(ngx_str_t *name, ngx_uint_t dots)
 {
     u_char      c;
@@ -724,9 +722,7 @@ ngx_http_profile_fields_arg(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_profile_views_conf_t *vc = (ngx_http_profile_views_conf_t *)
                                          ((char *) conf + cmd->offset);
 
-    u_char      c;
     ngx_str_t  *value;
-    ngx_uint_t  i;
 
     if (vc->fields_arg.data != NULL) {
         return "is duplicate";
@@ -740,17 +736,7 @@ ngx_http_profile_fields_arg(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_OK;
     }
 
-    for (i = 0; i < value[1].len; i++) {
-        c = value[1].data[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-        {
-            break;
-        }
-    }
-
-    if (value[1].len == 0 || i < value[1].len) {
+    if (ngx_http_profile_view_name_valid(&value[1], 0) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid argument name \"%V\" in \"%V\": "
                            "[A-Za-z0-9_-], or \"off\"", &value[1],

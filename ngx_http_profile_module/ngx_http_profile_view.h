@@ -88,6 +88,14 @@ typedef struct {
 } ngx_http_profile_view_choice_t;
 
 
+/*
+ * Whether name is 1 to 64 bytes of [A-Za-z0-9_-] (dots 0: a view, field
+ * or argument name), or such names joined by "." (dots 1: an output
+ * path of at most NGX_HTTP_PROFILE_PLAN_DEPTH names): NGX_OK or
+ * NGX_ERROR.
+ */
+ngx_int_t ngx_http_profile_view_name_valid(ngx_str_t *name, ngx_uint_t dots);
+
 char *ngx_http_profile_view_block(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_profile_views(ngx_conf_t *cf, ngx_command_t *cmd,
