@@ -18,7 +18,8 @@
 /* exit codes: keep docs/cli.md "Exit codes" in step */
 #define PS_EXIT_OK           0   /* done; nothing quarantined */
 #define PS_EXIT_REJECTED     1   /* snapshot written, records quarantined;
-                                    inspect: id not found */
+                                    inspect: id not found;
+                                    diff: the snapshots differ */
 #define PS_EXIT_USAGE        2   /* bad command line */
 #define PS_EXIT_SCHEMA       3   /* schema file missing or invalid */
 #define PS_EXIT_IO           4   /* input, output or LMDB error */
@@ -32,7 +33,8 @@
 /*
  * Each command gets argv without the program name (argv[0] is the
  * command) and returns an exit code.  (ps_build.c, ps_inspect.c,
- * ps_verify.c, ps_reindex.c, ps_publish_cmd.c, ps_list.c, ps_gc.c;
+ * ps_verify.c, ps_reindex.c, ps_publish_cmd.c, ps_list.c, ps_gc.c,
+ * ps_diff.c;
  * dispatched by ps_main.c)
  */
 int ps_build_main(int argc, char **argv);
@@ -43,6 +45,7 @@ int ps_publish_main(int argc, char **argv);
 int ps_rollback_main(int argc, char **argv);
 int ps_list_main(int argc, char **argv);
 int ps_gc_main(int argc, char **argv);
+int ps_diff_main(int argc, char **argv);
 
 /* print "profile-snapshot: " + the message + "\n" to stderr (ps_error.c) */
 void ps_error(const char *fmt, ...)

@@ -29,6 +29,8 @@ static const ps_command_t  ps_commands[] = {
       "show a snapshot's metadata, or one record as JSON" },
     { "verify", ps_verify_main,
       "check a snapshot completely; exit 6 if it is invalid" },
+    { "diff", ps_diff_main,
+      "list what changed between two snapshots: purge lists, cache tags" },
     { "reindex", ps_reindex_main,
       "write the id index of a snapshot made by other means" },
     { "publish", ps_publish_main,
