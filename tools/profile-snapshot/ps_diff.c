@@ -204,7 +204,13 @@ ps_diff_run(ps_diff_t *d)
     char  reason[64 + NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
     char  key[NGX_HTTP_PROFILE_SOURCE_KEY_MAX];
 
-    if (ps_diff_meta(d, key)) {
+    rc = ps_diff_meta(d, key);
+
+    if (rc < 0) {
+        return PS_EXIT_CORRUPT;
+    }
+
+    if (rc > 0) {
         snprintf(reason, sizeof(reason), "meta \"%s\" differs", key);
         ps_diff_everything(d, reason);
         rc = PS_EXIT_REJECTED;
@@ -257,7 +263,8 @@ done:
  * 1 and its name in key (NGX_HTTP_PROFILE_SOURCE_KEY_MAX bytes): the
  * first meta value that changes what a shared cache may hold for every
  * record, differing byte for byte between the two (or present in one
- * only); 0 if none does.  Not compared: snapshot_id, created_at,
+ * only); 0 if none does; -1 if LMDB failed reading one (reported).
+ * Not compared: snapshot_id, created_at,
  * content_hash, record_count, generator, the indexes and the relation
  * store (relations change only personal responses).
  */
@@ -265,6 +272,7 @@ done:
 static int
 ps_diff_meta(ps_diff_t *d, char *key)
 {
+    int       rc;
     unsigned  i;
 
     static const char  *keys[] = {
@@ -275,9 +283,11 @@ ps_diff_meta(ps_diff_t *d, char *key)
     };
 
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (ps_diff_meta_value(d, keys[i]) != 0) {
+        rc = ps_diff_meta_value(d, keys[i]);
+
+        if (rc != 0) {
             strcpy(key, keys[i]);
-            return 1;
+            return rc;
         }
     }
 
@@ -288,8 +298,10 @@ ps_diff_meta(ps_diff_t *d, char *key)
                                     d->old.meta.sources[i].name,
                                     d->old.meta.sources[i].name_len);
 
-        if (ps_diff_meta_value(d, key) != 0) {
-            return 1;
+        rc = ps_diff_meta_value(d, key);
+
+        if (rc != 0) {
+            return rc;
         }
     }
 
@@ -297,16 +309,27 @@ ps_diff_meta(ps_diff_t *d, char *key)
 }
 
 
-/* 0 if meta key holds the same bytes in both snapshots (or in neither) */
+/*
+ * 0 if meta key holds the same bytes in both snapshots (or is in
+ * neither), 1 if not, -1 if LMDB failed reading it (reported)
+ */
 
 static int
 ps_diff_meta_value(ps_diff_t *d, const char *key)
 {
-    int      ro, rn;
-    MDB_val  vo, vn;
+    int           ro, rn;
+    MDB_val       vo, vn;
+    ps_reader_t  *r;
 
     ro = ps_reader_meta(&d->old, key, &vo);
     rn = ps_reader_meta(&d->new, key, &vn);
+
+    if ((ro != 0 && ro != MDB_NOTFOUND) || (rn != 0 && rn != MDB_NOTFOUND)) {
+        r = (ro != 0 && ro != MDB_NOTFOUND) ? &d->old : &d->new;
+        ps_error("%s: reading \"%s\" failed (%d: %s)", r->path, key,
+                 r == &d->old ? ro : rn, mdb_strerror(r == &d->old ? ro : rn));
+        return -1;
+    }
 
     if (ro != 0 || rn != 0) {
         return ro != rn;
@@ -593,8 +616,9 @@ ps_diff_emit(ps_diff_t *d, ps_diff_change_e change,
                    ps_diff_changes[change], klen, k);
 
         } else {
-            printf("{\"change\":\"%s\",\"source\":\"%.*s\",\"key\":\"%.*s\"}\n",
-                   ps_diff_changes[change], slen, s, klen, k);
+            printf("{\"change\":\"%s\",\"source\":\"%.*s\","
+                   "\"key\":\"%.*s\"}\n", ps_diff_changes[change], slen, s,
+                   klen, k);
         }
 
     } else {
