@@ -103,7 +103,9 @@ ps_diff_main(int argc, char **argv)
     optind = 1;
     rc = -1;
 
-    while (rc == -1 && (c = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+    /* options before or after OLD and NEW: "diff OLD NEW --tags" */
+
+    while (rc == -1 && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
     {
         switch (c) {
         case 'f':
@@ -291,12 +293,18 @@ ps_diff_meta(ps_diff_t *d, char *key)
         }
     }
 
-    /* equal "sources" tables: the same sources, in the same order */
+    /*
+     * equal "sources" tables: the same sources, in the same order, each
+     * with its fields and (optional) members tables
+     */
 
-    for (i = 0; i < d->old.meta.nsources; i++) {
-        ngx_http_profile_source_key(key, NGX_HTTP_PROFILE_META_FIELDS_SOURCE,
-                                    d->old.meta.sources[i].name,
-                                    d->old.meta.sources[i].name_len);
+    for (i = 0; i < 2 * d->old.meta.nsources; i++) {
+        ngx_http_profile_source_key(key,
+                                    (i % 2 == 0)
+                                    ? NGX_HTTP_PROFILE_META_FIELDS_SOURCE
+                                    : NGX_HTTP_PROFILE_META_MEMBERS_SOURCE,
+                                    d->old.meta.sources[i / 2].name,
+                                    d->old.meta.sources[i / 2].name_len);
 
         rc = ps_diff_meta_value(d, key);
 
