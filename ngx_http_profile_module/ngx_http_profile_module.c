@@ -49,8 +49,6 @@ static ngx_int_t ngx_http_profile_trusted(ngx_conf_t *cf, ngx_str_t *name,
     ngx_str_t *value, ngx_uint_t nargs);
 static char *ngx_http_profile_merge_roles(ngx_conf_t *cf,
     ngx_http_profile_loc_conf_t *conf, ngx_http_profile_main_conf_t *pmcf);
-static ngx_int_t ngx_http_profile_value_compile(ngx_conf_t *cf,
-    ngx_str_t *value, ngx_http_profile_value_t *v);
 static ngx_int_t ngx_http_profile_viewer_vary(ngx_conf_t *cf,
     ngx_str_t *value, ngx_str_t *vary);
 static char *ngx_http_profile_merge_location(ngx_conf_t *cf,
@@ -563,7 +561,7 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     /* ... and those the view is selected by (docs/views.md) */
 
-    if (conf->views.offered != NULL && conf->views.select != NULL) {
+    if (conf->views.offered != NULL && conf->views.select.cv != NULL) {
         select = conf->views.select_text;
 
     } else {
@@ -586,7 +584,7 @@ ngx_http_profile_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
-    if (conf->views.offered != NULL && conf->views.select == NULL) {
+    if (conf->views.offered != NULL && conf->views.select.cv == NULL) {
 
         /* negotiated: the view depends on Accept */
 
@@ -1340,82 +1338,6 @@ ngx_http_profile_viewer_vary(ngx_conf_t *cf, ngx_str_t *value,
     }
 
     vary->len = out - vary->data;
-
-    return NGX_OK;
-}
-
-
-/*
- * Compile value into v.  A value that is exactly one variable, "$name"
- * or "${name}", is also kept as the variable's index: reading it per
- * request then costs one ngx_http_get_indexed_variable() instead of the
- * script engine's length and copy passes and an allocation.  "$1" and
- * the like are captures, not variables: they stay complex values.
- */
-
-static ngx_int_t
-ngx_http_profile_value_compile(ngx_conf_t *cf, ngx_str_t *value,
-    ngx_http_profile_value_t *v)
-{
-    u_char                            *p, *last;
-    ngx_str_t                          name;
-    ngx_http_complex_value_t          *cv;
-    ngx_http_compile_complex_value_t   ccv;
-
-    cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (cv == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = value;
-    ccv.complex_value = cv;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    v->cv = cv;
-    v->index = NGX_ERROR;
-
-    if (cv->lengths == NULL || value->len < 2 || value->data[0] != '$') {
-        return NGX_OK;
-    }
-
-    p = value->data + 1;
-    last = value->data + value->len;
-
-    if (*p == '{') {
-        if (last - p < 3 || last[-1] != '}') {
-            return NGX_OK;
-        }
-
-        p++;
-        last--;
-    }
-
-    name.data = p;
-    name.len = last - p;
-
-    if (*p >= '0' && *p <= '9') {
-        return NGX_OK;
-    }
-
-    for ( /* void */ ; p < last; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-              || (*p >= '0' && *p <= '9') || *p == '_'))
-        {
-            return NGX_OK;
-        }
-    }
-
-    v->index = ngx_http_get_variable_index(cf, &name);
-
-    if (v->index == NGX_ERROR) {
-        return NGX_ERROR;
-    }
 
     return NGX_OK;
 }

@@ -16,6 +16,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_profile_rules.h"
+#include "ngx_http_profile_value.h"
 #include "ngx_http_profile_view.h"
 #include "ngx_http_profile_batch.h"
 #include "ngx_http_profile_cache.h"
@@ -76,12 +77,6 @@ typedef struct {
  * the value is exactly one variable ("$name"), that variable's index,
  * read with ngx_http_get_indexed_variable() without the script engine.
  */
-typedef struct {
-    ngx_http_complex_value_t    *cv;           /* NULL: not set */
-    ngx_int_t                    index;        /* NGX_ERROR: use cv */
-} ngx_http_profile_value_t;
-
-
 /* server{} and location{} level */
 typedef struct {
     ngx_http_profile_value_t     id;           /* profile_id */
@@ -147,35 +142,6 @@ extern ngx_module_t  ngx_http_profile_module;
  * not found gives an empty value.  Returns NGX_OK or NGX_ERROR.  value
  * points into memory of r or of the configuration.
  */
-static ngx_inline ngx_int_t
-ngx_http_profile_value(ngx_http_request_t *r, ngx_http_profile_value_t *v,
-    ngx_str_t *value)
-{
-    ngx_http_variable_value_t  *vv;
-
-    if (v->index == NGX_ERROR) {
-        return ngx_http_complex_value(r, v->cv, value);
-    }
-
-    vv = ngx_http_get_indexed_variable(r, v->index);
-
-    if (vv == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (vv->not_found) {
-        value->len = 0;
-        value->data = NULL;
-        return NGX_OK;
-    }
-
-    value->len = vv->len;
-    value->data = vv->data;
-
-    return NGX_OK;
-}
-
-
 /*
  * Add the output header "key: value" to r (after those already added);
  * key and value are not copied: they must live as long as r (static,

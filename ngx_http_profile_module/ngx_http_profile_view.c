@@ -684,27 +684,17 @@ ngx_http_profile_view_select(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_profile_views_conf_t *vc = (ngx_http_profile_views_conf_t *)
                                          ((char *) conf + cmd->offset);
 
-    ngx_str_t                         *value;
-    ngx_http_compile_complex_value_t   ccv;
+    ngx_str_t  *value;
 
-    if (vc->select != NULL) {
+    if (vc->select.cv != NULL) {
         return "is duplicate";
     }
 
     value = cf->args->elts;
 
-    vc->select = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (vc->select == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-    ccv.cf = cf;
-    ccv.value = &value[1];
-    ccv.complex_value = vc->select;
-
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+    if (ngx_http_profile_value_compile(cf, &value[1], &vc->select)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -826,7 +816,8 @@ ngx_http_profile_views_init(ngx_http_profile_views_conf_t *vc)
     vc->line = 0;
     vc->offered = NULL;
     vc->noffered = 0;
-    vc->select = NULL;
+    vc->select.cv = NULL;
+    vc->select.index = NGX_ERROR;
     ngx_str_null(&vc->select_text);
     ngx_str_null(&vc->fields_arg);
     vc->fields_max = NGX_CONF_UNSET_UINT;
@@ -852,7 +843,7 @@ ngx_http_profile_views_merge(ngx_conf_t *cf,
         vc->line = prev->line;
     }
 
-    if (vc->select == NULL) {
+    if (vc->select.cv == NULL) {
         vc->select = prev->select;
         vc->select_text = prev->select_text;
     }
@@ -1746,8 +1737,8 @@ ngx_http_profile_view_choose(ngx_http_request_t *r,
     choice->has_fields = 0;
     ngx_str_null(&choice->fields);
 
-    if (vc->select != NULL) {
-        if (ngx_http_complex_value(r, vc->select, &name) != NGX_OK) {
+    if (vc->select.cv != NULL) {
+        if (ngx_http_profile_value(r, &vc->select, &name) != NGX_OK) {
             return NGX_ERROR;
         }
 

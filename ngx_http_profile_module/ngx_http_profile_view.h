@@ -18,6 +18,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_profile_meta.h"
+#include "ngx_http_profile_value.h"
 #include "ngx_http_profile_plan.h"
 
 
@@ -70,7 +71,7 @@ typedef struct {
     ngx_uint_t                   line;
     ngx_http_profile_view_t    **offered;    /* resolved names; [0] default */
     ngx_uint_t                   noffered;
-    ngx_http_complex_value_t    *select;     /* profile_view_select */
+    ngx_http_profile_value_t     select;     /* profile_view_select */
     ngx_str_t                    select_text;
     ngx_str_t                    fields_arg; /* profile_fields_arg; "" off */
     ngx_uint_t                   fields_max; /* profile_fields_max */
