@@ -130,6 +130,62 @@ ${regexPort ? `
 `;
 }
 
+/*
+ * The client-views group (lib/clients.mjs): one server with the plain
+ * profile object (/profiles/), the views chosen by an argument (/v/ID
+ * ?view=NAME[&fields=...]) and batches of up to 10 ids (/batch?ids=);
+ * views: the profile_view blocks (clients.mjs viewConf())
+ */
+export function moduleClientsConf(prefix, port, snapshot, views) {
+    return header(prefix, [NDK_SO, MODULE_SO],
+        `    profile_snapshot ${snapshot};\n${views}`) + `
+    server {
+        listen 127.0.0.1:${port};
+        location /profiles/ {
+            profile;
+            profile_viewer $http_x_viewer trusted;
+        }
+        location /v/ {
+            profile;
+            profile_viewer $http_x_viewer trusted;
+            profile_views mobile web-noembed${views.includes(' web {')
+        ? ' web' : ''};
+            profile_view_select $arg_view;
+        }
+        location = /batch {
+            profile_batch ids 10 array;
+            profile_viewer $http_x_viewer trusted;
+        }
+    }
+}
+`;
+}
+
+// the OpenResty peer with the same shapes (profile_peer.lua
+// init_worker_clients(), handle_clients()): views is the JSON file of
+// clients.mjs VIEWS, snapshot the id the envelope names
+export function luaClientsConf(prefix, port, mdb, views, snapshot) {
+    const init = `require("profile_peer").init_worker_clients("${mdb}", `
+        + `"${ROOT}/bench/schema-clients.json", "${views}", "${snapshot}")`;
+    return header(prefix, [NDK_SO, LUA_SO],
+        `    lua_package_path "${BENCH}/peers/openresty/?.lua;;";\n`
+        + `    init_worker_by_lua_block { ${init} }\n`) + `
+    server {
+        listen 127.0.0.1:${port};
+        location ~ ^/profiles/(.+)$ {
+            content_by_lua_block { require("profile_peer").handle_clients("plain") }
+        }
+        location ~ ^/v/(.+)$ {
+            content_by_lua_block { require("profile_peer").handle_clients("view") }
+        }
+        location = /batch {
+            content_by_lua_block { require("profile_peer").handle_clients("batch") }
+        }
+    }
+}
+`;
+}
+
 export function luaConf(prefix, ports, mdb) {
     const init = `require("profile_peer").init_worker("${mdb}", `
         + `"${BENCH}/schema.json")`;
