@@ -49,23 +49,25 @@ ${httpExtra}${httpExtra.includes("profile_snapshot ") && process.env.BENCH_SNAPS
 // (one server per view, since public and self responses differ in size);
 // ports.regex adds the same behind the module's regex location;
 // ports.access { scenario: port } one more server per access-rules
-// scenario, its body of sizes.access[scenario] bytes
+// scenario, its body of sizes.access[scenario] bytes; ports.clients
+// likewise per client-views scenario (sizes.clients), on every path
 export function limitConf(prefix, ports, sizes) {
     const body = (n) => '{"x":"' + 'x'.repeat(n - 8) + '"}';
-    return header(prefix, [], '') + `
+    return header(prefix, [], '') + `${ports.public ? `
     server {
         listen 127.0.0.1:${ports.public};
         location /profiles/ {
             return 200 '${body(sizes.public)}';
         }
     }
+` : ''}${ports.self ? `
     server {
         listen 127.0.0.1:${ports.self};
         location /profiles/ {
             return 200 '${body(sizes.self)}';
         }
     }
-${ports.regex ? `
+` : ''}${ports.regex ? `
     # informative: the limit with the module's regex location and capture
     server {
         listen 127.0.0.1:${ports.regex};
@@ -80,6 +82,14 @@ ${ports.regex ? `
         listen 127.0.0.1:${port};
         location /profiles/ {
             return 200 '${body(sizes.access[sc])}';
+        }
+    }
+`).join('')}${Object.entries(ports.clients ?? {}).map(([sc, port]) => `
+    # the client-views scenario "${sc}": its average body size
+    server {
+        listen 127.0.0.1:${port};
+        location / {
+            return 200 '${body(sizes.clients[sc])}';
         }
     }
 `).join('')}}
@@ -173,13 +183,19 @@ export function luaClientsConf(prefix, port, mdb, views, snapshot) {
     server {
         listen 127.0.0.1:${port};
         location ~ ^/profiles/(.+)$ {
-            content_by_lua_block { require("profile_peer").handle_clients("plain") }
+            content_by_lua_block {
+                require("profile_peer").handle_clients("plain")
+            }
         }
         location ~ ^/v/(.+)$ {
-            content_by_lua_block { require("profile_peer").handle_clients("view") }
+            content_by_lua_block {
+                require("profile_peer").handle_clients("view")
+            }
         }
         location = /batch {
-            content_by_lua_block { require("profile_peer").handle_clients("batch") }
+            content_by_lua_block {
+                require("profile_peer").handle_clients("batch")
+            }
         }
     }
 }
@@ -284,9 +300,26 @@ function launch(name, argv, logFile) {
     return child;
 }
 
+// whether something listens on 127.0.0.1:port already
+function listening(port) {
+    return new Promise((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.once('connect', () => { s.destroy(); resolve(true); });
+        s.once('error', () => { s.destroy(); resolve(false); });
+    });
+}
+
 // start one nginx (master + 1 worker) with conf text under prefix;
-// resolves to { name, pids(), workers(), stop() }
+// resolves to { name, pids(), workers(), stop() }.  A port that another
+// process holds already is an error: waiting for it would measure that
+// process instead.
 export async function startNginx(name, prefix, conf, ports, opts = {}) {
+    for (const p of ports) {
+        if (await listening(p)) {
+            throw new Error(`${name}: 127.0.0.1:${p} is in use by another `
+                + 'process (another bench running?)');
+        }
+    }
     mkdirSync(prefix + '/tmp', { recursive: true });
     const confFile = prefix + '/nginx.conf';
     writeFileSync(confFile, conf);
