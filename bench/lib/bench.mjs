@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { BENCH, limitConf, moduleConf, luaConf, nodeProxyConf, startNginx,
     startNode, killAll, MODULE_SO, moduleAccessConf, luaAccessConf,
-    moduleClientsConf, luaClientsConf, NGINX } from './peers.mjs';
+    moduleClientsConf, luaClientsConf } from './peers.mjs';
 import { rounds, summarize, pairRatio, median } from './measure.mjs';
 import { OUT, ndjson, luaMdb, nodeMdb, snapshot, buildSnapshot, dataDir,
     timeMdbCopy, timeFirstTouch, accessSnapshot, luaAccessMdb,
@@ -25,8 +25,8 @@ import { machine, machineLine, printTable, mdTable, csv, plot, updateDocs,
     copyPlot, MAIN_HEADERS, mainRows, ACCESS_HEADERS, accessRows }
     from './report.mjs';
 import { callgrind } from './callgrind.mjs';
-import { VIEWS, MOBILE_FIELDS, BATCH, viewConf, clientsSizes, checkClients }
-    from './clients.mjs';
+import { VIEWS, BATCH, viewConf, clientsSizes, checkClients,
+    CLIENT_SCENARIOS, clientName, clientsEmbed } from './clients.mjs';
 
 function usage(code) {
     process.stderr.write(`usage: bench/run [options]
@@ -268,49 +268,6 @@ const PORT = { limitPublic: 18081, limitSelf: 18082, limitRegex: 18088,
     limitClients: { mobile: 18071, web: 18072, 'web-noembed': 18073 },
     moduleClients: 18074, luaClients: 18075 };
 
-/*
- * The client-views scenarios (lib/clients.mjs): name, what wrk asks
- * (wrk/clients.lua), and whether it has a return 200 of its own body
- * size.  "web" (the embed) runs only when the CLI and the module both
- * embed (clientsEmbed()).
- */
-const CLIENT_SCENARIOS = [
-    ['plain', { kind: 'plain' }, false],
-    ['mobile', { kind: 'view', query: 'view=mobile&fields='
-        + MOBILE_FIELDS.join(',') }, true],
-    ['web', { kind: 'view', query: 'view=web' }, true],
-    ['web-noembed', { kind: 'view', query: 'view=web-noembed' }, true],
-    ['batch', { kind: 'batch' }, false],
-];
-const clientName = (peer, sc) => `${peer}-${sc === 'plain' ? 'clients-plain'
-    : sc === 'batch' ? `batch${BATCH}` : sc}`;
-
-/*
- * Whether the web view's embed can run: the clients snapshot has the
- * teams (the CLI took the embeddable source) and nginx -t takes the
- * view line `embed team team_id team_card;` and the view team_card
- * (`source teams;`).  Returns { ok, reason }.
- */
-function clientsEmbed(run, clients) {
-    if (!clients.embed) return { ok: false, reason: clients.reason };
-    if (!existsSync(MODULE_SO)) {
-        return { ok: false, reason: `${MODULE_SO} missing` };
-    }
-    const prefix = `${run}/module-clients-t`;
-    mkdirSync(`${prefix}/tmp`, { recursive: true });
-    const conf = `${prefix}/nginx.conf`;
-    writeFileSync(conf, moduleClientsConf(prefix, PORT.moduleClients,
-        clients.file, viewConf(true)));
-    try {
-        execFileSync(NGINX, ['-t', '-q', '-p', prefix, '-c', conf],
-            { stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (e) {
-        const msg = String(e.stderr ?? e.message).trim().split('\n')
-            .find((l) => /emerg|error/.test(l)) ?? String(e.message);
-        return { ok: false, reason: `nginx -t refuses the embed: ${msg}` };
-    }
-    return { ok: true, reason: null };
-}
 
 async function startPeers(o, data, sizes) {
     const run = `${OUT}/run`;
@@ -569,7 +526,8 @@ async function mainMode(o) {
     const clients = o.groups.includes('clients');
     if (clients) {
         data.clients = await clientsSnapshot(o.n, o.seed);
-        data.embed = clientsEmbed(`${OUT}/run`, data.clients);
+        data.embed = clientsEmbed(`${OUT}/run`, data.clients,
+            PORT.moduleClients);
         if (!data.embed.ok) {
             log('client views: scenario "web" (the web view with an '
                 + 'embedded team) SKIPPED: ' + data.embed.reason);

@@ -18,9 +18,11 @@
 // peer as the JSON of VIEWS (its Lua walks the same steps), and
 // render() is the oracle both are checked against.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { profile } from './profiles.mjs';
+import { moduleClientsConf, MODULE_SO, NGINX } from './peers.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -276,4 +278,50 @@ export async function checkClients(name, port, o, scs, snapshot, log) {
             + 'oracle, byte for byte');
     }
     return problems.length === 0;
+}
+
+/*
+ * The client-views scenarios (lib/clients.mjs): name, what wrk asks
+ * (wrk/clients.lua), and whether it has a return 200 of its own body
+ * size.  "web" (the embed) runs only when the CLI and the module both
+ * embed (clientsEmbed()).
+ */
+export const CLIENT_SCENARIOS = [
+    ['plain', { kind: 'plain' }, false],
+    ['mobile', { kind: 'view', query: 'view=mobile&fields='
+        + MOBILE_FIELDS.join(',') }, true],
+    ['web', { kind: 'view', query: 'view=web' }, true],
+    ['web-noembed', { kind: 'view', query: 'view=web-noembed' }, true],
+    ['batch', { kind: 'batch' }, false],
+];
+export const clientName = (peer, sc) => `${peer}-${sc === 'plain' ? 'clients-plain'
+    : sc === 'batch' ? `batch${BATCH}` : sc}`;
+
+/*
+ * Whether the web view's embed can run: the clients snapshot has the
+ * teams (the CLI took the embeddable source) and nginx -t takes the
+ * view line `embed team team_id team_card;` and the view team_card
+ * (`source teams;`), checked under run/module-clients-t (port: the
+ * one the configuration names; nginx -t binds nothing).  Returns { ok,
+ * reason }.
+ */
+export function clientsEmbed(run, clients, port) {
+    if (!clients.embed) return { ok: false, reason: clients.reason };
+    if (!existsSync(MODULE_SO)) {
+        return { ok: false, reason: `${MODULE_SO} missing` };
+    }
+    const prefix = `${run}/module-clients-t`;
+    mkdirSync(`${prefix}/tmp`, { recursive: true });
+    const conf = `${prefix}/nginx.conf`;
+    writeFileSync(conf, moduleClientsConf(prefix, port, clients.file,
+        viewConf(true)));
+    try {
+        execFileSync(NGINX, ['-t', '-q', '-p', prefix, '-c', conf],
+            { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+        const msg = String(e.stderr ?? e.message).trim().split('\n')
+            .find((l) => /emerg|error/.test(l)) ?? String(e.message);
+        return { ok: false, reason: `nginx -t refuses the embed: ${msg}` };
+    }
+    return { ok: true, reason: null };
 }
