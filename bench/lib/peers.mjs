@@ -364,12 +364,14 @@ function stop(child, sig) {
     });
 }
 
-// last resort on errors and ^C: end what this process started
+// last resort on errors and ^C: end what this process started.
+// SIGTERM, not SIGKILL: an nginx master ends its workers on SIGTERM (fast
+// shutdown), while a killed master leaves them running, holding the ports
 export function killAll() {
     for (const c of started) {
         if (!c.exited) {
             c.stopping = true;
-            try { c.kill('SIGKILL'); } catch { /* gone */ }
+            try { c.kill('SIGTERM'); } catch { /* gone */ }
         }
     }
 }

@@ -575,7 +575,8 @@ local function problem(status, body)
 end
 
 -- fields= of a view: nil for the whole view, a set of its top-level
--- output names, or false and the unknown name
+-- output names, or false and the problem (an unknown name, or more than
+-- 32 names: profile_fields_max's default)
 local function fields_of(view)
     local arg = ngx.var.arg_fields
     if arg == nil or arg == "" then
@@ -588,14 +589,20 @@ local function fields_of(view)
             return nil
         end
         if not view.outputs[name] then
-            return false, name
+            return false, '{"type":"urn:ngx-http-profile:problem:'
+                          .. 'unknown-field","field":' .. enc_string(name)
+                          .. '}'
         end
         if not sel[name] then
             count = count + 1
             sel[name] = true
         end
     end
-    if count == 0 or count > 32 then
+    if count > 32 then
+        return false, '{"type":"urn:ngx-http-profile:problem:'
+                      .. 'too-many-fields"}'
+    end
+    if count == 0 then
         return nil
     end
     return sel
@@ -632,9 +639,7 @@ function _M.handle_clients(what)
             local bad
             sel, bad = fields_of(view)
             if sel == false then
-                return problem(400, '{"type":"urn:ngx-http-profile:'
-                               .. 'problem:unknown-field","field":'
-                               .. enc_string(bad) .. '}')
+                return problem(400, bad)
             end
         end
         check(lmdb.mdb_txn_renew(ctxn), "mdb_txn_renew")
