@@ -494,8 +494,12 @@ function targetRows(rows, targets = TARGETS) {
 
 async function mainMode(o) {
     const sizes = averageSizes(o.n, o.seed);
-    log(`average response body: public ${sizes.public} B, self ${sizes.self} B`);
     const access = o.groups.includes('access');
+    const plainGroups = o.groups.includes('views') || access;
+    if (plainGroups) {
+        log(`average response body: public ${sizes.public} B, self `
+            + `${sizes.self} B`);
+    }
     let shares = null;
     if (access) {
         sizes.access = accessSizes(o.n, o.seed);
@@ -513,7 +517,6 @@ async function mainMode(o) {
     if (access && o.peers.includes('lua')) {
         data.luaAccessMdb = await luaAccessMdb(o.n, o.seed, o.edges);
     }
-    const plainGroups = o.groups.includes('views') || access;
     if (o.peers.includes('module') && plainGroups) {
         data.snapshot = (await snapshot(o.n, o.seed)).file;
     }
@@ -558,8 +561,9 @@ async function mainMode(o) {
         .filter(([, p]) => p.ok === false).map(([k]) => k);
     const cfg = `${o.n} profiles (seed ${o.seed}), ${o.rounds} round(s) x `
         + `${o.seconds} s per scenario, wrk -t1 -c${o.connections}, `
-        + `server on CPU 0, wrk on CPU 1; average body public `
-        + `${sizes.public} B, self ${sizes.self} B`
+        + 'server on CPU 0, wrk on CPU 1'
+        + (plainGroups ? `; average body public ${sizes.public} B, self `
+            + `${sizes.self} B` : '')
         + (access ? `; access rules: ${o.n * o.edges} edges (${o.edges} a `
             + `profile), average body ${SCENARIOS.map((sc) => `${sc} `
             + `${sizes.access[sc]} B`).join(', ')}; pairs with their `
