@@ -2,6 +2,7 @@
 // installs the dependencies and builds the module and the CLI first.
 //
 //   bench/run [--profiles N] [--seconds S] [--rounds R] [--quick]
+//   bench/run --groups clients (the client views, lib/clients.mjs)
 //   bench/run --scale [--sizes 10000,1000000,10000000]
 //   bench/run --scale-access [--sizes 10000,100000,1000000] [--edges E]
 //   bench/run --cli [--sizes 100000,1000000]
