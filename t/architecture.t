@@ -38,6 +38,7 @@ my $root = abs_path("$FindBin::Bin/..");
 my %folders = (
     'profile-snapshot' => [ 'tools/profile-snapshot', qr/^ps.*\.[ch]$/ ],
     'module' => [ 'ngx_http_profile_module', qr/^ngx_http_profile_.*\.[ch]$/ ],
+    'bench' => [ 'bench/lib', qr/\.mjs$/ ],
 );
 
 my $doc = slurp("$root/docs/architecture.md");

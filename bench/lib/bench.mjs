@@ -2,6 +2,7 @@
 // installs the dependencies and builds the module and the CLI first.
 //
 //   bench/run [--profiles N] [--seconds S] [--rounds R] [--quick]
+//   bench/run --groups clients (the client views, lib/clients.mjs)
 //   bench/run --scale [--sizes 10000,1000000,10000000]
 //   bench/run --scale-access [--sizes 10000,100000,1000000] [--edges E]
 //   bench/run --cli [--sizes 100000,1000000]
@@ -12,12 +13,12 @@ import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { BENCH, limitConf, moduleConf, luaConf, nodeProxyConf, startNginx,
-    startNode, killAll, MODULE_SO, moduleAccessConf, luaAccessConf }
-    from './peers.mjs';
+    startNode, killAll, MODULE_SO, moduleAccessConf, luaAccessConf,
+    moduleClientsConf, luaClientsConf } from './peers.mjs';
 import { rounds, summarize, pairRatio, median } from './measure.mjs';
 import { OUT, ndjson, luaMdb, nodeMdb, snapshot, buildSnapshot, dataDir,
-    timeMdbCopy, timeFirstTouch, accessSnapshot, luaAccessMdb }
-    from './data.mjs';
+    timeMdbCopy, timeFirstTouch, accessSnapshot, luaAccessMdb,
+    clientsSnapshot, luaClientsMdb } from './data.mjs';
 import { SCENARIOS, SCENARIO_REL, ROLE, NOT_FOUND, ACCESS_SCHEMA,
     accessSizes, accessView, relation, scenarioPair } from './relations.mjs';
 import { averageSizes, profile, publicView } from './profiles.mjs';
@@ -25,6 +26,8 @@ import { machine, machineLine, printTable, mdTable, csv, plot, updateDocs,
     copyPlot, MAIN_HEADERS, mainRows, ACCESS_HEADERS, accessRows }
     from './report.mjs';
 import { callgrind } from './callgrind.mjs';
+import { VIEWS, BATCH, viewConf, clientsSizes, checkClients,
+    CLIENT_SCENARIOS, clientName, clientsEmbed } from './clients.mjs';
 
 function usage(code) {
     process.stderr.write(`usage: bench/run [options]
@@ -45,8 +48,10 @@ options:
   --warmup S          seconds of unmeasured load per scenario first (3)
   --peers LIST        subset of limit,module,lua,node (default all)
   --groups LIST       scenario groups: views (public, self), access
-                      (friend, follower, blocked, role) (default both;
-                      also for --callgrind)
+                      (friend, follower, blocked, role), clients (the
+                      mobile view with fields=, the web view with an
+                      embedded team, a batch of 10 ids) (default
+                      views,access; also for --callgrind)
   --edges E           relation edges a profile for the access scenarios
                       (default 10; at least 10, so that there are blocks)
   --sizes LIST        sizes for --scale / --scale-access / --cli
@@ -98,8 +103,8 @@ function parseArgs(argv) {
         o.docs = false;
     }
     if (!(o.n > 0 && o.seconds > 0 && o.rounds > 0)) usage(2);
-    if (!(o.edges >= 10) || o.groups.some((g) => !['views', 'access']
-        .includes(g))) usage(2);
+    if (!(o.edges >= 10) || o.groups.some((g) => !['views', 'access',
+        'clients'].includes(g))) usage(2);
     return o;
 }
 
@@ -260,7 +265,10 @@ const PORT = { limitPublic: 18081, limitSelf: 18082, limitRegex: 18088,
     lua: 18084, luaRaw: 18085, node: 18086, nodeApp: 18087,
     limitAccess: { friend: 18091, follower: 18092, blocked: 18093,
         role: 18094 },
-    moduleAccess: 18095, luaAccess: 18096, limitAnonymous: 18097 };
+    moduleAccess: 18095, luaAccess: 18096, limitAnonymous: 18097,
+    limitClients: { mobile: 18071, web: 18072, 'web-noembed': 18073 },
+    moduleClients: 18074, luaClients: 18075 };
+
 
 async function startPeers(o, data, sizes) {
     const run = `${OUT}/run`;
@@ -268,22 +276,32 @@ async function startPeers(o, data, sizes) {
     const scenarios = [];
     const views = o.groups.includes('views');
     const access = o.groups.includes('access');
+    const clients = o.groups.includes('clients');
     const add = (name, port, view, peer, baseline, extra = {}) => {
-        if (extra.access ? access : views) {
+        if (o.groups.includes(extra.group ?? (extra.access ? 'access'
+            : 'views'))) {
             scenarios.push({ name, port, view, baseline,
                 pids: () => peer.pids(), workers: () => peer.workers(),
                 ...extra });
         }
     };
     const acc = (sc) => ({ access: { edges: o.edges, scenario: sc } });
+    const csc = clients ? CLIENT_SCENARIOS.filter(([sc]) => sc !== 'web'
+        || data.embed.ok) : [];
+    const cl = (sc, extra) => ({ group: 'clients', clients: extra,
+        label: sc });
     if (o.peers.includes('limit')) {
         const aports = access ? PORT.limitAccess : {};
+        const cports = Object.fromEntries(csc.filter(([, , l]) => l)
+            .map(([sc]) => [sc, PORT.limitClients[sc]]));
+        // the views' servers for the views and access groups, as before
+        const vports = views || access ? { public: PORT.limitPublic,
+            self: PORT.limitSelf, regex: PORT.limitRegex } : {};
         const p = await startNginx('limit', `${run}/limit`,
-            limitConf(`${run}/limit`, { public: PORT.limitPublic,
-                self: PORT.limitSelf, regex: PORT.limitRegex,
-                access: aports }, sizes),
-            [PORT.limitPublic, PORT.limitSelf, PORT.limitRegex,
-                ...Object.values(aports)]);
+            limitConf(`${run}/limit`, { ...vports, access: aports,
+                clients: cports }, sizes),
+            [...Object.values(vports), ...Object.values(aports),
+                ...Object.values(cports)]);
         peers.limit = p;
         for (const sc of SCENARIOS) {
             add(`limit-${sc}`, PORT.limitAccess[sc], sc, p, null,
@@ -295,8 +313,46 @@ async function startPeers(o, data, sizes) {
             { label: 'return 200 (self size)' });
         add('limit-regex-public', PORT.limitRegex, 'public', p,
             'limit-public', { label: 'return 200 + regex location' });
+        for (const [sc, w] of csc.filter(([, , l]) => l)) {
+            add(`limit-${sc}`, PORT.limitClients[sc], sc, p, null,
+                { ...cl(sc, w), label: `return 200 (${sc} size)` });
+        }
     }
-    if (o.peers.includes('module')) {
+    if (o.peers.includes('module') && clients) {
+        if (!existsSync(MODULE_SO)) throw new Error(`${MODULE_SO} missing`);
+        const c = await startNginx('module-clients', `${run}/module-clients`,
+            moduleClientsConf(`${run}/module-clients`, PORT.moduleClients,
+                data.clients.file, viewConf(data.embed.ok)),
+            [PORT.moduleClients]);
+        peers.moduleClients = c;
+        c.ok = await checkClients('module (client views)',
+            PORT.moduleClients, o, csc.map(([sc]) => sc),
+            data.clients.snapshot, log);
+        for (const [sc, w, l] of csc) {
+            add(clientName('module', sc), PORT.moduleClients, sc, c,
+                l ? `limit-${sc}` : null, { ...cl(sc, w),
+                    label: clientName('module', sc) });
+        }
+    }
+    if (o.peers.includes('lua') && clients) {
+        const views = `${run}/lua-clients-views.json`;
+        mkdirSync(run, { recursive: true });
+        writeFileSync(views, JSON.stringify(VIEWS));
+        const c = await startNginx('lua-clients', `${run}/lua-clients`,
+            luaClientsConf(`${run}/lua-clients`, PORT.luaClients,
+                data.luaClientsMdb, views, data.clients.snapshot),
+            [PORT.luaClients]);
+        peers.luaClients = c;
+        // web too: the Lua's embed is checked even when it is not run
+        c.ok = await checkClients('lua (client views)', PORT.luaClients, o,
+            CLIENT_SCENARIOS.map(([sc]) => sc), data.clients.snapshot, log);
+        for (const [sc, w, l] of csc) {
+            add(clientName('lua', sc), PORT.luaClients, sc, c,
+                l ? `limit-${sc}` : null, { ...cl(sc, w),
+                    label: clientName('openresty', sc) });
+        }
+    }
+    if (o.peers.includes('module') && (views || access)) {
         if (!existsSync(MODULE_SO)) throw new Error(`${MODULE_SO} missing`);
         const p = await startNginx('module', `${run}/module`,
             moduleConf(`${run}/module`, PORT.module, data.snapshot,
@@ -323,7 +379,7 @@ async function startPeers(o, data, sizes) {
             }
         }
     }
-    if (o.peers.includes('lua')) {
+    if (o.peers.includes('lua') && (views || access)) {
         const p = await startNginx('lua', `${run}/lua`,
             luaConf(`${run}/lua`, { main: PORT.lua, raw: PORT.luaRaw },
                 data.luaMdb), [PORT.lua, PORT.luaRaw]);
@@ -394,12 +450,41 @@ const TARGETS = [
         `OpenResty ${sc} / module ${sc} (reported, no goal)`]),
 ];
 
-function targetRows(rows) {
+// the client-views group's (docs/benchmarks.md "Client views"); a sixth
+// element 'rps' takes the ratio of requests/s instead of CPU per request
+const CLIENT_TARGETS = [
+    ['module-mobile', 'limit-mobile', '<=', 1.35,
+        'module mobile view, fields= of 5 names, vs return 200 (mobile size)'],
+    ['module-web', 'limit-web', '<=', 1.35,
+        'module web view with an embedded team vs return 200 (web size)'],
+    ['module-web-noembed', 'limit-web-noembed', '<=', 1.35,
+        'module web view without the embed vs return 200 (informative)'],
+    ['module-clients-plain', `module-batch${BATCH}`, '<=', 4,
+        `module single plain profile req/s / batch of ${BATCH} req/s`,
+        'rps'],
+    [`module-batch${BATCH}`, 'module-clients-plain', null, null,
+        `module batch of ${BATCH} / single plain profile, CPU per request `
+        + '(reported, no goal)'],
+    ['lua-mobile', 'module-mobile', null, null,
+        'OpenResty mobile / module mobile (reported, no goal)'],
+    ['lua-web', 'module-web', null, null,
+        'OpenResty web / module web (reported, no goal)'],
+    ['lua-web-noembed', 'module-web-noembed', null, null,
+        'OpenResty web without the embed / module (reported, no goal)'],
+    [`lua-batch${BATCH}`, `module-batch${BATCH}`, null, null,
+        `OpenResty batch of ${BATCH} / module batch (reported, no goal)`],
+    ['lua-clients-plain', `lua-batch${BATCH}`, null, null,
+        `OpenResty single plain profile req/s / batch of ${BATCH} req/s `
+        + '(reported, no goal)', 'rps'],
+];
+
+function targetRows(rows, targets = TARGETS) {
     const out = [];
-    for (const [a, b, op, goal, what] of TARGETS) {
+    for (const [a, b, op, goal, what, key] of targets) {
         if (!rows.some((r) => r.scenario === a)
             || !rows.some((r) => r.scenario === b)) continue;
-        const r = pairRatio(rows, a, b);
+        const r = pairRatio(rows, a, b, key === 'rps' ? 'rps'
+            : 'cpu_us_per_req');
         const met = op === '<=' ? r.median <= goal : r.median >= goal;
         out.push([what, op ? `${op} ${goal}` : '-', r.median.toFixed(2),
             `${r.min.toFixed(2)}-${r.max.toFixed(2)}`,
@@ -410,8 +495,12 @@ function targetRows(rows) {
 
 async function mainMode(o) {
     const sizes = averageSizes(o.n, o.seed);
-    log(`average response body: public ${sizes.public} B, self ${sizes.self} B`);
     const access = o.groups.includes('access');
+    const plainGroups = o.groups.includes('views') || access;
+    if (plainGroups) {
+        log(`average response body: public ${sizes.public} B, self `
+            + `${sizes.self} B`);
+    }
     let shares = null;
     if (access) {
         sizes.access = accessSizes(o.n, o.seed);
@@ -429,10 +518,31 @@ async function mainMode(o) {
     if (access && o.peers.includes('lua')) {
         data.luaAccessMdb = await luaAccessMdb(o.n, o.seed, o.edges);
     }
-    if (o.peers.includes('module')) data.snapshot = (await snapshot(o.n,
-        o.seed)).file;
-    if (o.peers.includes('lua')) data.luaMdb = await luaMdb(o.n, o.seed);
-    if (o.peers.includes('node')) data.nodeMdb = await nodeMdb(o.n, o.seed);
+    if (o.peers.includes('module') && plainGroups) {
+        data.snapshot = (await snapshot(o.n, o.seed)).file;
+    }
+    if (o.peers.includes('lua') && plainGroups) {
+        data.luaMdb = await luaMdb(o.n, o.seed);
+    }
+    if (o.peers.includes('node') && o.groups.includes('views')) {
+        data.nodeMdb = await nodeMdb(o.n, o.seed);
+    }
+    const clients = o.groups.includes('clients');
+    if (clients) {
+        data.clients = await clientsSnapshot(o.n, o.seed);
+        data.embed = clientsEmbed(`${OUT}/run`, data.clients,
+            PORT.moduleClients);
+        if (!data.embed.ok) {
+            log('client views: scenario "web" (the web view with an '
+                + 'embedded team) SKIPPED: ' + data.embed.reason);
+        }
+        if (o.peers.includes('lua')) {
+            data.luaClientsMdb = await luaClientsMdb(o.n, o.seed);
+        }
+        sizes.clients = clientsSizes(o.n, o.seed, data.clients.snapshot);
+        log(`client views, average body: ${Object.entries(sizes.clients)
+            .map(([k, v]) => `${k} ${v} B`).join(', ')}`);
+    }
 
     const m = machine();
     const { peers, scenarios } = await startPeers(o, data, sizes);
@@ -452,15 +562,22 @@ async function mainMode(o) {
         .filter(([, p]) => p.ok === false).map(([k]) => k);
     const cfg = `${o.n} profiles (seed ${o.seed}), ${o.rounds} round(s) x `
         + `${o.seconds} s per scenario, wrk -t1 -c${o.connections}, `
-        + `server on CPU 0, wrk on CPU 1; average body public `
-        + `${sizes.public} B, self ${sizes.self} B`
+        + 'server on CPU 0, wrk on CPU 1'
+        + (plainGroups ? `; average body public ${sizes.public} B, self `
+            + `${sizes.self} B` : '')
         + (access ? `; access rules: ${o.n * o.edges} edges (${o.edges} a `
             + `profile), average body ${SCENARIOS.map((sc) => `${sc} `
             + `${sizes.access[sc]} B`).join(', ')}; pairs with their `
             + `scenario's relation ${SCENARIOS.map((sc) => `${sc} `
-            + `${(100 * shares[sc]).toFixed(2)}%`).join(', ')}` : '');
-    process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n${table}\n\n`
-        + `${printTable(tHead, tRows)}\n`
+            + `${(100 * shares[sc]).toFixed(2)}%`).join(', ')}` : '')
+        + (clients ? `; client views: average body ${Object.entries(
+            sizes.clients).map(([k, v]) => `${k} ${v} B`).join(', ')}, `
+            + `existing ids only${data.embed.ok ? ''
+                : `; web (the embed) skipped: ${data.embed.reason}`}` : '');
+    const cRows = clients ? targetRows(res.rows, CLIENT_TARGETS) : [];
+    process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n${table}\n`
+        + (tRows.length ? `\n${printTable(tHead, tRows)}\n` : '')
+        + (cRows.length ? `\n${printTable(tHead, cRows)}\n` : '')
         + (failedChecks.length ? `\nCORRECTNESS CHECK FAILED: `
             + `${failedChecks.join(', ')}\n` : ''));
 
@@ -491,7 +608,28 @@ async function mainMode(o) {
         process.stdout.write(`\n${printTable(ACCESS_HEADERS, aRows)}\n`);
         writeFileSync(`${OUT}/access.md`, accessMd);
     }
-    if (o.docs && o.peers.length === 4 && o.groups.length === 2) {
+    if (clients) {
+        const mine = new Set(scenarios.filter((x) => x.group === 'clients')
+            .map((x) => x.name));
+        const cmd = `bench/run --groups clients --rounds ${o.rounds}`
+            + (o.seconds !== 6 ? ` --seconds ${o.seconds}` : '')
+            + (o.n !== 100000 ? ` --profiles ${o.n}` : '');
+        const clientsMd = `Measured ${m.date} on ${machineLine(m).slice(
+            m.date.length + 2)} (\`${cmd}\`).\n${cfg}. Medians over the `
+            + 'rounds; every ratio is taken between runs of the same round.'
+            + `\n\n${mdTable(MAIN_HEADERS, mainRows(summary.filter((x) =>
+                mine.has(x.scenario))))}\n\n${mdTable(tHead, cRows)}\n`
+            + (failedChecks.length ? `\n**Correctness check failed:** `
+                + `${failedChecks.join(', ')}\n` : '');
+        writeFileSync(`${OUT}/clients.md`, clientsMd);
+        log(`wrote ${OUT}/clients.md`);
+        if (o.docs && ['limit', 'module', 'lua'].every((x) =>
+            o.peers.includes(x)) && updateDocs('clients', clientsMd)) {
+            log('updated docs/benchmarks.md (client views)');
+        }
+    }
+    if (o.docs && o.peers.length === 4 && o.groups.length === 2
+        && !clients) {
         copyPlot(`${OUT}/benchmarks.png`, 'benchmarks.png');
         if (updateDocs('results', md)) log('updated docs/benchmarks.md');
         if (updateDocs('access', accessMd)) log('updated docs/benchmarks.md');

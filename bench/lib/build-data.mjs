@@ -8,6 +8,11 @@
 //   node lib/build-data.mjs mdbaccess N SEED OUT.mdb E  OpenResty access peer:
 //                                                  databases "profiles" and
 //                                                  "relations" (mdb_load -s)
+//   node lib/build-data.mjs clients N SEED OUT      the client-views profiles
+//                                                  (lib/clients.mjs)
+//   node lib/build-data.mjs teams   N SEED OUT      their teams source
+//   node lib/build-data.mjs mdbclients N SEED OUT.mdb  OpenResty clients
+//                                                  peer: "profiles", "teams"
 //
 // The two LMDB files hold JSON documents (the full profile) keyed by id.
 // lmdb-js 3.x and Debian's liblmdb 0.9 do not read each other's files, so
@@ -17,6 +22,7 @@ import { openSync, writeSync, closeSync, rmSync, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { profile } from './profiles.mjs';
 import { edgesOf } from './relations.mjs';
+import { clientProfile, team, TEAMS } from './clients.mjs';
 
 const CHUNK = 4 << 20;
 
@@ -47,15 +53,47 @@ function progress(what, i, n) {
     }
 }
 
-function ndjson(n, seed, out) {
+function lines(n, seed, out, make) {
     const fd = openSync(out, 'w');
     const w = writer(fd);
     for (let i = 1; i <= n; i++) {
-        w.push(JSON.stringify(profile(i, seed)) + '\n');
+        w.push(JSON.stringify(make(i, seed)) + '\n');
         progress('ndjson', i, n);
     }
     w.flush();
     closeSync(fd);
+}
+
+function ndjson(n, seed, out) {
+    lines(n, seed, out, profile);
+}
+
+function clients(n, seed, out) {
+    lines(n, seed, out, clientProfile);
+}
+
+function teams(n, seed, out) {
+    lines(TEAMS, seed, out, team);
+}
+
+// the OpenResty clients peer: the client profiles and the teams, each a
+// JSON document keyed by id, in two databases
+async function mdbclients(n, seed, out) {
+    for (const f of [out, out + '-lock']) rmSync(f, { force: true });
+    const mapsize = Math.ceil((n * 2600 + TEAMS * 200 + (64 << 20))
+        / 4096) * 4096;
+    await mdbLoad(out, mapsize, function* entries() {
+        for (let i = 1; i <= n; i++) {
+            const p = clientProfile(i, seed);
+            yield [p.id, JSON.stringify(p)];
+        }
+    }, 'profiles');
+    await mdbLoad(out, mapsize, function* entries() {
+        for (let k = 1; k <= TEAMS; k++) {
+            const t = team(k);
+            yield [t.id, JSON.stringify(t)];
+        }
+    }, 'teams');
 }
 
 // mdb_dump "print" format, read by mdb_load: a header, then key and value
@@ -171,10 +209,11 @@ async function lmdbjs(n, seed, out) {
 }
 
 const [mode, n, seed, out, e] = process.argv.slice(2);
-const builders = { ndjson, mdbload, lmdbjs, edges, mdbaccess };
+const builders = { ndjson, mdbload, lmdbjs, edges, mdbaccess, clients, teams,
+    mdbclients };
 if (!builders[mode] || !out) {
     console.error('usage: build-data.mjs ndjson|mdbload|lmdbjs|edges|mdbaccess'
-        + ' N SEED OUT [E]');
+        + '|clients|teams|mdbclients N SEED OUT [E]');
     process.exit(2);
 }
 await builders[mode](Number(n), Number(seed), out, Number(e ?? 10));

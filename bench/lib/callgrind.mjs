@@ -6,10 +6,12 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { OUT, snapshot, accessSnapshot } from './data.mjs';
+import { OUT, snapshot, accessSnapshot, clientsSnapshot } from './data.mjs';
 import { averageSizes } from './profiles.mjs';
-import { limitConf, moduleConf, moduleAccessConf, startNginx }
-    from './peers.mjs';
+import { limitConf, moduleConf, moduleAccessConf, moduleClientsConf,
+    startNginx } from './peers.mjs';
+import { CLIENT_SCENARIOS, BATCH, clientName, clientsEmbed, clientsSizes,
+    viewConf } from './clients.mjs';
 import { SCENARIOS, ROLE, accessSizes, scenarioPair } from './relations.mjs';
 import { machine, machineLine, printTable, mdTable, updateDocs } from
     './report.mjs';
@@ -60,6 +62,34 @@ function accessRequests(count, n, seed, edges, sc) {
     return out;
 }
 
+// the client-views requests, as wrk/clients.lua draws them: existing ids,
+// a viewer that is another profile; w is the scenario's { kind, query }
+function clientsRequests(count, n, seed, w) {
+    let s = (seed * 2654435761) >>> 0 || 1;
+    const rnd = (k) => {
+        s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+        return 1 + (s % k);
+    };
+    const out = [];
+    for (let q = 0; q < count; q++) {
+        let viewer = rnd(n);
+        let path;
+        if (w.kind === 'batch') {
+            const ids = [];
+            for (let k = 0; k < BATCH; k++) ids.push(`u${rnd(n)}`);
+            path = `/batch?ids=${ids.join(',')}`;
+        } else {
+            const id = rnd(n);
+            if (viewer === id) viewer = (viewer % n) + 1;
+            path = w.kind === 'view' ? `/v/u${id}?${w.query}`
+                : `/profiles/u${id}`;
+        }
+        out.push(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n`
+            + `X-Viewer: u${viewer}\r\n\r\n`);
+    }
+    return out;
+}
+
 // one connection, one request at a time; counts complete responses
 function drive(port, reqs) {
     return new Promise((resolve, reject) => {
@@ -106,6 +136,12 @@ const FUNCS = ['ngx_process_events_and_timers', 'ngx_http_profile_handler',
     'ngx_http_profile_relation_find', 'ngx_http_profile_rules_roles',
     'ngx_http_profile_rules_decide'];
 
+// the client views' own (added to FUNCS for --groups clients)
+const CLIENT_FUNCS = ['ngx_http_profile_batch_handler',
+    'ngx_http_profile_view_choose', 'ngx_http_profile_handler_item',
+    'ngx_http_profile_plan_size', 'ngx_http_profile_plan_render',
+    'ngx_http_profile_render'];
+
 function annotate(file, count, top) {
     const txt = execFileSync('callgrind_annotate', ['--inclusive=yes',
         '--threshold=100', file], { maxBuffer: 1 << 28,
@@ -131,20 +167,48 @@ function annotate(file, count, top) {
 export async function callgrind(o) {
     const count = o.requests;
     const sizes = averageSizes(o.n, o.seed);
-    const snap = (await snapshot(o.n, o.seed)).file;
     const m = machine();
     const run = `${OUT}/run-callgrind`;
-    const cases = [
-        ['limit-public', 'public', (p) => limitConf(p, { public: 18281,
-            self: 18282 }, sizes), 18281],
-        ['limit-self', 'self', (p) => limitConf(p, { public: 18281,
-            self: 18282 }, sizes), 18282],
-        ['module-public', 'public', (p) => moduleConf(p, 18283, snap), 18283],
-        ['module-self', 'self', (p) => moduleConf(p, 18283, snap), 18283],
-        // informative: the older regex form (`profile_id $1`)
-        ['module-regex-public', 'public', (p) => moduleConf(p, 18283, snap,
-            18284), 18284],
-    ];
+    const cases = [];
+    // the views cases with the views and access groups, as before
+    if (o.groups.includes('views') || o.groups.includes('access')) {
+        const snap = (await snapshot(o.n, o.seed)).file;
+        cases.push(
+            ['limit-public', 'public', (p) => limitConf(p, { public: 18281,
+                self: 18282 }, sizes), 18281],
+            ['limit-self', 'self', (p) => limitConf(p, { public: 18281,
+                self: 18282 }, sizes), 18282],
+            ['module-public', 'public', (p) => moduleConf(p, 18283, snap),
+                18283],
+            ['module-self', 'self', (p) => moduleConf(p, 18283, snap), 18283],
+            // informative: the older regex form (`profile_id $1`)
+            ['module-regex-public', 'public', (p) => moduleConf(p, 18283,
+                snap, 18284), 18284]);
+    }
+    const clients = o.groups.includes('clients');
+    let embed = null;
+    if (clients) {
+        // each view next to its return 200; the plain profile and the
+        // batch on their own (the batch's goal is against the plain one)
+        const c = await clientsSnapshot(o.n, o.seed);
+        embed = clientsEmbed(run, c, 18288);
+        if (!embed.ok) {
+            log('client views: scenario "web" (the web view with an '
+                + `embedded team) SKIPPED: ${embed.reason}`);
+        }
+        const all = { ...sizes, clients: clientsSizes(o.n, o.seed,
+            c.snapshot) };
+        for (const [sc, w, l] of CLIENT_SCENARIOS) {
+            if (sc === 'web' && !embed.ok) continue;
+            if (l) {
+                cases.push([`limit-${sc}`, sc, (p) => limitConf(p, {
+                    clients: { [sc]: 18287 } }, all), 18287, [18287], w]);
+            }
+            cases.push([clientName('module', sc), sc, (p) =>
+                moduleClientsConf(p, 18288, c.file, viewConf(embed.ok)),
+            18288, [18288], w]);
+        }
+    }
     if (o.groups.includes('access')) {
         // the access-rules scenarios, each next to its return 200
         const asnap = (await accessSnapshot(o.n, o.seed, o.edges)).file;
@@ -158,7 +222,7 @@ export async function callgrind(o) {
         }
     }
     const results = {};
-    for (const [name, view, conf, port, listens] of cases) {
+    for (const [name, view, conf, port, listens, w] of cases) {
         const prefix = `${run}/${name}`;
         const out = `${prefix}/callgrind.out`;
         rmSync(out, { force: true });
@@ -171,7 +235,8 @@ export async function callgrind(o) {
         });
         let statuses;
         try {
-            statuses = await drive(port, SCENARIOS.includes(view)
+            statuses = await drive(port, w ? clientsRequests(count, o.n,
+                o.seed, w) : SCENARIOS.includes(view)
                 ? accessRequests(count, o.n, o.seed, o.edges, view)
                 : requests(count, o.n, o.seed, view));
         } finally {
@@ -184,25 +249,41 @@ export async function callgrind(o) {
             + ' instructions per request in the event loop');
     }
     const names = cases.map((c) => c[0]);
-    const rows = FUNCS.filter((f) => names.some((n) => results[n].per[f]))
+    const funcs = clients ? [...FUNCS, ...CLIENT_FUNCS] : FUNCS;
+    const rows = funcs.filter((f) => names.some((n) => results[n].per[f]))
         .map((f) => [f, ...names.map((n) => (results[n].per[f]
             ? Math.round(results[n].per[f]).toString() : '-'))]);
     // derived rows: the handler's own work without the generic send path,
     // and what the module adds to the whole event loop over return 200
     const ir = (n, f) => results[n].per[f] ?? 0;
+    // (a batch's content handler is ngx_http_profile_batch_handler)
+    const handler = (n) => ir(n, 'ngx_http_profile_handler')
+        || ir(n, 'ngx_http_profile_batch_handler');
     rows.push(['= handler without send_header/output_filter',
-        ...names.map((n) => (ir(n, 'ngx_http_profile_handler')
-            ? String(Math.round(ir(n, 'ngx_http_profile_handler')
-                - ir(n, 'ngx_http_send_header')
+        ...names.map((n) => (handler(n)
+            ? String(Math.round(handler(n) - ir(n, 'ngx_http_send_header')
                 - ir(n, 'ngx_http_output_filter'))) : '-'))]);
+    const limitOf = (n) => `limit-${cases.find((c) => c[0] === n)[1]}`;
     rows.push(['= event loop minus return 200 of the same view',
-        ...names.map((n) => (n.startsWith('module-')
+        ...names.map((n) => (n.startsWith('module-') && results[limitOf(n)]
             ? String(Math.round(ir(n, 'ngx_process_events_and_timers')
-                - ir(`limit-${cases.find((c) => c[0] === n)[1]}`,
-                    'ngx_process_events_and_timers'))) : '-'))]);
+                - ir(limitOf(n), 'ngx_process_events_and_timers'))) : '-'))]);
+    if (clients && results['module-clients-plain']
+        && results[`module-batch${BATCH}`]) {
+        const per = (n) => ir(n, 'ngx_process_events_and_timers');
+        rows.push([`= batch of ${BATCH} / plain profile (event loop)`,
+            ...names.map((n) => (n === `module-batch${BATCH}`
+                ? (per(n) / per('module-clients-plain')).toFixed(2)
+                : '-'))]);
+    }
     const head = ['function (inclusive Ir / request)', ...names];
     const cfg = `${count} requests per case over one keep-alive connection, `
-        + `${o.n} profiles, 10% unknown ids (404)`
+        + `${o.n} profiles`
+        + (cases.some((c) => !c[5]) ? ', 10% unknown ids (404)' : '')
+        + (clients ? `; the client-views cases over the snapshot of `
+            + 'schema-clients.json, existing ids only, as wrk/clients.lua '
+            + `draws them${embed.ok ? ''
+                : ` (web with the embed skipped: ${embed.reason})`}` : '')
         + (o.groups.includes('access') ? `; the access-rules cases over the `
             + `snapshot of schema-access.json with ${o.n * o.edges} edges, `
             + 'their pairs as wrk/access.lua draws them' : '')
@@ -220,7 +301,10 @@ export async function callgrind(o) {
         + '`bench/out/run-callgrind/*/top.txt`.\n\n'
         + `${mdTable(head, rows)}\n`;
     writeFileSync(`${OUT}/callgrind.md`, md);
-    if (o.docs && updateDocs('callgrind', md)) {
+    // --groups clients alone has a section of its own
+    const section = clients && o.groups.length === 1 ? 'callgrind-clients'
+        : 'callgrind';
+    if (o.docs && updateDocs(section, md)) {
         log('updated docs/benchmarks.md');
     }
 }

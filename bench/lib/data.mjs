@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { BENCH, ROOT } from './peers.mjs';
 import { statusSample } from './proc.mjs';
 import { ACCESS_SCHEMA } from './relations.mjs';
+import { CLIENTS_SCHEMA, schemaWithoutTeams } from './clients.mjs';
 
 export const OUT = BENCH + '/out';
 export const CLI = ROOT + '/tools/profile-snapshot/profile-snapshot';
@@ -134,14 +135,16 @@ export function timeFirstTouch(snapshot, bytes) {
     return { elapsed, user, sys, bytes: mib * 2 ** 20 };
 }
 
-// opts.schema: another schema; opts.relations: a relations source
+// opts.schema: another schema; opts.relations: a relations source;
+// opts.sources: more sources, { NAME: FILE }
 export async function buildSnapshot(input, out, records, opts = {}) {
     rmSync(out, { force: true });
     const timeFile = out + '.time';
     const argv = ['-f', '%e %U %S %M', '-o', timeFile, CLI, 'build',
         '--schema', opts.schema ?? SCHEMA, '--source', `profiles=${input}`,
         ...(opts.relations ? ['--source', `relations=${opts.relations}`]
-            : []), '--out', out];
+            : []), ...Object.entries(opts.sources ?? {}).flatMap(([k, f]) =>
+            ['--source', `${k}=${f}`]), '--out', out];
     const child = spawn('/usr/bin/time', argv,
         { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -248,4 +251,66 @@ export function luaAccessMdb(n, seed, e) {
             await run('node', [GEN, 'mdbaccess', String(n), String(seed), f,
                 String(e)]);
         });
+}
+
+/*
+ * The client-views data (lib/clients.mjs): the client profiles, their
+ * teams, the snapshot of schema-clients.json with the teams as an
+ * embeddable source, and the OpenResty clients peer's LMDB.  A CLI
+ * without embeddable sources refuses the schema (exit 3, e.g.
+ * "sources.teams.embed: unknown key"): the snapshot is then built from a
+ * copy of the schema without "sources", and the result says why
+ * ({ file, embed: false, reason }); the reason is kept beside the
+ * cached snapshot.
+ */
+const clientsFp = () => genFp() + readFileSync(BENCH + '/lib/clients.mjs',
+    'utf8') + readFileSync(CLIENTS_SCHEMA, 'utf8');
+
+export function clientsNdjson(n, seed, what) {
+    const f = dataDir(n, seed) + `/clients-${what}.ndjson`;
+    return cached(f, fingerprint([clientsFp(), what]), async () => {
+        log(`generating the client-views ${what} -> ${f}`);
+        await run('node', [GEN, what === 'profiles' ? 'clients' : 'teams',
+            String(n), String(seed), f]);
+    });
+}
+
+export async function clientsSnapshot(n, seed) {
+    const d = dataDir(n, seed);
+    const f = d + '/clients.mdb';
+    const info = f + '.json';
+    const fp = fingerprint([clientsFp(), cliFingerprint()]);
+    await cached(f, fp, async () => {
+        const input = await clientsNdjson(n, seed, 'profiles');
+        const teams = await clientsNdjson(n, seed, 'teams');
+        log(`building the client-views snapshot -> ${f}`);
+        let r = { embed: true, reason: null };
+        try {
+            await buildSnapshot(input, f, n, { schema: CLIENTS_SCHEMA,
+                sources: { teams } });
+        } catch (e) {
+            const m = /profile-snapshot: (.*(?:embed|sources).*)$/m
+                .exec(String(e.message));
+            if (!m) throw e;
+            r = { embed: false, reason: `profile-snapshot build refuses `
+                + `the embeddable source: ${m[1]}` };
+            const schema = d + '/schema-clients-noembed.json';
+            writeFileSync(schema, JSON.stringify(schemaWithoutTeams(),
+                null, 1));
+            await buildSnapshot(input, f, n, { schema });
+        }
+        const id = /^snapshot_id: (\S+)$/m.exec(execFileSync(CLI,
+            ['inspect', f]).toString());
+        r.snapshot = id ? id[1] : null;
+        writeFileSync(info, JSON.stringify(r));
+    });
+    return { file: f, ...JSON.parse(readFileSync(info, 'utf8')) };
+}
+
+export function luaClientsMdb(n, seed) {
+    const f = dataDir(n, seed) + '/lua-clients.mdb';
+    return cached(f, fingerprint([clientsFp(), 'mdbclients']), async () => {
+        log(`building the OpenResty clients peer's LMDB (mdb_load) -> ${f}`);
+        await run('node', [GEN, 'mdbclients', String(n), String(seed), f]);
+    });
 }

@@ -16,7 +16,7 @@ export async function measureOnce(sc, opts, seconds) {
     const before = cpuSample(pids);
     const w = await runWrk({ port: sc.port, seconds,
         connections: opts.connections, n: sc.n ?? opts.n, seed: opts.seed,
-        view: sc.view, access: sc.access });
+        view: sc.view, access: sc.access, clients: sc.clients });
     const after = cpuSample(pids);
     const core1 = cpuBusy(SERVER_CPU);
     const reqs = w.requests;
@@ -44,7 +44,8 @@ export async function measureOnce(sc, opts, seconds) {
 }
 
 // scenarios: [{ name, port, view, pids(), workers(), baseline, access }]
-// access: { edges, scenario } for the access-rules load (wrk/access.lua)
+// access: { edges, scenario } for the access-rules load (wrk/access.lua),
+// clients: { kind, query } for the client views' (wrk/clients.lua)
 // baseline: name of the scenario this one is compared with in each round
 export async function rounds(scenarios, opts) {
     if (opts.warmup > 0) {
@@ -123,14 +124,15 @@ export function summarize(scenarios, rows, mem) {
     return out;
 }
 
-// per-round ratio a/b of CPU per request, median over rounds
-export function pairRatio(rows, a, b) {
+// per-round ratio a/b of CPU per request (or of another measure, key),
+// median over rounds
+export function pairRatio(rows, a, b, key = 'cpu_us_per_req') {
     const rounds = [...new Set(rows.map((r) => r.round))];
     const xs = [];
     for (const r of rounds) {
         const ra = rows.find((x) => x.round === r && x.scenario === a);
         const rb = rows.find((x) => x.round === r && x.scenario === b);
-        if (ra && rb) xs.push(ra.cpu_us_per_req / rb.cpu_us_per_req);
+        if (ra && rb) xs.push(ra[key] / rb[key]);
     }
     return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
 }

@@ -49,23 +49,25 @@ ${httpExtra}${httpExtra.includes("profile_snapshot ") && process.env.BENCH_SNAPS
 // (one server per view, since public and self responses differ in size);
 // ports.regex adds the same behind the module's regex location;
 // ports.access { scenario: port } one more server per access-rules
-// scenario, its body of sizes.access[scenario] bytes
+// scenario, its body of sizes.access[scenario] bytes; ports.clients
+// likewise per client-views scenario (sizes.clients), on every path
 export function limitConf(prefix, ports, sizes) {
     const body = (n) => '{"x":"' + 'x'.repeat(n - 8) + '"}';
-    return header(prefix, [], '') + `
+    return header(prefix, [], '') + `${ports.public ? `
     server {
         listen 127.0.0.1:${ports.public};
         location /profiles/ {
             return 200 '${body(sizes.public)}';
         }
     }
+` : ''}${ports.self ? `
     server {
         listen 127.0.0.1:${ports.self};
         location /profiles/ {
             return 200 '${body(sizes.self)}';
         }
     }
-${ports.regex ? `
+` : ''}${ports.regex ? `
     # informative: the limit with the module's regex location and capture
     server {
         listen 127.0.0.1:${ports.regex};
@@ -80,6 +82,14 @@ ${ports.regex ? `
         listen 127.0.0.1:${port};
         location /profiles/ {
             return 200 '${body(sizes.access[sc])}';
+        }
+    }
+`).join('')}${Object.entries(ports.clients ?? {}).map(([sc, port]) => `
+    # the client-views scenario "${sc}": its average body size
+    server {
+        listen 127.0.0.1:${port};
+        location / {
+            return 200 '${body(sizes.clients[sc])}';
         }
     }
 `).join('')}}
@@ -127,6 +137,68 @@ ${regexPort ? `
         }
     }
 ` : ''}}
+`;
+}
+
+/*
+ * The client-views group (lib/clients.mjs): one server with the plain
+ * profile object (/profiles/), the views chosen by an argument (/v/ID
+ * ?view=NAME[&fields=...]) and batches of up to 10 ids (/batch?ids=);
+ * views: the profile_view blocks (clients.mjs viewConf())
+ */
+export function moduleClientsConf(prefix, port, snapshot, views) {
+    return header(prefix, [NDK_SO, MODULE_SO],
+        `    profile_snapshot ${snapshot};\n${views}`) + `
+    server {
+        listen 127.0.0.1:${port};
+        location /profiles/ {
+            profile;
+            profile_viewer $http_x_viewer trusted;
+        }
+        location /v/ {
+            profile;
+            profile_viewer $http_x_viewer trusted;
+            profile_views mobile web-noembed${views.includes(' web {')
+        ? ' web' : ''};
+            profile_view_select $arg_view;
+        }
+        location = /batch {
+            profile_batch ids 10 array;
+            profile_viewer $http_x_viewer trusted;
+        }
+    }
+}
+`;
+}
+
+// the OpenResty peer with the same shapes (profile_peer.lua
+// init_worker_clients(), handle_clients()): views is the JSON file of
+// clients.mjs VIEWS, snapshot the id the envelope names
+export function luaClientsConf(prefix, port, mdb, views, snapshot) {
+    const init = `require("profile_peer").init_worker_clients("${mdb}", `
+        + `"${ROOT}/bench/schema-clients.json", "${views}", "${snapshot}")`;
+    return header(prefix, [NDK_SO, LUA_SO],
+        `    lua_package_path "${BENCH}/peers/openresty/?.lua;;";\n`
+        + `    init_worker_by_lua_block { ${init} }\n`) + `
+    server {
+        listen 127.0.0.1:${port};
+        location ~ ^/profiles/(.+)$ {
+            content_by_lua_block {
+                require("profile_peer").handle_clients("plain")
+            }
+        }
+        location ~ ^/v/(.+)$ {
+            content_by_lua_block {
+                require("profile_peer").handle_clients("view")
+            }
+        }
+        location = /batch {
+            content_by_lua_block {
+                require("profile_peer").handle_clients("batch")
+            }
+        }
+    }
+}
 `;
 }
 
@@ -228,9 +300,26 @@ function launch(name, argv, logFile) {
     return child;
 }
 
+// whether something listens on 127.0.0.1:port already
+function listening(port) {
+    return new Promise((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.once('connect', () => { s.destroy(); resolve(true); });
+        s.once('error', () => { s.destroy(); resolve(false); });
+    });
+}
+
 // start one nginx (master + 1 worker) with conf text under prefix;
-// resolves to { name, pids(), workers(), stop() }
+// resolves to { name, pids(), workers(), stop() }.  A port that another
+// process holds already is an error: waiting for it would measure that
+// process instead.
 export async function startNginx(name, prefix, conf, ports, opts = {}) {
+    for (const p of ports) {
+        if (await listening(p)) {
+            throw new Error(`${name}: 127.0.0.1:${p} is in use by another `
+                + 'process (another bench running?)');
+        }
+    }
     mkdirSync(prefix + '/tmp', { recursive: true });
     const confFile = prefix + '/nginx.conf';
     writeFileSync(confFile, conf);
@@ -275,12 +364,14 @@ function stop(child, sig) {
     });
 }
 
-// last resort on errors and ^C: end what this process started
+// last resort on errors and ^C: end what this process started.
+// SIGTERM, not SIGKILL: an nginx master ends its workers on SIGTERM (fast
+// shutdown), while a killed master leaves them running, holding the ports
 export function killAll() {
     for (const c of started) {
         if (!c.exited) {
             c.stopping = true;
-            try { c.kill('SIGKILL'); } catch { /* gone */ }
+            try { c.kill('SIGTERM'); } catch { /* gone */ }
         }
     }
 }

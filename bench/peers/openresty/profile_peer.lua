@@ -281,4 +281,383 @@ function _M.handle_access()
     ngx.print(body)
 end
 
+-- The client-views peer (bench/run --groups clients, docs/benchmarks.md
+-- "Client views"): the same shapes as the module's views, made in Lua.
+-- One LMDB file with two databases, "profiles" (id -> the client
+-- profile's JSON document) and "teams" (id -> the team's); the views are
+-- bench/lib/clients.mjs VIEWS (read from a JSON file at init), each a
+-- list of steps {SOURCE, OUTPUT} walked per request: renames, output
+-- objects ("avatar.url") and members of object fields ("location.city")
+-- taken from the decoded document, integers written as strings and
+-- RFC 3339 timestamps turned into epoch seconds by Lua, empty values
+-- left out, the envelope written around; fields= parsed here; the embed
+-- is a second mdb_get in the same read transaction; a batch is a loop
+-- of lookups.  Output keys come in the view's order, so the JSON is
+-- written by hand around cjson's encoding of each scalar value (cjson
+-- writes "/" as "\/", which is undone; objects use their declared
+-- members' order): the bytes are the module's.
+
+local ctxn, cprofiles, cteams
+local ctypes = {}        -- field name -> type; "field.member" -> type
+local cmembers = {}      -- object field -> its declared members, in order
+local cplain = {}        -- public fields in schema order
+local cviews = {}        -- name -> compiled view
+local csnapshot
+local tkey = ffi.new("MDB_val[1]")
+local tval = ffi.new("MDB_val[1]")
+local null = cjson.null
+local concat = table.concat
+local format = string.format
+local floor = math.floor
+
+local function enc_string(s)
+    return (cjson.encode(s):gsub("\\/", "/"))
+end
+
+local function enc(v, ftype, members)
+    if v == null then
+        return "null"
+    end
+    local t = type(v)
+    if t == "string" then
+        return enc_string(v)
+    elseif t == "boolean" then
+        return v and "true" or "false"
+    elseif t == "number" then
+        if ftype == "integer" then
+            return format("%d", v)
+        end
+        return cjson.encode(v)
+    elseif ftype == "array" then
+        local parts = {}
+        for i = 1, #v do
+            parts[i] = enc(v[i])
+        end
+        return "[" .. concat(parts, ",") .. "]"
+    elseif members then
+        local parts = {}
+        for _, m in ipairs(members) do
+            local x = v[m]
+            if x ~= nil then
+                parts[#parts + 1] = enc_string(m) .. ":" .. enc(x)
+            end
+        end
+        return "{" .. concat(parts, ",") .. "}"
+    end
+    return (cjson.encode(v):gsub("\\/", "/"))
+end
+
+-- days since 1970-01-01 of a civil date (proleptic Gregorian)
+local function days(y, m, d)
+    if m <= 2 then
+        y = y - 1
+    end
+    local era = floor(y / 400)
+    local yoe = y - era * 400
+    local doy = floor((153 * ((m + 9) % 12) + 2) / 5) + d - 1
+    return era * 146097 + yoe * 365 + floor(yoe / 4) - floor(yoe / 100)
+           + doy - 719468
+end
+
+-- "2019-03-04T05:06:07Z" (and ".mmm") -> epoch seconds, as JSON text
+local function epoch(ts)
+    local y, mo, d, h, mi, s, frac =
+        ts:match("^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)%.?(%d*)Z$")
+    local secs = days(tonumber(y), tonumber(mo), tonumber(d)) * 86400
+                 + tonumber(h) * 3600 + tonumber(mi) * 60 + tonumber(s)
+    frac = frac:gsub("0+$", "")
+    if frac ~= "" then
+        return format("%d.%s", secs, frac)
+    end
+    return format("%d", secs)
+end
+
+local function empty(v)
+    return v == null or v == "" or (type(v) == "table" and next(v) == nil)
+end
+
+-- a view from clients.mjs VIEWS into items in output order: a value
+-- {out, src, member, type}, an object {out, group = {values}}, or the
+-- embed {out, embed = KEYFIELD, view = NAME}; types of an embedded
+-- source's view from its own fields
+local function compile(name, v, schema)
+    local fields = schema.fields
+    if v.source then
+        fields = schema.sources[v.source].fields
+    end
+    local types, members = {}, {}
+    for _, f in ipairs(fields) do
+        types[f.name] = f.type
+        if f.fields then
+            local ms = {}
+            for _, m in ipairs(f.fields) do
+                types[f.name .. "." .. m.name] = m.type
+                ms[#ms + 1] = m.name
+            end
+            members[f.name] = ms
+        end
+    end
+    local view = { name = name, items = {}, outputs = {},
+                   omit_empty = v.omit_empty, envelope = v.envelope,
+                   integers = v.integers, timestamps = v.timestamps,
+                   members = members }
+    local groups = {}
+    for _, step in ipairs(v.steps) do
+        local src, out = step[1], step[2] or step[1]
+        local field, member = src:match("^([^.]+)%.?(.*)$")
+        local value = { src = field, member = member ~= "" and member
+                        or nil, type = types[src] }
+        local top, leaf = out:match("^([^.]+)%.?(.*)$")
+        if leaf == "" then
+            value.out = top
+            value.key = enc_string(top) .. ":"
+            view.items[#view.items + 1] = value
+        else
+            value.key = enc_string(leaf) .. ":"
+            local g = groups[top]
+            if g == nil then
+                g = { out = top, key = enc_string(top) .. ":", group = {} }
+                groups[top] = g
+                view.items[#view.items + 1] = g
+            end
+            g.group[#g.group + 1] = value
+        end
+        view.outputs[top] = true
+    end
+    if v.embed then
+        view.items[#view.items + 1] = { out = v.embed[1],
+                                        key = enc_string(v.embed[1]) .. ":",
+                                        embed = v.embed[2],
+                                        view = v.embed[3] }
+        view.outputs[v.embed[1]] = true
+    end
+    return view
+end
+
+function _M.init_worker_clients(path, schema_path, views_path, snapshot)
+    local f = assert(io.open(schema_path, "r"))
+    local schema = cjson.decode(f:read("*a"))
+    f:close()
+    for _, field in ipairs(schema.fields) do
+        ctypes[field.name] = field.type
+        if field.fields then
+            local ms = {}
+            for _, m in ipairs(field.fields) do
+                ms[#ms + 1] = m.name
+            end
+            cmembers[field.name] = ms
+        end
+        if field.visibility == "public" then
+            cplain[#cplain + 1] = { name = field.name,
+                                    key = enc_string(field.name) .. ":" }
+        end
+    end
+    f = assert(io.open(views_path, "r"))
+    local views = cjson.decode(f:read("*a"))
+    f:close()
+    for name, v in pairs(views) do
+        cviews[name] = compile(name, v, schema)
+    end
+    csnapshot = enc_string(snapshot)
+
+    local env = ffi.new("MDB_env *[1]")
+    check(lmdb.mdb_env_create(env), "mdb_env_create")
+    check(lmdb.mdb_env_set_maxdbs(env[0], 2), "mdb_env_set_maxdbs")
+    check(lmdb.mdb_env_open(env[0], path,
+                            MDB_RDONLY + MDB_NOLOCK + MDB_NOSUBDIR, 420),
+          "mdb_env_open")
+    local t = ffi.new("MDB_txn *[1]")
+    check(lmdb.mdb_txn_begin(env[0], nil, MDB_RDONLY, t), "mdb_txn_begin")
+    local d = ffi.new("MDB_dbi[1]")
+    check(lmdb.mdb_dbi_open(t[0], "profiles", 0, d), "mdb_dbi_open")
+    cprofiles = d[0]
+    check(lmdb.mdb_dbi_open(t[0], "teams", 0, d), "mdb_dbi_open")
+    cteams = d[0]
+    check(lmdb.mdb_txn_commit(t[0]), "mdb_txn_commit")
+    check(lmdb.mdb_txn_begin(env[0], nil, MDB_RDONLY, t), "mdb_txn_begin")
+    ctxn = t[0]
+    lmdb.mdb_txn_reset(ctxn)
+end
+
+-- the document of id in database dbi of the current transaction, or nil
+local function lookup(dbi, id)
+    tkey[0].mv_size = #id
+    tkey[0].mv_data = ffi.cast("void *", id)
+    local rc = lmdb.mdb_get(ctxn, dbi, tkey, tval)
+    if rc == MDB_NOTFOUND then
+        return nil
+    end
+    check(rc, "mdb_get")
+    return ffi.string(tval[0].mv_data, tval[0].mv_size)
+end
+
+local function value(view, st, p)
+    local v = p[st.src]
+    if st.member then
+        if type(v) ~= "table" then
+            return nil
+        end
+        v = v[st.member]
+    end
+    if v == nil or (view.omit_empty and empty(v)) then
+        return nil
+    end
+    if v ~= null then
+        if st.type == "integer" and view.integers == "string" then
+            return format('"%d"', v)
+        end
+        if st.type == "timestamp" and view.timestamps == "epoch" then
+            return epoch(v)
+        end
+    end
+    return enc(v, st.type, view.members[st.src])
+end
+
+local render
+
+local function render_items(view, p, sel)
+    local parts = {}
+    for _, item in ipairs(view.items) do
+        if sel == nil or sel[item.out] then
+            local s
+            if item.group then
+                local sub = {}
+                for _, st in ipairs(item.group) do
+                    local x = value(view, st, p)
+                    if x then
+                        sub[#sub + 1] = st.key .. x
+                    end
+                end
+                if #sub > 0 or not view.omit_empty then
+                    s = "{" .. concat(sub, ",") .. "}"
+                end
+            elseif item.embed then
+                local key = p[item.embed]
+                local doc = type(key) == "string" and lookup(cteams, key)
+                s = doc and render(cviews[item.view], cjson.decode(doc))
+                    or "null"
+            else
+                s = value(view, item, p)
+            end
+            if s then
+                parts[#parts + 1] = item.key .. s
+            end
+        end
+    end
+    return "{" .. concat(parts, ",") .. "}"
+end
+
+render = function(view, p, sel)
+    local body = render_items(view, p, sel)
+    if view.envelope then
+        return '{"data":' .. body .. ',"meta":{"snapshot":' .. csnapshot
+               .. ',"view":"' .. view.name .. '"}}'
+    end
+    return body
+end
+
+local function plain(p)
+    local parts = {}
+    for _, f in ipairs(cplain) do
+        local v = p[f.name]
+        if v ~= nil then
+            parts[#parts + 1] = f.key .. enc(v, ctypes[f.name],
+                                             cmembers[f.name])
+        end
+    end
+    return "{" .. concat(parts, ",") .. "}"
+end
+
+local function problem(status, body)
+    ngx.status = status
+    ngx.header["Content-Type"] = "application/problem+json"
+    ngx.print(body)
+end
+
+-- fields= of a view: nil for the whole view, a set of its top-level
+-- output names, or false and the problem (an unknown name, or more than
+-- 32 names: profile_fields_max's default)
+local function fields_of(view)
+    local arg = ngx.var.arg_fields
+    if arg == nil or arg == "" then
+        return nil
+    end
+    arg = ngx.unescape_uri(arg)
+    local sel, count = {}, 0
+    for name in arg:gmatch("[^,]+") do
+        if name == "*" then
+            return nil
+        end
+        if not view.outputs[name] then
+            return false, '{"type":"urn:ngx-http-profile:problem:'
+                          .. 'unknown-field","field":' .. enc_string(name)
+                          .. '}'
+        end
+        if not sel[name] then
+            count = count + 1
+            sel[name] = true
+        end
+    end
+    if count > 32 then
+        return false, '{"type":"urn:ngx-http-profile:problem:'
+                      .. 'too-many-fields"}'
+    end
+    if count == 0 then
+        return nil
+    end
+    return sel
+end
+
+-- what: "plain" (/profiles/ID), "view" (/v/ID?view=NAME&fields=...),
+-- "batch" (/batch?ids=...)
+function _M.handle_clients(what)
+    local body
+    if what == "batch" then
+        local ids = ngx.unescape_uri(ngx.var.arg_ids or "")
+        local parts = {}
+        check(lmdb.mdb_txn_renew(ctxn), "mdb_txn_renew")
+        for id in ids:gmatch("[^,]+") do
+            if #parts == 10 then
+                lmdb.mdb_txn_reset(ctxn)
+                return problem(400, '{"type":"urn:ngx-http-profile:'
+                               .. 'problem:too-many-ids"}')
+            end
+            local doc = lookup(cprofiles, id)
+            parts[#parts + 1] = doc and plain(cjson.decode(doc)) or "null"
+        end
+        lmdb.mdb_txn_reset(ctxn)
+        body = "[" .. concat(parts, ",") .. "]"
+    else
+        local view, sel
+        if what == "view" then
+            local name = ngx.var.arg_view
+            view = cviews[(name == nil or name == "") and "mobile" or name]
+            if view == nil or view.name == "team_card" then
+                return problem(406, '{"type":"urn:ngx-http-profile:'
+                               .. 'problem:not-acceptable"}')
+            end
+            local bad
+            sel, bad = fields_of(view)
+            if sel == false then
+                return problem(400, bad)
+            end
+        end
+        check(lmdb.mdb_txn_renew(ctxn), "mdb_txn_renew")
+        local doc = lookup(cprofiles, ngx.var[1])
+        if doc == nil then
+            lmdb.mdb_txn_reset(ctxn)
+            return hidden()
+        end
+        local p = cjson.decode(doc)
+        if view then
+            body = render(view, p, sel)
+        else
+            body = plain(p)
+        end
+        lmdb.mdb_txn_reset(ctxn)
+    end
+    ngx.header["Content-Type"] = "application/json"
+    ngx.print(body)
+end
+
 return _M
