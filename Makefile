@@ -86,7 +86,9 @@ ASAN_TESTS := t/profile.t t/prefix.t t/corrupt.t t/error-page.t t/directives.t \
 	t/integrity-file.t t/integrity-live.t t/access-identity.t \
 	t/access-matrix.t t/access-spoofing.t t/integrity-compat.t \
 	t/integrity-swap.t t/integrity-refuse.t t/integrity-signals.t \
-	t/integrity-publish.t t/snapshot-dir.t t/integrity-kill.t t/format4.t
+	t/integrity-publish.t t/snapshot-dir.t t/integrity-kill.t t/format4.t \
+	t/views.t t/views-directives.t t/views-batch.t t/views-swap.t \
+	t/caching.t t/caching-edge.t
 
 asan: cli
 	$(MAKE) module BUILD=$(BUILD)/asan MODULE_CFLAGS="$(ASAN_FLAGS)"
