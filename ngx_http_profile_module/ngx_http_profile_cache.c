@@ -73,9 +73,7 @@ ngx_http_profile_cache_etag_view(uint64_t etag, uint64_t view_hash,
 
     ngx_http_profile_put64(buf, etag);
     ngx_http_profile_put64(buf + 8, view_hash);
-    ngx_http_profile_put64(buf + 16,
-                           ngx_http_profile_hash64(plan->tail,
-                                                   plan->tail_len, 0));
+    ngx_http_profile_put64(buf + 16, plan->tail_hash);
     ngx_http_profile_put64(buf + 24,
                            sel == NULL
                            ? 0

@@ -194,20 +194,23 @@ ngx_http_profile_plan_select(const ngx_http_profile_plan_t *plan,
             return NGX_HTTP_PROFILE_SELECT_BAD;
         }
 
-        for (i = 0; i < n; i++) {
-            c = p[i];
-
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                  || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-            {
-                return NGX_HTTP_PROFILE_SELECT_BAD;
-            }
-        }
-
         if (n) {
             k = ngx_http_profile_plan_key(plan, p, n);
 
             if (k < 0) {
+
+                /* a key is a name: only a miss needs the grammar */
+
+                for (i = 0; i < n; i++) {
+                    c = p[i];
+
+                    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                          || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+                    {
+                        return NGX_HTTP_PROFILE_SELECT_BAD;
+                    }
+                }
+
                 *name = p;
                 *name_len = n;
                 return NGX_HTTP_PROFILE_SELECT_UNKNOWN;

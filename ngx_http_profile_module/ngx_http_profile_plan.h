@@ -122,6 +122,7 @@ struct ngx_http_profile_plan_s {
     size_t                     head_len;
     const unsigned char       *tail;
     size_t                     tail_len;
+    uint64_t                   tail_hash;   /* XXH64 of the tail, seed 0 */
 
     /* the bytes every step can add besides values, whatever is shown */
     size_t                     fixed;

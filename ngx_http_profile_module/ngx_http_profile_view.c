@@ -1562,6 +1562,8 @@ ngx_http_profile_view_plan(ngx_http_profile_view_build_t *b,
         plan->tail_len = 0;
     }
 
+    plan->tail_hash = ngx_http_profile_hash64(plan->tail, plan->tail_len, 0);
+
     return NGX_OK;
 
 nomem:
