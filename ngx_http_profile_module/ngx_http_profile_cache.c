@@ -180,10 +180,10 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
 
     if (ci->modified != -1) {
         r->headers_out.last_modified_time = ci->modified;
+    }
 
-        if (r->headers_in.if_none_match) {
-            r->headers_in.if_modified_since = NULL;
-        }
+    if (r->headers_in.if_none_match) {
+        r->headers_in.if_modified_since = NULL;
     }
 
     /*
@@ -222,6 +222,83 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
     }
 
     return NGX_OK;
+}
+
+
+ngx_uint_t
+ngx_http_profile_cache_fresh(ngx_http_request_t *r, uint64_t etag)
+{
+    u_char           *p, *last;
+    ngx_uint_t        i;
+    ngx_table_elt_t  *h;
+    u_char            tag[16];
+    u_char            be[8];
+
+    h = r->headers_in.if_none_match;
+
+    /*
+     * The not_modified filter's conditions: the main request, nothing
+     * that disables it, no If-Match or If-Unmodified-Since (which it
+     * checks first), and one If-None-Match line (nginx reads the first)
+     */
+
+    if (h == NULL || r != r->main || r->disable_not_modified
+        || r->headers_in.if_match || r->headers_in.if_unmodified_since)
+    {
+        return 0;
+    }
+
+    for (i = 0; i < 8; i++) {
+        be[i] = (u_char) (etag >> (56 - 8 * i));
+    }
+
+    ngx_hex_dump(tag, be, 8);
+
+    p = h->value.data;
+    last = p + h->value.len;
+
+    if (h->value.len == 1 && *p == '*') {
+        return 1;
+    }
+
+    /*
+     * "a", W/"b", ...: each entity-tag, W/ ignored (weak comparison),
+     * read exactly as nginx's ngx_http_test_if_match() reads them, so
+     * that this says 304 only where the filter will: the tag, then
+     * spaces or tabs, then "," or the end
+     */
+
+    while (p < last) {
+        if (last - p > 2 && p[0] == 'W' && p[1] == '/') {
+            p += 2;
+        }
+
+        if (last - p < 18) {
+            return 0;
+        }
+
+        if (p[0] == '"' && p[17] == '"' && ngx_memcmp(p + 1, tag, 16) == 0) {
+            p += 18;
+
+            while (p < last && (*p == ' ' || *p == '\t')) {
+                p++;
+            }
+
+            if (p == last || *p == ',') {
+                return 1;
+            }
+        }
+
+        while (p < last && *p != ',') {
+            p++;
+        }
+
+        while (p < last && (*p == ' ' || *p == '\t' || *p == ',')) {
+            p++;
+        }
+    }
+
+    return 0;
 }
 
 

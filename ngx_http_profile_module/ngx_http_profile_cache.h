@@ -72,6 +72,16 @@ char *ngx_http_profile_cache_not_found(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_profile_cache_tags(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
+/*
+ * Whether nginx's not_modified filter will answer r's If-None-Match
+ * with a 304 for a 200 whose ETag is etag (a list holding it, or "*",
+ * compared weakly as RFC 9110 says for GET), with no other
+ * precondition in the way: then the body need not be written.  Never
+ * true where the filter would not answer 304.
+ */
+ngx_uint_t ngx_http_profile_cache_fresh(ngx_http_request_t *r,
+    uint64_t etag);
+
 void ngx_http_profile_cache_init(ngx_http_profile_cache_conf_t *cc);
 char *ngx_http_profile_cache_merge(ngx_conf_t *cf,
     ngx_http_profile_cache_conf_t *prev, ngx_http_profile_cache_conf_t *cc);

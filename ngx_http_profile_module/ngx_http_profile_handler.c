@@ -105,6 +105,33 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
         return;
     }
 
+    resp->cache.personal = item.d.personal;
+    resp->cache.etag = ngx_http_profile_handler_item_etag(&a, &item);
+    resp->cache.modified = item.modified;
+
+    if (!item.d.personal && a.plcf->cache.tags.len
+        && ngx_http_profile_handler_tags(r, &a, &item, 1, &resp->cache.tags)
+           != NGX_OK)
+    {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
+        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return;
+    }
+
+    /*
+     * The client holds these bytes already: nginx's not_modified filter
+     * will answer 304, so the body is not written.  The record passed
+     * its hash (ngx_http_profile_snapshot_record()), so its entries are
+     * those its ETag was made of; a damaged entry would give the same
+     * 500 only to a request without this validator.
+     */
+
+    if (ngx_http_profile_cache_fresh(r, resp->cache.etag)) {
+        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
+        resp->body = NULL;
+        return;
+    }
+
     /*
      * One pass: the entries are checked as the body is written, so a
      * HEAD request writes it too, for its Content-Length and so that a
@@ -130,18 +157,6 @@ ngx_http_profile_handler_decide(ngx_http_request_t *r,
 
     resp->outcome = NGX_HTTP_PROFILE_OUTCOME_PROFILE;
     resp->body = b;
-    resp->cache.personal = item.d.personal;
-    resp->cache.etag = ngx_http_profile_handler_item_etag(&a, &item);
-    resp->cache.modified = item.modified;
-
-    if (!item.d.personal && a.plcf->cache.tags.len
-        && ngx_http_profile_handler_tags(r, &a, &item, 1, &resp->cache.tags)
-           != NGX_OK)
-    {
-        resp->outcome = NGX_HTTP_PROFILE_OUTCOME_NGINX;
-        resp->rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return;
-    }
 }
 
 

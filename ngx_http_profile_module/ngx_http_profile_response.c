@@ -99,13 +99,29 @@ ngx_http_profile_response_send(ngx_http_request_t *r,
     } else {
         r->headers_out.content_type = ngx_http_profile_json_type;
         r->headers_out.content_type_len = sizeof("application/json") - 1;
-        r->headers_out.content_length_n = resp->body->last - resp->body->pos;
+
+        /* no body: one the not_modified filter answers with a 304 */
+
+        r->headers_out.content_length_n = resp->body
+                                          ? resp->body->last - resp->body->pos
+                                          : -1;
     }
 
     rc = ngx_http_send_header(r);
 
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
         return rc;
+    }
+
+    if (problem == NULL && resp->body == NULL) {
+
+        /* ngx_http_profile_cache_fresh() and nginx disagreed: a bug */
+
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "profile: a 304 was expected for this request, but "
+                      "nginx sent %ui; closing the connection",
+                      r->headers_out.status);
+        return NGX_ERROR;
     }
 
     if (problem != NULL) {

@@ -476,7 +476,118 @@ GET /p/ann
 [error]
 
 
-=== TEST 30: profile_cache_personal public is refused
+=== TEST 30: If-None-Match with the ETag among others: 304
+--- request
+GET /c/ann
+--- more_headers
+If-None-Match: "0000000000000000", "416a870db16db5b7"
+--- response_headers
+ETag: "416a870db16db5b7"
+--- response_body chomp
+
+--- error_code: 304
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 31: If-None-Match with the weak form of the ETag: 304 (weak comparison)
+--- request
+GET /c/ann
+--- more_headers
+If-None-Match: W/"416a870db16db5b7"
+--- response_headers
+ETag: "416a870db16db5b7"
+--- response_body chomp
+
+--- error_code: 304
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 32: If-None-Match: * is a 304 for a profile the viewer sees
+--- request
+GET /c/ann
+--- more_headers
+If-None-Match: *
+--- response_headers
+ETag: "416a870db16db5b7"
+--- response_body chomp
+
+--- error_code: 304
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 33: If-None-Match with the ETag followed by text: no match, the whole body
+--- request
+GET /c/ann
+--- more_headers
+If-None-Match: "416a870db16db5b7" x
+--- response_headers
+ETag: "416a870db16db5b7"
+--- response_body chomp
+{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar_url":"https://cdn.example/a/ann.png","bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"followers":1200,"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","team_id":"maps"}
+--- error_code: 200
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 34: If-None-Match with a prefix of the ETag: the whole body
+--- request
+GET /c/ann
+--- more_headers
+If-None-Match: "416a870db16db5b7
+--- response_headers
+ETag: "416a870db16db5b7"
+--- response_body chomp
+{"id":"ann","user_id":9007199254740993,"display_name":"Ann Lee","username":"ann","avatar_url":"https://cdn.example/a/ann.png","bio":"Maps and \"trains\".","location":{"city":"Lisbon","country":"PT"},"followers":1200,"verified":true,"links":["https://ann.example"],"created_at":"2019-03-04T05:06:07Z","team_id":"maps"}
+--- error_code: 200
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 35: If-Match that fails comes first: 412, whatever If-None-Match says
+--- request
+GET /c/ann
+--- more_headers
+If-Match: "0000000000000000"
+If-None-Match: "416a870db16db5b7"
+--- response_headers
+!ETag
+--- error_code: 412
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 36: HEAD with the ETag: 304
+--- request
+HEAD /c/ann
+--- more_headers
+If-None-Match: "416a870db16db5b7"
+--- response_headers
+ETag: "416a870db16db5b7"
+--- response_body chomp
+
+--- error_code: 304
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 37: profile_cache_personal public is refused
 --- config
     location /p/ {
         profile;
@@ -487,7 +598,7 @@ GET /p/ann
 invalid value "public" in "profile_cache_personal": "no-store" or "private" (a response that depends on the viewer is never shareable)
 
 
-=== TEST 31: profile_cache_personal private s-maxage is refused
+=== TEST 38: profile_cache_personal private s-maxage is refused
 --- config
     location /p/ {
         profile;
@@ -498,7 +609,7 @@ invalid value "public" in "profile_cache_personal": "no-store" or "private" (a r
 invalid parameter "s-maxage=60" in "profile_cache_personal": only "max-age=TIME" (a response that depends on the viewer is never shareable)
 
 
-=== TEST 32: profile_cache_personal private with a bad time
+=== TEST 39: profile_cache_personal private with a bad time
 --- config
     location /p/ {
         profile;
@@ -509,7 +620,7 @@ invalid parameter "s-maxage=60" in "profile_cache_personal": only "max-age=TIME"
 invalid time "soon" in "profile_cache_personal"
 
 
-=== TEST 33: profile_cache_public with an unknown parameter
+=== TEST 40: profile_cache_public with an unknown parameter
 --- config
     location /p/ {
         profile;
@@ -520,7 +631,7 @@ invalid time "soon" in "profile_cache_personal"
 invalid parameter "no-cache" in "profile_cache_public": max-age=, s-maxage=, stale-while-revalidate= or stale-if-error= and a time, or "off"
 
 
-=== TEST 34: profile_cache_public with a parameter twice
+=== TEST 41: profile_cache_public with a parameter twice
 --- config
     location /p/ {
         profile;
@@ -531,7 +642,7 @@ invalid parameter "no-cache" in "profile_cache_public": max-age=, s-maxage=, sta
 "max-age" is given twice in "profile_cache_public"
 
 
-=== TEST 35: profile_cache_public with a bad time
+=== TEST 42: profile_cache_public with a bad time
 --- config
     location /p/ {
         profile;
@@ -542,7 +653,7 @@ invalid parameter "no-cache" in "profile_cache_public": max-age=, s-maxage=, sta
 invalid time "x" in "profile_cache_public"
 
 
-=== TEST 36: profile_cache_public twice
+=== TEST 43: profile_cache_public twice
 --- config
     location /p/ {
         profile;
@@ -554,7 +665,7 @@ invalid time "x" in "profile_cache_public"
 "profile_cache_public" directive is duplicate
 
 
-=== TEST 37: profile_cache_not_found 0
+=== TEST 44: profile_cache_not_found 0
 --- config
     location /p/ {
         profile;
@@ -565,7 +676,7 @@ invalid time "x" in "profile_cache_public"
 invalid value "0" in "profile_cache_not_found": a time above 0, or "off"
 
 
-=== TEST 38: profile_cache_tags with a bad header name
+=== TEST 45: profile_cache_tags with a bad header name
 --- config
     location /p/ {
         profile;
@@ -576,7 +687,7 @@ invalid value "0" in "profile_cache_not_found": a time above 0, or "off"
 invalid header name "Cache Tag" in "profile_cache_tags"
 
 
-=== TEST 39: profile_cache_tags with a bad separator
+=== TEST 46: profile_cache_tags with a bad separator
 --- config
     location /p/ {
         profile;
