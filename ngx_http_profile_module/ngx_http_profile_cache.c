@@ -14,6 +14,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_profile_module.h"
+#include "ngx_http_profile_etag.h"
 #include "ngx_http_profile_cache.h"
 
 
@@ -228,10 +229,9 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
 ngx_uint_t
 ngx_http_profile_cache_fresh(ngx_http_request_t *r, uint64_t etag)
 {
-    u_char           *p, *last;
     ngx_uint_t        i;
     ngx_table_elt_t  *h;
-    u_char            tag[16];
+    u_char            tag[18];
     u_char            be[8];
 
     h = r->headers_in.if_none_match;
@@ -252,53 +252,12 @@ ngx_http_profile_cache_fresh(ngx_http_request_t *r, uint64_t etag)
         be[i] = (u_char) (etag >> (56 - 8 * i));
     }
 
-    ngx_hex_dump(tag, be, 8);
+    tag[0] = '"';
+    ngx_hex_dump(tag + 1, be, 8);
+    tag[17] = '"';
 
-    p = h->value.data;
-    last = p + h->value.len;
-
-    if (h->value.len == 1 && *p == '*') {
-        return 1;
-    }
-
-    /*
-     * "a", W/"b", ...: each entity-tag, W/ ignored (weak comparison),
-     * read exactly as nginx's ngx_http_test_if_match() reads them, so
-     * that this says 304 only where the filter will: the tag, then
-     * spaces or tabs, then "," or the end
-     */
-
-    while (p < last) {
-        if (last - p > 2 && p[0] == 'W' && p[1] == '/') {
-            p += 2;
-        }
-
-        if (last - p < 18) {
-            return 0;
-        }
-
-        if (p[0] == '"' && p[17] == '"' && ngx_memcmp(p + 1, tag, 16) == 0) {
-            p += 18;
-
-            while (p < last && (*p == ' ' || *p == '\t')) {
-                p++;
-            }
-
-            if (p == last || *p == ',') {
-                return 1;
-            }
-        }
-
-        while (p < last && *p != ',') {
-            p++;
-        }
-
-        while (p < last && (*p == ' ' || *p == '\t' || *p == ',')) {
-            p++;
-        }
-    }
-
-    return 0;
+    return ngx_http_profile_etag_listed(h->value.data, h->value.len, tag,
+                                        sizeof(tag));
 }
 
 

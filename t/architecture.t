@@ -158,7 +158,7 @@ sub check_layers {
 # its own loops and copies
 
 sub check_plain {
-    my @plain = ('ngx_http_profile_accept.c');
+    my @plain = ('ngx_http_profile_accept.c', 'ngx_http_profile_etag.c');
     my %allowed = map { $_ => 1 } qw(memset memcpy memmove memcmp
                                      __stack_chk_fail);
     my $dir = "$root/ngx_http_profile_module";

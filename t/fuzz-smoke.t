@@ -62,7 +62,7 @@ my $cli = try_build($cc, $san,
                     . "return mdb_version(0, 0, 0) == 0; }\n",
                     0, '-ljansson -llmdb -lcrypto');
 
-my @targets = ('record', 'tables', 'index', 'accept', 'plan',
+my @targets = ('record', 'tables', 'index', 'accept', 'plan', 'etag',
                $cli ? ('ndjson', 'schema', 'encode') : ());
 
 # the CLI's fast line parser has its own target while it exists
