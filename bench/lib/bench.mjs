@@ -3,6 +3,8 @@
 //
 //   bench/run [--profiles N] [--seconds S] [--rounds R] [--quick]
 //   bench/run --groups clients (the client views, lib/clients.mjs)
+//   bench/run --groups caching (HTTP caching: a 304, the caching
+//                              headers on a 200, lib/caching.mjs)
 //   bench/run --scale [--sizes 10000,1000000,10000000]
 //   bench/run --scale-access [--sizes 10000,100000,1000000] [--edges E]
 //   bench/run --cli [--sizes 100000,1000000]
@@ -28,6 +30,9 @@ import { machine, machineLine, printTable, mdTable, csv, plot, updateDocs,
 import { callgrind } from './callgrind.mjs';
 import { VIEWS, BATCH, viewConf, clientsSizes, checkClients,
     CLIENT_SCENARIOS, clientName, clientsEmbed } from './clients.mjs';
+import { moduleCachingConf, limitCachingConf, primeEtags, checkCaching,
+    surrogateOf, CACHING_SCENARIOS, CACHING_TARGETS, CACHE_DIRECTIVES }
+    from './caching.mjs';
 
 function usage(code) {
     process.stderr.write(`usage: bench/run [options]
@@ -50,8 +55,9 @@ options:
   --groups LIST       scenario groups: views (public, self), access
                       (friend, follower, blocked, role), clients (the
                       mobile view with fields=, the web view with an
-                      embedded team, a batch of 10 ids) (default
-                      views,access; also for --callgrind)
+                      embedded team, a batch of 10 ids), caching (a
+                      304 and the caching headers on a public 200)
+                      (default views,access; also for --callgrind)
   --edges E           relation edges a profile for the access scenarios
                       (default 10; at least 10, so that there are blocks)
   --sizes LIST        sizes for --scale / --scale-access / --cli
@@ -104,7 +110,7 @@ function parseArgs(argv) {
     }
     if (!(o.n > 0 && o.seconds > 0 && o.rounds > 0)) usage(2);
     if (!(o.edges >= 10) || o.groups.some((g) => !['views', 'access',
-        'clients'].includes(g))) usage(2);
+        'clients', 'caching'].includes(g))) usage(2);
     return o;
 }
 
@@ -267,7 +273,8 @@ const PORT = { limitPublic: 18081, limitSelf: 18082, limitRegex: 18088,
         role: 18094 },
     moduleAccess: 18095, luaAccess: 18096, limitAnonymous: 18097,
     limitClients: { mobile: 18071, web: 18072, 'web-noembed': 18073 },
-    moduleClients: 18074, luaClients: 18075 };
+    moduleClients: 18074, luaClients: 18075,
+    caching: { limit: 18061, cache: 18062, plain: 18063 } };
 
 
 async function startPeers(o, data, sizes) {
@@ -290,7 +297,7 @@ async function startPeers(o, data, sizes) {
         || data.embed.ok) : [];
     const cl = (sc, extra) => ({ group: 'clients', clients: extra,
         label: sc });
-    if (o.peers.includes('limit')) {
+    if (o.peers.includes('limit') && (views || access || clients)) {
         const aports = access ? PORT.limitAccess : {};
         const cports = Object.fromEntries(csc.filter(([, , l]) => l)
             .map(([sc]) => [sc, PORT.limitClients[sc]]));
@@ -332,6 +339,30 @@ async function startPeers(o, data, sizes) {
             add(clientName('module', sc), PORT.moduleClients, sc, c,
                 l ? `limit-${sc}` : null, { ...cl(sc, w),
                     label: clientName('module', sc) });
+        }
+    }
+    if (o.peers.includes('module') && o.peers.includes('limit')
+        && o.groups.includes('caching')) {
+        const ports = PORT.caching;
+        const c = await startNginx('module-caching', `${run}/module-caching`,
+            moduleCachingConf(`${run}/module-caching`, ports, data.snapshot),
+            [ports.cache, ports.plain]);
+        peers.moduleCaching = c;
+        log(`caching: priming the ETags of ${o.n} profiles`);
+        const primed = await primeEtags(ports.cache, o.n,
+            `${run}/caching-etags.txt`);
+        const l = await startNginx('limit-caching', `${run}/limit-caching`,
+            limitCachingConf(`${run}/limit-caching`, ports.limit,
+                sizes.public, surrogateOf(o.n, primed.snapshot)),
+            [ports.limit]);
+        peers.limitCaching = l;
+        c.ok = await checkCaching('module and limit (caching)', ports, o,
+            primed, sizes.public, log);
+        for (const [name, kind, port, baseline, label] of
+            CACHING_SCENARIOS) {
+            add(name, ports[port], 'public', port === 'limit' ? l : c,
+                baseline, { group: 'caching', label,
+                    caching: { kind, etags: primed.file } });
         }
     }
     if (o.peers.includes('lua') && clients) {
@@ -497,7 +528,7 @@ async function mainMode(o) {
     const sizes = averageSizes(o.n, o.seed);
     const access = o.groups.includes('access');
     const plainGroups = o.groups.includes('views') || access;
-    if (plainGroups) {
+    if (plainGroups || o.groups.includes('caching')) {
         log(`average response body: public ${sizes.public} B, self `
             + `${sizes.self} B`);
     }
@@ -518,7 +549,8 @@ async function mainMode(o) {
     if (access && o.peers.includes('lua')) {
         data.luaAccessMdb = await luaAccessMdb(o.n, o.seed, o.edges);
     }
-    if (o.peers.includes('module') && plainGroups) {
+    const caching = o.groups.includes('caching');
+    if (o.peers.includes('module') && (plainGroups || caching)) {
         data.snapshot = (await snapshot(o.n, o.seed)).file;
     }
     if (o.peers.includes('lua') && plainGroups) {
@@ -570,14 +602,21 @@ async function mainMode(o) {
             + `${sizes.access[sc]} B`).join(', ')}; pairs with their `
             + `scenario's relation ${SCENARIOS.map((sc) => `${sc} `
             + `${(100 * shares[sc]).toFixed(2)}%`).join(', ')}` : '')
+        + (caching && !plainGroups ? `; average body public `
+            + `${sizes.public} B` : '')
+        + (caching ? '; caching: anonymous requests for existing ids, '
+            + `one location with ${CACHE_DIRECTIVES.map((d) => `\`${d}\``)
+                .join(' ')} and the same without them` : '')
         + (clients ? `; client views: average body ${Object.entries(
             sizes.clients).map(([k, v]) => `${k} ${v} B`).join(', ')}, `
             + `existing ids only${data.embed.ok ? ''
                 : `; web (the embed) skipped: ${data.embed.reason}`}` : '');
     const cRows = clients ? targetRows(res.rows, CLIENT_TARGETS) : [];
+    const kRows = caching ? targetRows(res.rows, CACHING_TARGETS) : [];
     process.stdout.write(`\n${machineLine(m)}\n${cfg}\n\n${table}\n`
         + (tRows.length ? `\n${printTable(tHead, tRows)}\n` : '')
         + (cRows.length ? `\n${printTable(tHead, cRows)}\n` : '')
+        + (kRows.length ? `\n${printTable(tHead, kRows)}\n` : '')
         + (failedChecks.length ? `\nCORRECTNESS CHECK FAILED: `
             + `${failedChecks.join(', ')}\n` : ''));
 
@@ -628,8 +667,27 @@ async function mainMode(o) {
             log('updated docs/benchmarks.md (client views)');
         }
     }
+    if (caching) {
+        const mine = new Set(scenarios.filter((x) => x.group === 'caching')
+            .map((x) => x.name));
+        const cmd = `bench/run --groups caching --rounds ${o.rounds}`
+            + (o.seconds !== 6 ? ` --seconds ${o.seconds}` : '')
+            + (o.n !== 100000 ? ` --profiles ${o.n}` : '');
+        const cachingMd = `Measured ${m.date} on ${machineLine(m).slice(
+            m.date.length + 2)} (\`${cmd}\`).\n${cfg}. Medians over the `
+            + 'rounds; every ratio is taken between runs of the same round.'
+            + `\n\n${mdTable(MAIN_HEADERS, mainRows(summary.filter((x) =>
+                mine.has(x.scenario))))}\n\n${mdTable(tHead, kRows)}\n`
+            + (failedChecks.length ? `\n**Correctness check failed:** `
+                + `${failedChecks.join(', ')}\n` : '');
+        writeFileSync(`${OUT}/caching.md`, cachingMd);
+        log(`wrote ${OUT}/caching.md`);
+        if (o.docs && updateDocs('caching', cachingMd)) {
+            log('updated docs/benchmarks.md (HTTP caching)');
+        }
+    }
     if (o.docs && o.peers.length === 4 && o.groups.length === 2
-        && !clients) {
+        && !clients && !caching) {
         copyPlot(`${OUT}/benchmarks.png`, 'benchmarks.png');
         if (updateDocs('results', md)) log('updated docs/benchmarks.md');
         if (updateDocs('access', accessMd)) log('updated docs/benchmarks.md');

@@ -3,7 +3,7 @@
 // connection, then callgrind_annotate --inclusive=yes; the inclusive cost
 // of a function divided by N.  Repeatable whatever the machine's noise.
 
-import { writeFileSync, rmSync } from 'node:fs';
+import { writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { OUT, snapshot, accessSnapshot, clientsSnapshot } from './data.mjs';
@@ -12,6 +12,8 @@ import { limitConf, moduleConf, moduleAccessConf, moduleClientsConf,
     startNginx } from './peers.mjs';
 import { CLIENT_SCENARIOS, BATCH, clientName, clientsEmbed, clientsSizes,
     viewConf } from './clients.mjs';
+import { moduleCachingConf, limitCachingConf, primeEtags, surrogateOf,
+    CACHING_SCENARIOS } from './caching.mjs';
 import { SCENARIOS, ROLE, accessSizes, scenarioPair } from './relations.mjs';
 import { machine, machineLine, printTable, mdTable, updateDocs } from
     './report.mjs';
@@ -90,6 +92,25 @@ function clientsRequests(count, n, seed, w) {
     return out;
 }
 
+// the HTTP-caching requests, as wrk/caching.lua draws them: existing
+// ids, anonymous; kind "inm" sends If-None-Match with the id's ETag
+// (etags[i - 1], primed)
+function cachingRequests(count, n, seed, kind, etags) {
+    let s = (seed * 2654435761) >>> 0 || 1;
+    const rnd = (k) => {
+        s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+        return 1 + (s % k);
+    };
+    const out = [];
+    for (let q = 0; q < count; q++) {
+        const id = rnd(n);
+        out.push(`GET /profiles/u${id} HTTP/1.1\r\nHost: 127.0.0.1\r\n`
+            + (kind === 'inm' ? `If-None-Match: ${etags[id - 1]}\r\n` : '')
+            + '\r\n');
+    }
+    return out;
+}
+
 // one connection, one request at a time; counts complete responses
 function drive(port, reqs) {
     return new Promise((resolve, reject) => {
@@ -141,6 +162,10 @@ const CLIENT_FUNCS = ['ngx_http_profile_batch_handler',
     'ngx_http_profile_view_choose', 'ngx_http_profile_handler_item',
     'ngx_http_profile_plan_size', 'ngx_http_profile_plan_render',
     'ngx_http_profile_render'];
+
+// the caching group's (added to FUNCS for --groups caching)
+const CACHING_FUNCS = ['ngx_http_profile_cache_headers',
+    'ngx_http_profile_cache_etag'];
 
 function annotate(file, count, top) {
     const txt = execFileSync('callgrind_annotate', ['--inclusive=yes',
@@ -209,6 +234,36 @@ export async function callgrind(o) {
             18288, [18288], w]);
         }
     }
+    const caching = o.groups.includes('caching');
+    let etags = null;
+    if (caching) {
+        // the ETags primed from the module outside valgrind (the same
+        // configuration gives the same ETags), then the group's four
+        // cases: return 200 with the headers, the public 200 without and
+        // with the directives, the 304
+        const snap = (await snapshot(o.n, o.seed)).file;
+        const ports = { cache: 18292, plain: 18293 };
+        const mconf = (p) => moduleCachingConf(p, ports, snap);
+        const prime = await startNginx('module-caching-prime',
+            `${run}/module-caching-prime`,
+            mconf(`${run}/module-caching-prime`), [ports.cache, ports.plain]);
+        let primed;
+        try {
+            log(`caching: priming the ETags of ${o.n} profiles`);
+            primed = await primeEtags(ports.cache, o.n,
+                `${run}/caching-etags.txt`);
+        } finally {
+            await prime.stop();
+        }
+        etags = readFileSync(primed.file, 'utf8').split('\n');
+        for (const [name, kind, port] of CACHING_SCENARIOS) {
+            cases.push(port === 'limit' ? [name, 'caching', (p) =>
+                limitCachingConf(p, 18291, sizes.public, surrogateOf(o.n,
+                    primed.snapshot)), 18291, [18291], null, kind]
+                : [name, 'caching', mconf, ports[port],
+                    [ports.cache, ports.plain], null, kind]);
+        }
+    }
     if (o.groups.includes('access')) {
         // the access-rules scenarios, each next to its return 200
         const asnap = (await accessSnapshot(o.n, o.seed, o.edges)).file;
@@ -222,7 +277,7 @@ export async function callgrind(o) {
         }
     }
     const results = {};
-    for (const [name, view, conf, port, listens, w] of cases) {
+    for (const [name, view, conf, port, listens, w, kind] of cases) {
         const prefix = `${run}/${name}`;
         const out = `${prefix}/callgrind.out`;
         rmSync(out, { force: true });
@@ -235,7 +290,8 @@ export async function callgrind(o) {
         });
         let statuses;
         try {
-            statuses = await drive(port, w ? clientsRequests(count, o.n,
+            statuses = await drive(port, kind ? cachingRequests(count, o.n,
+                o.seed, kind, etags) : w ? clientsRequests(count, o.n,
                 o.seed, w) : SCENARIOS.includes(view)
                 ? accessRequests(count, o.n, o.seed, o.edges, view)
                 : requests(count, o.n, o.seed, view));
@@ -249,7 +305,8 @@ export async function callgrind(o) {
             + ' instructions per request in the event loop');
     }
     const names = cases.map((c) => c[0]);
-    const funcs = clients ? [...FUNCS, ...CLIENT_FUNCS] : FUNCS;
+    const funcs = [...FUNCS, ...(clients ? CLIENT_FUNCS : []),
+        ...(caching ? CACHING_FUNCS : [])];
     const rows = funcs.filter((f) => names.some((n) => results[n].per[f]))
         .map((f) => [f, ...names.map((n) => (results[n].per[f]
             ? Math.round(results[n].per[f]).toString() : '-'))]);
@@ -276,14 +333,31 @@ export async function callgrind(o) {
                 ? (per(n) / per('module-clients-plain')).toFixed(2)
                 : '-'))]);
     }
+    if (caching) {
+        const per = (n) => ir(n, 'ngx_process_events_and_timers');
+        rows.push(['= the directives: public 200 with minus without (event '
+            + 'loop)', ...names.map((n) => (n === 'module-public-cache'
+            ? String(Math.round(per(n) - per('module-public-nocache')))
+            : '-'))]);
+        rows.push(['= / return 200 with the same headers (event loop)',
+            ...names.map((n) => (n.startsWith('module-')
+                && results['limit-caching']
+                ? (per(n) / per('limit-caching')).toFixed(2) : '-'))]);
+    }
     const head = ['function (inclusive Ir / request)', ...names];
     const cfg = `${count} requests per case over one keep-alive connection, `
         + `${o.n} profiles`
-        + (cases.some((c) => !c[5]) ? ', 10% unknown ids (404)' : '')
+        + (cases.some((c) => !c[5] && !c[6]) ? ', 10% unknown ids (404)'
+            : '')
         + (clients ? `; the client-views cases over the snapshot of `
             + 'schema-clients.json, existing ids only, as wrk/clients.lua '
             + `draws them${embed.ok ? ''
                 : ` (web with the embed skipped: ${embed.reason})`}` : '')
+        + (caching ? '; the caching cases anonymous, existing ids only, as '
+            + 'wrk/caching.lua draws them (the 304 with each id\'s primed '
+            + 'ETag; return 200 with add_header of the same Cache-Control, '
+            + 'ETag, Vary and Surrogate-Key, sent the same If-None-Match)'
+            : '')
         + (o.groups.includes('access') ? `; the access-rules cases over the `
             + `snapshot of schema-access.json with ${o.n * o.edges} edges, `
             + 'their pairs as wrk/access.lua draws them' : '')
@@ -302,8 +376,9 @@ export async function callgrind(o) {
         + `${mdTable(head, rows)}\n`;
     writeFileSync(`${OUT}/callgrind.md`, md);
     // --groups clients alone has a section of its own
-    const section = clients && o.groups.length === 1 ? 'callgrind-clients'
-        : 'callgrind';
+    const section = o.groups.length === 1 && clients ? 'callgrind-clients'
+        : o.groups.length === 1 && caching ? 'callgrind-caching'
+            : 'callgrind';
     if (o.docs && updateDocs(section, md)) {
         log('updated docs/benchmarks.md');
     }

@@ -16,7 +16,8 @@ export async function measureOnce(sc, opts, seconds) {
     const before = cpuSample(pids);
     const w = await runWrk({ port: sc.port, seconds,
         connections: opts.connections, n: sc.n ?? opts.n, seed: opts.seed,
-        view: sc.view, access: sc.access, clients: sc.clients });
+        view: sc.view, access: sc.access, clients: sc.clients,
+        caching: sc.caching });
     const after = cpuSample(pids);
     const core1 = cpuBusy(SERVER_CPU);
     const reqs = w.requests;
@@ -45,7 +46,8 @@ export async function measureOnce(sc, opts, seconds) {
 
 // scenarios: [{ name, port, view, pids(), workers(), baseline, access }]
 // access: { edges, scenario } for the access-rules load (wrk/access.lua),
-// clients: { kind, query } for the client views' (wrk/clients.lua)
+// clients: { kind, query } for the client views' (wrk/clients.lua),
+// caching: { kind, etags } for the HTTP-caching ones (wrk/caching.lua)
 // baseline: name of the scenario this one is compared with in each round
 export async function rounds(scenarios, opts) {
     if (opts.warmup > 0) {

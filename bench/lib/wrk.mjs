@@ -7,14 +7,17 @@ export const CLIENT_CPU = process.env.BENCH_CLIENT_CPU || '1';
 
 // access: { edges, scenario } runs wrk/access.lua (the access-rules
 // scenarios), clients: { kind, query } wrk/clients.lua (the client
-// views), instead of wrk/profiles.lua
+// views), caching: { kind, etags } wrk/caching.lua (the HTTP-caching
+// scenarios), instead of wrk/profiles.lua
 export function runWrk({ port, seconds, connections, n, seed, view,
-    access, clients }) {
+    access, clients, caching }) {
     const script = access ? `${BENCH}/wrk/access.lua` : clients
-        ? `${BENCH}/wrk/clients.lua` : `${BENCH}/wrk/profiles.lua`;
+        ? `${BENCH}/wrk/clients.lua` : caching ? `${BENCH}/wrk/caching.lua`
+            : `${BENCH}/wrk/profiles.lua`;
     const args = access ? [String(n), String(seed), String(access.edges),
         access.scenario] : clients ? [String(n), String(seed), clients.kind,
-        clients.query ?? ''] : [String(n), String(seed), view];
+        clients.query ?? ''] : caching ? [String(n), String(seed),
+        caching.kind, caching.etags] : [String(n), String(seed), view];
     const argv = ['-c', CLIENT_CPU, 'wrk', '-t1', `-c${connections}`,
         `-d${seconds}s`, '--timeout', '5s', '-s', script,
         `http://127.0.0.1:${port}`, '--', ...args];

@@ -1,0 +1,68 @@
+-- wrk load script of the HTTP-caching scenarios (bench/run --groups
+-- caching): anonymous requests (no viewer) for existing profiles.
+--
+--   wrk ... -s caching.lua URL -- N SEED KIND ETAGS
+--
+-- N      number of profiles in the data set (ids "u1" .. "uN")
+-- SEED   seeds the sequence (thread k uses SEED + k)
+-- KIND   plain  GET /profiles/u{i}
+--        inm    the same with If-None-Match: the ETag of u{i}
+-- ETAGS  the file the bench primed (lib/caching.mjs primeEtags()): line
+--        i is the current ETag of u{i}, read into a table id -> ETag
+-- Every id is drawn uniformly from 1..N; none is unknown.
+--
+-- done() prints the same "WRK_JSON {...}" line as profiles.lua.
+
+local n, kind
+local etags = {}
+local thread_counter = 0
+
+function setup(thread)
+    thread_counter = thread_counter + 1
+    thread:set("thread_index", thread_counter)
+end
+
+function init(args)
+    n = tonumber(args[1]) or 100000
+    local seed = tonumber(args[2]) or 42
+    kind = args[3] or "plain"
+    if kind == "inm" then
+        local f = assert(io.open(args[4], "r"))
+        local i = 0
+        for line in f:lines() do
+            i = i + 1
+            etags[i] = line
+        end
+        f:close()
+        assert(i >= n, "caching.lua: fewer ETags than profiles")
+    end
+    math.randomseed(seed + (thread_index or 1))
+end
+
+local random = math.random
+local prefix = "GET /profiles/u"
+local tail = " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+
+function request()
+    local id = random(n)
+    if kind == "inm" then
+        return prefix .. id .. tail .. "If-None-Match: " .. etags[id]
+            .. "\r\n\r\n"
+    end
+    return prefix .. id .. tail .. "\r\n"
+end
+
+function done(summary, latency, requests)
+    local e = summary.errors
+    io.write(string.format(
+        'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,'
+        .. '"errors_connect":%d,"errors_read":%d,"errors_write":%d,'
+        .. '"errors_timeout":%d,"non2xx":%d,'
+        .. '"lat_p50_us":%d,"lat_p90_us":%d,"lat_p99_us":%d,'
+        .. '"lat_p999_us":%d,"lat_max_us":%d,"lat_mean_us":%.1f}\n',
+        summary.requests, summary.duration, summary.bytes,
+        e.connect, e.read, e.write, e.timeout, e.status,
+        latency:percentile(50), latency:percentile(90),
+        latency:percentile(99), latency:percentile(99.9),
+        latency.max, latency.mean))
+end
