@@ -837,6 +837,46 @@ ngx_http_profile_entry_check(const ngx_http_profile_entry_t *e,
 
 
 /*
+ * Find the entry of field_id in a record whose header is valid, by
+ * binary search (a writer stores entries in ascending field id): FMT_OK
+ * with *e decoded, unchecked (ngx_http_profile_entry_check() is the
+ * caller's), or NGX_HTTP_PROFILE_FMT_MISSING.
+ */
+static inline int
+ngx_http_profile_record_find(const ngx_http_profile_record_t *rec,
+    unsigned field_id, ngx_http_profile_entry_t *e)
+{
+    unsigned  lo, hi, mid, f;
+
+    lo = 0;
+    hi = rec->nentries;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+
+        f = ngx_http_profile_get16(rec->entries
+                                   + (size_t) mid
+                                     * NGX_HTTP_PROFILE_ENTRY_SIZE
+                                   + NGX_HTTP_PROFILE_ENTRY_FIELD);
+
+        if (f == field_id) {
+            ngx_http_profile_record_entry(rec, mid, e);
+            return NGX_HTTP_PROFILE_FMT_OK;
+        }
+
+        if (f < field_id) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NGX_HTTP_PROFILE_FMT_MISSING;
+}
+
+
+/*
  * Validate the fixed header of a record value of size bytes (version,
  * flags, and the size equation: exact without a trailer; with flag
  * NGX_HTTP_PROFILE_REC_TRAILER, the trailer is the rest of the value,

@@ -450,16 +450,12 @@ ngx_http_profile_handler_modified(ngx_http_profile_snapshot_t *snap,
 
     /* its entry exists (the trailer's check): is it shown? */
 
-    for (i = 0; i < item->rec.nentries; i++) {
-        ngx_http_profile_record_entry(&item->rec, i, &e);
-
-        if (e.field_id == snap->modified_field) {
-            break;
-        }
-    }
-
-    if (i == item->rec.nentries
-        || e.cls >= NGX_HTTP_PROFILE_MAX_CLASSES
+    if (ngx_http_profile_record_find(&item->rec, snap->modified_field, &e)
+        != NGX_HTTP_PROFILE_FMT_OK
+        || ngx_http_profile_entry_check(&e, item->rec.body_len,
+                                        snap->meta.nfields,
+                                        snap->meta.nclasses)
+           != NGX_HTTP_PROFILE_FMT_OK
         || !ngx_http_profile_filter_shows(&item->d.filter, e.cls,
                                           e.field_id))
     {

@@ -29,8 +29,6 @@ typedef struct {
 } ngx_http_profile_plan_out_t;
 
 
-static int ngx_http_profile_plan_find(const ngx_http_profile_record_t *rec,
-    unsigned field_id, ngx_http_profile_entry_t *e);
 static int ngx_http_profile_plan_ensure(ngx_http_profile_plan_out_t *o,
     unsigned depth);
 static int ngx_http_profile_plan_member(ngx_http_profile_plan_out_t *o,
@@ -51,30 +49,18 @@ ngx_http_profile_plan_embed_key(const ngx_http_profile_plan_t *plan,
     unsigned nclasses, const ngx_http_profile_filter_t *filter,
     const unsigned char **key, size_t *len)
 {
-    int                                rc;
-    size_t                             skip;
-    unsigned                           i;
-    ngx_http_profile_entry_t           en;
-    const ngx_http_profile_plan_op_t  *op;
+    int                                   rc;
+    size_t                                skip;
+    ngx_http_profile_entry_t              en;
+    const ngx_http_profile_plan_embed_t  *em;
 
-    /* the step of embed e */
-
-    op = NULL;
-
-    for (i = 0; i < plan->nops; i++) {
-        if (plan->ops[i].op == NGX_HTTP_PROFILE_OP_EMBED
-            && plan->ops[i].member == e)
-        {
-            op = &plan->ops[i];
-            break;
-        }
-    }
-
-    if (op == NULL) {
+    if (e >= plan->nembeds) {
         return -1;
     }
 
-    rc = ngx_http_profile_plan_find(rec, op->field_id, &en);
+    em = &plan->embeds[e];
+
+    rc = ngx_http_profile_record_find(rec, em->field_id, &en);
 
     if (rc != NGX_HTTP_PROFILE_FMT_OK) {
         return -1;
@@ -85,11 +71,11 @@ ngx_http_profile_plan_embed_key(const ngx_http_profile_plan_t *plan,
         return rc;
     }
 
-    if (!ngx_http_profile_filter_shows(filter, en.cls, op->field_id)) {
+    if (!ngx_http_profile_filter_shows(filter, en.cls, em->field_id)) {
         return -1;
     }
 
-    skip = (size_t) op->name_len + 3;       /* "name": */
+    skip = (size_t) em->name_len + 3;       /* "name": */
 
     if (en.len < skip) {
         return en.len ? NGX_HTTP_PROFILE_FMT_BOUNDS : -1;
@@ -310,7 +296,7 @@ ngx_http_profile_plan_render(unsigned char *out, size_t room,
 
         /* a value: its entry, or the field is absent from the record */
 
-        rc = ngx_http_profile_plan_find(rec, op->field_id, &e);
+        rc = ngx_http_profile_record_find(rec, op->field_id, &e);
 
         if (rc == NGX_HTTP_PROFILE_FMT_OK) {
             rc = ngx_http_profile_entry_check(&e, rec->body_len, nfields,
@@ -446,45 +432,6 @@ ngx_http_profile_plan_render(unsigned char *out, size_t room,
     *len = (size_t) (o.p - out);
 
     return NGX_HTTP_PROFILE_FMT_OK;
-}
-
-
-/*
- * The entry of field_id in rec (entries are in ascending field id), or
- * NGX_HTTP_PROFILE_FMT_MISSING.
- */
-
-static int
-ngx_http_profile_plan_find(const ngx_http_profile_record_t *rec,
-    unsigned field_id, ngx_http_profile_entry_t *e)
-{
-    unsigned  lo, hi, mid, f;
-
-    lo = 0;
-    hi = rec->nentries;
-
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-
-        f = ngx_http_profile_get16(rec->entries
-                                   + (size_t) mid
-                                     * NGX_HTTP_PROFILE_ENTRY_SIZE
-                                   + NGX_HTTP_PROFILE_ENTRY_FIELD);
-
-        if (f == field_id) {
-            ngx_http_profile_record_entry(rec, mid, e);
-            return NGX_HTTP_PROFILE_FMT_OK;
-        }
-
-        if (f < field_id) {
-            lo = mid + 1;
-
-        } else {
-            hi = mid;
-        }
-    }
-
-    return NGX_HTTP_PROFILE_FMT_MISSING;
 }
 
 

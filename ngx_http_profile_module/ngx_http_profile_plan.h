@@ -77,6 +77,8 @@ typedef struct ngx_http_profile_plan_s  ngx_http_profile_plan_t;
 typedef struct {
     const ngx_http_profile_plan_t  *plan;
     const uint8_t             *default_cls;  /* the source's fields' */
+    unsigned                   field_id;     /* the key field */
+    unsigned                   name_len;     /* its name's length */
     unsigned                   source;       /* in the snapshot's sources */
     unsigned                   nfields;      /* the source's */
     unsigned                   nclasses;     /* the snapshot's */

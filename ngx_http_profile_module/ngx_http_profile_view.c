@@ -1244,6 +1244,8 @@ ngx_http_profile_view_embed(ngx_http_profile_view_build_t *b,
 
     em = &b->embeds[b->nembeds];
     em->plan = &b->plans[target->index];
+    em->field_id = field;
+    em->name_len = b->fields[field].name_len;
     em->source = n;
     em->nfields = b->meta->sources[n].nfields;
     em->nclasses = b->meta->nclasses;

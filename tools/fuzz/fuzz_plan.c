@@ -195,6 +195,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sub.omit_empty = flags & 1;
 
     embed.plan = &sub;
+    embed.field_id = 0;
+    embed.name_len = 2;
     embed.default_cls = fz_default_cls;
     embed.source = 0;
     embed.nfields = 2;
