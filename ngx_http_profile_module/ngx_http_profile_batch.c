@@ -267,7 +267,7 @@ ngx_http_profile_batch_ids(ngx_http_request_t *r,
     ngx_http_profile_batch_conf_t *bc, ngx_array_t *ids,
     ngx_http_profile_response_t *resp)
 {
-    u_char      *p, *q, *end, *dst, *src;
+    u_char      *p, *q, *end;
     ngx_str_t    value, one, *id;
     ngx_uint_t   i, dup;
 
@@ -275,20 +275,10 @@ ngx_http_profile_batch_ids(ngx_http_request_t *r,
         goto nomem;
     }
 
-    if (ngx_http_arg(r, bc->arg.data, bc->arg.len, &value) != NGX_OK) {
-        ngx_str_null(&value);
-    }
-
-    if (ngx_strlchr(value.data, value.data + value.len, '%') != NULL) {
-        dst = ngx_pnalloc(r->pool, value.len);
-        if (dst == NULL) {
-            goto nomem;
-        }
-
-        src = value.data;
-        value.data = dst;
-        ngx_unescape_uri(&dst, &src, value.len, NGX_UNESCAPE_URI);
-        value.len = dst - value.data;
+    if (ngx_http_profile_value_arg(r, bc->arg.data, bc->arg.len, &value)
+        != NGX_OK)
+    {
+        goto nomem;
     }
 
     p = value.data;

@@ -88,3 +88,32 @@ ngx_http_profile_value_compile(ngx_conf_t *cf, ngx_str_t *value,
 
     return NGX_OK;
 }
+
+
+ngx_int_t
+ngx_http_profile_value_arg(ngx_http_request_t *r, u_char *name, size_t len,
+    ngx_str_t *value)
+{
+    u_char  *dst, *src;
+
+    if (ngx_http_arg(r, name, len, value) != NGX_OK) {
+        ngx_str_null(value);
+        return NGX_OK;
+    }
+
+    if (ngx_strlchr(value->data, value->data + value->len, '%') == NULL) {
+        return NGX_OK;
+    }
+
+    dst = ngx_pnalloc(r->pool, value->len);
+    if (dst == NULL) {
+        return NGX_ERROR;
+    }
+
+    src = value->data;
+    value->data = dst;
+    ngx_unescape_uri(&dst, &src, value->len, NGX_UNESCAPE_URI);
+    value->len = dst - value->data;
+
+    return NGX_OK;
+}

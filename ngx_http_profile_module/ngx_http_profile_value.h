@@ -32,6 +32,15 @@ ngx_int_t ngx_http_profile_value_compile(ngx_conf_t *cf, ngx_str_t *value,
     ngx_http_profile_value_t *v);
 
 
+/*
+ * The value of request argument name (len bytes) of r into *value,
+ * percent-decoded as nginx decodes a URI when it holds a "%" (then in
+ * r->pool); empty when r has no such argument.  NGX_OK or NGX_ERROR.
+ */
+ngx_int_t ngx_http_profile_value_arg(ngx_http_request_t *r, u_char *name,
+    size_t len, ngx_str_t *value);
+
+
 /* the value of v for r, into value; NGX_ERROR when a variable failed */
 
 static ngx_inline ngx_int_t

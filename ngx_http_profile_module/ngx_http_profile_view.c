@@ -815,6 +815,7 @@ ngx_http_profile_views_init(ngx_http_profile_views_conf_t *vc)
     vc->file = NULL;
     vc->line = 0;
     vc->offered = NULL;
+    vc->offers = NULL;
     vc->noffered = 0;
     vc->select.cv = NULL;
     vc->select.index = NGX_ERROR;
@@ -871,7 +872,9 @@ ngx_http_profile_views_merge(ngx_conf_t *cf,
     vc->noffered = vc->names->nelts;
     vc->offered = ngx_palloc(cf->pool,
                              vc->noffered * sizeof(ngx_http_profile_view_t *));
-    if (vc->offered == NULL) {
+    vc->offers = ngx_palloc(cf->pool,
+                            vc->noffered * sizeof(ngx_http_profile_offer_t));
+    if (vc->offered == NULL || vc->offers == NULL) {
         return NGX_CONF_ERROR;
     }
 
@@ -909,6 +912,8 @@ ngx_http_profile_views_merge(ngx_conf_t *cf,
         }
 
         vc->offered[i] = views[j];
+        vc->offers[i].subtype = views[j]->subtype.data;
+        vc->offers[i].len = views[j]->subtype.len;
         len += name[i].len + sizeof("\"\",") - 1;
     }
 
@@ -1732,10 +1737,9 @@ ngx_int_t
 ngx_http_profile_view_choose(ngx_http_request_t *r,
     ngx_http_profile_views_conf_t *vc, ngx_http_profile_view_choice_t *choice)
 {
-    int                           i;
-    ngx_str_t                     name, accept;
-    ngx_uint_t                    k;
-    ngx_http_profile_offer_t      offers[NGX_HTTP_PROFILE_VIEWS_MAX];
+    int          i;
+    ngx_str_t    name, accept;
+    ngx_uint_t   k;
 
     choice->view = NULL;
     choice->has_fields = 0;
@@ -1771,13 +1775,8 @@ ngx_http_profile_view_choose(ngx_http_request_t *r,
             return NGX_ERROR;
         }
 
-        for (k = 0; k < vc->noffered; k++) {
-            offers[k].subtype = vc->offered[k]->subtype.data;
-            offers[k].len = vc->offered[k]->subtype.len;
-        }
-
-        i = ngx_http_profile_accept_choose(accept.data, accept.len, offers,
-                                           vc->noffered, 0);
+        i = ngx_http_profile_accept_choose(accept.data, accept.len,
+                                           vc->offers, vc->noffered, 0);
 
         if (i < 0) {
             return NGX_DECLINED;
@@ -1786,12 +1785,20 @@ ngx_http_profile_view_choose(ngx_http_request_t *r,
         choice->view = vc->offered[i];
     }
 
-    if (vc->fields_arg.len
-        && ngx_http_arg(r, vc->fields_arg.data, vc->fields_arg.len,
-                        &choice->fields)
-           == NGX_OK)
-    {
-        choice->has_fields = 1;
+    if (vc->fields_arg.len) {
+
+        /* %2C and the like: decoded as nginx decodes a URI */
+
+        if (ngx_http_profile_value_arg(r, vc->fields_arg.data,
+                                       vc->fields_arg.len, &choice->fields)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        /* an empty list is the whole view, as no list is */
+
+        choice->has_fields = (choice->fields.len != 0);
     }
 
     return NGX_OK;
@@ -1881,36 +1888,19 @@ ngx_http_profile_view_fields(ngx_http_request_t *r,
     ngx_http_profile_views_conf_t *vc, const ngx_http_profile_plan_t *plan,
     ngx_str_t *value, ngx_http_profile_select_t **sel, ngx_str_t *problem)
 {
-    u_char                     *dst, *src;
     size_t                      nlen;
-    ngx_str_t                   text, name;
+    ngx_str_t                   name;
     const u_char               *n;
     ngx_http_profile_select_t  *set;
 
     *sel = NULL;
-
-    text = *value;
-
-    /* %2C and the like: the names are decoded as nginx decodes a URI */
-
-    if (ngx_strlchr(text.data, text.data + text.len, '%') != NULL) {
-        dst = ngx_pnalloc(r->pool, text.len);
-        if (dst == NULL) {
-            return NGX_ERROR;
-        }
-
-        src = text.data;
-        text.data = dst;
-        ngx_unescape_uri(&dst, &src, value->len, NGX_UNESCAPE_URI);
-        text.len = dst - text.data;
-    }
 
     set = ngx_palloc(r->pool, sizeof(ngx_http_profile_select_t));
     if (set == NULL) {
         return NGX_ERROR;
     }
 
-    switch (ngx_http_profile_plan_select(plan, text.data, text.len,
+    switch (ngx_http_profile_plan_select(plan, value->data, value->len,
                                          vc->fields_max, set, &n, &nlen))
     {
 

@@ -20,6 +20,7 @@
 #include "ngx_http_profile_meta.h"
 #include "ngx_http_profile_value.h"
 #include "ngx_http_profile_plan.h"
+#include "ngx_http_profile_accept.h"
 
 
 #define NGX_HTTP_PROFILE_VIEW_NAME_MAX    64
@@ -70,6 +71,7 @@ typedef struct {
     u_char                      *file;       /* where profile_views is */
     ngx_uint_t                   line;
     ngx_http_profile_view_t    **offered;    /* resolved names; [0] default */
+    ngx_http_profile_offer_t    *offers;     /* their media types */
     ngx_uint_t                   noffered;
     ngx_http_profile_value_t     select;     /* profile_view_select */
     ngx_str_t                    select_text;
@@ -84,7 +86,7 @@ typedef struct {
 /* which view and fields a request gets: ngx_http_profile_view_choose() */
 typedef struct {
     ngx_http_profile_view_t     *view;       /* NULL: the plain object */
-    ngx_str_t                    fields;     /* the "fields=" value, or "" */
+    ngx_str_t                    fields;     /* "fields=", decoded, or "" */
     unsigned                     has_fields:1;
 } ngx_http_profile_view_choice_t;
 
@@ -143,8 +145,9 @@ ngx_int_t ngx_http_profile_view_choose(ngx_http_request_t *r,
     ngx_http_profile_view_choice_t *choice);
 
 /*
- * The set of top-level keys of plan that the "fields=" value names:
- * NGX_OK with *sel set (NULL: every key, for "*" or an empty value), or
+ * The set of top-level keys of plan that the "fields=" value (decoded by
+ * ngx_http_profile_view_choose()) names: NGX_OK with *sel set (NULL:
+ * every key, for "*" or an empty value), or
  * NGX_DECLINED with the 400 problem body in *problem (from r->pool).
  */
 ngx_int_t ngx_http_profile_view_fields(ngx_http_request_t *r,
