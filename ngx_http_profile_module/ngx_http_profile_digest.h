@@ -30,8 +30,9 @@
  * and "members" values (those present), every key and value of
  * "relations" when there are relations; each key or value LMDB returns
  * is checked to lie inside the file before it is hashed.  It reads
- * every page of the file: as long as reading the file once.  Returns NGX_OK when it
- * matches meta "content_hash", or NGX_ERROR with a reason in err
+ * every page of the file: as long as reading the file once.  Returns
+ * NGX_OK when it matches meta "content_hash", or NGX_ERROR with a
+ * reason in err
  * (NGX_HTTP_PROFILE_FILE_ERRSTR bytes, terminated) that reads on after
  * the snapshot's quoted path.
  */
