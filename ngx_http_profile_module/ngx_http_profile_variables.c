@@ -30,8 +30,6 @@ static ngx_int_t ngx_http_profile_variable_relation(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_profile_variable_view(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_profile_variable_partial(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
 
 
 static ngx_http_variable_t  ngx_http_profile_vars[] = {
@@ -49,7 +47,7 @@ static ngx_http_variable_t  ngx_http_profile_vars[] = {
       ngx_http_profile_variable_view, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("profile_partial"), NULL,
-      ngx_http_profile_variable_partial, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+      ngx_http_profile_variable_view, 1, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -226,9 +224,11 @@ found:
 
 
 /*
- * $profile_view: the name of the view the handler chose for r; not
- * found before the handler has run, in a location without views, and
- * when no view was acceptable.
+ * $profile_view (data 0): the name of the view the handler chose for r;
+ * $profile_partial (data 1): "1" when an embedded record the view names
+ * was missing from the snapshot, "0" otherwise.  Both are not found
+ * before the handler has run, in a location without views, and when no
+ * view was acceptable.
  */
 
 static ngx_int_t
@@ -244,37 +244,15 @@ ngx_http_profile_variable_view(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    v->data = ctx->view->name.data;
-    v->len = ctx->view->name.len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
+    if (data == 0) {
+        v->data = ctx->view->name.data;
+        v->len = ctx->view->name.len;
 
-    return NGX_OK;
-}
-
-
-/*
- * $profile_partial: "1" when an embedded record the view names was
- * missing from the snapshot, "0" otherwise, once a view was chosen;
- * not found otherwise (like $profile_view).
- */
-
-static ngx_int_t
-ngx_http_profile_variable_partial(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_http_profile_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r->main, ngx_http_profile_module);
-
-    if (ctx == NULL || ctx->view == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
+    } else {
+        v->data = (u_char *) (ctx->partial ? "1" : "0");
+        v->len = 1;
     }
 
-    v->data = (u_char *) (ctx->partial ? "1" : "0");
-    v->len = 1;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;
