@@ -29,6 +29,8 @@ typedef struct {
 } ngx_http_profile_plan_out_t;
 
 
+static inline unsigned char *ngx_http_profile_plan_copy(unsigned char *d,
+    const unsigned char *s, size_t n);
 static int ngx_http_profile_plan_ensure(ngx_http_profile_plan_out_t *o,
     unsigned depth);
 static int ngx_http_profile_plan_member(ngx_http_profile_plan_out_t *o,
@@ -258,8 +260,7 @@ ngx_http_profile_plan_render(unsigned char *out, size_t room,
     o.opened[0] = 1;
     o.written[0] = 0;
 
-    memcpy(o.p, plan->head, plan->head_len);
-    o.p += plan->head_len;
+    o.p = ngx_http_profile_plan_copy(o.p, plan->head, plan->head_len);
     *o.p++ = '{';
 
     for (i = 0; i < plan->nops; i++) {
@@ -426,12 +427,62 @@ ngx_http_profile_plan_render(unsigned char *out, size_t room,
     /* o.end kept room for these */
 
     *o.p++ = '}';
-    memcpy(o.p, plan->tail, plan->tail_len);
-    o.p += plan->tail_len;
+    o.p = ngx_http_profile_plan_copy(o.p, plan->tail, plan->tail_len);
 
     *len = (size_t) (o.p - out);
 
     return NGX_HTTP_PROFILE_FMT_OK;
+}
+
+
+/*
+ * Copy n bytes from s to d (apart) and return d + n.  Keys and most
+ * values are a few bytes: two fixed-size moves that may overlap copy
+ * them without a call to the library.
+ */
+
+static inline unsigned char *
+ngx_http_profile_plan_copy(unsigned char *d, const unsigned char *s,
+    size_t n)
+{
+    uint16_t  a2, b2;
+    uint32_t  a4, b4;
+    uint64_t  a8, b8;
+
+    if (n > 16) {
+        memcpy(d, s, n);
+        return d + n;
+    }
+
+    if (n >= 8) {
+        memcpy(&a8, s, 8);
+        memcpy(&b8, s + n - 8, 8);
+        memcpy(d, &a8, 8);
+        memcpy(d + n - 8, &b8, 8);
+        return d + n;
+    }
+
+    if (n >= 4) {
+        memcpy(&a4, s, 4);
+        memcpy(&b4, s + n - 4, 4);
+        memcpy(d, &a4, 4);
+        memcpy(d + n - 4, &b4, 4);
+        return d + n;
+    }
+
+    if (n >= 2) {
+        memcpy(&a2, s, 2);
+        memcpy(&b2, s + n - 2, 2);
+        memcpy(d, &a2, 2);
+        memcpy(d + n - 2, &b2, 2);
+        return d + n;
+    }
+
+    if (n) {
+        *d = *s;
+    }
+
+    return d + n;
 }
 
 
@@ -458,8 +509,7 @@ ngx_http_profile_plan_ensure(ngx_http_profile_plan_out_t *o, unsigned depth)
             *o->p++ = ',';
         }
 
-        memcpy(o->p, op->key, op->key_len);
-        o->p += op->key_len;
+        o->p = ngx_http_profile_plan_copy(o->p, op->key, op->key_len);
         *o->p++ = '{';
 
         o->written[d - 1] = 1;
@@ -492,15 +542,13 @@ ngx_http_profile_plan_member(ngx_http_profile_plan_out_t *o,
         *o->p++ = ',';
     }
 
-    memcpy(o->p, op->key, op->key_len);
-    o->p += op->key_len;
+    o->p = ngx_http_profile_plan_copy(o->p, op->key, op->key_len);
 
     if (quote) {
         *o->p++ = '"';
     }
 
-    memcpy(o->p, v, n);
-    o->p += n;
+    o->p = ngx_http_profile_plan_copy(o->p, v, n);
 
     if (quote) {
         *o->p++ = '"';
@@ -553,8 +601,7 @@ ngx_http_profile_plan_close(ngx_http_profile_plan_out_t *o,
             *o->p++ = ',';
         }
 
-        memcpy(o->p, op->key, op->key_len);
-        o->p += op->key_len;
+        o->p = ngx_http_profile_plan_copy(o->p, op->key, op->key_len);
         *o->p++ = '{';
         *o->p++ = '}';
 
