@@ -529,9 +529,13 @@ ngx_http_profile_plan_member(ngx_http_profile_plan_out_t *o,
 {
     int  rc;
 
-    rc = ngx_http_profile_plan_ensure(o, o->depth);
-    if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-        return rc;
+    /* an open level is inside open ones: nothing more to open */
+
+    if (!o->opened[o->depth]) {
+        rc = ngx_http_profile_plan_ensure(o, o->depth);
+        if (rc != NGX_HTTP_PROFILE_FMT_OK) {
+            return rc;
+        }
     }
 
     if ((size_t) (o->end - o->p) < 1 + (size_t) op->key_len + n + 2) {
