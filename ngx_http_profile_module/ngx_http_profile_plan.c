@@ -33,7 +33,8 @@ static inline unsigned char *ngx_http_profile_plan_copy(unsigned char *d,
     const unsigned char *s, size_t n);
 static int ngx_http_profile_plan_ensure(ngx_http_profile_plan_out_t *o,
     unsigned depth);
-static int ngx_http_profile_plan_member(ngx_http_profile_plan_out_t *o,
+static inline int ngx_http_profile_plan_member(
+    ngx_http_profile_plan_out_t *o,
     const ngx_http_profile_plan_op_t *op, const unsigned char *v,
     size_t n, unsigned quote);
 static int ngx_http_profile_plan_close(ngx_http_profile_plan_out_t *o,
@@ -332,17 +333,11 @@ ngx_http_profile_plan_render(unsigned char *out, size_t room,
                 continue;
             }
 
-            rc = ngx_http_profile_plan_member(&o, op,
-                                              (const unsigned char *) "null",
-                                              4, 0);
-            if (rc != NGX_HTTP_PROFILE_FMT_OK) {
-                return rc;
-            }
+            v = (const unsigned char *) "null";
+            n = 4;
+            quote = 0;
 
-            continue;
-        }
-
-        if (op->op == NGX_HTTP_PROFILE_OP_EMBED) {
+        } else if (op->op == NGX_HTTP_PROFILE_OP_EMBED) {
             rc = ngx_http_profile_plan_embed(&o, plan, op, found, filter,
                                              partial);
             if (rc != NGX_HTTP_PROFILE_FMT_OK) {
@@ -350,14 +345,12 @@ ngx_http_profile_plan_render(unsigned char *out, size_t room,
             }
 
             continue;
-        }
 
-        if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
+        } else if (rc == NGX_HTTP_PROFILE_FMT_MISSING) {
             /* the viewer could see it, but the profile has none */
             continue;
-        }
 
-        if (op->member == NGX_HTTP_PROFILE_NO_MEMBER) {
+        } else if (op->member == NGX_HTTP_PROFILE_NO_MEMBER) {
             skip = (size_t) op->name_len + 3;       /* "name": */
 
             if (e.len < skip) {
@@ -409,6 +402,8 @@ ngx_http_profile_plan_render(unsigned char *out, size_t room,
                 }
             }
         }
+
+        /* (a hidden field's null comes here only without omit_empty) */
 
         if (plan->omit_empty && ngx_http_profile_plan_empty(v, n)) {
             continue;
@@ -522,7 +517,7 @@ ngx_http_profile_plan_ensure(ngx_http_profile_plan_out_t *o, unsigned depth)
 
 /* "key":value at the current level, after a "," if one is out already */
 
-static int
+static inline int
 ngx_http_profile_plan_member(ngx_http_profile_plan_out_t *o,
     const ngx_http_profile_plan_op_t *op, const unsigned char *v, size_t n,
     unsigned quote)
