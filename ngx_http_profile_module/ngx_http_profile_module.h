@@ -72,11 +72,6 @@ typedef struct {
 } ngx_http_profile_main_conf_t;
 
 
-/*
- * A directive value evaluated per request: a complex value, or, when
- * the value is exactly one variable ("$name"), that variable's index,
- * read with ngx_http_get_indexed_variable() without the script engine.
- */
 /* server{} and location{} level */
 typedef struct {
     ngx_http_profile_value_t     id;           /* profile_id */
@@ -137,11 +132,6 @@ typedef struct {
 extern ngx_module_t  ngx_http_profile_module;
 
 
-/*
- * Evaluate v (which must be set) for r into *value; a variable that is
- * not found gives an empty value.  Returns NGX_OK or NGX_ERROR.  value
- * points into memory of r or of the configuration.
- */
 /*
  * Add the output header "key: value" to r (after those already added);
  * key and value are not copied: they must live as long as r (static,

@@ -41,7 +41,12 @@ ngx_int_t ngx_http_profile_value_arg(ngx_http_request_t *r, u_char *name,
     size_t len, ngx_str_t *value);
 
 
-/* the value of v for r, into value; NGX_ERROR when a variable failed */
+/*
+ * Evaluate v (which must be set) for r into *value; a variable that is
+ * not found gives an empty value.  Returns NGX_OK or NGX_ERROR (a
+ * variable failed).  value points into memory of r or of the
+ * configuration.
+ */
 
 static ngx_inline ngx_int_t
 ngx_http_profile_value(ngx_http_request_t *r, ngx_http_profile_value_t *v,
