@@ -18,6 +18,7 @@
 #include "ngx_http_profile_cache.h"
 
 
+static u_char *ngx_http_profile_cache_etag_text(u_char *p, uint64_t etag);
 static time_t ngx_http_profile_cache_time(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_str_t *v);
 
@@ -39,6 +40,9 @@ static ngx_str_t  ngx_http_profile_etag = ngx_string("ETag");
 
 #define NGX_HTTP_PROFILE_ETAG_STUB  0x01
 #define NGX_HTTP_PROFILE_ETAG_NULLS 0x02
+
+/* the ETag's text: 16 hexadecimal digits between quotes */
+#define NGX_HTTP_PROFILE_ETAG_LEN   (sizeof("\"\"") - 1 + 16)
 
 
 uint64_t
@@ -89,12 +93,10 @@ ngx_int_t
 ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
     ngx_http_profile_cache_info_t *ci)
 {
-    u_char                         *p;
     ngx_str_t                       value, *cc;
-    ngx_uint_t                      i, vary;
+    ngx_uint_t                      vary;
     ngx_http_profile_loc_conf_t    *plcf;
     ngx_http_profile_cache_conf_t  *conf;
-    u_char                          be[8];
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_profile_module);
     conf = &plcf->cache;
@@ -148,22 +150,13 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
      * may not see the profile gets its 404 whatever they send.
      */
 
-    value.len = sizeof("\"\"") - 1 + 16;
+    value.len = NGX_HTTP_PROFILE_ETAG_LEN;
     value.data = ngx_pnalloc(r->pool, value.len);
     if (value.data == NULL) {
         return NGX_ERROR;
     }
 
-    /* 16 hexadecimal digits, most significant first, between quotes */
-
-    for (i = 0; i < 8; i++) {
-        be[i] = (u_char) (ci->etag >> (56 - 8 * i));
-    }
-
-    p = value.data;
-    *p++ = '"';
-    p = ngx_hex_dump(p, be, 8);
-    *p = '"';
+    ngx_http_profile_cache_etag_text(value.data, ci->etag);
 
     r->headers_out.etag = ngx_http_profile_header_push(r,
                                                        &ngx_http_profile_etag,
@@ -229,10 +222,8 @@ ngx_http_profile_cache_headers(ngx_http_request_t *r, ngx_uint_t status,
 ngx_uint_t
 ngx_http_profile_cache_fresh(ngx_http_request_t *r, uint64_t etag)
 {
-    ngx_uint_t        i;
     ngx_table_elt_t  *h;
-    u_char            tag[18];
-    u_char            be[8];
+    u_char            tag[NGX_HTTP_PROFILE_ETAG_LEN];
 
     h = r->headers_in.if_none_match;
 
@@ -248,16 +239,35 @@ ngx_http_profile_cache_fresh(ngx_http_request_t *r, uint64_t etag)
         return 0;
     }
 
+    ngx_http_profile_cache_etag_text(tag, etag);
+
+    return ngx_http_profile_etag_listed(h->value.data, h->value.len, tag,
+                                        sizeof(tag));
+}
+
+
+/*
+ * The ETag's text for etag at p (NGX_HTTP_PROFILE_ETAG_LEN bytes): its
+ * 16 hexadecimal digits between quotes
+ */
+
+static u_char *
+ngx_http_profile_cache_etag_text(u_char *p, uint64_t etag)
+{
+    u_char      be[8];
+    ngx_uint_t  i;
+
+    /* most significant first (ngx_http_profile_put64() is little-endian) */
+
     for (i = 0; i < 8; i++) {
         be[i] = (u_char) (etag >> (56 - 8 * i));
     }
 
-    tag[0] = '"';
-    ngx_hex_dump(tag + 1, be, 8);
-    tag[17] = '"';
+    *p++ = '"';
+    p = ngx_hex_dump(p, be, 8);
+    *p++ = '"';
 
-    return ngx_http_profile_etag_listed(h->value.data, h->value.len, tag,
-                                        sizeof(tag));
+    return p;
 }
 
 
