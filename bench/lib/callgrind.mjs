@@ -22,13 +22,18 @@ function log(msg) {
     process.stderr.write(`bench: ${msg}\n`);
 }
 
-// the same mix as wrk/profiles.lua (10% unknown ids), its own PRNG
-function requests(count, n, seed, view) {
+// the requests' own PRNG (xorshift32, seeded): rnd(k) is 1 .. k
+function xorshift(seed) {
     let s = (seed * 2654435761) >>> 0 || 1;
-    const rnd = (k) => {
+    return (k) => {
         s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
         return 1 + (s % k);
     };
+}
+
+// the same mix as wrk/profiles.lua (10% unknown ids), its own PRNG
+function requests(count, n, seed, view) {
+    const rnd = xorshift(seed);
     const out = [];
     for (let q = 0; q < count; q++) {
         const i = rnd(n);
@@ -46,11 +51,7 @@ function requests(count, n, seed, view) {
 
 // the access-rules scenarios' pairs, as wrk/access.lua draws them
 function accessRequests(count, n, seed, edges, sc) {
-    let s = (seed * 2654435761) >>> 0 || 1;
-    const rnd = (k) => {
-        s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-        return 1 + (s % k);
-    };
+    const rnd = xorshift(seed);
     const out = [];
     for (let q = 0; q < count; q++) {
         const i = rnd(n);
@@ -67,11 +68,7 @@ function accessRequests(count, n, seed, edges, sc) {
 // the client-views requests, as wrk/clients.lua draws them: existing ids,
 // a viewer that is another profile; w is the scenario's { kind, query }
 function clientsRequests(count, n, seed, w) {
-    let s = (seed * 2654435761) >>> 0 || 1;
-    const rnd = (k) => {
-        s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-        return 1 + (s % k);
-    };
+    const rnd = xorshift(seed);
     const out = [];
     for (let q = 0; q < count; q++) {
         let viewer = rnd(n);
@@ -96,11 +93,7 @@ function clientsRequests(count, n, seed, w) {
 // ids, anonymous; kind "inm" sends If-None-Match with the id's ETag
 // (etags[i - 1], primed)
 function cachingRequests(count, n, seed, kind, etags) {
-    let s = (seed * 2654435761) >>> 0 || 1;
-    const rnd = (k) => {
-        s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-        return 1 + (s % k);
-    };
+    const rnd = xorshift(seed);
     const out = [];
     for (let q = 0; q < count; q++) {
         const id = rnd(n);
