@@ -73,17 +73,7 @@ function request()
         .. string.format("%d", viewer) .. tail
 end
 
-function done(summary, latency, requests)
-    local e = summary.errors
-    io.write(string.format(
-        'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,'
-        .. '"errors_connect":%d,"errors_read":%d,"errors_write":%d,'
-        .. '"errors_timeout":%d,"non2xx":%d,'
-        .. '"lat_p50_us":%d,"lat_p90_us":%d,"lat_p99_us":%d,'
-        .. '"lat_p999_us":%d,"lat_max_us":%d,"lat_mean_us":%.1f}\n',
-        summary.requests, summary.duration, summary.bytes,
-        e.connect, e.read, e.write, e.timeout, e.status,
-        latency:percentile(50), latency:percentile(90),
-        latency:percentile(99), latency:percentile(99.9),
-        latency.max, latency.mean))
-end
+-- done(): the "WRK_JSON {...}" line bench/lib/wrk.mjs reads, in
+-- report.lua beside this script
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
+       .. "report.lua")
