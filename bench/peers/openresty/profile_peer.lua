@@ -53,6 +53,29 @@ local function check(rc, what)
     end
 end
 
+-- the read-only environment at path with its named databases a and b:
+-- their handles and a read transaction, reset, for the requests
+local function open_named(path, a, b)
+    local env = ffi.new("MDB_env *[1]")
+    check(lmdb.mdb_env_create(env), "mdb_env_create")
+    check(lmdb.mdb_env_set_maxdbs(env[0], 2), "mdb_env_set_maxdbs")
+    check(lmdb.mdb_env_open(env[0], path,
+                            MDB_RDONLY + MDB_NOLOCK + MDB_NOSUBDIR, 420),
+          "mdb_env_open")
+    local t = ffi.new("MDB_txn *[1]")
+    check(lmdb.mdb_txn_begin(env[0], nil, MDB_RDONLY, t), "mdb_txn_begin")
+    local d = ffi.new("MDB_dbi[1]")
+    check(lmdb.mdb_dbi_open(t[0], a, 0, d), "mdb_dbi_open")
+    local da = d[0]
+    check(lmdb.mdb_dbi_open(t[0], b, 0, d), "mdb_dbi_open")
+    local db = d[0]
+    -- named databases' handles are the environment's once committed
+    check(lmdb.mdb_txn_commit(t[0]), "mdb_txn_commit")
+    check(lmdb.mdb_txn_begin(env[0], nil, MDB_RDONLY, t), "mdb_txn_begin")
+    lmdb.mdb_txn_reset(t[0])
+    return da, db, t[0]
+end
+
 function _M.init_worker(path, schema_path)
     local f = assert(io.open(schema_path, "r"))
     local schema = cjson.decode(f:read("*a"))
@@ -178,24 +201,7 @@ function _M.init_worker_access(path, schema_path)
         role_fields[role] = names
     end
 
-    local env = ffi.new("MDB_env *[1]")
-    check(lmdb.mdb_env_create(env), "mdb_env_create")
-    check(lmdb.mdb_env_set_maxdbs(env[0], 2), "mdb_env_set_maxdbs")
-    check(lmdb.mdb_env_open(env[0], path,
-                            MDB_RDONLY + MDB_NOLOCK + MDB_NOSUBDIR, 420),
-          "mdb_env_open")
-    local t = ffi.new("MDB_txn *[1]")
-    check(lmdb.mdb_txn_begin(env[0], nil, MDB_RDONLY, t), "mdb_txn_begin")
-    local d = ffi.new("MDB_dbi[1]")
-    check(lmdb.mdb_dbi_open(t[0], "profiles", 0, d), "mdb_dbi_open")
-    aprofiles = d[0]
-    check(lmdb.mdb_dbi_open(t[0], "relations", 0, d), "mdb_dbi_open")
-    arelations = d[0]
-    -- named databases' handles are the environment's once committed
-    check(lmdb.mdb_txn_commit(t[0]), "mdb_txn_commit")
-    check(lmdb.mdb_txn_begin(env[0], nil, MDB_RDONLY, t), "mdb_txn_begin")
-    atxn = t[0]
-    lmdb.mdb_txn_reset(atxn)
+    aprofiles, arelations, atxn = open_named(path, "profiles", "relations")
 end
 
 local function hidden()
@@ -460,23 +466,7 @@ function _M.init_worker_clients(path, schema_path, views_path, snapshot)
     end
     csnapshot = enc_string(snapshot)
 
-    local env = ffi.new("MDB_env *[1]")
-    check(lmdb.mdb_env_create(env), "mdb_env_create")
-    check(lmdb.mdb_env_set_maxdbs(env[0], 2), "mdb_env_set_maxdbs")
-    check(lmdb.mdb_env_open(env[0], path,
-                            MDB_RDONLY + MDB_NOLOCK + MDB_NOSUBDIR, 420),
-          "mdb_env_open")
-    local t = ffi.new("MDB_txn *[1]")
-    check(lmdb.mdb_txn_begin(env[0], nil, MDB_RDONLY, t), "mdb_txn_begin")
-    local d = ffi.new("MDB_dbi[1]")
-    check(lmdb.mdb_dbi_open(t[0], "profiles", 0, d), "mdb_dbi_open")
-    cprofiles = d[0]
-    check(lmdb.mdb_dbi_open(t[0], "teams", 0, d), "mdb_dbi_open")
-    cteams = d[0]
-    check(lmdb.mdb_txn_commit(t[0]), "mdb_txn_commit")
-    check(lmdb.mdb_txn_begin(env[0], nil, MDB_RDONLY, t), "mdb_txn_begin")
-    ctxn = t[0]
-    lmdb.mdb_txn_reset(ctxn)
+    cprofiles, cteams, ctxn = open_named(path, "profiles", "teams")
 end
 
 -- the document of id in database dbi of the current transaction, or nil
