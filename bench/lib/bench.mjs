@@ -11,11 +11,10 @@
 //   bench/run --callgrind [--requests N]
 
 import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { BENCH, limitConf, moduleConf, luaConf, nodeProxyConf, startNginx,
-    startNode, killAll, MODULE_SO, moduleAccessConf, luaAccessConf,
+import { BENCH, httpGet, limitConf, moduleConf, luaConf, nodeProxyConf,
+    startNginx, startNode, killAll, MODULE_SO, moduleAccessConf, luaAccessConf,
     moduleClientsConf, luaClientsConf } from './peers.mjs';
 import { rounds, summarize, pairRatio, median } from './measure.mjs';
 import { OUT, ndjson, luaMdb, nodeMdb, snapshot, buildSnapshot, dataDir,
@@ -122,17 +121,7 @@ function get(port, path, viewer, roles) {
     const headers = {};
     if (viewer !== null) headers['X-Viewer'] = viewer;
     if (roles) headers['X-Roles'] = roles;
-    return new Promise((resolve, reject) => {
-        const req = http.get({ host: '127.0.0.1', port, path,
-            headers, agent: false }, (res) => {
-            const chunks = [];
-            res.on('data', (c) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode,
-                body: Buffer.concat(chunks).toString('utf8') }));
-        });
-        req.on('error', reject);
-        req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-    });
+    return httpGet(port, path, headers);
 }
 
 // lua-cjson turns [] into {}: compare with that one known difference

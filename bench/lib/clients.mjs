@@ -20,9 +20,8 @@
 
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import http from 'node:http';
 import { profile } from './profiles.mjs';
-import { moduleClientsConf, MODULE_SO, NGINX } from './peers.mjs';
+import { moduleClientsConf, httpGet, MODULE_SO, NGINX } from './peers.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -233,17 +232,7 @@ export function clientsSizes(n, seed, snapshot, sample = 5000) {
 }
 
 function get(port, path, viewer) {
-    return new Promise((resolve, reject) => {
-        const req = http.get({ host: '127.0.0.1', port, path,
-            headers: { 'X-Viewer': viewer }, agent: false }, (res) => {
-            const chunks = [];
-            res.on('data', (c) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode,
-                body: Buffer.concat(chunks).toString('utf8') }));
-        });
-        req.on('error', reject);
-        req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-    });
+    return httpGet(port, path, { 'X-Viewer': viewer });
 }
 
 /*

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import http from 'node:http';
 import { childrenOf } from './proc.mjs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname
@@ -376,4 +377,20 @@ export function killAll() {
             try { c.kill('SIGTERM'); } catch { /* gone */ }
         }
     }
+}
+
+// GET path from 127.0.0.1:port with headers, on a connection of its own
+// (no agent): { status, body } (UTF-8), or a rejection after 5 s
+export function httpGet(port, path, headers) {
+    return new Promise((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path,
+            headers, agent: false }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode,
+                body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    });
 }
